@@ -1,0 +1,53 @@
+"""Organiser API for an event's agenda."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.agenda import service
+from app.agenda.models import SessionKind
+from app.agenda.schemas import SessionCreate, SessionRead, SessionUpdate
+from app.core.deps import SessionDep, WindowDep
+from app.core.pagination import Page
+from app.events.dependencies import ManagedEvent
+
+router = APIRouter(tags=["agenda"])
+
+
+@router.post("/events/{event_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionRead,
+             summary="Add an agenda session")
+def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep):
+    """Add a talk, panel, breakout, break... Sessions may run in parallel; each must lie within the
+    event's dates. `roles` names speakers, panellists, moderators, facilitators, rapporteurs and chairs."""
+    item = service.create_session(session, event, data)
+    return service.read_sessions(session, event, [item])[0]
+
+
+@router.get("/events/{event_id}/sessions", response_model=Page[SessionRead], summary="List the agenda")
+def list_sessions(
+    event: ManagedEvent, session: SessionDep, window: WindowDep,
+    kind: SessionKind | None = None,
+    room: Annotated[str | None, Query(max_length=200)] = None,
+):
+    items, total = service.list_sessions(session, event, window, kind=kind, room=room)
+    return Page(items=service.read_sessions(session, event, items), total=total)
+
+
+@router.get("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Read a session")
+def read_session(session_id: int, event: ManagedEvent, session: SessionDep):
+    item = service.get_session_of_event(session, event, session_id)
+    return service.read_sessions(session, event, [item])[0]
+
+
+@router.patch("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Change a session")
+def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, session: SessionDep):
+    item = service.update_session(session, event, service.get_session_of_event(session, event, session_id), data)
+    return service.read_sessions(session, event, [item])[0]
+
+
+@router.delete("/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove a session")
+def delete_session(session_id: int, event: ManagedEvent, session: SessionDep):
+    service.delete_session(session, service.get_session_of_event(session, event, session_id))

@@ -1,0 +1,89 @@
+"""Request and response shapes for agenda sessions and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.agenda.models import RoleKind, SessionKind
+from app.core.fields import LongText
+from app.directory.schemas import PersonCreate
+
+Title = Annotated[str, Field(min_length=1, max_length=300)]
+Room = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class RoleAssign(BaseModel):
+    """A role in a session for a known person (`person_id`) or a new one (`person`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: RoleKind
+    person_id: int | None = None
+    person: PersonCreate | None = None
+    note: Annotated[str, Field(max_length=300)] | None = None
+
+    @model_validator(mode="after")
+    def _one_person(self) -> "RoleAssign":
+        if (self.person_id is None) == (self.person is None):
+            raise ValueError("give exactly one of person_id or person")
+        return self
+
+
+_EXAMPLE = {
+    "title": "European cluster policy updates",
+    "kind": "talk",
+    "starts_at": "2018-06-20T10:30:00+02:00",
+    "ends_at": "2018-06-20T11:00:00+02:00",
+    "room": "Plenary room",
+    "roles": [{"role": "speaker", "person": {"first_name": "Carsten", "last_name": "Schierenbeck",
+                                              "organisation": "DG GROW, EC", "country": "BE"}}],
+}
+
+
+class SessionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+    title: Title
+    kind: SessionKind = SessionKind.other
+    starts_at: datetime
+    ends_at: datetime
+    room: Room | None = None
+    description: LongText | None = None
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    roles: Annotated[list[RoleAssign], Field(max_length=100)] = []
+
+
+class SessionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Title | None = None
+    kind: SessionKind | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    room: Room | None = None
+    description: LongText | None = None
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    roles: Annotated[list[RoleAssign], Field(max_length=100)] | None = Field(
+        default=None, description="when given, replaces all the session's roles"
+    )
+
+
+class RoleRead(BaseModel):
+    role: RoleKind
+    person_id: int
+    name: str
+    organisation: str | None
+    note: str | None
+
+
+class SessionRead(BaseModel):
+    id: int
+    event_id: int
+    title: str
+    kind: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None
+    description: str | None
+    capacity: int | None
+    roles: list[RoleRead]

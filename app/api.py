@@ -1,0 +1,21 @@
+"""The one place that includes every router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from app.agenda import pages as agenda_pages
+from app.agenda import router as agenda_router
+from app.directory import router as directory_router
+from app.events import router as events_router
+
+API_PREFIX = "/api/v1"
+
+
+def include_routers(app: FastAPI) -> None:
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (events_router, agenda_router, directory_router):
+        api.include_router(module.router)
+    app.include_router(api)
+    for module in (agenda_pages,):
+        app.include_router(module.router)

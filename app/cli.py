@@ -1,0 +1,106 @@
+"""The ``convene`` command: thin wrappers that open a transaction and call services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from app.core.config import get_settings
+from app.core.db import Database
+from app.core.errors import AppError
+from app.core.migrate import upgrade
+from app.core.security import Role, create_token, derived_token, ensure_token
+from app.demo.loader import load_demo
+from app.events.service import get_event_by_slug
+from app.worker import run as run_worker
+
+app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in and the event report.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+token_app = typer.Typer(help="API tokens for organisers, admins and check-in staff.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+
+def _database() -> Database:
+    return Database(get_settings().database_url)
+
+
+def _fail(error: AppError) -> None:
+    err.print(f"[red]error:[/red] {error.detail}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the configured database to the latest schema (alembic upgrade head)."""
+    database = _database()
+    upgrade(database.engine)
+    err.print(f"database at {database.engine.url.render_as_string(hide_password=True)} is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes (use PostgreSQL for more than one)")] = 1,
+) -> None:
+    """Serve the API and the public pages."""
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="drain what is due, then exit")] = False) -> None:
+    """Deliver queued emails and run queued jobs (several workers may share a PostgreSQL database)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(get_settings(), once=once)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="admin, organiser or checkin")],
+    event: Annotated[str | None, typer.Option(help="limit the token to the event with this slug")] = None,
+    name: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
+) -> None:
+    """Create an API token and print it (only the token, on stdout); only its hash is stored."""
+    database = _database()
+    try:
+        with database.transaction() as session:
+            event_id = get_event_by_slug(session, event).id if event else None
+            raw = create_token(session, role=role, name=name or f"{role.value} token", event_id=event_id)
+    except AppError as error:
+        _fail(error)
+    print(raw)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after loading")] = True,
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
+) -> None:
+    """Migrate the database, load the demo workshop (once), print its addresses, then serve."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    upgrade(database.engine)
+    with database.transaction() as session:
+        result = load_demo(session)
+        token = ensure_token(session, derived_token(settings.signing_key(), "demo-organiser"),
+                             role=Role.organiser, name="demo organiser")
+    database.dispose()
+    event = result.event
+    base = f"http://127.0.0.1:{port}" if serve_after or port != 8000 else settings.base_url
+    out.print(f"[bold]{'Loaded' if result.created else 'Already loaded'}:[/bold] {event.title}")
+    out.print(f"  API docs           {base}/docs")
+    out.print(f"  Event page         {base}/events/{event.slug}")
+    out.print(f"  Registration form  {base}/events/{event.slug}/register")
+    out.print(f"  Agenda (iCal)      {base}/events/{event.slug}/agenda.ics")
+    out.print(f"  Event in the API   {base}/api/v1/events/{event.id}")
+    out.print(f"  Organiser token    {token}")
+    out.print(f'  Try:  curl -H "Authorization: Bearer {token}" {base}/api/v1/events/{event.id}')
+    if serve_after:
+        uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port, log_level="info")

@@ -1,0 +1,57 @@
+"""Settings from the environment (``CONVENE_*``) and a ``.env`` file, as CONTRACT.md lists them."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+SECRET_FILE_NAME = ".convene-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONVENE_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./convene.db"
+    secret_key: str | None = Field(default=None, description="signs participant links")
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    mail_from: str = "Convene <no-reply@convene.localhost>"
+    test_database_url: str | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def signing_key(self) -> str:
+        """The configured secret, else one generated once and kept beside the SQLite file.
+
+        A constant in the code would let anyone forge participant links, so the fallback is
+        random per installation and persisted so links survive a restart.
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = self._secret_path()
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+    def _secret_path(self) -> Path:
+        if self.is_sqlite:
+            database = make_url(self.database_url).database
+            if database and database != ":memory:":
+                return Path(database).resolve().parent / SECRET_FILE_NAME
+        return Path.cwd() / SECRET_FILE_NAME
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,91 @@
+"""Who takes part: organisations (with a type), projects, and people with roles on the agenda."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from app.core.types import enum_column
+
+
+class OrganisationType(str, enum.Enum):
+    public_authority = "public_authority"
+    agency = "agency"
+    eu_institution = "eu_institution"
+    programme_body = "programme_body"
+    university = "university"
+    research_centre = "research_centre"
+    business_support = "business_support"
+    cluster = "cluster"
+    sme = "sme"
+    large_enterprise = "large_enterprise"
+    ngo = "ngo"
+    consultancy = "consultancy"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return ORGANISATION_TYPE_LABELS[self]
+
+
+ORGANISATION_TYPE_LABELS = {
+    OrganisationType.public_authority: "Public authority",
+    OrganisationType.agency: "Innovation or development agency",
+    OrganisationType.eu_institution: "EU institution",
+    OrganisationType.programme_body: "Programme body",
+    OrganisationType.university: "University",
+    OrganisationType.research_centre: "Research centre",
+    OrganisationType.business_support: "Business support organisation",
+    OrganisationType.cluster: "Cluster organisation",
+    OrganisationType.sme: "SME",
+    OrganisationType.large_enterprise: "Large enterprise",
+    OrganisationType.ngo: "NGO / association",
+    OrganisationType.consultancy: "Consultancy",
+    OrganisationType.other: "Other",
+}
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    type: OrganisationType = Field(
+        default=OrganisationType.other, sa_column=Column(enum_column(OrganisationType, "organisation_type"), nullable=False)
+    )
+    country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+
+
+class Project(SQLModel, table=True):
+    """A project (or other affiliation) that participants represent."""
+
+    __tablename__ = "project"
+
+    id: int | None = Field(default=None, primary_key=True)
+    acronym: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    programme: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    topic: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+
+
+class Person(SQLModel, table=True):
+    """Someone named on the agenda (speaker, moderator...), whether or not they registered."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_name: str = Field(sa_column=Column(String(100), nullable=False))
+    last_name: str = Field(sa_column=Column(String(100), nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True, index=True))
+    job_title: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    organisation_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

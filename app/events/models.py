@@ -1,0 +1,38 @@
+"""An event: one workshop with its dates, place, capacity and registration rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime, utcnow
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    subtitle: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    timezone: str = Field(sa_column=Column(String(64), nullable=False))
+    venue: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    city: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    capacity: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    registration_opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    registration_closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    requires_approval: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    email_confirmation: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

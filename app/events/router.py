@@ -1,0 +1,57 @@
+"""Organiser API for events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.core.deps import PrincipalDep, SessionDep, WindowDep
+from app.core.pagination import Page
+from app.core.security import Role
+from app.events import service
+from app.events.dependencies import ManagedEvent
+from app.events.schemas import EventCreate, EventRead, EventUpdate
+
+router = APIRouter(tags=["events"])
+
+
+@router.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventRead, summary="Create an event")
+def create_event(data: EventCreate, session: SessionDep, principal: PrincipalDep):
+    """Create a workshop. Times without an offset are read in the event's `timezone`."""
+    principal.require(Role.organiser)
+    if principal.event_id is not None:
+        principal.require(Role.admin)  # a token limited to one event cannot create others
+    return EventRead.of(service.create_event(session, data))
+
+
+@router.get("/events", response_model=Page[EventRead], summary="List events")
+def list_events(
+    session: SessionDep, principal: PrincipalDep, window: WindowDep,
+    q: Annotated[str | None, Query(max_length=200, description="part of the title or slug")] = None,
+    country: Annotated[str | None, Query(max_length=2)] = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+):
+    principal.require(Role.organiser)
+    events, total = service.list_events(
+        session, window, only_id=principal.event_id, q=q, country=country,
+        starts_after=starts_after, starts_before=starts_before,
+    )
+    return Page(items=[EventRead.of(e) for e in events], total=total)
+
+
+@router.get("/events/{event_id}", response_model=EventRead, summary="Read an event")
+def read_event(event: ManagedEvent):
+    return EventRead.of(event)
+
+
+@router.patch("/events/{event_id}", response_model=EventRead, summary="Change an event")
+def update_event(data: EventUpdate, event: ManagedEvent, session: SessionDep):
+    return EventRead.of(service.update_event(session, event, data))
+
+
+@router.delete("/events/{event_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an event and all its data")
+def delete_event(event: ManagedEvent, session: SessionDep):
+    service.delete_event(session, event)

@@ -1,0 +1,101 @@
+"""Request and response shapes for events. Times without an offset are read in the event's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.fields import CountryCode, LongText, ShortText, Slug, TimeZoneName
+from app.core.timezones import in_zone
+from app.events.models import Event
+
+Topic = Annotated[str, Field(min_length=1, max_length=100)]
+
+_EXAMPLE = {
+    "slug": "clusters-workshop-2018",
+    "title": "Clusters as drivers of regional innovation, SME competitiveness and interregional cooperation",
+    "starts_at": "2018-06-20T09:00:00+02:00",
+    "ends_at": "2018-06-20T17:00:00+02:00",
+    "timezone": "Europe/Brussels",
+    "venue": "VAC Dirk Bouts",
+    "city": "Leuven",
+    "country": "BE",
+    "capacity": 40,
+    "requires_approval": False,
+    "email_confirmation": True,
+}
+
+
+class EventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+
+    slug: Slug = Field(description="lower-case words joined by hyphens; used in public addresses")
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    subtitle: Annotated[str, Field(max_length=300)] | None = None
+    description: LongText | None = None
+    starts_at: datetime
+    ends_at: datetime
+    timezone: TimeZoneName = Field(description="IANA time zone of the venue, e.g. Europe/Brussels")
+    venue: ShortText | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    country: CountryCode | None = None
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(default=None, description="null = unlimited")
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    requires_approval: bool = False
+    email_confirmation: bool = False
+    topics: Annotated[list[Topic], Field(max_length=50)] = []
+
+
+class EventUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = None
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    subtitle: Annotated[str, Field(max_length=300)] | None = None
+    description: LongText | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    timezone: TimeZoneName | None = None
+    venue: ShortText | None = None
+    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    country: CountryCode | None = None
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    requires_approval: bool | None = None
+    email_confirmation: bool | None = None
+    topics: Annotated[list[Topic], Field(max_length=50)] | None = None
+
+
+class EventRead(BaseModel):
+    id: int
+    slug: str
+    title: str
+    subtitle: str | None
+    description: str | None
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str | None
+    city: str | None
+    country: str | None
+    capacity: int | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    requires_approval: bool
+    email_confirmation: bool
+    topics: list[str]
+
+    @classmethod
+    def of(cls, event: Event) -> "EventRead":
+        """The event with its times shown in its own zone."""
+        def local(value: datetime | None) -> datetime | None:
+            return in_zone(value, event.timezone) if value else None
+
+        data = {name: getattr(event, name) for name in cls.model_fields}
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            data[name] = local(data[name])
+        return cls(**data)

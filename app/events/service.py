@@ -1,0 +1,105 @@
+"""Events: create, read, change, delete, list. Rules on dates live here, not in the routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.pagination import Window, paginate
+from app.core.timezones import in_zone
+from app.core.types import utcnow
+from app.events.models import Event
+from app.events.schemas import EventCreate, EventUpdate
+
+_TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+
+def _localise(values: dict, zone: str) -> dict:
+    """Attach the event's zone to naive times, so '09:00' means 09:00 at the venue."""
+    return {key: (in_zone(value, zone) if key in _TIME_FIELDS and value is not None else value) for key, value in values.items()}
+
+
+def _check_dates(event: Event) -> None:
+    if event.ends_at <= event.starts_at:
+        raise InvalidInput("the event must end after it starts", field="ends_at")
+    opens, closes = event.registration_opens_at, event.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise InvalidInput("registration must close after it opens", field="registration_closes_at")
+    if closes and closes > event.ends_at:
+        raise InvalidInput("registration cannot close after the event has ended", field="registration_closes_at")
+
+
+def _ensure_slug_free(session: Session, slug: str, *, except_id: int | None = None) -> None:
+    statement = select(Event.id).where(Event.slug == slug)
+    if except_id is not None:
+        statement = statement.where(Event.id != except_id)
+    if session.execute(statement).first() is not None:
+        raise Conflict(f"the slug {slug!r} is already used by another event", field="slug")
+
+
+def create_event(session: Session, data: EventCreate) -> Event:
+    _ensure_slug_free(session, data.slug)
+    event = Event(**_localise(data.model_dump(), data.timezone))
+    _check_dates(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
+    changes = data.model_dump(exclude_unset=True)
+    for key in ("slug", "title", "starts_at", "ends_at", "timezone", "requires_approval", "email_confirmation", "topics"):
+        if key in changes and changes[key] is None:
+            raise InvalidInput(f"{key} cannot be null", field=key)
+    if "slug" in changes:
+        _ensure_slug_free(session, changes["slug"], except_id=event.id)
+    for key, value in _localise(changes, changes.get("timezone", event.timezone)).items():
+        setattr(event, key, value)
+    _check_dates(event)
+    event.updated_at = utcnow()
+    session.flush()
+    return event
+
+
+def get_event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event with id {event_id}")
+    return event
+
+
+def get_event_by_slug(session: Session, slug: str) -> Event:
+    event = session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
+    if event is None:
+        raise NotFound(f"no event with slug {slug!r}")
+    return event
+
+
+def find_event_by_slug(session: Session, slug: str) -> Event | None:
+    return session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
+
+
+def delete_event(session: Session, event: Event) -> None:
+    session.delete(event)
+    session.flush()
+
+
+def list_events(
+    session: Session, window: Window, *, only_id: int | None = None, q: str | None = None,
+    country: str | None = None, starts_after: datetime | None = None, starts_before: datetime | None = None,
+) -> tuple[list[Event], int]:
+    statement = select(Event).order_by(Event.starts_at.desc(), Event.id)
+    if only_id is not None:
+        statement = statement.where(Event.id == only_id)
+    if q:
+        statement = statement.where(or_(Event.title.ilike(f"%{q}%"), Event.slug.ilike(f"%{q}%")))
+    if country:
+        statement = statement.where(Event.country == country.upper())
+    if starts_after:
+        statement = statement.where(Event.starts_at >= starts_after)
+    if starts_before:
+        statement = statement.where(Event.starts_at < starts_before)
+    return paginate(session, statement, window)

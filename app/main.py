@@ -1,0 +1,106 @@
+"""create_app(): settings, the database in the lifespan, error handlers, routers."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.api import API_PREFIX, include_routers
+from app.core.config import Settings, get_settings
+from app.core.db import Database
+from app.core.errors import AppError
+from app.core.templating import render_page
+
+log = logging.getLogger("convene")
+
+PROBLEM = "application/problem+json"
+
+DESCRIPTION = """
+Convene runs workshops: the agenda, the projects and organisations taking part, registration with a
+waiting list, breakout groups, check-in and the event report.
+
+The organiser API lives under `/api/v1` and takes `Authorization: Bearer TOKEN`; create a token with
+`convene token create --role organiser`. Errors are `application/problem+json` (RFC 9457). Lists are
+`{"items": [...], "total": N}` with `limit` and `offset`. Times are ISO 8601 with an offset.
+"""
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.database = database or Database(settings.database_url)
+        yield
+        if database is None:
+            app.state.database.dispose()
+
+    app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    _add_error_handlers(app)
+    include_routers(app)
+
+    @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
+    def healthz(request: Request):
+        try:
+            with request.app.state.database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any failure to reach the database means "not healthy"
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return {"status": "ok"}
+
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(API_PREFIX) and "text/html" in request.headers.get("accept", "")
+
+
+def _problem(request: Request, status: int, title: str, detail: str, **extra) -> JSONResponse | HTMLResponse:
+    if _wants_html(request):
+        return HTMLResponse(render_page("error.html", status=status, title=title, detail=detail), status_code=status)
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _field_name(location: tuple) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, error: AppError):
+        problem = error.problem()
+        return _problem(request, problem.pop("status"), problem.pop("title"), problem.pop("detail"),
+                        **{k: v for k, v in problem.items() if k != "type"})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError):
+        errors = [{"field": _field_name(item["loc"]), "message": item["msg"]} for item in error.errors()]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return _problem(request, 422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        return _problem(request, error.status_code, titles.get(error.status_code, "Error"), str(error.detail))
+
+    @app.exception_handler(IntegrityError)
+    async def integrity_error(request: Request, error: IntegrityError):
+        # Services check rules first; this is the database refusing a race the checks could not see.
+        log.warning("integrity error: %s", error.orig)
+        return _problem(request, 409, "Conflict", "the change conflicts with existing data; reload and try again")
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _problem(request, 500, "Internal server error", "something went wrong on our side; it has been logged")

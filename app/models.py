@@ -1,0 +1,13 @@
+"""Imports every domain's tables so that ``metadata`` is complete (for Alembic and the tests)."""
+
+from app.agenda.models import AgendaSession, SessionRole
+from app.core.db import metadata
+from app.core.jobs import Job
+from app.core.security import ApiToken
+from app.directory.models import Organisation, Person, Project
+from app.events.models import Event
+from app.registration.models import Registration
+
+__all__ = [
+    "AgendaSession", "ApiToken", "Event", "Job", "Organisation", "Person", "Project", "Registration", "SessionRole", "metadata",
+]

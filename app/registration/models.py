@@ -1,0 +1,88 @@
+"""A registration links a participant to an event; its status is the workflow's state."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, text
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime, enum_column, utcnow
+
+
+class RegistrationStatus(str, enum.Enum):
+    pending_confirmation = "pending_confirmation"
+    pending_approval = "pending_approval"
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+# Statuses that hold (or wait for) a seat; one email may have only one of these per event.
+LIVE_STATUSES = (
+    RegistrationStatus.pending_confirmation,
+    RegistrationStatus.pending_approval,
+    RegistrationStatus.confirmed,
+    RegistrationStatus.waitlisted,
+)
+_LIVE_SQL = "status IN ('pending_confirmation', 'pending_approval', 'confirmed', 'waitlisted')"
+
+
+class Publication(str, enum.Enum):
+    """May the participant's name appear in lists: to everyone, to other participants, or to nobody."""
+
+    everyone = "everyone"
+    participants = "participants"
+    nobody = "nobody"
+
+
+class Registration(SQLModel, table=True):
+    __tablename__ = "registration"
+    __table_args__ = (
+        Index(
+            "uq_registration_live_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text(_LIVE_SQL),
+            postgresql_where=text(_LIVE_SQL),
+        ),
+        Index("ix_registration_event_status", "event_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
+    person_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
+    first_name: str = Field(sa_column=Column(String(100), nullable=False))
+    last_name: str = Field(sa_column=Column(String(100), nullable=False))
+    # Stored lower-cased so the partial unique index catches the same address in another case.
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    organisation_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    project_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("project.id", ondelete="SET NULL"), nullable=True, index=True)
+    )
+    status: RegistrationStatus = Field(sa_column=Column(enum_column(RegistrationStatus, "registration_status"), nullable=False))
+    # Orders the waiting list: lower goes first. Positions (1, 2, ...) are derived from it.
+    waitlist_rank: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    publication: Publication = Field(
+        default=Publication.nobody, sa_column=Column(enum_column(Publication, "publication"), nullable=False)
+    )
+    privacy_consented_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    privacy_wording_version: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    # The unguessable code behind the participant's QR code; checked in by it at the door.
+    checkin_code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    anonymised_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))

@@ -1,0 +1,136 @@
+"""Test fixtures: a real SQLite file and, when CONVENE_TEST_DATABASE_URL is set, a real PostgreSQL.
+
+Each backend's database is built once by running the migrations; every test starts from empty
+tables (they are cleared after each test), so no test sees another's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.db import Database, metadata
+from app.core.migrate import upgrade
+from app.core.security import Role, create_token
+from app.main import create_app
+
+REQUIRE_SERVICES = os.environ.get("CONVENE_REQUIRE_SERVICES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def missing_service(reason: str) -> None:
+    """Skip, unless CI demands every service, in which case the absence is a failure."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+def _postgres_url() -> str | None:
+    return os.environ.get("CONVENE_TEST_DATABASE_URL")
+
+
+def create_postgres_database() -> tuple[str, callable]:
+    """A new, empty PostgreSQL database on the test server; returns its URL and a dropper."""
+    base = _postgres_url()
+    if not base:
+        missing_service("CONVENE_TEST_DATABASE_URL is not set")
+    url = make_url(base)
+    name = f"convene_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # the server is down or refuses us
+        admin.dispose()
+        missing_service(f"PostgreSQL at {url.render_as_string(hide_password=True)}: {error}")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def make_test_settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-key", smtp_url=None,
+                    base_url="http://testserver", _env_file=None)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated database per backend, shared by the tests of the session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'convene.db'}"
+        drop = None
+    else:
+        url, drop = create_postgres_database()
+    database = Database(url)
+    upgrade(database.engine)
+    database.dispose()
+    yield url
+    if drop:
+        drop()
+
+
+def clear_tables(database: Database) -> None:
+    with database.engine.begin() as connection:
+        if database.is_sqlite:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(table.delete())
+        else:
+            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def db(backend_url) -> Iterator[Database]:
+    database = Database(backend_url)
+    try:
+        yield database
+    finally:
+        clear_tables(database)
+        database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    """A session for service tests; what it writes is committed (tables are cleared afterwards)."""
+    with db.transaction() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(backend_url) -> Settings:
+    return make_test_settings(backend_url)
+
+
+@pytest.fixture
+def client(db: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, database=db)) as test_client:
+        yield test_client
+
+
+def token_headers(db: Database, role: Role, event_id: int | None = None) -> dict[str, str]:
+    with db.transaction() as session:
+        raw = create_token(session, role=role, name=f"test {role.value}", event_id=event_id)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def organiser(db: Database) -> dict[str, str]:
+    """Headers of an organiser token valid for every event."""
+    return token_headers(db, Role.organiser)
+
+
+@pytest.fixture
+def admin(db: Database) -> dict[str, str]:
+    return token_headers(db, Role.admin)

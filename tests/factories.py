@@ -1,0 +1,55 @@
+"""Plain factory functions: ``create_event(session, **overrides)`` and friends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from app.agenda.models import AgendaSession
+from app.agenda.schemas import SessionCreate
+from app.agenda.service import create_session as create_agenda_session
+from app.directory.models import Project
+from app.directory.schemas import ProjectCreate
+from app.directory.service import create_project as create_directory_project
+from app.events.models import Event
+from app.events.schemas import EventCreate
+from app.events.service import create_event as create_event_row
+
+_numbers = count(1)
+
+
+def event_payload(**overrides) -> dict:
+    number = next(_numbers)
+    payload = {
+        "slug": f"workshop-{number}",
+        "title": f"Workshop {number}",
+        "starts_at": "2030-06-20T09:00:00+02:00",
+        "ends_at": "2030-06-20T17:00:00+02:00",
+        "timezone": "Europe/Brussels",
+        "venue": "Town hall",
+        "city": "Leuven",
+        "country": "BE",
+        "capacity": 30,
+    }
+    payload.update(overrides)
+    return payload
+
+
+def create_event(session: Session, **overrides) -> Event:
+    return create_event_row(session, EventCreate(**event_payload(**overrides)))
+
+
+def create_project(session: Session, **overrides) -> Project:
+    number = next(_numbers)
+    values = {"acronym": f"PRJ{number}", "title": f"Project {number}", "url": "https://example.org/p"}
+    values.update(overrides)
+    return create_directory_project(session, ProjectCreate(**values))
+
+
+def create_session(session: Session, event: Event, **overrides) -> AgendaSession:
+    values = {"title": "Talk", "kind": "talk", "starts_at": datetime(2030, 6, 20, 10, 0),
+              "ends_at": datetime(2030, 6, 20, 11, 0), "room": "Plenary"}
+    values.update(overrides)
+    return create_agenda_session(session, event, SessionCreate(**values))
