@@ -6,8 +6,9 @@ from app.core.jobs import Job
 from app.core.security import ApiToken
 from app.directory.models import Organisation, Person, Project
 from app.events.models import Event
+from app.notifications.models import OutboxEmail
 from app.registration.models import Registration
 
 __all__ = [
-    "AgendaSession", "ApiToken", "Event", "Job", "Organisation", "Person", "Project", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Registration", "SessionRole", "metadata",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:44:03.372576
+Create Date: 2026-11-25 06:44:51.584997
 """
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),
     sa.UniqueConstraint('name', name=op.f('uq_organisation_name'))
     )
+    op.create_table('outbox_email',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('template', sa.String(length=100), nullable=False),
+    sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('context', sa.JSON(), nullable=False),
+    sa.Column('dedup_key', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', name='email_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', app.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_email')),
+    sa.UniqueConstraint('dedup_key', name=op.f('uq_outbox_email_dedup_key'))
+    )
+    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_email_due', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('project',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('acronym', sa.String(length=40), nullable=False),
@@ -209,6 +227,10 @@ def downgrade() -> None:
 
     op.drop_table('agenda_session')
     op.drop_table('project')
+    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_email_due')
+
+    op.drop_table('outbox_email')
     op.drop_table('organisation')
     with op.batch_alter_table('job', schema=None) as batch_op:
         batch_op.drop_index('ix_job_due')
