@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -82,23 +82,28 @@ def backend_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 def clear_tables(database: Database) -> None:
+    # DELETE beats TRUNCATE here: the tables are tiny and TRUNCATE's fixed cost is ~0.3 s a test.
     with database.engine.begin() as connection:
-        if database.is_sqlite:
-            for table in reversed(metadata.sorted_tables):
+        existing = set(inspect(connection).get_table_names())
+        for table in reversed(metadata.sorted_tables):
+            if table.name in existing:
                 connection.execute(table.delete())
-        else:
-            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def shared_database(backend_url) -> Iterator[Database]:
+    database = Database(backend_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
-def db(backend_url) -> Iterator[Database]:
-    database = Database(backend_url)
+def db(shared_database: Database) -> Iterator[Database]:
+    """The backend's database, emptied after the test."""
     try:
-        yield database
+        yield shared_database
     finally:
-        clear_tables(database)
-        database.dispose()
+        clear_tables(shared_database)
 
 
 @pytest.fixture

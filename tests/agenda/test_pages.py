@@ -1,0 +1,50 @@
+"""The public event page and the agenda as iCalendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar
+
+from tests.factories import create_event, create_session
+
+
+def test_event_page_groups_the_agenda_by_time_with_parallel_sessions_side_by_side(client, session):
+    event = create_event(session, slug="page-test", title="Clusters <day>")
+    create_session(session, event, title="Opening", starts_at=datetime(2030, 6, 20, 9, 0), ends_at=datetime(2030, 6, 20, 9, 30))
+    for room in ("Room A", "Room B"):
+        create_session(session, event, title=f"Working group {room}", kind="breakout", room=room,
+                       starts_at=datetime(2030, 6, 20, 14, 0), ends_at=datetime(2030, 6, 20, 15, 0))
+    session.commit()
+
+    page = client.get("/events/page-test")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert "Clusters &lt;day&gt;" in html and "<day>" not in html
+    assert html.index("Opening") < html.index("Working group Room A") < html.index("Working group Room B")
+    assert html.count('class="parallel"') == 1
+    assert "09:00–09:30" in html and "14:00–15:00" in html
+
+
+def test_unknown_event_page_is_a_404_html_page(client):
+    response = client.get("/events/nope", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and "no event with slug" in response.text
+
+
+def test_agenda_ics_has_each_session_at_its_local_time(client, session):
+    event = create_event(session, slug="ics-test", timezone="Europe/Brussels")
+    create_session(session, event, title="Morning talk", starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 10, 45))
+    session.commit()
+
+    response = client.get("/events/ics-test/agenda.ics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Brussels"]
+    (entry,) = calendar.walk("VEVENT")
+    start = entry.decoded("DTSTART")
+    assert str(entry["SUMMARY"]) == "Morning talk"
+    assert start.tzinfo is not None and start.utcoffset().total_seconds() == 2 * 3600
+    assert start == datetime(2030, 6, 20, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    assert entry.decoded("DTEND") - start == (datetime(2030, 6, 20, 10, 45) - datetime(2030, 6, 20, 10, 0))
+    assert b"TZID=Europe/Brussels:20300620T100000" in response.content
