@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,11 @@ _TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_c
 def _localise(values: dict, zone: str) -> dict:
     """Attach the event's zone to naive times, so '09:00' means 09:00 at the venue."""
     return {key: (in_zone(value, zone) if key in _TIME_FIELDS and value is not None else value) for key, value in values.items()}
+
+
+def _aware(value: datetime) -> datetime:
+    """Filters given without an offset are read as UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _check_dates(event: Event) -> None:
@@ -99,7 +104,7 @@ def list_events(
     if country:
         statement = statement.where(Event.country == country.upper())
     if starts_after:
-        statement = statement.where(Event.starts_at >= starts_after)
+        statement = statement.where(Event.starts_at >= _aware(starts_after))
     if starts_before:
-        statement = statement.where(Event.starts_at < starts_before)
+        statement = statement.where(Event.starts_at < _aware(starts_before))
     return paginate(session, statement, window)

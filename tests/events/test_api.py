@@ -40,6 +40,8 @@ def test_read_update_list_and_delete_an_event(client, organiser):
 
     listing = client.get("/api/v1/events?country=FR", headers=organiser).json()
     assert listing["total"] == 1 and listing["items"][0]["title"] == "Beta"
+    assert client.get("/api/v1/events?starts_after=2030-06-21T00:00:00", headers=organiser).json()["total"] == 0
+    assert client.get("/api/v1/events?starts_before=2030-06-21T00:00:00Z", headers=organiser).json()["total"] == 2
     page = client.get("/api/v1/events?limit=1&offset=1", headers=organiser).json()
     assert page["total"] == 2 and len(page["items"]) == 1
 
