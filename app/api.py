@@ -6,6 +6,8 @@ from fastapi import APIRouter, FastAPI
 
 from app.agenda import pages as agenda_pages
 from app.agenda import router as agenda_router
+from app.attendance import pages as attendance_pages
+from app.attendance import router as attendance_router
 from app.directory import router as directory_router
 from app.events import router as events_router
 
@@ -14,8 +16,8 @@ API_PREFIX = "/api/v1"
 
 def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
-    for module in (events_router, agenda_router, directory_router):
+    for module in (events_router, agenda_router, directory_router, attendance_router):
         api.include_router(module.router)
     app.include_router(api)
-    for module in (agenda_pages,):
+    for module in (agenda_pages, attendance_pages):
         app.include_router(module.router)

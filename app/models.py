@@ -1,6 +1,7 @@
 """Imports every domain's tables so that ``metadata`` is complete (for Alembic and the tests)."""
 
 from app.agenda.models import AgendaSession, SessionRole
+from app.attendance.models import Checkin
 from app.core.db import metadata
 from app.core.jobs import Job
 from app.core.security import ApiToken
@@ -10,5 +11,5 @@ from app.notifications.models import OutboxEmail
 from app.registration.models import Registration
 
 __all__ = [
-    "AgendaSession", "ApiToken", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Registration", "SessionRole", "metadata",
 ]

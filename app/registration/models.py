@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
@@ -21,6 +21,12 @@ class RegistrationStatus(str, enum.Enum):
     expired = "expired"
 
 
+# Statuses that hold a seat: confirmation or approval can then never overbook.
+SEAT_STATUSES = (
+    RegistrationStatus.pending_confirmation,
+    RegistrationStatus.pending_approval,
+    RegistrationStatus.confirmed,
+)
 # Statuses that hold (or wait for) a seat; one email may have only one of these per event.
 LIVE_STATUSES = (
     RegistrationStatus.pending_confirmation,
@@ -84,5 +90,37 @@ class Registration(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # The workflow's memory: a step once passed is not asked again after a stay on the waiting list.
+    email_confirmed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    approved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # When a pending_confirmation registration lapses and frees its seat.
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     anonymised_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class QuestionKind(str, enum.Enum):
+    text = "text"
+    single_choice = "single_choice"
+    multiple_choice = "multiple_choice"
+    yes_no = "yes_no"
+    consent = "consent"
+
+
+class Question(SQLModel, table=True):
+    """A custom question of one event's registration form; answers are keyed by ``key``."""
+
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("event_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    key: str = Field(sa_column=Column(String(40), nullable=False))
+    label: str = Field(sa_column=Column(String(300), nullable=False))
+    help_text: str | None = Field(default=None, sa_column=Column(String(1000), nullable=True))
+    kind: QuestionKind = Field(sa_column=Column(enum_column(QuestionKind, "question_kind"), nullable=False))
+    required: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    # The allowed answers of a single or multiple choice question, in display order.
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    position: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))

@@ -1,20 +1,284 @@
-"""Registration services. The full workflow (form, waiting list, approval, emails) builds on these."""
+"""Registration services: register, confirm, approve, reject, cancel, promote; reading and listing.
+
+Status changes go through the transition table of ``workflow.py``; every change of seats holds
+the event's lock (``capacity.py``); every email is queued in the same transaction.
+"""
 
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.pagination import Window, paginate
+from app.core.timezones import in_zone
 from app.core.types import utcnow
+from app.directory.models import Organisation, OrganisationType, Project
+from app.directory.service import find_organisation, get_or_create_organisation, project_by_acronym
 from app.events.models import Event
-from app.registration.models import Publication, Registration, RegistrationStatus
+from app.registration import capacity
+from app.registration.capacity import waitlist_position
+from app.registration.emails import notify
+from app.registration.models import SEAT_STATUSES, Publication, Registration, RegistrationStatus
+from app.registration.questions import event_questions, validate_answers
+from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
+from app.registration.workflow import Action, transition
+
+__all__ = [
+    "AlreadyRegistered", "EventFull", "RegistrationClosed", "add_confirmed_registration", "approve_registration",
+    "cancel_registration", "confirm_email", "event_questions", "get_registration", "list_registrations",
+    "promote_registration", "read_registration", "read_registrations", "register", "reject_registration",
+    "update_registration", "validate_answers", "waitlist_position",
+]
 
 PRIVACY_WORDING_VERSION = "2026-11"
+# How long a registration waits for its email to be confirmed before it lapses and frees its seat.
+CONFIRMATION_TTL = timedelta(hours=48)
+# Duplicate attempts resend the link at most once per this period (a flood sends one email).
+RESEND_PERIOD_SECONDS = 15 * 60
+
+
+class RegistrationClosed(Conflict):
+    title = "Registration closed"
+
+
+class AlreadyRegistered(Conflict):
+    """The email already has a live registration for this event; its link was queued again.
+
+    The resend is queued in the caller's session: catch this and answer normally so the
+    transaction commits (the JSON API answers 409, the form a page), or the email is lost.
+    """
+
+    title = "Already registered"
+
+
+class EventFull(Conflict):
+    title = "Event full"
 
 
 def new_checkin_code() -> str:
     return secrets.token_urlsafe(18)
+
+
+def _local(event: Event, moment: datetime) -> str:
+    return f"{in_zone(moment, event.timezone):%d %B %Y %H:%M} ({event.timezone})"
+
+
+def check_window(event: Event, now: datetime | None = None) -> None:
+    """Raise RegistrationClosed outside the event's registration window (it closes at the event's end
+    unless it closes earlier)."""
+    now = now or utcnow()
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationClosed(f"registration for this event opens on {_local(event, event.registration_opens_at)}")
+    closes = event.registration_closes_at or event.ends_at
+    if now >= closes:
+        raise RegistrationClosed(f"registration for this event closed on {_local(event, closes)}")
+
+
+def _organisation_id(session: Session, name: str | None, type: OrganisationType | None, country: str | None) -> int | None:
+    if not name:
+        return None
+    try:
+        # A savepoint: two first registrations from a new organisation may race to create it.
+        with session.begin_nested():
+            return get_or_create_organisation(session, name, type=type, country=country).id
+    except IntegrityError:
+        return find_organisation(session, name).id
+
+
+def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False) -> Registration:
+    """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
+
+    An organiser's registration is accepted outside the window and skips email confirmation and
+    approval; capacity still applies unless ``data.override_capacity``.
+    """
+    if data.override_capacity and not by_organiser:
+        raise Forbidden("only organisers may override the capacity", field="override_capacity")
+    if not by_organiser:
+        check_window(event)
+    # Everything that does not depend on seats is done before taking the lock.
+    answers = validate_answers(event_questions(session, event), data.answers)
+    project_id = project_by_acronym(session, data.project).id if data.project else None
+    organisation_id = _organisation_id(session, data.organisation, data.organisation_type, data.country)
+    email = data.email.lower()
+    now = utcnow()
+
+    seats = capacity.lock_event(session, event)
+    taken = capacity.occupancy(session, event, email=email)
+    if taken.existing_id is not None:
+        _resend_link(session, event, session.get(Registration, taken.existing_id), now)
+        raise AlreadyRegistered(
+            "this email address is already registered for this event; we have sent your link again to that address",
+            field="email",
+        )
+    free = taken.free(seats)
+    # Those already waiting go first: a newcomer is seated only if a seat is left after them.
+    seated = free is None or free > taken.waiting or (by_organiser and data.override_capacity)
+    registration = Registration(
+        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=email,
+        organisation_id=organisation_id, country=data.country, project_id=project_id,
+        status=RegistrationStatus.waitlisted, publication=data.consents.publication, answers=answers,
+        privacy_consented_at=now, privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(),
+        created_at=now, updated_at=now,
+        email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
+    )
+    if seated:
+        _take_seat(event, registration, now)
+    else:
+        registration.waitlist_rank = taken.last_rank + 1
+    session.add(registration)
+    session.flush()
+    template = {RegistrationStatus.pending_confirmation: "confirm_email", RegistrationStatus.waitlisted: "waitlisted"}
+    position = taken.waiting + 1 if not seated else None
+    notify(session, event, registration, template.get(registration.status, "registered"), waitlist_position=position)
+    if free and taken.waiting:  # seats were left free (the capacity grew): give them to those waiting
+        _promote_waiting(session, event, seats)
+    return registration
+
+
+def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
+    """Seat a waiting registration (a new one starts as waiting): it moves to the first step it has
+    not passed yet (email confirmation, approval, else confirmed)."""
+    registration.status = transition(
+        registration.status, Action.promote,
+        email_pending=event.email_confirmation and registration.email_confirmed_at is None,
+        approval_pending=event.requires_approval and registration.approved_at is None,
+    )
+    registration.waitlist_rank = None
+    pending = registration.status is RegistrationStatus.pending_confirmation
+    registration.expires_at = now + CONFIRMATION_TTL if pending else None
+    if registration.status is RegistrationStatus.confirmed:
+        registration.confirmed_at = now
+
+
+def _resend_link(session: Session, event: Event, registration: Registration, now: datetime) -> None:
+    period = int(now.timestamp()) // RESEND_PERIOD_SECONDS
+    notify(session, event, registration, "link_resent", dedup_key=f"link_resent:{registration.id}:{period}",
+           waitlist_position=waitlist_position(session, registration))
+
+
+def _promote_waiting(session: Session, event: Event, seats: int | None) -> list[Registration]:
+    """Give every free seat to the first people waiting (the caller holds the event's lock)."""
+    taken = capacity.occupancy(session, event)
+    free = taken.free(seats)
+    promoted = capacity.first_waiting(session, event, taken.waiting if free is None else free)
+    now = utcnow()
+    for registration in promoted:
+        _take_seat(event, registration, now)
+        registration.updated_at = now
+        notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+    session.flush()
+    return promoted
+
+
+def _leave(session: Session, event: Event, registration: Registration, action: Action, template: str) -> Registration:
+    """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
+    seats = capacity.lock_event(session, event)
+    held_seat = registration.status in SEAT_STATUSES
+    registration.status = transition(registration.status, action)
+    registration.waitlist_rank = None
+    registration.expires_at = None
+    registration.updated_at = utcnow()
+    if action is Action.cancel:
+        registration.cancelled_at = registration.updated_at
+    session.flush()
+    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}")
+    if held_seat:
+        _promote_waiting(session, event, seats)
+    return registration
+
+
+def _event_of(session: Session, registration: Registration) -> Event:
+    return session.get(Event, registration.event_id)
+
+
+def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool) -> Registration:
+    """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
+    return _leave(session, _event_of(session, registration), registration, Action.cancel, "cancelled")
+
+
+def reject_registration(session: Session, registration: Registration) -> Registration:
+    return _leave(session, _event_of(session, registration), registration, Action.reject, "rejected")
+
+
+def expire_registration(session: Session, registration: Registration) -> Registration:
+    """An email not confirmed in time: the registration lapses (told by email) and frees its seat."""
+    return _leave(session, _event_of(session, registration), registration, Action.expire, "expired")
+
+
+def confirm_email(session: Session, registration: Registration) -> Registration:
+    """The participant followed the link: the address is proven; a held seat moves to its next step."""
+    event = _event_of(session, registration)
+    before = registration.status
+    now = utcnow()
+    registration.status = transition(before, Action.confirm_email, approval_pending=event.requires_approval
+                                     and registration.approved_at is None)
+    if registration.email_confirmed_at is None:
+        registration.email_confirmed_at = now
+        registration.updated_at = now
+    if before is RegistrationStatus.pending_confirmation:
+        registration.expires_at = None
+        if registration.status is RegistrationStatus.confirmed:
+            registration.confirmed_at = now
+        session.flush()
+        notify(session, event, registration, "registered", dedup_key=f"registered:{registration.id}")
+    return registration
+
+
+def approve_registration(session: Session, registration: Registration) -> Registration:
+    event = _event_of(session, registration)
+    registration.status = transition(registration.status, Action.approve)
+    registration.approved_at = registration.confirmed_at = registration.updated_at = utcnow()
+    session.flush()
+    notify(session, event, registration, "approved", dedup_key=f"approved:{registration.id}")
+    return registration
+
+
+def promote_registration(session: Session, registration: Registration, *, override_capacity: bool = False) -> Registration:
+    """An organiser moves someone from the waiting list by hand (their choice counts as approval)."""
+    event = _event_of(session, registration)
+    seats = capacity.lock_event(session, event)
+    transition(registration.status, Action.promote)  # refuses anyone not waiting
+    free = capacity.occupancy(session, event).free(seats)
+    if free == 0 and not override_capacity:
+        raise EventFull("the event is full; cancel someone first or promote with override_capacity")
+    now = utcnow()
+    registration.approved_at = registration.approved_at or now
+    _take_seat(event, registration, now)
+    registration.updated_at = now
+    session.flush()
+    notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+    return registration
+
+
+def update_registration(session: Session, registration: Registration, data: RegistrationUpdate) -> Registration:
+    """Change the participant's details; answers given replace the old ones and are checked again."""
+    changes = data.model_dump(exclude_unset=True)
+    for key in ("first_name", "last_name", "publication"):
+        if key in changes and changes[key] is None:
+            raise InvalidInput(f"{key} cannot be null", field=key)
+    if "answers" in changes:
+        event = _event_of(session, registration)
+        registration.answers = validate_answers(event_questions(session, event), changes.pop("answers") or {})
+    if "project" in changes:
+        acronym = changes.pop("project")
+        registration.project_id = project_by_acronym(session, acronym).id if acronym else None
+    organisation_type = changes.pop("organisation_type", None)
+    if "organisation" in changes:
+        registration.organisation_id = _organisation_id(
+            session, changes.pop("organisation"), organisation_type, changes.get("country", registration.country)
+        )
+    elif organisation_type is not None and registration.organisation_id is not None:
+        session.get(Organisation, registration.organisation_id).type = organisation_type
+    for key, value in changes.items():
+        setattr(registration, key, value)
+    registration.updated_at = utcnow()
+    session.flush()
+    return registration
 
 
 def add_confirmed_registration(
@@ -22,14 +286,86 @@ def add_confirmed_registration(
     country: str | None, project_id: int | None, person_id: int | None = None,
     publication: Publication = Publication.everyone,
 ) -> Registration:
-    """A confirmed registration entered by an organiser (imports, the demo): no workflow steps."""
+    """A confirmed registration entered by an organiser (imports, the demo): no workflow steps, no email."""
     now = utcnow()
     registration = Registration(
         event_id=event.id, person_id=person_id, first_name=first_name, last_name=last_name, email=email.lower(),
         organisation_id=organisation_id, country=country, project_id=project_id,
         status=RegistrationStatus.confirmed, publication=publication, privacy_consented_at=now,
         privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(), confirmed_at=now,
+        email_confirmed_at=now, approved_at=now,
     )
     session.add(registration)
     session.flush()
     return registration
+
+
+def get_registration(session: Session, registration_id: int) -> Registration:
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(f"no registration with id {registration_id}")
+    return registration
+
+
+def read_registrations(session: Session, registrations: list[Registration]) -> list[RegistrationRead]:
+    """The registrations as the API shows them, in three queries whatever their number."""
+    organisation_ids = {r.organisation_id for r in registrations if r.organisation_id is not None}
+    project_ids = {r.project_id for r in registrations if r.project_id is not None}
+    organisations = {row.id: row for row in session.execute(
+        select(Organisation.id, Organisation.name, Organisation.type).where(Organisation.id.in_(organisation_ids))
+    )} if organisation_ids else {}
+    acronyms = dict(session.execute(
+        select(Project.id, Project.acronym).where(Project.id.in_(project_ids))
+    ).all()) if project_ids else {}
+    waiting = {r.event_id for r in registrations if r.status is RegistrationStatus.waitlisted}
+    positions = capacity.waitlist_positions(session, waiting)
+    result = []
+    for registration in registrations:
+        organisation = organisations.get(registration.organisation_id)
+        result.append(RegistrationRead(
+            **{name: getattr(registration, name) for name in _PLAIN_FIELDS},
+            waitlist_position=positions.get(registration.id),
+            organisation=organisation.name if organisation else None,
+            organisation_type=organisation.type if organisation else None,
+            project=acronyms.get(registration.project_id),
+        ))
+    return result
+
+
+_PLAIN_FIELDS = tuple(
+    name for name in RegistrationRead.model_fields
+    if name not in {"waitlist_position", "organisation", "organisation_type", "project"}
+)
+
+
+def read_registration(session: Session, registration: Registration) -> RegistrationRead:
+    return read_registrations(session, [registration])[0]
+
+
+def list_registrations(
+    session: Session, event: Event, window: Window, *, status: RegistrationStatus | None = None,
+    country: str | None = None, project: str | None = None, q: str | None = None,
+) -> tuple[list[Registration], int]:
+    """An event's registrations, waiting list in order, then by name; ``q`` searches names, email,
+    organisation."""
+    statement = select(Registration).where(Registration.event_id == event.id)
+    if status is not None:
+        statement = statement.where(Registration.status == status)
+    if country:
+        statement = statement.where(Registration.country == country.strip().upper())
+    if project:
+        statement = statement.join(Project, Project.id == Registration.project_id).where(
+            func.lower(Project.acronym) == project.strip().lower()
+        )
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        organisation_ids = select(Organisation.id).where(func.lower(Organisation.name).like(pattern))
+        statement = statement.where(or_(
+            func.lower(Registration.first_name).like(pattern), func.lower(Registration.last_name).like(pattern),
+            Registration.email.like(pattern), Registration.organisation_id.in_(organisation_ids),
+        ))
+    statement = statement.order_by(
+        Registration.waitlist_rank.is_(None), Registration.waitlist_rank, Registration.last_name,
+        Registration.first_name, Registration.id,
+    )
+    return paginate(session, statement, window)

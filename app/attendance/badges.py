@@ -1,0 +1,88 @@
+"""Name badges and certificates of attendance as PDF (WeasyPrint).
+
+The HTML comes from the one autoescaping Jinja environment, so a name such as ``<b>Ann</b>`` is
+printed as typed. The URL fetcher accepts only ``data:`` URLs: the QR codes are inlined that way,
+and nothing in a participant's text can make the renderer read a file or call the network.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from app.attendance.models import Checkin
+from app.core.errors import Conflict
+from app.core.qr import qr_svg
+from app.core.templating import render_page
+from app.core.timezones import in_zone
+from app.directory.models import Organisation, Project
+from app.events.models import Event
+from app.registration.models import Registration, RegistrationStatus
+
+
+class NothingToPrint(Conflict):
+    title = "Nothing to print"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One person on a badge or certificate."""
+
+    registration_id: int
+    first_name: str
+    last_name: str
+    organisation: str | None
+    project: str | None
+    country: str | None
+    checkin_code: str
+
+    @property
+    def qr_data_url(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(self.checkin_code).encode()).decode()
+
+
+def _holders(session: Session, event: Event, *, attended: bool, registration_id: int | None = None) -> list[Holder]:
+    statement = (
+        select(Registration.id, Registration.first_name, Registration.last_name, Organisation.name.label("organisation"),
+               Project.acronym, Registration.country, Registration.checkin_code)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(Project, Project.id == Registration.project_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+    )
+    if attended:
+        statement = statement.join(Checkin, (Checkin.registration_id == Registration.id) & Checkin.session_id.is_(None))
+    else:
+        statement = statement.where(Registration.status == RegistrationStatus.confirmed)
+    if registration_id is not None:
+        statement = statement.where(Registration.id == registration_id)
+    return [Holder(*row) for row in session.execute(statement)]
+
+
+def render_pdf(html: str) -> bytes:
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}, allow_redirects=False)).write_pdf()
+
+
+def badges_pdf(session: Session, event: Event) -> bytes:
+    holders = _holders(session, event, attended=False)
+    if not holders:
+        raise NothingToPrint("no confirmed participants yet, so there are no badges to print")
+    return render_pdf(render_page("attendance/badges.html", event=event, holders=holders))
+
+
+def certificates_pdf(session: Session, event: Event, *, registration_id: int | None = None) -> bytes:
+    """One page per attendee (checked in to the event), or for one registration only."""
+    holders = _holders(session, event, attended=True, registration_id=registration_id)
+    if not holders:
+        detail = ("this participant was not checked in to the event, so there is no certificate of attendance"
+                  if registration_id is not None else "no one has been checked in to the event yet")
+        raise NothingToPrint(detail)
+    return render_pdf(render_page(
+        "attendance/certificates.html", event=event, holders=holders,
+        starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
+    ))

@@ -1,0 +1,277 @@
+"""Check-in at the door, undo, the door staff's search, and the attendance figures.
+
+The scan path is kept lean because staff wait on it: one indexed lookup by code (joined to the
+organisation's name), one ``INSERT ... ON CONFLICT DO NOTHING`` per level, commit. The conflict
+clause names the partial unique index, so two simultaneous scans of one code leave exactly one
+row and the loser reads the winner's row instead of failing.
+
+A session check-in of someone not yet checked in to the event also checks them in to the event:
+whoever sits in a session is at the event, so the event-level rows alone say who attended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, delete, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.agenda.models import AgendaSession
+from app.attendance.models import EVENT_LEVEL, SESSION_LEVEL, Checkin
+from app.attendance.schemas import AttendanceRead, CheckinCreate, SessionAttendance
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.timezones import in_zone
+from app.core.types import utcnow
+from app.directory.models import Organisation
+from app.events.models import Event
+from app.registration.models import Registration, RegistrationStatus
+
+# Arriving later than this after the start counts as a late arrival.
+LATE_GRACE = timedelta(minutes=15)
+
+_REFUSALS = {
+    RegistrationStatus.cancelled: "{name}'s registration was cancelled",
+    RegistrationStatus.waitlisted: "{name} is on the waiting list, not confirmed",
+    RegistrationStatus.pending_confirmation: "{name} has not confirmed their email address yet",
+    RegistrationStatus.pending_approval: "{name}'s registration is waiting for the organisers' approval",
+    RegistrationStatus.rejected: "{name}'s registration was not accepted",
+    RegistrationStatus.expired: "{name}'s registration expired",
+}
+
+
+class UnknownCode(NotFound):
+    title = "Unknown check-in code"
+
+
+class WrongEvent(Conflict):
+    title = "Registered for another event"
+
+
+class NotCheckinable(Conflict):
+    title = "Not a confirmed registration"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    registration_id: int
+    event_id: int
+    status: RegistrationStatus
+    first_name: str
+    last_name: str
+    organisation: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    checkin_id: int
+    session_id: int | None
+    checked_in_at: datetime
+    created: bool
+    attendee: Attendee
+
+    def message(self, event: Event) -> str:
+        where = "to this session " if self.session_id else ""
+        if self.created:
+            return f"{self.attendee.name} checked in {where}".rstrip()
+        return f"{self.attendee.name} already checked in {where}at {in_zone(self.checked_in_at, event.timezone):%H:%M}"
+
+
+def find_attendee(session: Session, event: Event, data: CheckinCreate) -> Attendee:
+    """The registration named by ``code`` or ``registration_id``, which must belong to ``event``."""
+    if (data.code is None) == (data.registration_id is None):
+        raise InvalidInput("give either the check-in code or the registration_id (one of them)", field="code")
+    statement = select(
+        Registration.id, Registration.event_id, Registration.status, Registration.first_name,
+        Registration.last_name, Organisation.name,
+    ).outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+    if data.code is not None:
+        field, row = "code", session.execute(statement.where(Registration.checkin_code == data.code)).one_or_none()
+    else:
+        field, row = "registration_id", session.execute(statement.where(Registration.id == data.registration_id)).one_or_none()
+    if row is None:
+        raise UnknownCode(f"no registration has this {field.replace('_', ' ')}; check it and scan again", field=field)
+    if row.event_id != event.id:
+        raise WrongEvent(f"this {field.replace('_', ' ')} belongs to a registration for another event", field=field)
+    return Attendee(row.id, row.event_id, row.status, row.first_name, row.last_name, row.name)
+
+
+def _check_session(session: Session, event: Event, session_id: int) -> None:
+    owner = session.execute(select(AgendaSession.event_id).where(AgendaSession.id == session_id)).scalar_one_or_none()
+    if owner != event.id:
+        raise NotFound(f"event {event.id} has no session with id {session_id}", field="session_id")
+
+
+def _insert_once(session: Session, values: dict) -> int | None:
+    """Insert a check-in row unless one exists at that level; the new id, or None."""
+    level = SESSION_LEVEL if values["session_id"] is not None else EVENT_LEVEL
+    columns = ["registration_id", "session_id"] if values["session_id"] is not None else ["registration_id"]
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Checkin.__table__).values(**values)
+        .on_conflict_do_nothing(index_elements=columns, index_where=text(level))
+        .returning(Checkin.__table__.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def check_in(session: Session, event: Event, data: CheckinCreate, *, by_token_id: int | None = None) -> CheckinResult:
+    attendee = find_attendee(session, event, data)
+    if attendee.status is not RegistrationStatus.confirmed:
+        field = "code" if data.code is not None else "registration_id"
+        raise NotCheckinable(_REFUSALS[attendee.status].format(name=attendee.name) + "; they cannot be checked in", field=field)
+    if data.session_id is not None:
+        _check_session(session, event, data.session_id)
+    now = utcnow()
+    values = {"event_id": event.id, "registration_id": attendee.registration_id, "checked_in_at": now,
+              "checked_in_by_token_id": by_token_id}
+    event_level_id = _insert_once(session, {**values, "session_id": None})
+    if data.session_id is None:
+        new_id = event_level_id
+    else:
+        new_id = _insert_once(session, {**values, "session_id": data.session_id})
+    if new_id is not None:
+        return CheckinResult(new_id, data.session_id, now, True, attendee)
+    existing = session.execute(
+        select(Checkin.id, Checkin.checked_in_at).where(
+            Checkin.registration_id == attendee.registration_id,
+            Checkin.session_id == data.session_id if data.session_id is not None else Checkin.session_id.is_(None),
+        )
+    ).one()
+    return CheckinResult(existing.id, data.session_id, existing.checked_in_at, False, attendee)
+
+
+def undo_checkin(session: Session, event: Event, data: CheckinCreate) -> tuple[Attendee, int]:
+    """Remove a check-in; undoing the event-level one removes the person's session check-ins too."""
+    attendee = find_attendee(session, event, data)
+    statement = delete(Checkin).where(Checkin.registration_id == attendee.registration_id)
+    if data.session_id is not None:
+        statement = statement.where(Checkin.session_id == data.session_id)
+    return attendee, session.execute(statement).rowcount
+
+
+def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
+    row = session.get(Checkin, checkin_id)
+    if row is None or row.event_id != event.id:
+        raise NotFound(f"event {event.id} has no check-in with id {checkin_id}")
+    statement = delete(Checkin).where(Checkin.registration_id == row.registration_id)
+    if row.session_id is not None:
+        statement = statement.where(Checkin.session_id == row.session_id)
+    return session.execute(statement).rowcount
+
+
+def search_attendees(
+    session: Session, event: Event, q: str | None, *, session_id: int | None = None, limit: int = 25,
+) -> list[tuple[Attendee, datetime | None]]:
+    """Confirmed people whose name or organisation contains every word of ``q``, with their check-in time."""
+    if session_id is not None:
+        _check_session(session, event, session_id)
+    level = Checkin.session_id == session_id if session_id is not None else Checkin.session_id.is_(None)
+    statement = (
+        select(Registration.id, Registration.event_id, Registration.status, Registration.first_name,
+               Registration.last_name, Organisation.name, Checkin.checked_in_at)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(Checkin, and_(Checkin.registration_id == Registration.id, level))
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        .limit(limit)
+    )
+    for word in (q or "").split()[:5]:
+        pattern = f"%{word}%"
+        statement = statement.where(or_(
+            Registration.first_name.ilike(pattern), Registration.last_name.ilike(pattern), Organisation.name.ilike(pattern),
+        ))
+    return [
+        (Attendee(row.id, row.event_id, row.status, row.first_name, row.last_name, row.name), row.checked_in_at)
+        for row in session.execute(statement)
+    ]
+
+
+def checkin_counts(session: Session, event: Event, *, session_id: int | None = None) -> tuple[int, int]:
+    """(checked in, confirmed) for the event, or for one of its sessions."""
+    level = Checkin.session_id == session_id if session_id is not None else Checkin.session_id.is_(None)
+    checked_in = select(func.count()).select_from(Checkin).where(Checkin.event_id == event.id, level).scalar_subquery()
+    confirmed = select(func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed
+    ).scalar_subquery()
+    row = session.execute(select(checked_in, confirmed)).one()
+    return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    """Attendance of one event. ``sessions`` and ``late_by_session`` map agenda session ids to counts."""
+
+    attended: int
+    confirmed: int
+    no_shows: int
+    late_arrivals: int
+    sessions: dict[int, int]
+    late_by_session: dict[int, int]
+    grace: timedelta = LATE_GRACE
+
+
+def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
+    """The figures in four queries, whatever the number of participants."""
+    event_rows = Checkin.event_id == event.id
+    attended, late = session.execute(
+        select(func.count(), func.count(case((Checkin.checked_in_at > event.starts_at + LATE_GRACE, 1))))
+        .where(event_rows, Checkin.session_id.is_(None))
+    ).one()
+    checked_in = select(Checkin.id).where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None))
+    confirmed, no_shows = session.execute(
+        select(func.count(), func.count(case((~checked_in.exists(), 1))))
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+    ).one()
+    starts = dict(session.execute(select(AgendaSession.id, AgendaSession.starts_at).where(AgendaSession.event_id == event.id)).all())
+    sessions: dict[int, int] = {}
+    late_by_session: dict[int, int] = {}
+    if starts:
+        # Each session has its own start, so the "late" test is one CASE branch per session:
+        # the query grows with the agenda, never with the participants.
+        late_case = case(*[
+            (and_(Checkin.session_id == item_id, Checkin.checked_in_at > start + LATE_GRACE), 1)
+            for item_id, start in starts.items()
+        ])
+        for item_id, count, late_count in session.execute(
+            select(Checkin.session_id, func.count(), func.count(late_case))
+            .where(event_rows, Checkin.session_id.is_not(None)).group_by(Checkin.session_id)
+        ):
+            sessions[item_id], late_by_session[item_id] = count, late_count
+    return AttendanceSummary(attended=attended, confirmed=confirmed, no_shows=no_shows, late_arrivals=late,
+                             sessions=sessions, late_by_session=late_by_session)
+
+
+def read_attendance(session: Session, event: Event) -> AttendanceRead:
+    summary = attendance_summary(session, event)
+    return AttendanceRead(
+        attended=summary.attended, confirmed=summary.confirmed, no_shows=summary.no_shows,
+        late_arrivals=summary.late_arrivals, grace_minutes=int(summary.grace.total_seconds() // 60),
+        sessions=[
+            SessionAttendance(id=item_id, title=title, starts_at=starts_at, attendance=summary.sessions.get(item_id, 0),
+                              late_arrivals=summary.late_by_session.get(item_id, 0))
+            for item_id, title, starts_at in session_choices(session, event)
+        ],
+    )
+
+
+def registration_with_event(session: Session, registration_id: int) -> tuple[Registration, Event]:
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(f"no registration with id {registration_id}")
+    return registration, session.get(Event, registration.event_id)
+
+
+def session_choices(session: Session, event: Event) -> list[tuple[int, str, datetime]]:
+    """(id, title, local start) of the event's agenda sessions, for the door staff's picker."""
+    rows = session.execute(
+        select(AgendaSession.id, AgendaSession.title, AgendaSession.starts_at)
+        .where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.id)
+    )
+    return [(row.id, row.title, in_zone(row.starts_at, event.timezone)) for row in rows]

@@ -1,0 +1,38 @@
+"""The emails a registration's changes send: queued in the outbox, in the change's transaction.
+
+The stored context is plain data about the registration and its event; the participant's links
+are added at delivery by :func:`app.registration.links.email_links`, so no usable link is stored.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core.timezones import in_zone
+from app.events.models import Event
+from app.notifications.outbox import queue_email
+from app.registration.models import Registration
+
+
+def event_context(event: Event) -> dict:
+    starts, ends = in_zone(event.starts_at, event.timezone), in_zone(event.ends_at, event.timezone)
+    same_day = starts.date() == ends.date()
+    when = f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M}" if same_day else f"{starts:%d %B %Y} to {ends:%d %B %Y}"
+    where = ", ".join(part for part in (event.venue, event.city) if part)
+    return {"event_title": event.title, "event_when": f"{when} ({event.timezone})", "event_where": where}
+
+
+def notify(
+    session: Session, event: Event, registration: Registration, template: str, *,
+    dedup_key: str | None = None, waitlist_position: int | None = None,
+) -> None:
+    """Queue ``template`` for the participant. ``dedup_key`` makes a repeat a no-op."""
+    context = {
+        "registration_id": registration.id,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "status": registration.status.value,
+        "waitlist_position": waitlist_position,
+        **event_context(event),
+    }
+    queue_email(session, template=template, to=registration.email, context=context, dedup_key=dedup_key)

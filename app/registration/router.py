@@ -1,0 +1,169 @@
+"""The registration API: public registration, the organiser's list and decisions, custom questions.
+
+``page_router`` holds the one public page route of this module: the email-confirmation link.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.db import Database
+from app.core.deps import PrincipalDep, SessionDep, SettingsDep, WindowDep, get_database
+from app.core.pagination import Page
+from app.core.security import Principal, Role, authenticate
+from app.events.dependencies import ManagedEvent
+from app.events.service import get_event
+from app.registration import questions, service
+from app.registration.links import registration_for_token
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.schemas import (
+    QuestionCreate,
+    QuestionRead,
+    QuestionUpdate,
+    RegistrationCreate,
+    RegistrationDecision,
+    RegistrationRead,
+    RegistrationReceipt,
+    RegistrationUpdate,
+)
+
+router = APIRouter(tags=["registrations"])
+page_router = APIRouter(tags=["registrations"], include_in_schema=False)
+_optional_bearer = HTTPBearer(auto_error=False, description="optional: an organiser token")
+
+
+def optional_principal(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)]
+) -> Principal | None:
+    return authenticate(session, credentials.credentials) if credentials else None
+
+
+def managed_registration(registration_id: int, session: SessionDep, principal: PrincipalDep) -> Registration:
+    principal.require(Role.organiser)
+    registration = service.get_registration(session, registration_id)
+    principal.require_event(registration.event_id, Role.organiser)
+    return registration
+
+
+ManagedRegistration = Annotated[Registration, Depends(managed_registration)]
+
+
+def _problem(error: service.AlreadyRegistered) -> JSONResponse:
+    # Answered, not raised: raising would roll back the link email queued with it.
+    return JSONResponse(error.problem(), status_code=error.status, media_type="application/problem+json")
+
+
+@router.post(
+    "/events/{event_id}/registrations", status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationRead | RegistrationReceipt, summary="Register for an event",
+    responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
+)
+def register(
+    event_id: int, data: RegistrationCreate, session: SessionDep,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+):
+    """Anyone may register while registration is open; the answer is the outcome (`status`,
+    `waitlist_position`) and nothing else. With an organiser token the registration is accepted at
+    any time and confirmed directly (capacity still applies unless `override_capacity`), and the
+    whole registration is returned."""
+    event = get_event(session, event_id)
+    if principal is not None:
+        principal.require_event(event.id, Role.organiser)
+    try:
+        registration = service.register(session, event, data, by_organiser=principal is not None)
+    except service.AlreadyRegistered as duplicate:
+        return _problem(duplicate)
+    if principal is not None:
+        return service.read_registration(session, registration)
+    return RegistrationReceipt(id=registration.id, status=registration.status,
+                               waitlist_position=service.waitlist_position(session, registration))
+
+
+@router.get("/events/{event_id}/registrations", response_model=Page[RegistrationRead], summary="List registrations")
+def list_registrations(
+    event: ManagedEvent, session: SessionDep, window: WindowDep,
+    status: RegistrationStatus | None = None,
+    country: Annotated[str | None, Query(max_length=2, description="ISO code, e.g. BE")] = None,
+    project: Annotated[str | None, Query(max_length=40, description="project acronym")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="part of a name, email or organisation")] = None,
+):
+    items, total = service.list_registrations(session, event, window, status=status, country=country, project=project, q=q)
+    return Page(items=service.read_registrations(session, items), total=total)
+
+
+@router.get("/registrations/{registration_id}", response_model=RegistrationRead, summary="Read a registration")
+def read_registration(registration: ManagedRegistration, session: SessionDep):
+    return service.read_registration(session, registration)
+
+
+@router.patch("/registrations/{registration_id}", response_model=RegistrationRead, summary="Change a registration")
+def update_registration(data: RegistrationUpdate, registration: ManagedRegistration, session: SessionDep):
+    return service.read_registration(session, service.update_registration(session, registration, data))
+
+
+@router.post("/registrations/{registration_id}/cancel", response_model=RegistrationRead, summary="Cancel a registration")
+def cancel_registration(registration: ManagedRegistration, session: SessionDep):
+    """Frees the seat; the first person on the waiting list is promoted and told."""
+    return service.read_registration(session, service.cancel_registration(session, registration, by_organiser=True))
+
+
+@router.post("/registrations/{registration_id}/approve", response_model=RegistrationRead, summary="Approve a registration")
+def approve_registration(registration: ManagedRegistration, session: SessionDep):
+    return service.read_registration(session, service.approve_registration(session, registration))
+
+
+@router.post("/registrations/{registration_id}/reject", response_model=RegistrationRead, summary="Reject a registration")
+def reject_registration(registration: ManagedRegistration, session: SessionDep):
+    return service.read_registration(session, service.reject_registration(session, registration))
+
+
+@router.post("/registrations/{registration_id}/promote", response_model=RegistrationRead,
+             summary="Move someone from the waiting list by hand")
+def promote_registration(registration: ManagedRegistration, session: SessionDep, data: RegistrationDecision | None = None):
+    """Seats a waiting person out of turn; 409 when the event is full unless `override_capacity`."""
+    override = data.override_capacity if data else False
+    return service.read_registration(session, service.promote_registration(session, registration, override_capacity=override))
+
+
+# --- custom questions -------------------------------------------------------------------
+
+@router.get("/events/{event_id}/questions", response_model=list[QuestionRead], summary="An event's custom questions")
+def list_questions(event_id: int, session: SessionDep):
+    """Public: the questions a registration must answer (in `answers`, by `key`)."""
+    return questions.event_questions(session, get_event(session, event_id))
+
+
+@router.post("/events/{event_id}/questions", status_code=status.HTTP_201_CREATED, response_model=QuestionRead,
+             summary="Add a custom question")
+def create_question(data: QuestionCreate, event: ManagedEvent, session: SessionDep):
+    return questions.create_question(session, event, data)
+
+
+@router.patch("/events/{event_id}/questions/{question_id}", response_model=QuestionRead, summary="Change a question")
+def update_question(question_id: int, data: QuestionUpdate, event: ManagedEvent, session: SessionDep):
+    return questions.update_question(session, questions.get_question_of_event(session, event, question_id), data)
+
+
+@router.delete("/events/{event_id}/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Remove a question (answers already given are kept)")
+def delete_question(question_id: int, event: ManagedEvent, session: SessionDep):
+    questions.delete_question(session, questions.get_question_of_event(session, event, question_id))
+
+
+# --- the email-confirmation link ----------------------------------------------------------
+
+@page_router.get("/r/{token}/confirm")
+def confirm_email(token: str, settings: SettingsDep,
+                  database: Annotated[Database, Depends(get_database)]):
+    """Following the link in the email confirms the address, then shows the participant's page.
+
+    A GET that writes, because it is a link in an email; confirming twice changes nothing. It opens
+    a write transaction itself, since the request's own session is read-only for GET.
+    """
+    with database.transaction() as session:
+        service.confirm_email(session, registration_for_token(session, settings, token))
+    return RedirectResponse(f"/r/{token}", status_code=status.HTTP_303_SEE_OTHER)

@@ -1,0 +1,47 @@
+"""Factories for the attendance tests: confirmed (or other) registrations and check-in tokens."""
+
+from __future__ import annotations
+
+from itertools import count
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.core.db import Database
+from app.core.security import Role
+from app.directory.service import get_or_create_organisation
+from app.events.models import Event
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.service import add_confirmed_registration
+from tests.conftest import token_headers
+from tests.factories import create_event
+
+_numbers = count(1)
+
+
+def add_participant(session: Session, event: Event, *, status: RegistrationStatus = RegistrationStatus.confirmed,
+                    first_name: str = "Ann", last_name: str | None = None, organisation: str | None = "Leuven Cluster",
+                    country: str | None = "BE", project_id: int | None = None) -> Registration:
+    number = next(_numbers)
+    last_name = last_name or f"Peeters{number}"
+    organisation_id = get_or_create_organisation(session, organisation).id if organisation else None
+    registration = add_confirmed_registration(
+        session, event, first_name=first_name, last_name=last_name, email=f"person{number}@example.org",
+        organisation_id=organisation_id, country=country, project_id=project_id,
+    )
+    if status is not RegistrationStatus.confirmed:
+        registration.status = status
+        session.flush()
+    return registration
+
+
+@pytest.fixture
+def event_id(db: Database) -> int:
+    with db.transaction() as session:
+        return create_event(session, slug="door-test", starts_at="2030-06-20T09:00:00+02:00").id
+
+
+@pytest.fixture
+def checkin_staff(db: Database, event_id: int) -> dict[str, str]:
+    """Headers of a checkin token limited to the ``event_id`` event."""
+    return token_headers(db, Role.checkin, event_id)
