@@ -8,8 +8,8 @@ from app.core.security import ApiToken
 from app.directory.models import Organisation, Person, Project
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
-from app.registration.models import Registration
+from app.registration.models import Question, Registration
 
 __all__ = [
-    "AgendaSession", "ApiToken", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
 ]
