@@ -8,8 +8,6 @@ from app.agenda import pages as agenda_pages
 from app.agenda import router as agenda_router
 from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
-from app.attendance import pages as attendance_pages
-from app.attendance import router as attendance_router
 from app.directory import router as directory_router
 from app.events import router as events_router
 from app.registration import router as registration_router

@@ -2,7 +2,6 @@
 
 from app.agenda.models import AgendaSession, SessionRole
 from app.attendance.models import Checkin
-from app.attendance.models import Checkin
 from app.core.db import metadata
 from app.core.jobs import Job
 from app.core.security import ApiToken
@@ -12,5 +11,5 @@ from app.notifications.models import OutboxEmail
 from app.registration.models import Question, Registration
 
 __all__ = [
-    "AgendaSession", "ApiToken", "Checkin", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
 ]
