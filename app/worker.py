@@ -8,6 +8,9 @@ import time
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.jobs import JobHandler, run_due_jobs
+from app.notifications.delivery import deliver_due_emails
+from app.registration.housekeeping import run_housekeeping
+from app.registration.links import email_links
 
 log = logging.getLogger("convene.worker")
 
@@ -17,7 +20,9 @@ JOB_HANDLERS: dict[str, JobHandler] = {}
 
 def drain(database: Database, settings: Settings) -> int:
     """Do everything that is due now; returns how many emails and jobs were handled."""
-    return run_due_jobs(database, JOB_HANDLERS)
+    handled = run_housekeeping(database)
+    handled += deliver_due_emails(database, settings, extend_context=email_links)
+    return handled + run_due_jobs(database, JOB_HANDLERS)
 
 
 def run(settings: Settings, *, once: bool = False, interval: float = 2.0) -> None:

@@ -1,0 +1,68 @@
+"""Sending over SMTP: ``CONVENE_SMTP_URL`` parsed, messages built (plain text + HTML), one connection.
+
+URL forms: ``smtp://host:port`` (plain), ``smtp+starttls://user:password@host:587``,
+``smtps://user:password@host:465`` (TLS from the start).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import unquote, urlsplit
+
+from app.notifications.catalogue import RenderedEmail
+
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+TIMEOUT_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"CONVENE_SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://..., not {url!r}")
+    return SmtpTarget(
+        scheme=parts.scheme, host=parts.hostname, port=parts.port or DEFAULT_PORTS[parts.scheme],
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def build_message(*, sender: str, to: str, email: RenderedEmail, message_id_domain: str = "convene.localhost") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(domain=message_id_domain)
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+def connect(target: SmtpTarget) -> smtplib.SMTP:
+    """An open, logged-in connection; the caller closes it (``with connect(...) as smtp``)."""
+    if target.scheme == "smtps":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=TIMEOUT_SECONDS,
+                                              context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(target.host, target.port, timeout=TIMEOUT_SECONDS)
+    try:
+        if target.scheme == "smtp+starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if target.username:
+            smtp.login(target.username, target.password or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp

@@ -1,0 +1,58 @@
+"""What time alone changes, run by ``convene worker`` on every drain: lapsed confirmations and reminders.
+
+Both are safe to run from several workers at once: expiry locks each event (as every change of
+seats does), reminders claim their registrations with ``SKIP LOCKED`` and are marked
+``reminded_at`` in the same transaction as the queued email, so each is sent once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.core.db import Database
+from app.core.types import utcnow
+from app.events.models import Event
+from app.registration.emails import notify
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.service import expire_registration
+
+# Confirmed participants are reminded once, this long before the event starts.
+REMINDER_LEAD = timedelta(days=2)
+BATCH_SIZE = 200
+
+
+def expire_unconfirmed(database: Database) -> int:
+    """Registrations whose email was not confirmed in time lapse; their seats go to those waiting."""
+    with database.transaction() as session:
+        due = session.execute(
+            select(Registration).where(
+                Registration.status == RegistrationStatus.pending_confirmation, Registration.expires_at <= utcnow()
+            ).order_by(Registration.event_id, Registration.id).limit(BATCH_SIZE)  # one lock order for every worker
+        ).scalars().all()
+        for registration in due:
+            expire_registration(session, registration)
+        return len(due)
+
+
+def queue_reminders(database: Database) -> int:
+    with database.transaction() as session:
+        now = utcnow()
+        statement = (
+            select(Registration, Event).join(Event, Event.id == Registration.event_id).where(
+                Registration.status == RegistrationStatus.confirmed, Registration.reminded_at.is_(None),
+                Event.starts_at > now, Event.starts_at <= now + REMINDER_LEAD,
+            ).order_by(Registration.id).limit(BATCH_SIZE)
+        )
+        if not database.is_sqlite:
+            statement = statement.with_for_update(of=Registration, skip_locked=True)
+        rows = session.execute(statement).all()
+        for registration, event in rows:
+            registration.reminded_at = now
+            notify(session, event, registration, "reminder", dedup_key=f"reminder:{registration.id}")
+        return len(rows)
+
+
+def run_housekeeping(database: Database) -> int:
+    return expire_unconfirmed(database) + queue_reminders(database)
