@@ -1,0 +1,45 @@
+"""The demo's report material: the organisers' narrative, session notes and rapporteurs' notes.
+
+The sentences are written for this demo (the facts are those of the 2018 workshop). Loaded
+through the services, once: an event that already has a narrative is left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.agenda.models import AgendaSession
+from app.breakouts.models import BreakoutGroup
+from app.breakouts.schemas import GroupUpdate
+from app.breakouts.service import update_group
+from app.events.models import Event
+from app.reports.models import EventNarrative
+from app.reports.schemas import NarrativeWrite, SessionNoteWrite
+from app.reports.service import write_narrative, write_session_note
+
+FIXTURE = Path(__file__).with_name("narrative_2018.json")
+
+
+def load_report_demo(session: Session, event: Event) -> bool:
+    """Write the demo narrative and notes; returns False when the event already had a narrative."""
+    if session.execute(select(EventNarrative.id).where(EventNarrative.event_id == event.id)).first():
+        return False
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    write_narrative(session, event, NarrativeWrite(**data["narrative"]))
+    items = session.execute(select(AgendaSession).where(AgendaSession.event_id == event.id)).scalars().all()
+    by_title = {item.title: item for item in items}
+    for title, note in data["session_notes"].items():
+        if title in by_title:
+            write_session_note(session, event, by_title[title].id, SessionNoteWrite(**note))
+    groups = session.execute(
+        select(BreakoutGroup).where(BreakoutGroup.session_id.in_([item.id for item in items]))
+    ).scalars().all()
+    for group in groups:
+        notes = data["rapporteur_notes"].get(group.title)
+        if notes and not group.report_notes:
+            update_group(session, group, GroupUpdate(report_notes=notes))
+    return True

@@ -1,0 +1,110 @@
+"""The organisers' narrative, the generated reports and the organisers' own report templates."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.core.types import UTCDateTime, enum_column, utcnow
+
+
+class ReportFormat(str, enum.Enum):
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+    md = "md"
+
+
+class ReportStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class TemplateKind(str, enum.Enum):
+    """What an uploaded template produces: HTML (for the html and pdf formats) or Markdown."""
+
+    html = "html"
+    md = "md"
+
+
+class EventNarrative(SQLModel, table=True):
+    """What the organisers write about the event; the lists are JSON (see schemas.NarrativeWrite)."""
+
+    __tablename__ = "event_narrative"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    introduction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    participation_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    key_messages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    conclusions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    next_steps: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    links: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    contacts: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class SessionNote(SQLModel, table=True):
+    """Notes and key points about one agenda session, printed in its section of the report."""
+
+    __tablename__ = "session_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    key_points: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReportTemplate(SQLModel, table=True):
+    """An organiser's own Jinja2 template, rendered in the sandbox."""
+
+    __tablename__ = "report_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    kind: TemplateKind = Field(sa_column=Column(enum_column(TemplateKind, "report_template_kind"), nullable=False))
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Report(SQLModel, table=True):
+    """One generated report; its bytes live in the database so every machine can serve them."""
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    format: ReportFormat = Field(sa_column=Column(enum_column(ReportFormat, "report_format"), nullable=False))
+    template: str = Field(sa_column=Column(String(80), nullable=False))
+    status: ReportStatus = Field(
+        default=ReportStatus.queued, sa_column=Column(enum_column(ReportStatus, "report_status"), nullable=False)
+    )
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    filename: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    checksum: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    size: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    generated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class ReportFile(SQLModel, table=True):
+    """A report's bytes, apart from its row so that reading a status never pulls megabytes of PDF."""
+
+    __tablename__ = "report_file"
+
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    )
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,28 @@
+"""One entry point from (format, template, context) to the file's bytes."""
+
+from __future__ import annotations
+
+from app.reports.context import ReportContext
+from app.reports.models import ReportFormat, TemplateKind
+from app.reports.render.docx import render_docx
+from app.reports.render.pdf import render_pdf
+from app.reports.render.text import TemplateChoice, render_text
+
+MEDIA_TYPES = {
+    ReportFormat.html: "text/html; charset=utf-8",
+    ReportFormat.pdf: "application/pdf",
+    ReportFormat.docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ReportFormat.md: "text/markdown; charset=utf-8",
+}
+
+# The kind of template each format is made from (DOCX is built in code from the context).
+TEMPLATE_KIND = {ReportFormat.html: TemplateKind.html, ReportFormat.pdf: TemplateKind.html, ReportFormat.md: TemplateKind.md}
+
+
+def render_report(format: ReportFormat, choice: TemplateChoice, context: ReportContext) -> bytes:
+    if format is ReportFormat.docx:
+        return render_docx(context)
+    text = render_text(choice, TEMPLATE_KIND[format], context)
+    if format is ReportFormat.pdf:
+        return render_pdf(text)
+    return text.encode("utf-8")

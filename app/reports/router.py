@@ -1,0 +1,139 @@
+"""Organiser API: statistics, the narrative and session notes, report templates, reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from app.core.deps import PrincipalDep, SessionDep, WindowDep
+from app.core.pagination import Page
+from app.core.security import Role
+from app.events.dependencies import ManagedEvent
+from app.reports import service
+from app.reports.models import Report, ReportStatus
+from app.reports.render import MEDIA_TYPES
+from app.reports.schemas import (
+    NarrativeRead,
+    NarrativeWrite,
+    ReportCreate,
+    ReportRead,
+    SessionNoteRead,
+    SessionNoteWrite,
+    StatisticsRead,
+    TemplateCreate,
+    TemplateRead,
+)
+from app.reports.statistics import event_statistics
+
+router = APIRouter(tags=["reports"])
+
+
+def managed_report(report_id: int, session: SessionDep, principal: PrincipalDep) -> Report:
+    principal.require(Role.organiser)
+    report = service.get_report(session, report_id)
+    principal.require_event(report.event_id, Role.organiser)
+    return report
+
+
+ManagedReport = Annotated[Report, Depends(managed_report)]
+
+
+def _read(request: Request, report: Report) -> ReportRead:
+    return ReportRead(
+        id=report.id, event_id=report.event_id, status=report.status, format=report.format, template=report.template,
+        download_url=str(request.url_for("download_report", report_id=report.id)), error=report.error,
+        filename=report.filename, size=report.size, checksum=report.checksum,
+        created_at=report.created_at, generated_at=report.generated_at,
+    )
+
+
+@router.get("/events/{event_id}/statistics", response_model=StatisticsRead, summary="The event's figures")
+def read_statistics(event: ManagedEvent, session: SessionDep):
+    """Participants are the people checked in once anyone was; until then, the confirmed registrations."""
+    return event_statistics(session, event.id).as_dict()
+
+
+@router.get("/events/{event_id}/narrative", response_model=NarrativeRead, summary="Read the report narrative")
+def read_narrative(event: ManagedEvent, session: SessionDep):
+    return service.read_narrative(session, event)
+
+
+@router.put("/events/{event_id}/narrative", response_model=NarrativeRead, summary="Write the report narrative")
+def write_narrative(data: NarrativeWrite, event: ManagedEvent, session: SessionDep):
+    """Summary, introduction, key messages, conclusions by theme, dated next steps, links, contacts."""
+    return service.write_narrative(session, event, data)
+
+
+@router.get("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
+            summary="Read a session's report notes")
+def read_session_note(session_id: int, event: ManagedEvent, session: SessionDep):
+    return service.read_session_note(session, event, session_id)
+
+
+@router.put("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
+            summary="Write a session's report notes and key points")
+def write_session_note(session_id: int, data: SessionNoteWrite, event: ManagedEvent, session: SessionDep):
+    return service.write_session_note(session, event, session_id, data)
+
+
+@router.post("/events/{event_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED,
+             summary="Generate a report", responses={202: {"model": ReportRead, "description": "queued for the worker"}})
+def create_report(data: ReportCreate, event: ManagedEvent, session: SessionDep, request: Request):
+    """201 with the finished report, or 202 when the event is large and `convene worker` will finish it."""
+    report = service.request_report(session, event, data)
+    body = _read(request, report)
+    if report.status is ReportStatus.queued:
+        return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+    return body
+
+
+@router.get("/events/{event_id}/reports", response_model=Page[ReportRead], summary="List the event's reports")
+def list_reports(event: ManagedEvent, session: SessionDep, window: WindowDep, request: Request):
+    items, total = service.list_reports(session, event, window)
+    return Page(items=[_read(request, item) for item in items], total=total)
+
+
+@router.get("/reports/{report_id}", response_model=ReportRead, summary="A report's status")
+def read_report(report: ManagedReport, request: Request):
+    return _read(request, report)
+
+
+@router.get("/reports/{report_id}/download", summary="Download a generated report",
+            response_class=Response, responses={200: {"content": {value: {} for value in MEDIA_TYPES.values()}}})
+def download_report(report: ManagedReport, session: SessionDep):
+    content = service.report_content(session, report)
+    return Response(content, media_type=MEDIA_TYPES[report.format], headers={
+        "Content-Disposition": f'attachment; filename="{report.filename}"',
+        "ETag": f'"{report.checksum}"',
+    })
+
+
+@router.post("/report-templates", response_model=TemplateRead, status_code=status.HTTP_201_CREATED,
+             summary="Upload a report template")
+def create_template(data: TemplateCreate, session: SessionDep, principal: PrincipalDep):
+    """A Jinja2 template rendered in a sandbox; a syntax error is a 422 naming the line.
+    The context is documented in docs/report-context.md."""
+    principal.require(Role.organiser)
+    return service.create_template(session, data)
+
+
+@router.get("/report-templates", response_model=Page[TemplateRead], summary="List uploaded report templates")
+def list_templates(session: SessionDep, principal: PrincipalDep, window: WindowDep):
+    principal.require(Role.organiser)
+    items, total = service.list_templates(session, window)
+    return Page(items=items, total=total)
+
+
+@router.get("/report-templates/{template_id}", response_model=TemplateRead, summary="Read a report template")
+def read_template(template_id: int, session: SessionDep, principal: PrincipalDep):
+    principal.require(Role.organiser)
+    return service.get_template(session, template_id)
+
+
+@router.delete("/report-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Delete a report template")
+def delete_template(template_id: int, session: SessionDep, principal: PrincipalDep):
+    principal.require(Role.organiser)
+    service.delete_template(session, service.get_template(session, template_id))

@@ -1,0 +1,139 @@
+"""Request and response shapes: the narrative, session notes, templates, reports and statistics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from app.core.fields import LongText, Slug, Url
+from app.reports.models import ReportFormat, ReportStatus, TemplateKind
+
+Line = Annotated[str, Field(min_length=1, max_length=2000)]
+Heading = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class ConclusionTheme(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    theme: Heading
+    points: Annotated[list[Line], Field(max_length=50)] = []
+
+
+class NextStep(BaseModel):
+    """A dated follow-up event: one day (`date`) or several (`date` to `end_date`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    end_date: date | None = None
+    title: Heading
+    description: LongText | None = None
+    url: Url | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "NextStep":
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError("end_date must not be before date")
+        return self
+
+
+class Link(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Heading
+    url: Url
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Heading
+    email: EmailStr | None = None
+    role: Annotated[str, Field(max_length=300)] | None = None
+
+
+class NarrativeWrite(BaseModel):
+    """The organisers' text. Paragraphs are separated by blank lines; text is never read as HTML."""
+
+    model_config = ConfigDict(extra="forbid")
+    summary: LongText | None = None
+    introduction: LongText | None = None
+    participation_note: LongText | None = Field(default=None, description="printed beside the charts")
+    key_messages: Annotated[list[Line], Field(max_length=50)] = []
+    conclusions: Annotated[list[ConclusionTheme], Field(max_length=20)] = []
+    next_steps: Annotated[list[NextStep], Field(max_length=20)] = []
+    links: Annotated[list[Link], Field(max_length=50)] = []
+    contacts: Annotated[list[Contact], Field(max_length=20)] = []
+
+
+class NarrativeRead(NarrativeWrite):
+    event_id: int
+    updated_at: datetime | None
+
+
+class SessionNoteWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notes: LongText | None = None
+    key_points: Annotated[list[Line], Field(max_length=50)] = []
+
+
+class SessionNoteRead(SessionNoteWrite):
+    session_id: int
+    updated_at: datetime | None
+
+
+class TemplateCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Slug = Field(description="how reports ask for it: POST .../reports {\"template\": name}")
+    kind: TemplateKind = Field(description="html (for the html and pdf formats) or md")
+    source: Annotated[str, Field(min_length=1, max_length=200_000)] = Field(
+        description="a Jinja2 template; the context is documented in docs/report-context.md"
+    )
+
+
+class TemplateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    kind: TemplateKind
+    source: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: ReportFormat
+    template: Annotated[str, Field(min_length=1, max_length=80)] | None = Field(
+        default=None, description="a built-in template (thematic-workshop) or an uploaded one's name"
+    )
+
+
+class ReportRead(BaseModel):
+    id: int
+    event_id: int
+    status: ReportStatus
+    format: ReportFormat
+    template: str
+    download_url: str | None
+    error: str | None
+    filename: str | None
+    size: int | None
+    checksum: str | None = Field(description="SHA-256 of the file")
+    created_at: datetime
+    generated_at: datetime | None
+
+
+class SessionAttendanceRead(BaseModel):
+    id: int
+    title: str
+    attendance: int
+
+
+class StatisticsRead(BaseModel):
+    registrations: dict[str, int] = Field(description="count of registrations by status")
+    participants: int
+    participants_basis: str = Field(description="attended (someone was checked in) or confirmed")
+    project_representatives: int
+    projects_represented: int
+    countries: dict[str, int]
+    organisation_types: dict[str, int]
+    sessions: list[SessionAttendanceRead]

@@ -1,0 +1,217 @@
+"""Reports: the narrative and notes organisers write, their templates, and generating, storing and
+serving report files. Services flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.agenda.models import AgendaSession
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.jobs import enqueue
+from app.core.pagination import Window, paginate
+from app.core.types import utcnow
+from app.events.models import Event
+from app.events.service import get_event
+from app.registration.models import Registration
+from app.reports.context import build_context
+from app.reports.models import EventNarrative, Report, ReportFile, ReportFormat, ReportStatus, ReportTemplate, SessionNote
+from app.reports.render import TEMPLATE_KIND, render_report
+from app.reports.render.text import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TemplateChoice
+from app.reports.sandbox import TemplateProblem, check_syntax
+from app.reports.schemas import NarrativeRead, NarrativeWrite, ReportCreate, SessionNoteRead, SessionNoteWrite, TemplateCreate
+
+log = logging.getLogger("convene.reports")
+
+JOB_KIND = "reports.generate"
+# Events with more registrations than this are reported by `convene worker`, not in the request.
+BACKGROUND_ABOVE = 1000
+EXTENSIONS = {ReportFormat.html: "html", ReportFormat.pdf: "pdf", ReportFormat.docx: "docx", ReportFormat.md: "md"}
+
+
+class TemplateSyntax(InvalidInput):
+    title = "Template error"
+
+
+class TemplateNameTaken(Conflict):
+    pass
+
+
+class ReportNotReady(Conflict):
+    title = "Report not ready"
+
+
+# --- narrative and notes ---------------------------------------------------------------------
+
+def read_narrative(session: Session, event: Event) -> NarrativeRead:
+    row = session.execute(select(EventNarrative).where(EventNarrative.event_id == event.id)).scalar_one_or_none()
+    if row is None:
+        return NarrativeRead(event_id=event.id, updated_at=None)
+    values = {name: getattr(row, name) for name in NarrativeWrite.model_fields}
+    return NarrativeRead(event_id=event.id, updated_at=row.updated_at, **values)
+
+
+def write_narrative(session: Session, event: Event, data: NarrativeWrite) -> NarrativeRead:
+    """Replace the event's narrative as a whole (PUT semantics)."""
+    row = session.execute(select(EventNarrative).where(EventNarrative.event_id == event.id)).scalar_one_or_none()
+    if row is None:
+        row = EventNarrative(event_id=event.id)
+        session.add(row)
+    for name, value in data.model_dump(mode="json").items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.flush()
+    return read_narrative(session, event)
+
+
+def _agenda_session(session: Session, event: Event, session_id: int) -> AgendaSession:
+    item = session.get(AgendaSession, session_id)
+    if item is None or item.event_id != event.id:
+        raise NotFound(f"event {event.id} has no session with id {session_id}")
+    return item
+
+
+def read_session_note(session: Session, event: Event, session_id: int) -> SessionNoteRead:
+    _agenda_session(session, event, session_id)
+    note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
+    if note is None:
+        return SessionNoteRead(session_id=session_id, updated_at=None)
+    return SessionNoteRead(session_id=session_id, notes=note.notes, key_points=note.key_points, updated_at=note.updated_at)
+
+
+def write_session_note(session: Session, event: Event, session_id: int, data: SessionNoteWrite) -> SessionNoteRead:
+    _agenda_session(session, event, session_id)
+    note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
+    if note is None:
+        note = SessionNote(session_id=session_id)
+        session.add(note)
+    note.notes, note.key_points, note.updated_at = data.notes, list(data.key_points), utcnow()
+    session.flush()
+    return read_session_note(session, event, session_id)
+
+
+# --- templates -------------------------------------------------------------------------------
+
+def create_template(session: Session, data: TemplateCreate) -> ReportTemplate:
+    if data.name in BUILTIN_TEMPLATES:
+        raise TemplateNameTaken(f"{data.name!r} is a built-in template; choose another name", field="name")
+    if session.execute(select(ReportTemplate.id).where(ReportTemplate.name == data.name)).first():
+        raise TemplateNameTaken(f"a template named {data.name!r} already exists", field="name")
+    try:
+        check_syntax(data.source)
+    except TemplateProblem as problem:
+        raise TemplateSyntax(f"the template does not parse: {problem}", field="source",
+                             extra={"line": problem.line}) from None
+    template = ReportTemplate(name=data.name, kind=data.kind, source=data.source)
+    session.add(template)
+    session.flush()
+    return template
+
+
+def list_templates(session: Session, window: Window) -> tuple[list[ReportTemplate], int]:
+    return paginate(session, select(ReportTemplate).order_by(ReportTemplate.name), window)
+
+
+def get_template(session: Session, template_id: int) -> ReportTemplate:
+    template = session.get(ReportTemplate, template_id)
+    if template is None:
+        raise NotFound(f"no report template with id {template_id}")
+    return template
+
+
+def delete_template(session: Session, template: ReportTemplate) -> None:
+    session.delete(template)
+    session.flush()
+
+
+def choose_template(session: Session, name: str | None, format: ReportFormat) -> TemplateChoice:
+    """The built-in or uploaded template called ``name``, checked against the format asked for."""
+    name = name or DEFAULT_TEMPLATE
+    if name in BUILTIN_TEMPLATES:
+        return TemplateChoice(name=name)
+    template = session.execute(select(ReportTemplate).where(ReportTemplate.name == name)).scalar_one_or_none()
+    if template is None:
+        known = ", ".join([*BUILTIN_TEMPLATES, *session.execute(select(ReportTemplate.name)).scalars()])
+        raise InvalidInput(f"no report template named {name!r} (known: {known})", field="template")
+    if format is ReportFormat.docx:
+        raise InvalidInput("DOCX reports are built from the built-in template only", field="template")
+    if TEMPLATE_KIND[format] is not template.kind:
+        raise InvalidInput(f"template {name!r} makes {template.kind.value}, not {format.value}", field="template")
+    return TemplateChoice(name=name, source=template.source, kind=template.kind)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+def request_report(session: Session, event: Event, data: ReportCreate, *, background: bool | None = None) -> Report:
+    """Generate now (status done or failed), or queue for the worker when the event is large."""
+    choice = choose_template(session, data.template, data.format)
+    report = Report(event_id=event.id, format=data.format, template=choice.name)
+    session.add(report)
+    session.flush()
+    if background is None:
+        registrations = session.execute(
+            select(func.count(Registration.id)).where(Registration.event_id == event.id)
+        ).scalar_one()
+        background = registrations > BACKGROUND_ABOVE
+    if background:
+        enqueue(session, JOB_KIND, {"report_id": report.id})
+    else:
+        generate(session, report, event=event, choice=choice)
+    return report
+
+
+def render_event_report(session: Session, event: Event, format: ReportFormat, choice: TemplateChoice) -> bytes:
+    return render_report(format, choice, build_context(session, event))
+
+
+def generate(session: Session, report: Report, *, event: Event, choice: TemplateChoice) -> None:
+    """Render ``report`` and store its bytes; a template's own error fails the report, with its line."""
+    report.status = ReportStatus.running
+    try:
+        content = render_event_report(session, event, report.format, choice)
+    except TemplateProblem as problem:
+        report.status, report.error = ReportStatus.failed, f"template {choice.name!r}, {problem}"
+        session.flush()
+        return
+    session.merge(ReportFile(report_id=report.id, content=content))
+    report.status, report.error = ReportStatus.done, None
+    report.checksum = hashlib.sha256(content).hexdigest()
+    report.size = len(content)
+    report.filename = f"{event.slug}-report.{EXTENSIONS[report.format]}"
+    report.generated_at = utcnow()
+    session.flush()
+
+
+def run_report_job(session: Session, payload: dict) -> None:
+    """The worker's handler for JOB_KIND. Whatever goes wrong is written on the report itself."""
+    report = session.get(Report, payload["report_id"])
+    if report is None or report.status is ReportStatus.done:
+        return
+    event = get_event(session, report.event_id)
+    try:
+        generate(session, report, event=event, choice=choose_template(session, report.template, report.format))
+    except Exception as error:  # the organiser must see the failure on the report, not in a log
+        log.exception("report %s failed", report.id)
+        report.status, report.error = ReportStatus.failed, f"{type(error).__name__}: {error}"
+        session.flush()
+
+
+def get_report(session: Session, report_id: int) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound(f"no report with id {report_id}")
+    return report
+
+
+def list_reports(session: Session, event: Event, window: Window) -> tuple[list[Report], int]:
+    statement = select(Report).where(Report.event_id == event.id).order_by(Report.created_at.desc(), Report.id.desc())
+    return paginate(session, statement, window)
+
+
+def report_content(session: Session, report: Report) -> bytes:
+    if report.status is not ReportStatus.done:
+        raise ReportNotReady(f"report {report.id} is {report.status.value}; download it once it is done")
+    return session.get(ReportFile, report.id).content

@@ -1,0 +1,107 @@
+"""The read-only queries behind the report context: one per kind of data, none per participant."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.attendance.models import Checkin
+from app.breakouts.models import BreakoutAssignment, BreakoutGroup
+from app.directory.models import Organisation, Person, Project
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.privacy import Audience, publishable_clause
+from app.reports.models import EventNarrative, SessionNote
+
+
+@dataclass(frozen=True)
+class ListedParticipant:
+    first_name: str
+    last_name: str
+    organisation: str | None
+    project: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    session_id: int
+    title: str
+    theme: str | None
+    room: str | None
+    facilitator: str | None
+    rapporteur: str | None
+    notes: str | None
+    members: int
+
+
+def narrative_of(session: Session, event_id: int) -> EventNarrative | None:
+    return session.execute(select(EventNarrative).where(EventNarrative.event_id == event_id)).scalar_one_or_none()
+
+
+def notes_by_session(session: Session, session_ids: list[int]) -> dict[int, SessionNote]:
+    if not session_ids:
+        return {}
+    notes = session.execute(select(SessionNote).where(SessionNote.session_id.in_(session_ids))).scalars()
+    return {note.session_id: note for note in notes}
+
+
+def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
+    """Every group of these sessions with its facilitator, rapporteur and head count, in one query."""
+    if not session_ids:
+        return []
+    facilitator, rapporteur = aliased(Person), aliased(Person)
+    members = (
+        select(func.count(BreakoutAssignment.id)).where(BreakoutAssignment.group_id == BreakoutGroup.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(BreakoutGroup, facilitator.first_name, facilitator.last_name,
+               rapporteur.first_name, rapporteur.last_name, members)
+        .outerjoin(facilitator, facilitator.id == BreakoutGroup.facilitator_person_id)
+        .outerjoin(rapporteur, rapporteur.id == BreakoutGroup.rapporteur_person_id)
+        .where(BreakoutGroup.session_id.in_(session_ids))
+        .order_by(BreakoutGroup.session_id, BreakoutGroup.position, BreakoutGroup.id)
+    ).all()
+    return [
+        GroupRow(
+            session_id=group.session_id, title=group.title, theme=group.theme, room=group.room,
+            facilitator=f"{f_first} {f_last}" if f_first else None,
+            rapporteur=f"{r_first} {r_last}" if r_first else None,
+            notes=group.report_notes, members=count,
+        )
+        for group, f_first, f_last, r_first, r_last, count in rows
+    ]
+
+
+def projects_by_id(session: Session, project_ids: list[int]) -> dict[int, Project]:
+    if not project_ids:
+        return {}
+    return {p.id: p for p in session.execute(select(Project).where(Project.id.in_(project_ids))).scalars()}
+
+
+def sort_key(last_name: str, first_name: str) -> tuple[str, str]:
+    """Alphabetical as a reader expects: case and accents ignored ("de Boer" next to "Dahlöf")."""
+    def plain(text: str) -> str:
+        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+    return plain(last_name), plain(first_name)
+
+
+def listed_participants(session: Session, event_id: int, *, attended: bool) -> list[ListedParticipant]:
+    """The participants who agreed to be named publicly (attendees, or the confirmed when ``attended`` is
+    false), sorted by last name."""
+    statement = (
+        select(Registration.first_name, Registration.last_name, Organisation.name, Project.acronym, Registration.country)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(Project, Project.id == Registration.project_id)
+        .where(Registration.event_id == event_id, publishable_clause(Audience.public))
+    )
+    if attended:
+        statement = statement.where(select(Checkin.id).where(Checkin.registration_id == Registration.id).exists())
+    else:
+        statement = statement.where(Registration.status == RegistrationStatus.confirmed)
+    rows = [ListedParticipant(*row) for row in session.execute(statement).all()]
+    return sorted(rows, key=lambda row: sort_key(row.last_name, row.first_name))
