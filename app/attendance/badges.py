@@ -64,8 +64,12 @@ def _holders(session: Session, event: Event, *, attended: bool, registration_id:
     return [Holder(*row) for row in session.execute(statement)]
 
 
+def restricted_fetcher() -> URLFetcher:
+    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+
+
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}, allow_redirects=False)).write_pdf()
+    return HTML(string=html, url_fetcher=restricted_fetcher()).write_pdf()
 
 
 def badges_pdf(session: Session, event: Event) -> bytes:

@@ -1,0 +1,74 @@
+"""Two phones scanning one badge at the same moment, over real HTTP against a live server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import func, select
+
+from app.attendance.models import Checkin
+from app.events.models import Event
+from app.main import create_app
+from tests.attendance.conftest import add_participant
+from tests.factories import create_session
+
+SCANS = 8
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(db, settings):
+    """The app served by uvicorn on a real port, in a thread of this process."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db), host="127.0.0.1", port=free_port(),
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def scan_together(url: str, payload: dict, headers: dict) -> list[int]:
+    barrier = threading.Barrier(SCANS)
+    statuses: list[int] = []
+
+    def scan():
+        with httpx.Client(headers=headers, timeout=30) as http:
+            barrier.wait()
+            statuses.append(http.post(url, json=payload).status_code)
+
+    threads = [threading.Thread(target=scan) for _ in range(SCANS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_simultaneous_scans_of_one_code_leave_exactly_one_row(live_server, db, event_id, checkin_staff):
+    with db.transaction() as session:
+        event = session.get(Event, event_id)
+        code = add_participant(session, event).checkin_code
+        talk_id = create_session(session, event).id
+    url = f"{live_server}/api/v1/events/{event_id}/checkins"
+
+    assert sorted(scan_together(url, {"code": code}, checkin_staff)) == [200] * (SCANS - 1) + [201]
+    assert sorted(scan_together(url, {"code": code, "session_id": talk_id}, checkin_staff)) == [200] * (SCANS - 1) + [201]
+    with db.transaction(write=False) as session:
+        rows = session.execute(select(Checkin.session_id, func.count()).group_by(Checkin.session_id)).all()
+    assert sorted(rows, key=lambda row: row[0] or 0) == [(None, 1), (talk_id, 1)]
