@@ -2,6 +2,7 @@
 
 from app.agenda.models import AgendaSession, SessionRole
 from app.attendance.models import Checkin
+from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
 from app.core.db import metadata
 from app.core.jobs import Job
 from app.core.security import ApiToken
@@ -11,5 +12,5 @@ from app.notifications.models import OutboxEmail
 from app.registration.models import Question, Registration
 
 __all__ = [
-    "AgendaSession", "ApiToken", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
 ]

@@ -1,0 +1,146 @@
+"""Request and response shapes for breakout groups, preferences, settings and assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.breakouts.models import DEFAULT_MAX_PREFERENCES, AssignmentSource
+from app.core.fields import LongText
+
+Title = Annotated[str, Field(min_length=1, max_length=300)]
+Room = Annotated[str, Field(min_length=1, max_length=200)]
+Capacity = Annotated[int, Field(ge=0, le=100_000)]
+Cap = Annotated[int, Field(ge=1, le=100_000)]
+
+_GROUP_EXAMPLE = {
+    "title": "Clusters as drivers of innovation and technology transfer",
+    "theme": "How clusters bring research results to SMEs",
+    "room": "Room A",
+    "capacity": 12,
+    "facilitator_person_id": 1,
+}
+
+
+class GroupCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_GROUP_EXAMPLE]})
+    title: Title
+    theme: LongText | None = None
+    room: Room | None = None
+    capacity: Capacity
+    facilitator_person_id: int | None = Field(default=None, description="pinned to this group if registered")
+    rapporteur_person_id: int | None = None
+    report_notes: LongText | None = None
+    position: int | None = Field(default=None, description="order among the session's groups; default: last")
+
+
+class GroupUpdate(BaseModel):
+    """Any subset of the fields; the rapporteur and `report_notes` feed the event report."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Title | None = None
+    theme: LongText | None = None
+    room: Room | None = None
+    capacity: Capacity | None = None
+    facilitator_person_id: int | None = None
+    rapporteur_person_id: int | None = None
+    report_notes: LongText | None = None
+    position: int | None = None
+
+
+class GroupRead(BaseModel):
+    id: int
+    session_id: int
+    title: str
+    theme: str | None
+    room: str | None
+    capacity: int
+    facilitator_person_id: int | None
+    facilitator: str | None
+    rapporteur_person_id: int | None
+    rapporteur: str | None
+    report_notes: str | None
+    position: int
+    size: int = Field(description="participants assigned to the group now")
+    first_choices: int = Field(description="participants who ranked this group first")
+
+
+class SettingsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_preferences: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        default=None, description="how many groups a participant may rank (P)"
+    )
+    preferences_open: bool | None = Field(default=None, description="may participants still change their choices?")
+    max_per_country: Cap | None = Field(default=None, description="at most this many people of one country per group")
+    max_per_organisation: Cap | None = None
+
+
+class SettingsRead(BaseModel):
+    session_id: int
+    max_preferences: int = DEFAULT_MAX_PREFERENCES
+    preferences_open: bool = True
+    max_per_country: int | None = None
+    max_per_organisation: int | None = None
+    committed_at: datetime | None = None
+
+
+class PreferenceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"registration_id": 7, "group_ids": [3, 1]}]})
+    registration_id: int
+    group_ids: Annotated[list[int], Field(max_length=10, description="best first; empty clears the choices")]
+
+
+class PreferenceRead(BaseModel):
+    registration_id: int
+    name: str
+    group_ids: list[int]
+
+
+class AssignmentRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"dry_run": True}, {"dry_run": False, "avoid_repeats_with_session_id": 12}]},
+    )
+    dry_run: bool = Field(default=True, description="true: propose and report, save nothing")
+    avoid_repeats_with_session_id: int | None = Field(
+        default=None, description="another breakout session of the event: meet as few of its group mates as possible"
+    )
+    notify: bool = Field(default=True, description="on commit, email each participant whose group is new")
+
+
+class MoveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    registration_id: int
+    group_id: int
+    lock: bool = Field(default=True, description="keep the person there when the assignment is solved again")
+
+
+class MemberRead(BaseModel):
+    registration_id: int
+    name: str
+    organisation: str | None
+    country: str | None
+    rank: int | None = Field(description="which of their choices this group is (1 = first); null if unranked")
+    locked: bool
+    source: AssignmentSource | None
+
+
+class AssignedGroup(BaseModel):
+    id: int
+    title: str
+    room: str | None
+    capacity: int
+    members: list[MemberRead]
+
+
+class AssignmentRead(BaseModel):
+    session_id: int
+    saved: bool = Field(description="false for a dry run: nothing was written")
+    status: str = Field(description="optimal (just solved) or saved (read back)")
+    objective: int = Field(description="total cost: (k-1)^2 for a k-th choice, (P+1)^2 for an unranked group")
+    metrics: dict
+    groups: list[AssignedGroup]
+    unassigned: list[int] = Field(description="confirmed registrations without a group")
+    seconds: float | None = None
