@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.agenda.models import RoleKind, SessionKind
 from app.agenda.schemas import RoleAssign, SessionCreate
 from app.agenda.service import create_session
+from app.demo.attendance import load_attendance_demo
 from app.core.timezones import in_zone
 from app.directory.models import OrganisationType, Person, Project
 from app.directory.schemas import ProjectCreate
@@ -65,6 +66,7 @@ def load_demo(session: Session) -> DemoResult:
             create_project(session, ProjectCreate(**project))
     people = _load_participants(session, event, data["participants"], organisations)
     _load_agenda(session, event, data["agenda"], people)
+    load_attendance_demo(session, event)
     return DemoResult(event, created=True)
 
 
