@@ -72,8 +72,9 @@ def _render_in_child(source: str, data: dict, autoescape: bool, connection) -> N
         connection.close()
 
 
-def render_sandboxed(source: str, data: dict, *, autoescape: bool, timeout: float = RENDER_SECONDS) -> str:
+def render_sandboxed(source: str, data: dict, *, autoescape: bool, timeout: float | None = None) -> str:
     """Render an uploaded template against plain ``data``; raise TemplateProblem on any failure."""
+    timeout = timeout or RENDER_SECONDS
     check_syntax(source)
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
