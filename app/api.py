@@ -11,6 +11,7 @@ from app.attendance import router as attendance_router
 from app.directory import router as directory_router
 from app.events import router as events_router
 from app.registration import router as registration_router
+from app.reports import router as reports_router
 
 API_PREFIX = "/api/v1"
 
@@ -20,6 +21,7 @@ def include_routers(app: FastAPI) -> None:
     for module in (events_router, agenda_router, directory_router, attendance_router):
         api.include_router(module.router)
     api.include_router(registration_router.router)
+    api.include_router(reports_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
     for module in (agenda_pages, attendance_pages):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +16,11 @@ from app.core.errors import AppError
 from app.core.migrate import upgrade
 from app.core.security import Role, create_token, derived_token, ensure_token
 from app.demo.loader import load_demo
+from app.demo.report import generate_demo_reports
 from app.events.service import get_event_by_slug
+from app.reports.command import write_report
+from app.reports.models import ReportFormat
+from app.reports.sandbox import TemplateProblem
 from app.worker import run as run_worker
 
 app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in and the event report.",
@@ -89,6 +94,7 @@ def demo(
     upgrade(database.engine)
     with database.transaction() as session:
         result = load_demo(session)
+        reports = generate_demo_reports(session, result.event)
         token = ensure_token(session, derived_token(settings.signing_key(), "demo-organiser"),
                              role=Role.organiser, name="demo organiser")
     database.dispose()
@@ -102,5 +108,24 @@ def demo(
     out.print(f"  Event in the API   {base}/api/v1/events/{event.id}")
     out.print(f"  Organiser token    {token}")
     out.print(f'  Try:  curl -H "Authorization: Bearer {token}" {base}/api/v1/events/{event.id}')
+    for item in reports:  # the event report, generated and stored in every format
+        out.print(f"  {f'Report ({item.format.value})':<19}{base}/api/v1/reports/{item.id}/download")
     if serve_after:
         uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port, log_level="info")
+
+
+@app.command()
+def report(
+    slug: Annotated[str, typer.Argument(help="the event's slug")],
+    format: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, docx or md")],
+    out_file: Annotated[Path, typer.Option("--out", help="the file to write")],
+    template: Annotated[str | None, typer.Option(help="a built-in or uploaded template name")] = None,
+) -> None:
+    """Render the event report from the database into a file."""
+    try:
+        write_report(_database(), slug, format, out_file, template=template, console=err)
+    except AppError as error:
+        _fail(error)
+    except TemplateProblem as problem:
+        err.print(f"[red]template error:[/red] {problem}")
+        raise typer.Exit(1)

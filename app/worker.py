@@ -11,11 +11,12 @@ from app.core.jobs import JobHandler, run_due_jobs
 from app.notifications.delivery import deliver_due_emails
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
+from app.reports.jobs import REPORT_JOB_HANDLERS
 
 log = logging.getLogger("convene.worker")
 
 # Every job kind the application enqueues, and the function that runs it.
-JOB_HANDLERS: dict[str, JobHandler] = {}
+JOB_HANDLERS: dict[str, JobHandler] = {**REPORT_JOB_HANDLERS}
 
 
 def drain(database: Database, settings: Settings) -> int:

@@ -17,9 +17,9 @@ from app.breakouts.models import BreakoutGroup
 from app.breakouts.schemas import GroupUpdate
 from app.breakouts.service import update_group
 from app.events.models import Event
-from app.reports.models import EventNarrative
-from app.reports.schemas import NarrativeWrite, SessionNoteWrite
-from app.reports.service import write_narrative, write_session_note
+from app.reports.models import EventNarrative, Report, ReportFormat, ReportStatus
+from app.reports.schemas import NarrativeWrite, ReportCreate, SessionNoteWrite
+from app.reports.service import request_report, write_narrative, write_session_note
 
 FIXTURE = Path(__file__).with_name("narrative_2018.json")
 
@@ -43,3 +43,16 @@ def load_report_demo(session: Session, event: Event) -> bool:
         if notes and not group.report_notes:
             update_group(session, group, GroupUpdate(report_notes=notes))
     return True
+
+
+def generate_demo_reports(session: Session, event: Event) -> list[Report]:
+    """The demo's report in every format, generated once through the service and stored."""
+    existing = {
+        report.format: report for report in session.execute(
+            select(Report).where(Report.event_id == event.id, Report.status == ReportStatus.done)
+        ).scalars()
+    }
+    return [
+        existing.get(format) or request_report(session, event, ReportCreate(format=format), background=False)
+        for format in ReportFormat
+    ]
