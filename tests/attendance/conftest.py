@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from itertools import count
 
 import pytest
+import uvicorn
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.security import Role
 from app.directory.service import get_or_create_organisation
 from app.events.models import Event
+from app.main import create_app
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import add_confirmed_registration
 from tests.conftest import token_headers
@@ -45,3 +50,26 @@ def event_id(db: Database) -> int:
 def checkin_staff(db: Database, event_id: int) -> dict[str, str]:
     """Headers of a checkin token limited to the ``event_id`` event."""
     return token_headers(db, Role.checkin, event_id)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(db, settings):
+    """The app served by uvicorn on a real port, in a thread of this process."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db), host="127.0.0.1", port=free_port(),
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    thread.join(10)

@@ -2,45 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 
 import httpx
-import pytest
-import uvicorn
 from sqlalchemy import func, select
 
 from app.attendance.models import Checkin
 from app.events.models import Event
-from app.main import create_app
 from tests.attendance.conftest import add_participant
 from tests.factories import create_session
 
 SCANS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def live_server(db, settings):
-    """The app served by uvicorn on a real port, in a thread of this process."""
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db), host="127.0.0.1", port=free_port(),
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(10)
 
 
 def scan_together(url: str, payload: dict, headers: dict) -> list[int]:
