@@ -1,0 +1,77 @@
+"""A participant's breakout page, ``/r/{token}/breakouts``: rank the groups while choices are open
+(plain select boxes, no JavaScript needed), and see the group once the organisers have assigned it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.breakouts.service import get_breakout_session, participant_breakouts, session_settings, set_preferences
+from app.core.csrf import FIELD_NAME, CsrfDep
+from app.core.deps import SessionDep, SettingsDep
+from app.core.errors import AppError, InvalidInput
+from app.core.templating import render_page
+from app.core.timezones import in_zone
+from app.events.models import Event
+from app.registration.links import registration_for_token
+from app.registration.models import Registration
+
+router = APIRouter(include_in_schema=False)
+
+ORDINALS = ["1st", "2nd", "3rd"]
+
+
+def ordinal(number: int) -> str:
+    return ORDINALS[number - 1] if number <= len(ORDINALS) else f"{number}th"
+
+
+def _render(session, event: Event, registration: Registration, token: str, csrf, *, saved: int | None = None,
+            errors: dict[int, str] | None = None, submitted: dict[int, list[str]] | None = None,
+            status_code: int = 200) -> HTMLResponse:
+    views = participant_breakouts(session, event, registration)
+    html = render_page(
+        "breakouts/choices.html", event=event, registration=registration, token=token, views=views,
+        csrf_field=FIELD_NAME, csrf_token=csrf.token, ordinal=ordinal, saved=saved, errors=errors or {},
+        submitted=submitted or {}, local=lambda value: in_zone(value, event.timezone),
+    )
+    return csrf.set_cookie(HTMLResponse(html, status_code=status_code))
+
+
+@router.get("/r/{token}/breakouts", response_class=HTMLResponse)
+def breakout_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, saved: int | None = None):
+    registration = registration_for_token(session, settings, token)
+    event = session.get(Event, registration.event_id)
+    return _render(session, event, registration, token, csrf, saved=saved)
+
+
+def _submitted(form, max_preferences: int) -> list[str]:
+    """The boxes "1st choice", "2nd choice"... as sent, blank or not."""
+    return [str(form.get(f"choice_{rank}", "")) for rank in range(1, max_preferences + 1)]
+
+
+def _ranked_choices(submitted: list[str]) -> list[int]:
+    """The chosen group ids in rank order; blank boxes are skipped, so a gap closes up."""
+    for rank, value in enumerate(submitted, start=1):
+        if value and not value.isdigit():
+            raise InvalidInput("choose a group from the list", field=f"choice_{rank}")
+    return [int(value) for value in submitted if value]
+
+
+@router.post("/r/{token}/breakouts", response_class=HTMLResponse)
+async def save_choices(token: str, request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
+    form = await request.form()
+    csrf.verify(form.get(FIELD_NAME))
+    registration = registration_for_token(session, settings, token)
+    event = session.get(Event, registration.event_id)
+    session_id = str(form.get("session_id", ""))
+    if not session_id.isdigit():
+        raise InvalidInput("the form does not say which breakout session it is for", field="session_id")
+    item = get_breakout_session(session, event, int(session_id))
+    submitted = _submitted(form, session_settings(session, item).max_preferences)
+    try:
+        # Every check comes before the first write, so a refused choice leaves the old one in place.
+        set_preferences(session, item, registration, _ranked_choices(submitted), by_participant=True)
+    except AppError as error:
+        return _render(session, event, registration, token, csrf, errors={item.id: error.detail},
+                       submitted={item.id: submitted}, status_code=error.status)
+    return RedirectResponse(f"/r/{token}/breakouts?saved={item.id}#session-{item.id}", status_code=status.HTTP_303_SEE_OTHER)
