@@ -25,6 +25,8 @@ from app.reports.statistics import UNKNOWN, Statistics, compute_statistics, regi
 
 # Logistics items appear in the agenda (Appendix A) but get no section of their own unless noted.
 LOGISTICS = {SessionKind.registration, SessionKind.break_, SessionKind.lunch, SessionKind.networking}
+# Above this many listed participants, Appendix B is printed as lines rather than a table (PDF speed).
+COMPACT_LIST_ABOVE = 1000
 
 
 @dataclass
@@ -117,6 +119,7 @@ class ReportContext:
     participants: list[sources.ListedParticipant]
     unlisted_participants: int
     generated_at: str
+    compact_list_above: int = COMPACT_LIST_ABOVE
 
     @property
     def sections(self) -> list[SessionInfo]:
