@@ -1,0 +1,158 @@
+"""Registrations per second against a live server, on a capacity-limited event, and the overbooking check.
+
+    uv run python benchmarks/registration_load.py                    # a fresh SQLite file, 1 server worker
+    uv run python benchmarks/registration_load.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres --workers 2
+    uv run python benchmarks/registration_load.py --url http://127.0.0.1:8000 --token cvn_...   # a running server
+
+Creates an event of ``--capacity`` seats through the API (an organiser token), then N clients
+(``--clients``) post ``--requests`` registrations, each with its own email, as fast as the
+server answers. Prints registrations/s, p50/p99 latency, and checks: exactly ``capacity``
+confirmed, the rest waitlisted with positions 1..N, no error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.core.db import Database  # noqa: E402
+from app.core.migrate import upgrade  # noqa: E402
+from app.core.security import Role, create_token  # noqa: E402
+from benchmarks.checkin import free_port, postgres_database  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def prepare(url: str) -> str:
+    """Migrate the database and return a new organiser token."""
+    database = Database(url)
+    upgrade(database.engine)
+    with database.transaction() as session:
+        token = create_token(session, role=Role.organiser, name="registration benchmark")
+    database.dispose()
+    return token
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "CONVENE_DATABASE_URL": url, "CONVENE_SECRET_KEY": "benchmark-secret", "CONVENE_SMTP_URL": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning"],
+        env=env, cwd=PROJECT_ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+def create_event(base: str, token: str, capacity: int) -> int:
+    response = httpx.post(f"{base}/api/v1/events", headers={"Authorization": f"Bearer {token}"}, json={
+        "slug": f"load-{uuid.uuid4().hex[:8]}", "title": "Registration load test", "timezone": "Europe/Brussels",
+        "starts_at": "2030-06-20T09:00:00+02:00", "ends_at": "2030-06-20T17:00:00+02:00", "capacity": capacity,
+    })
+    response.raise_for_status()
+    return response.json()["id"]
+
+
+async def load(base: str, event_id: int, requests: int, clients: int) -> tuple[float, list[float], list[httpx.Response]]:
+    """``clients`` workers posting ``requests`` registrations in all; (wall seconds, latencies ms, responses)."""
+    numbers = iter(range(requests))
+    latencies: list[float] = []
+    responses: list[httpx.Response] = []
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for number in numbers:
+            started = time.perf_counter()
+            response = await http.post(f"/api/v1/events/{event_id}/registrations", json={
+                "first_name": "Load", "last_name": f"Test {number}", "email": f"load{number}@example.org",
+                "country": "BE", "consents": {"privacy": True, "publication": "nobody"},
+            })
+            latencies.append((time.perf_counter() - started) * 1000)
+            responses.append(response)
+
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=httpx.Limits(max_connections=clients)) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        return time.perf_counter() - started, latencies, responses
+
+
+def check(responses: list[httpx.Response], capacity: int) -> str:
+    codes = Counter(response.status_code for response in responses)
+    bodies = [response.json() for response in responses if response.status_code == 201]
+    statuses = Counter(body["status"] for body in bodies)
+    positions = sorted(body["waitlist_position"] for body in bodies if body["status"] == "waitlisted")
+    expected_waiting = len(responses) - capacity
+    ok = (codes == {201: len(responses)} and statuses.get("confirmed", 0) == capacity
+          and positions == list(range(1, expected_waiting + 1)))
+    verdict = "OK, no overbooking" if ok else "FAILED"
+    return f"{verdict}: HTTP {dict(codes)}, {dict(statuses)}, waitlist positions 1..{positions[-1] if positions else 0}"
+
+
+def run(label: str, base: str, token: str, args: argparse.Namespace) -> None:
+    event_id = create_event(base, token, args.capacity)
+    wall, latencies, responses = asyncio.run(load(base, event_id, args.requests, args.clients))
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"{label}: {args.requests} registrations, {args.clients} clients, capacity {args.capacity}")
+    print(f"  {len(responses) / wall:7.0f} registrations/s   p50 {statistics.median(ordered):6.1f} ms"
+          f"   p99 {p99:6.1f} ms   max {ordered[-1]:6.1f} ms   ({wall:.1f} s)")
+    print(f"  {check(responses, args.capacity)}")
+
+
+def run_spawned(label: str, url: str, args: argparse.Namespace) -> None:
+    token = prepare(url)
+    process, base = start_server(url, args.workers)
+    try:
+        run(f"{label}, {args.workers} server worker(s)", base, token, args)
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--capacity", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--postgres", metavar="URL", help="run on a fresh database on this PostgreSQL server instead of SQLite")
+    parser.add_argument("--url", help="a running server to load instead (with --token)")
+    parser.add_argument("--token", help="an organiser token of the running server")
+    args = parser.parse_args()
+    if args.url:
+        if not args.token:
+            parser.error("--url needs --token (convene token create --role organiser)")
+        run(args.url, args.url, args.token, args)
+    elif args.postgres:
+        url, drop = postgres_database(args.postgres)
+        try:
+            run_spawned("PostgreSQL", url, args)
+        finally:
+            drop()
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            run_spawned("SQLite", f"sqlite:///{folder}/registration-benchmark.db", args)
+
+
+if __name__ == "__main__":
+    main()
