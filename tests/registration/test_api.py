@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.core.security import Role
 from app.notifications.models import OutboxEmail
-from app.registration.models import Registration
+from app.registration.links import participant_token
+from app.registration.models import Registration, RegistrationStatus
+from tests.conftest import token_headers
 from tests.factories import create_project
 from tests.registration.conftest import open_event, registration_payload
 
@@ -93,3 +96,93 @@ def test_bad_input_names_the_field_and_writes_nothing(client, db):
         assert field in [error["field"] for error in response.json()["errors"]], (field, response.json())
     assert _count(db, Registration) == 0
     assert _count(db, OutboxEmail) == 0
+
+
+def test_following_the_confirmation_link_confirms_and_opens_the_participant_page(client, db, settings):
+    event_id = _event(db, email_confirmation=True)
+    created = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload()).json()
+    assert created["status"] == "pending_confirmation"
+    with db.transaction(write=False) as session:
+        token = participant_token(settings, session.get(Registration, created["id"]))
+    response = client.get(f"/r/{token}/confirm", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/r/{token}"
+    with db.transaction(write=False) as session:
+        assert session.get(Registration, created["id"]).status is RegistrationStatus.confirmed
+    assert client.get(f"/r/{token[:-3]}abc/confirm", follow_redirects=False).status_code == 404
+
+
+def test_questions_are_managed_by_organisers_and_answers_checked(client, db, organiser):
+    event_id = _event(db)
+    question = {"key": "diet", "label": "Diet", "kind": "single_choice", "required": True, "options": ["none", "vegan"]}
+    assert client.post(f"/api/v1/events/{event_id}/questions", json=question).status_code == 401
+    created = client.post(f"/api/v1/events/{event_id}/questions", json=question, headers=organiser)
+    assert created.status_code == 201, created.text
+    assert client.post(f"/api/v1/events/{event_id}/questions", json=question, headers=organiser).status_code == 409
+    assert [q["key"] for q in client.get(f"/api/v1/events/{event_id}/questions").json()] == ["diet"]
+    missing = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload())
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "answers.diet"
+    ok = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(answers={"diet": "vegan"}))
+    assert ok.status_code == 201
+    question_id = created.json()["id"]
+    changed = client.patch(f"/api/v1/events/{event_id}/questions/{question_id}", json={"required": False}, headers=organiser)
+    assert changed.json()["required"] is False
+    assert client.delete(f"/api/v1/events/{event_id}/questions/{question_id}", headers=organiser).status_code == 204
+
+
+def test_organiser_lists_and_searches_registrations(client, db, organiser):
+    event_id = _event(db, capacity=2)
+    with db.transaction() as session:
+        create_project(session, acronym="CLU3")
+    payloads = [registration_payload(first_name="Ada", country="BE", project="CLU3"),
+                registration_payload(first_name="Bram", country="NL"),
+                registration_payload(first_name="Chloe", country="FR", organisation="Paris Cluster")]
+    for payload in payloads:
+        client.post(f"/api/v1/events/{event_id}/registrations", json=payload)
+    url = f"/api/v1/events/{event_id}/registrations"
+    assert client.get(url).status_code == 401
+
+    def names(**params) -> list[str]:
+        page = client.get(url, params=params, headers=organiser).json()
+        assert page["total"] == len(page["items"])
+        return [item["first_name"] for item in page["items"]]
+
+    assert names() == ["Chloe", "Ada", "Bram"]  # the waiting list first, then by name
+    assert names(status="waitlisted") == ["Chloe"]
+    assert names(country="nl") == ["Bram"]
+    assert names(project="clu3") == ["Ada"]
+    assert names(q="paris") == ["Chloe"]
+    assert names(q="bram") == ["Bram"]
+
+
+def test_only_organisers_override_capacity(client, db, organiser):
+    event_id = _event(db, capacity=0)
+    url = f"/api/v1/events/{event_id}/registrations"
+    anonymous = client.post(url, json=registration_payload(override_capacity=True))
+    assert anonymous.status_code == 403 and anonymous.json()["errors"][0]["field"] == "override_capacity"
+    assert client.post(url, json=registration_payload(), headers=organiser).json()["status"] == "waitlisted"
+    assert client.post(url, json=registration_payload(override_capacity=True), headers=organiser).json()["status"] == "confirmed"
+
+
+def test_a_checkin_token_cannot_register_with_organiser_powers(client, db):
+    event_id = _event(db)
+    headers = token_headers(db, Role.checkin)
+    response = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(), headers=headers)
+    assert response.status_code == 403
+    assert _count(db, Registration) == 0
+
+
+def test_organiser_approves_rejects_and_promotes_by_hand(client, db, organiser):
+    event_id = _event(db, capacity=1, requires_approval=True)
+    url = f"/api/v1/events/{event_id}/registrations"
+    first, second, third = (client.post(url, json=registration_payload()).json() for _ in range(3))
+    assert [first["status"], second["status"], third["status"]] == ["pending_approval", "waitlisted", "waitlisted"]
+    full = client.post(f"/api/v1/registrations/{third['id']}/promote", headers=organiser)
+    assert full.status_code == 409
+    forced = client.post(f"/api/v1/registrations/{third['id']}/promote", json={"override_capacity": True}, headers=organiser)
+    assert forced.json()["status"] == "confirmed"  # chosen by the organiser: no approval step left
+    rejected = client.post(f"/api/v1/registrations/{first['id']}/reject", headers=organiser)
+    assert rejected.json()["status"] == "rejected"
+    # Two seats were taken by the override; rejecting one leaves none free for the waiting person.
+    assert client.get(f"/api/v1/registrations/{second['id']}", headers=organiser).json()["waitlist_position"] == 1
+    twice = client.post(f"/api/v1/registrations/{first['id']}/approve", headers=organiser)
+    assert twice.status_code == 409 and "rejected" in twice.json()["detail"]
