@@ -10,6 +10,8 @@ from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
 from app.directory import router as directory_router
 from app.events import router as events_router
+from app.registration import admin_router as registration_admin_router
+from app.registration import pages as registration_pages
 from app.registration import router as registration_router
 from app.reports import router as reports_router
 
@@ -20,9 +22,10 @@ def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
     for module in (events_router, agenda_router, directory_router, attendance_router):
         api.include_router(module.router)
+    api.include_router(registration_admin_router.router)  # before registration_router: its /export, /import are literal
     api.include_router(registration_router.router)
     api.include_router(reports_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
-    for module in (agenda_pages, attendance_pages):
+    for module in (registration_pages, agenda_pages, attendance_pages):
         app.include_router(module.router)

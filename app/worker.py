@@ -11,6 +11,7 @@ from app.core.jobs import JobHandler, run_due_jobs
 from app.notifications.delivery import deliver_due_emails
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
+from app.registration.privacy import apply_retention
 from app.reports.jobs import REPORT_JOB_HANDLERS
 
 log = logging.getLogger("convene.worker")
@@ -22,6 +23,7 @@ JOB_HANDLERS: dict[str, JobHandler] = {**REPORT_JOB_HANDLERS}
 def drain(database: Database, settings: Settings) -> int:
     """Do everything that is due now; returns how many emails and jobs were handled."""
     handled = run_housekeeping(database)
+    handled += apply_retention(database)
     handled += deliver_due_emails(database, settings, extend_context=email_links)
     return handled + run_due_jobs(database, JOB_HANDLERS)
 

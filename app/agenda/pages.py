@@ -1,30 +1,18 @@
-"""Public pages of an event (no token): the event with its agenda, and the agenda as iCalendar."""
+"""The agenda as iCalendar (no token). The event page itself is app.registration.pages: it shows the places left."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from app.agenda.ical import agenda_calendar
-from app.agenda.service import event_agenda, group_by_time
+from app.agenda.service import event_agenda
 from app.core.deps import SessionDep, SettingsDep
-from app.core.templating import render_page
-from app.core.timezones import in_zone
 from app.events.service import get_event_by_slug
 
 router = APIRouter(include_in_schema=False)
-
-
-@router.get("/events/{slug}", response_class=HTMLResponse)
-def event_page(slug: str, session: SessionDep):
-    event = get_event_by_slug(session, slug)
-    slots = group_by_time(event_agenda(session, event))
-    return render_page(
-        "events/event.html", event=event, slots=slots,
-        starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
-    )
 
 
 @router.get("/events/{slug}/agenda.ics")

@@ -34,5 +34,7 @@ class Event(SQLModel, table=True):
     requires_approval: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     email_confirmation: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    # Days after the event ends before its participants are anonymised; null: the default period.
+    retention_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

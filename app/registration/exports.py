@@ -1,0 +1,158 @@
+"""An event's registrations as CSV or XLSX, custom answers included.
+
+Organisers get every column; an export meant for participants or the public lists only the
+people whose publication consent covers that audience, and only the columns a list of names
+needs. Every cell that a spreadsheet would read as a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.countries import country_name
+from app.directory.models import Organisation, Project
+from app.events.models import Event
+from app.registration.models import Question, Registration, RegistrationStatus
+from app.registration.privacy import Audience, publishable
+
+# A leading one of these makes Excel, LibreOffice and Sheets evaluate the cell (OWASP: CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ORGANISER_COLUMNS = [
+    "id", "status", "waitlist_position", "first_name", "last_name", "email", "organisation", "organisation_type",
+    "country", "country_name", "project", "publication", "created_at", "confirmed_at", "cancelled_at",
+]
+PUBLIC_COLUMNS = ["first_name", "last_name", "organisation", "country_name", "project"]
+ANSWER_PREFIX = "answers."
+
+
+class ExportFormat(str, enum.Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+MEDIA_TYPES = {
+    ExportFormat.csv: "text/csv; charset=utf-8",
+    ExportFormat.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def neutralise(value: str) -> str:
+    """Prefix a cell that would start a formula with an apostrophe, so it stays text."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "; ".join(cell_text(item) for item in value)
+    return str(value)
+
+
+def registrations_table(session: Session, event: Event, audience: Audience = Audience.organisers) -> Table:
+    """The event's registrations, in registration order, as text cells (three queries)."""
+    questions = session.execute(
+        select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)
+    ).scalars().all()
+    rows = session.execute(
+        select(Registration, Organisation, Project.acronym)
+        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        .outerjoin(Project, Project.id == Registration.project_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    positions = _waitlist_positions([registration for registration, _, _ in rows])
+    if audience is Audience.organisers:
+        header = ORGANISER_COLUMNS + [ANSWER_PREFIX + question.key for question in questions]
+        body = [_organiser_row(registration, organisation, acronym, positions, questions)
+                for registration, organisation, acronym in rows]
+    else:
+        header = PUBLIC_COLUMNS
+        body = [_public_row(registration, organisation, acronym) for registration, organisation, acronym in rows
+                if registration.status is RegistrationStatus.confirmed and publishable(registration, audience)]
+    return Table(header=header, rows=[[neutralise(cell) for cell in row] for row in body])
+
+
+def _waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    waiting = sorted(
+        (r for r in registrations if r.status is RegistrationStatus.waitlisted),
+        key=lambda r: (r.waitlist_rank if r.waitlist_rank is not None else 0, r.id),
+    )
+    return {registration.id: position for position, registration in enumerate(waiting, start=1)}
+
+
+def _organiser_row(registration: Registration, organisation: Organisation | None, acronym: str | None,
+                   positions: dict[int, int], questions: list[Question]) -> list[str]:
+    values = [
+        registration.id, registration.status, positions.get(registration.id), registration.first_name,
+        registration.last_name, registration.email, organisation.name if organisation else None,
+        organisation.type if organisation else None, registration.country, country_name(registration.country),
+        acronym, registration.publication, registration.created_at, registration.confirmed_at,
+        registration.cancelled_at,
+    ]
+    values += [registration.answers.get(question.key) for question in questions]
+    return [cell_text(value) for value in values]
+
+
+def _public_row(registration: Registration, organisation: Organisation | None, acronym: str | None) -> list[str]:
+    values = [registration.first_name, registration.last_name, organisation.name if organisation else None,
+              country_name(registration.country), acronym]
+    return [cell_text(value) for value in values]
+
+
+def to_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    # The byte-order mark makes Excel read the file as UTF-8 (accented names stay intact).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table, *, title: str = "Registrations") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(table.header)
+    for row in table.rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            # Strings starting with "=" would otherwise be stored as formulas by openpyxl.
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_registrations(session: Session, event: Event, export_format: ExportFormat,
+                         audience: Audience = Audience.organisers) -> tuple[bytes, str, str]:
+    """The file's bytes, media type and file name."""
+    table = registrations_table(session, event, audience)
+    suffix = "" if audience is Audience.organisers else f"-{audience.value}"
+    name = f"{event.slug}-registrations{suffix}.{export_format.value}"
+    body = to_csv(table) if export_format is ExportFormat.csv else to_xlsx(table)
+    return body, MEDIA_TYPES[export_format], name

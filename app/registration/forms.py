@@ -1,0 +1,193 @@
+"""The HTML registration form: posted fields -> ``RegistrationCreate`` / ``RegistrationUpdate``.
+
+Every problem is collected at once as ``{field name: message}`` so the page can show each
+message next to its field; the values the person typed are kept to fill the form again.
+Field names are the schema's (``first_name``, ``country``...), ``privacy`` and ``publication``
+for the consents, and ``answers.<key>`` for the event's custom questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from app.core.countries import country_names
+from app.core.errors import AppError
+from app.directory.models import Organisation, OrganisationType, Project
+from app.registration.models import Publication, Question, QuestionKind, Registration
+from app.registration.questions import validate_answers
+from app.registration.schemas import RegistrationCreate, RegistrationUpdate
+
+# Hidden from people (CSS and aria-hidden), irresistible to form-filling bots.
+HONEYPOT_FIELD = "website"
+ANSWER_PREFIX = "answers."
+_TEXT_FIELDS = ("first_name", "last_name", "email", "organisation", "organisation_type", "country", "project",
+                "publication")
+_YES = {"yes", "true", "on", "1"}
+_NO = {"no", "false", "off", "0"}
+
+
+@dataclass
+class ParsedForm:
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    data: BaseModel | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.data is not None
+
+
+def is_bot(form: FormData) -> bool:
+    return bool(str(form.get(HONEYPOT_FIELD) or "").strip())
+
+
+def answer_field(question: Question) -> str:
+    return ANSWER_PREFIX + question.key
+
+
+def form_values(form: FormData, questions: list[Question]) -> dict[str, Any]:
+    """What was typed, as the template shows it again (text; a list for multiple choice)."""
+    values: dict[str, Any] = {name: str(form.get(name) or "") for name in _TEXT_FIELDS}
+    values["privacy"] = str(form.get("privacy") or "") in _YES
+    for question in questions:
+        name = answer_field(question)
+        values[name] = [str(item) for item in form.getlist(name)] if question.kind is QuestionKind.multiple_choice \
+            else str(form.get(name) or "")
+    return values
+
+
+def _answer(question: Question, raw: Any) -> Any:
+    """The form's text as the JSON value ``validate_answers`` expects; None when left blank."""
+    if question.kind is QuestionKind.multiple_choice:
+        return [item for item in raw if item] or None
+    text = raw.strip()
+    if question.kind is QuestionKind.consent:
+        return text.lower() in _YES
+    if question.kind is QuestionKind.yes_no:
+        lowered = text.lower()
+        return True if lowered in _YES else False if lowered in _NO else (text or None)
+    return text or None
+
+
+def _answers(values: dict[str, Any], questions: list[Question]) -> dict[str, Any]:
+    answers = {q.key: _answer(q, values[answer_field(q)]) for q in questions}
+    return {key: value for key, value in answers.items() if value is not None}
+
+
+def answer_errors(questions: list[Question], answers: dict[str, Any]) -> dict[str, str]:
+    """Each question checked on its own, so every wrong answer gets its message."""
+    errors = {}
+    for question in questions:
+        try:
+            validate_answers([question], {k: v for k, v in answers.items() if k == question.key})
+        except AppError as error:
+            errors[error.field or answer_field(question)] = error.detail
+    return errors
+
+
+def validation_errors(error: ValidationError) -> dict[str, str]:
+    """Pydantic's errors keyed by the form's field names, in words a person can act on."""
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        location = [str(part) for part in item["loc"]]
+        if location[:1] == ["consents"]:
+            location = location[1:]
+        name = ".".join(location[:2]) or "form"
+        blank = item["type"] == "missing" or (item["type"] == "string_too_short" and item["ctx"]["min_length"] == 1)
+        message = "This field is required" if blank else item["msg"].removeprefix("Value error, ")
+        errors.setdefault(name, message[:1].upper() + message[1:])
+    return errors
+
+
+def _parse(form: FormData, questions: list[Question], build: Callable[[dict, dict], BaseModel]) -> ParsedForm:
+    values = form_values(form, questions)
+    answers = _answers(values, questions)
+    parsed = ParsedForm(values=values, errors=answer_errors(questions, answers))
+    try:
+        data = build(values, answers)
+    except ValidationError as error:
+        parsed.errors = {**validation_errors(error), **parsed.errors}
+        return parsed
+    if not parsed.errors:
+        parsed.data = data
+    return parsed
+
+
+def _details(values: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """The fields both forms share; a blank optional field means "none"."""
+    payload = {name: values[name].strip() or None for name in ("organisation", "organisation_type", "country", "project")}
+    payload.update(first_name=values["first_name"], last_name=values["last_name"], answers=answers)
+    return payload
+
+
+def parse_registration(form: FormData, questions: list[Question]) -> ParsedForm:
+    def build(values: dict, answers: dict) -> RegistrationCreate:
+        return RegistrationCreate.model_validate({
+            **_details(values, answers), "email": values["email"].strip(),
+            "consents": {"privacy": values["privacy"], "publication": values["publication"] or "nobody"},
+        })
+    return _parse(form, questions, build)
+
+
+def parse_update(form: FormData, questions: list[Question]) -> ParsedForm:
+    def build(values: dict, answers: dict) -> RegistrationUpdate:
+        return RegistrationUpdate.model_validate({**_details(values, answers),
+                                                  "publication": values["publication"] or "nobody"})
+    return _parse(form, questions, build)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The options of the form's selects."""
+
+    countries: list[tuple[str, str]]  # (code, name), by name
+    organisation_types: list[tuple[str, str]]  # (value, label)
+    projects: list[tuple[str, str]]  # (acronym, title), by acronym
+    publication: list[tuple[str, str]]
+
+
+PUBLICATION_LABELS = {
+    Publication.nobody: "Nobody: do not list my name",
+    Publication.participants: "Other participants of this event",
+    Publication.everyone: "Everyone: my name may appear in public lists and the event report",
+}
+
+
+def form_choices(session: Session) -> Choices:
+    projects = session.execute(select(Project.acronym, Project.title).order_by(Project.acronym)).all()
+    return Choices(
+        countries=sorted(country_names().items(), key=lambda item: item[1]),
+        organisation_types=[(kind.value, kind.label) for kind in OrganisationType],
+        projects=[(acronym, title) for acronym, title in projects],
+        publication=[(level.value, label) for level, label in PUBLICATION_LABELS.items()],
+    )
+
+
+def _shown(question: Question, value: Any) -> Any:
+    if question.kind is QuestionKind.multiple_choice:
+        return list(value or [])
+    if isinstance(value, bool):
+        return "yes" if value else ("no" if question.kind is QuestionKind.yes_no else "")
+    return "" if value is None else str(value)
+
+
+def registration_values(registration: Registration, organisation: Organisation | None, project: Project | None,
+                        questions: list[Question]) -> dict[str, Any]:
+    """A stored registration in the shape of ``form_values``, to fill the edit form."""
+    values: dict[str, Any] = {
+        "first_name": registration.first_name, "last_name": registration.last_name, "email": registration.email,
+        "organisation": organisation.name if organisation else "",
+        "organisation_type": organisation.type.value if organisation else "",
+        "country": registration.country or "", "project": project.acronym if project else "",
+        "publication": registration.publication.value, "privacy": registration.privacy_consented_at is not None,
+    }
+    for question in questions:
+        values[answer_field(question)] = _shown(question, registration.answers.get(question.key))
+    return values

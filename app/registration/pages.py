@@ -1,0 +1,277 @@
+"""Registration's public pages: the event page (places left), the form, and the participant's own page.
+
+Server-rendered, working without JavaScript. Every POST carries a CSRF token; a rejected form is
+shown again with the person's values and each message next to its field, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from app.agenda.service import event_agenda, group_by_time
+from app.core.config import Settings
+from app.core.csrf import FIELD_NAME, CsrfDep, CsrfFailed
+from app.core.deps import SessionDep, SettingsDep
+from app.core.errors import AppError
+from app.core.qr import qr_svg
+from app.core.templating import render_page
+from app.core.timezones import in_zone
+from app.directory.models import Organisation, Project
+from app.events.models import Event
+from app.events.service import get_event_by_slug
+from app.registration.capacity import occupancy, waitlist_position
+from app.registration.forms import (
+    ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
+)
+from app.registration.links import participant_token, registration_for_token
+from app.registration.models import LIVE_STATUSES, Question, Registration, RegistrationStatus
+from app.registration.privacy import erase_registration, personal_data
+from app.registration.questions import event_questions
+from app.registration.service import (
+    RegistrationClosed, cancel_registration, check_window, confirm_email, register, update_registration,
+)
+from app.registration.workflow import next_step
+
+router = APIRouter(include_in_schema=False)
+
+STATUS_LABELS = {
+    RegistrationStatus.pending_confirmation: "waiting for you to confirm your email address",
+    RegistrationStatus.pending_approval: "waiting for the organisers' approval",
+    RegistrationStatus.confirmed: "confirmed",
+    RegistrationStatus.waitlisted: "on the waiting list",
+    RegistrationStatus.rejected: "not accepted",
+    RegistrationStatus.cancelled: "cancelled",
+    RegistrationStatus.expired: "lapsed (the email address was not confirmed in time)",
+}
+# Personal pages must not be kept by shared caches or the browser's back-forward cache.
+PRIVATE = {"Cache-Control": "no-store"}
+
+
+async def posted_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=500)
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+@dataclass(frozen=True)
+class Availability:
+    open: bool
+    summary: str
+
+
+def availability(session: Session, event: Event) -> Availability:
+    try:
+        check_window(event)
+    except RegistrationClosed as closed:
+        return Availability(False, closed.detail[:1].upper() + closed.detail[1:] + ".")
+    if event.capacity is None:
+        return Availability(True, "Registration is open.")
+    taken = occupancy(session, event)
+    # Those already waiting go first, so only seats beyond them are open to a newcomer.
+    left = max(taken.free(event.capacity) - taken.waiting, 0)
+    if left:
+        return Availability(True, f"{left} place{'s' if left != 1 else ''} left.")
+    return Availability(True, "The event is full; you can still register to join the waiting list.")
+
+
+def _html(csrf, body: str, status: int = 200, *, private: bool = False) -> HTMLResponse:
+    return csrf.set_cookie(HTMLResponse(body, status_code=status, headers=PRIVATE if private else None))
+
+
+@router.get("/events/{slug}", response_class=HTMLResponse)
+def event_page(slug: str, session: SessionDep):
+    event = get_event_by_slug(session, slug)
+    slots = group_by_time(event_agenda(session, event))
+    return render_page(
+        "events/event.html", event=event, slots=slots, signup=availability(session, event),
+        starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
+    )
+
+
+def _form_page(session: Session, csrf, event: Event, questions: list[Question], *, values: dict,
+               errors: dict, status: int = 200) -> HTMLResponse:
+    body = render_page("registration/register.html", event=event, questions=questions, values=values,
+                       errors=errors, choices=form_choices(session), availability=availability(session, event),
+                       csrf_token=csrf.token)
+    return _html(csrf, body, status)
+
+
+@router.get("/events/{slug}/register", response_class=HTMLResponse)
+def registration_form(slug: str, session: SessionDep, csrf: CsrfDep):
+    event = get_event_by_slug(session, slug)
+    signup = availability(session, event)
+    errors = {} if signup.open else {"form": signup.summary}
+    values = {"publication": "nobody", "privacy": False}
+    return _form_page(session, csrf, event, event_questions(session, event), values=values, errors=errors,
+                      status=200)
+
+
+@router.post("/events/{slug}/register", response_class=HTMLResponse)
+def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep):
+    event = get_event_by_slug(session, slug)
+    questions = event_questions(session, event)
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        return _form_page(session, csrf, event, questions, values=form_values(form, questions),
+                          errors={"form": error.detail}, status=error.status)
+    if is_bot(form):
+        # Pretend it worked: a bot that sees an error tries again, better that it moves on.
+        status = next_step(email_pending=event.email_confirmation, approval_pending=event.requires_approval)
+        return _submitted(csrf, event, status, None)
+    parsed = parse_registration(form, questions)
+    if not parsed.ok:
+        return _form_page(session, csrf, event, questions, values=parsed.values, errors=parsed.errors, status=422)
+    try:
+        registration = register(session, event, parsed.data)
+    except AppError as error:
+        # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
+        return _form_page(session, csrf, event, questions, values=parsed.values,
+                          errors={error.field or "form": error.detail}, status=error.status)
+    return _submitted(csrf, event, registration.status, waitlist_position(session, registration))
+
+
+def _submitted(csrf, event: Event, status: RegistrationStatus, position: int | None) -> HTMLResponse:
+    body = render_page("registration/submitted.html", event=event, status=status.value, waitlist_position=position)
+    return _html(csrf, body)
+
+
+# --- the participant's own page --------------------------------------------------------------
+
+def _participant_page(session: Session, settings: Settings, csrf, registration: Registration, *,
+                      parsed: ParsedForm | None = None, message: str | None = None, status: int = 200) -> HTMLResponse:
+    event = session.get(Event, registration.event_id)
+    if registration.anonymised_at is not None:
+        return _html(csrf, render_page("registration/erased.html", event=event), private=True)
+    questions = event_questions(session, event)
+    organisation = session.get(Organisation, registration.organisation_id) if registration.organisation_id else None
+    project = session.get(Project, registration.project_id) if registration.project_id else None
+    values = registration_values(registration, organisation, project, questions)
+    if parsed is not None:
+        values.update(parsed.values, email=registration.email)
+    confirmed = registration.status is RegistrationStatus.confirmed
+    body = render_page(
+        "registration/participant.html", event=event, questions=questions, values=values,
+        errors=parsed.errors if parsed else {}, choices=form_choices(session), message=message,
+        status=registration.status.value, status_label=STATUS_LABELS[registration.status],
+        live=registration.status in LIVE_STATUSES, waitlist_position=waitlist_position(session, registration),
+        qr_svg=qr_svg(registration.checkin_code) if confirmed else "", checkin_code=registration.checkin_code,
+        base=f"/r/{participant_token(settings, registration)}", csrf_token=csrf.token,
+    )
+    return _html(csrf, body, status, private=True)
+
+
+@router.get("/r/{token}", response_class=HTMLResponse)
+def participant_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
+    return _participant_page(session, settings, csrf, registration_for_token(session, settings, token))
+
+
+@router.post("/r/{token}/confirm", response_class=HTMLResponse)
+def confirm_from_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
+    registration = registration_for_token(session, settings, token)
+    csrf.verify(form.get(FIELD_NAME))
+    confirm_email(session, registration)
+    return _participant_page(session, settings, csrf, registration, message="Thank you: your email address is confirmed.")
+
+
+@router.post("/r/{token}", response_class=HTMLResponse)
+def update_details(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
+    registration = registration_for_token(session, settings, token)
+    if registration.status not in LIVE_STATUSES:
+        return _participant_page(session, settings, csrf, registration, status=409,
+                                 message="This registration can no longer be changed.")
+    questions = event_questions(session, session.get(Event, registration.event_id))
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        parsed = ParsedForm(values=form_values(form, questions), errors={"form": error.detail})
+        return _participant_page(session, settings, csrf, registration, parsed=parsed, status=error.status)
+    parsed = parse_update(form, questions)
+    if parsed.ok:
+        try:
+            # A savepoint: a refusal half-way (an unknown project) must leave nothing changed.
+            with session.begin_nested():
+                update_registration(session, registration, parsed.data)
+        except AppError as error:
+            parsed.errors = {error.field or "form": error.detail}
+    if parsed.errors or parsed.data is None:
+        return _participant_page(session, settings, csrf, registration, parsed=parsed, status=422)
+    return _participant_page(session, settings, csrf, registration, message="Your changes are saved.")
+
+
+def _confirm_step(settings: Settings, csrf, registration: Registration, event: Event, *, action: str,
+                  error: str | None = None, status: int = 200) -> HTMLResponse:
+    base = f"/r/{participant_token(settings, registration)}"
+    texts = STEPS[action]
+    body = render_page("registration/confirm_action.html", event=event, action=f"{base}/{action}", back=base,
+                       error=error, csrf_token=csrf.token, **texts)
+    return _html(csrf, body, status, private=True)
+
+
+STEPS = {
+    "cancel": {"heading": "Cancel your registration?", "button": "Yes, cancel my registration",
+               "explanation": "Your place goes to the next person on the waiting list. This cannot be undone; "
+                              "to come after all you would register again."},
+    "erase": {"heading": "Erase your data?", "button": "Yes, erase my data",
+              "explanation": "Your name, email address and answers are deleted for good; before the event this "
+                             "also cancels your registration. You will not be able to use this page afterwards."},
+}
+
+
+def _show_step(session: Session, settings: Settings, csrf, token: str, action: str) -> HTMLResponse:
+    registration = registration_for_token(session, settings, token)
+    if registration.anonymised_at is not None:
+        return _participant_page(session, settings, csrf, registration)
+    return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id), action=action)
+
+
+@router.get("/r/{token}/cancel", response_class=HTMLResponse)
+def ask_to_cancel(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
+    return _show_step(session, settings, csrf, token, "cancel")
+
+
+@router.get("/r/{token}/erase", response_class=HTMLResponse)
+def ask_to_erase(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
+    return _show_step(session, settings, csrf, token, "erase")
+
+
+@router.post("/r/{token}/cancel", response_class=HTMLResponse)
+def cancel(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
+    registration = registration_for_token(session, settings, token)
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id),
+                             action="cancel", error=error.detail, status=error.status)
+    if registration.status not in LIVE_STATUSES:
+        return _participant_page(session, settings, csrf, registration, message="This registration was already "
+                                 "cancelled or closed.", status=409)
+    cancel_registration(session, registration, by_organiser=False)
+    return _participant_page(session, settings, csrf, registration, message="Your registration is cancelled.")
+
+
+@router.post("/r/{token}/erase", response_class=HTMLResponse)
+def erase(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
+    registration = registration_for_token(session, settings, token)
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id),
+                             action="erase", error=error.detail, status=error.status)
+    erase_registration(session, registration, by_organiser=False)
+    return _participant_page(session, settings, csrf, registration)
+
+
+@router.get("/r/{token}/data.json")
+def download_my_data(token: str, session: SessionDep, settings: SettingsDep):
+    registration = registration_for_token(session, settings, token)
+    return JSONResponse(personal_data(session, registration), headers={
+        **PRIVATE, "Content-Disposition": f'attachment; filename="registration-{registration.id}.json"',
+    })

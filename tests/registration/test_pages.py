@@ -1,0 +1,208 @@
+"""The registration form, the event page's places left, and the participant's own page, over HTTP."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.config import Settings
+from app.notifications.models import OutboxEmail
+from app.registration.links import participant_token
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.questions import create_question
+from app.registration.schemas import QuestionCreate
+from tests.factories import create_project
+from tests.registration.conftest import add_registration, open_event
+
+HTML = {"Accept": "text/html"}
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def form_data(token: str, **overrides) -> dict:
+    data = {"csrf_token": token, "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
+            "organisation": "Flanders Agency", "organisation_type": "agency", "country": "BE", "project": "",
+            "publication": "participants", "privacy": "yes", "answers.diet": "vegan", "answers.topics": ["Clusters"],
+            "website": ""}
+    data.update(overrides)
+    return data
+
+
+def count(db, model) -> int:
+    with db.transaction(write=False) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def registered(db, event, **overrides) -> Registration:
+    overrides.setdefault("answers", {"diet": "none"})
+    with db.transaction() as session:
+        return add_registration(session, event, **overrides)
+
+
+@pytest.fixture
+def event(db):
+    # Set-up in its own transaction: a write transaction held open would block the app's (SQLite's lock).
+    with db.transaction() as session:
+        event = open_event(session, slug="leuven", capacity=2, email_confirmation=True)
+        create_question(session, event, QuestionCreate(key="diet", label="Diet", kind="single_choice", required=True,
+                                                       options=["none", "vegan"]))
+        create_question(session, event, QuestionCreate(key="topics", label="Topics", kind="multiple_choice",
+                                                       options=["Clusters", "SMEs"]))
+        create_project(session, acronym="CLU3")
+    return event
+
+
+def open_form(client) -> str:
+    page = client.get("/events/leuven/register")
+    assert page.status_code == 200
+    return csrf_token(page.text)
+
+
+def test_form_renders_standard_fields_custom_questions_and_a_csrf_cookie(client, event):
+    page = client.get("/events/leuven/register")
+    assert page.status_code == 200 and "convene_csrf" in page.cookies
+    html = page.text
+    assert '<label for="f-first_name">First name' in html and 'name="website"' in html
+    assert '<option value="BE">Belgium</option>' in html and '<option value="CLU3">' in html
+    assert 'name="answers.diet" value="vegan"' in html and 'name="answers.topics" value="SMEs"' in html
+    assert "2 places left." in html
+
+
+def test_valid_form_registers_and_queues_the_confirmation_email(client, event, db):
+    response = client.post("/events/leuven/register", data=form_data(open_form(client)))
+    assert response.status_code == 200 and "Follow the link in it" in response.text
+    with db.transaction(write=False) as session:
+        registration = session.execute(select(Registration)).scalar_one()
+        assert registration.status is RegistrationStatus.pending_confirmation
+        assert registration.answers == {"diet": "vegan", "topics": ["Clusters"]}
+        assert registration.publication.value == "participants"
+        assert session.execute(select(OutboxEmail.template)).scalar_one() == "confirm_email"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("email", "not-an-email", "not a valid email address"),
+    ("answers.diet", "", "Diet: an answer is required"),
+    ("country", "XX", "not an ISO 3166-1 alpha-2 country code"),
+    ("first_name", "A" * 101, "at most 100 characters"),
+    ("privacy", "", "Privacy consent is required"),
+    ("project", "NOPE", "NOPE"),
+])
+def test_bad_input_is_shown_next_to_its_field_with_the_values_kept_and_nothing_written(
+        client, event, db, field, value, message):
+    response = client.post("/events/leuven/register",
+                           data=form_data(open_form(client), **{field: value, "last_name": "Keep<me>"}))
+    assert 400 <= response.status_code < 500
+    field_id = "f-" + field.replace(".", "-")
+    error = re.search(rf'<p class="error" id="{field_id}-error">([^<]*)</p>', response.text)
+    assert error and message in error.group(1)
+    assert f'aria-describedby="{field_id}-error"' in response.text or f'{field_id}-error"' in response.text
+    assert 'value="Keep&lt;me&gt;"' in response.text
+    assert count(db, Registration) == 0 and count(db, OutboxEmail) == 0
+
+
+def test_closed_window_refuses_with_a_message_and_writes_nothing(client, db):
+    with db.transaction() as session:
+        open_event(session, slug="closed", registration_closes_at="2020-01-01T00:00:00+00:00",
+               starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
+    page = client.get("/events/closed")
+    assert "closed on" in page.text and "/events/closed/register" not in page.text
+    form = client.get("/events/closed/register")
+    response = client.post("/events/closed/register", data=form_data(csrf_token(form.text), **{"answers.diet": ""}))
+    assert response.status_code == 409 and "registration for this event closed" in response.text
+    assert count(db, Registration) == 0
+
+
+def test_filled_honeypot_pretends_success_and_writes_nothing(client, event, db):
+    response = client.post("/events/leuven/register", data=form_data(open_form(client), website="http://spam"))
+    assert response.status_code == 200 and "Thank you" in response.text
+    assert count(db, Registration) == 0 and count(db, OutboxEmail) == 0
+
+
+def test_event_page_shows_places_left_then_the_waiting_list(client, event, db):
+    assert "2 places left." in client.get("/events/leuven").text
+    for _ in range(2):
+        registered(db, event)
+    html = client.get("/events/leuven").text
+    assert "join the waiting list" in html and 'href="/events/leuven/register"' in html
+
+
+def test_participant_page_shows_waitlist_position_then_qr_code_when_confirmed(client, event, settings, db):
+    first = registered(db, event, by_organiser=True)
+    registered(db, event, by_organiser=True)
+    waiting = registered(db, event, answers={"diet": "none"})
+    html = client.get(f"/r/{participant_token(settings, waiting)}").text
+    assert "number <strong>1</strong> on the waiting list" in html and "<svg" not in html
+    html = client.get(f"/r/{participant_token(settings, first)}").text
+    assert "<svg" in html and first.checkin_code in html
+    assert f'href="/r/{participant_token(settings, first)}/breakouts"' in html
+
+
+def test_following_the_emailed_link_confirms_the_email(client, event, db, settings):
+    client.post("/events/leuven/register", data=form_data(open_form(client)))
+    with db.transaction(write=False) as session:
+        registration = session.execute(select(Registration)).scalar_one()
+    response = client.get(f"/r/{participant_token(settings, registration)}/confirm")
+    assert response.status_code == 200 and "Status: confirmed" in response.text
+    assert "<svg" in response.text
+
+
+def test_forged_and_expired_links_are_refused_with_a_clear_page(client, db, settings):
+    assert client.get("/r/forged-token", headers=HTML).status_code == 404
+    with db.transaction() as session:
+        past = open_event(session, slug="past", starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
+    old = registered(db, past, by_organiser=True, answers={})
+    response = client.get(f"/r/{participant_token(settings, old)}", headers=HTML)
+    assert response.status_code == 403 and "expired" in response.text
+    other_key = Settings(database_url=settings.database_url, secret_key="another", _env_file=None)
+    assert client.get(f"/r/{participant_token(other_key, old)}", headers=HTML).status_code == 404
+
+
+def test_participant_edits_details_and_a_bad_value_changes_nothing(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True, answers={"diet": "none"})
+    url = f"/r/{participant_token(settings, registration)}"
+    token = csrf_token(client.get(url).text)
+    bad = client.post(url, data=form_data(token, first_name="Grace", country="XX"))
+    assert bad.status_code == 422 and 'value="Grace"' in bad.text and "country code" in bad.text
+    good = client.post(url, data=form_data(token, first_name="Grace", country="FR", project="CLU3"))
+    assert good.status_code == 200 and "Your changes are saved" in good.text
+    with db.transaction(write=False) as check:
+        stored = check.get(Registration, registration.id)
+        assert (stored.first_name, stored.country, stored.answers["diet"]) == ("Grace", "FR", "vegan")
+
+
+def test_cancelling_takes_a_confirmation_step_then_frees_the_seat(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True)
+    url = f"/r/{participant_token(settings, registration)}"
+    step = client.get(f"{url}/cancel")
+    assert step.status_code == 200 and "Yes, cancel my registration" in step.text
+    with db.transaction(write=False) as check:
+        assert check.get(Registration, registration.id).status is RegistrationStatus.confirmed
+    done = client.post(f"{url}/cancel", data={"csrf_token": csrf_token(step.text)})
+    assert done.status_code == 200 and "Status: cancelled" in done.text
+    with db.transaction(write=False) as check:
+        assert check.get(Registration, registration.id).status is RegistrationStatus.cancelled
+
+
+def test_participant_downloads_their_data_then_erases_it(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True, email="mine@example.org",
+                                    answers={"diet": "vegan"})
+    url = f"/r/{participant_token(settings, registration)}"
+    data = client.get(f"{url}/data.json")
+    assert data.headers["content-disposition"].startswith("attachment")
+    body = data.json()
+    assert body["registration"]["email"] == "mine@example.org"
+    assert body["answers"] == [{"key": "diet", "question": "Diet", "answer": "vegan"}]
+    step = client.get(f"{url}/erase")
+    erased = client.post(f"{url}/erase", data={"csrf_token": csrf_token(step.text)})
+    assert "Your data has been erased" in erased.text and "mine@example.org" not in erased.text
+    with db.transaction(write=False) as check:
+        stored = check.get(Registration, registration.id)
+        assert stored.anonymised_at is not None and stored.email != "mine@example.org"
+        # Before the event, erasing also gives the seat back.
+        assert stored.status is RegistrationStatus.cancelled
+    assert datetime.now(timezone.utc) - stored.anonymised_at < timedelta(minutes=1)
