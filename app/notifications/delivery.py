@@ -120,16 +120,18 @@ def _record(database: Database, outcome: Outcome) -> None:
             email.next_attempt_at = now + retry_delay(email.attempts)
 
 
-_unsent_reported: list[int] = [0]
+class _UnsentReport:
+    """Without an SMTP server, emails stay queued; the log says so when their number changes."""
 
+    last_count = 0
 
-def _report_unsent(database: Database) -> None:
-    """Without an SMTP server, emails stay queued; say so in the log when their number changes."""
-    with database.transaction(write=False) as session:
-        waiting = _count_queued(session)
-    if waiting != _unsent_reported[0]:
-        log.warning("%d email(s) queued and kept: set CONVENE_SMTP_URL to send them", waiting)
-        _unsent_reported[0] = waiting
+    @classmethod
+    def update(cls, database: Database) -> None:
+        with database.transaction(write=False) as session:
+            waiting = _count_queued(session)
+        if waiting != cls.last_count:
+            log.warning("%d email(s) queued and kept: set CONVENE_SMTP_URL to send them", waiting)
+            cls.last_count = waiting
 
 
 def _count_queued(session: Session) -> int:
@@ -144,7 +146,7 @@ def deliver_due_emails(
 ) -> int:
     """Send every email that is due; returns how many were sent. Stops early when the server is down."""
     if not settings.smtp_url:
-        _report_unsent(database)
+        _UnsentReport.update(database)
         return 0
     sent = 0
     while batch := _claim(database, batch_size):

@@ -82,6 +82,11 @@ def check_window(event: Event, now: datetime | None = None) -> None:
 def _organisation_id(session: Session, name: str | None, type: OrganisationType | None, country: str | None) -> int | None:
     if not name:
         return None
+    known = find_organisation(session, name)
+    if known is not None:
+        if type is not None and known.type is OrganisationType.other:  # as the directory does: learn, never overwrite
+            known.type = type
+        return known.id
     try:
         # A savepoint: two first registrations from a new organisation may race to create it.
         with session.begin_nested():
@@ -135,7 +140,7 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     template = {RegistrationStatus.pending_confirmation: "confirm_email", RegistrationStatus.waitlisted: "waitlisted"}
     position = taken.waiting + 1 if not seated else None
     notify(session, event, registration, template.get(registration.status, "registered"), waitlist_position=position)
-    if free and taken.waiting:  # seats were left free (the capacity grew): give them to those waiting
+    if taken.waiting and (free is None or free > 0):  # seats left free (the capacity grew) go to those waiting
         _promote_waiting(session, event, seats)
     return registration
 
