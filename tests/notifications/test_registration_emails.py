@@ -1,0 +1,37 @@
+"""End to end: a registration's emails reach a real SMTP server, and their link works."""
+
+from __future__ import annotations
+
+import re
+
+from app.notifications.catalogue import render_email
+from app.worker import drain
+from tests.registration.conftest import open_event, registration_payload
+
+TEMPLATES = ["confirm_email", "registered", "waitlisted", "promoted", "approved", "rejected", "cancelled", "expired",
+             "reminder", "link_resent"]
+
+
+def test_the_confirmation_email_arrives_and_its_link_confirms(client, db, settings, smtp_server):
+    smtp_server.start()
+    with db.transaction() as session:
+        event_id = open_event(session, email_confirmation=True, title="Clusters & SMEs").id
+    created = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(email="ada@example.org"))
+    assert created.json()["status"] == "pending_confirmation"
+    drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))
+    [message] = smtp_server.handler.messages
+    assert message["Subject"] == "Please confirm your email for Clusters & SMEs"
+    link = re.search(r"http://testserver(/r/\S+/confirm)", message.get_body(("plain",)).get_content()).group(1)
+    assert client.get(link, follow_redirects=False).status_code == 303
+    drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))
+    assert [m["Subject"] for m in smtp_server.handler.messages][1] == "You are registered for Clusters & SMEs"
+
+
+def test_every_registration_template_renders_both_parts():
+    context = {"registration_id": 7, "first_name": "Ada", "last_name": "P", "event_title": "T", "event_when": "W",
+               "event_where": "", "waitlist_position": 3, "participant_url": "http://x/r/t",
+               "confirmation_url": "http://x/r/t/confirm", "base_url": "http://x"}
+    for template in TEMPLATES:
+        for status in ("pending_confirmation", "pending_approval", "confirmed", "waitlisted"):
+            email = render_email(template, {**context, "status": status})
+            assert email.subject and "Ada" in email.text and "Ada" in email.html, template
