@@ -24,9 +24,10 @@ def event_context(event: Event) -> dict:
 
 def notify(
     session: Session, event: Event, registration: Registration, template: str, *,
-    dedup_key: str | None = None, waitlist_position: int | None = None,
+    dedup_key: str | None = None, waitlist_position: int | None = None, **details: str | int | bool | None,
 ) -> None:
-    """Queue ``template`` for the participant. ``dedup_key`` makes a repeat a no-op."""
+    """Queue ``template`` for the participant. ``dedup_key`` makes a repeat a no-op; ``details`` are
+    what one template needs beyond the common context."""
     context = {
         "registration_id": registration.id,
         "first_name": registration.first_name,
@@ -34,5 +35,6 @@ def notify(
         "status": registration.status.value,
         "waitlist_position": waitlist_position,
         **event_context(event),
+        **details,
     }
     queue_email(session, template=template, to=registration.email, context=context, dedup_key=dedup_key)

@@ -180,7 +180,9 @@ def _promote_waiting(session: Session, event: Event, seats: int | None) -> list[
     return promoted
 
 
-def _leave(session: Session, event: Event, registration: Registration, action: Action, template: str) -> Registration:
+def _leave(
+    session: Session, event: Event, registration: Registration, action: Action, template: str, **details: bool
+) -> Registration:
     """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
     seats = capacity.lock_event(session, event)
     held_seat = registration.status in SEAT_STATUSES
@@ -191,7 +193,7 @@ def _leave(session: Session, event: Event, registration: Registration, action: A
     if action is Action.cancel:
         registration.cancelled_at = registration.updated_at
     session.flush()
-    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}")
+    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}", **details)
     if held_seat:
         _promote_waiting(session, event, seats)
     return registration
@@ -203,7 +205,8 @@ def _event_of(session: Session, registration: Registration) -> Event:
 
 def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool) -> Registration:
     """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
-    return _leave(session, _event_of(session, registration), registration, Action.cancel, "cancelled")
+    return _leave(session, _event_of(session, registration), registration, Action.cancel, "cancelled",
+                  by_organiser=by_organiser)
 
 
 def reject_registration(session: Session, registration: Registration) -> Registration:

@@ -30,8 +30,24 @@ def test_the_confirmation_email_arrives_and_its_link_confirms(client, db, settin
 def test_every_registration_template_renders_both_parts():
     context = {"registration_id": 7, "first_name": "Ada", "last_name": "P", "event_title": "T", "event_when": "W",
                "event_where": "", "waitlist_position": 3, "participant_url": "http://x/r/t",
-               "confirmation_url": "http://x/r/t/confirm", "base_url": "http://x"}
+               "confirmation_url": "http://x/r/t/confirm", "base_url": "http://x", "by_organiser": False}
     for template in TEMPLATES:
         for status in ("pending_confirmation", "pending_approval", "confirmed", "waitlisted"):
             email = render_email(template, {**context, "status": status})
             assert email.subject and "Ada" in email.text and "Ada" in email.html, template
+
+
+def test_an_organisers_cancellation_tells_both_the_cancelled_and_the_promoted(client, db, settings, smtp_server, organiser):
+    smtp_server.start()
+    with db.transaction() as session:
+        event_id = open_event(session, capacity=1).id
+    url = f"/api/v1/events/{event_id}/registrations"
+    first = client.post(url, json=registration_payload(email="first@example.org")).json()
+    client.post(url, json=registration_payload(email="second@example.org"))
+    client.post(f"/api/v1/registrations/{first['id']}/cancel", headers=organiser)
+    drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))
+    received = {(m["To"], m["Subject"].split(" ")[0]) for m in smtp_server.handler.messages}
+    assert received == {("first@example.org", "You"), ("second@example.org", "You"),
+                        ("first@example.org", "Your"), ("second@example.org", "A")}
+    cancelled = next(m for m in smtp_server.handler.messages if "cancelled" in m["Subject"])
+    assert "The organisers have cancelled" in cancelled.get_body(("plain",)).get_content()
