@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from app.agenda.service import event_agenda, group_by_time
 from app.core.config import Settings
-from app.core.csrf import FIELD_NAME, CsrfDep, CsrfFailed
+from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, CsrfFailed
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import AppError
 from app.core.qr import qr_svg
@@ -81,7 +81,7 @@ def availability(session: Session, event: Event) -> Availability:
     return Availability(True, "The event is full; you can still register to join the waiting list.")
 
 
-def _html(csrf, body: str, status: int = 200, *, private: bool = False) -> HTMLResponse:
+def _html(csrf: Csrf, body: str, status: int = 200, *, private: bool = False) -> HTMLResponse:
     return csrf.set_cookie(HTMLResponse(body, status_code=status, headers=PRIVATE if private else None))
 
 
@@ -95,7 +95,7 @@ def event_page(slug: str, session: SessionDep):
     )
 
 
-def _form_page(session: Session, csrf, event: Event, questions: list[Question], *, values: dict,
+def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question], *, values: dict,
                errors: dict, status: int = 200) -> HTMLResponse:
     body = render_page("registration/register.html", event=event, questions=questions, values=values,
                        errors=errors, choices=form_choices(session), availability=availability(session, event),
@@ -138,18 +138,18 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
     return _submitted(csrf, event, registration.status, waitlist_position(session, registration))
 
 
-def _submitted(csrf, event: Event, status: RegistrationStatus, position: int | None) -> HTMLResponse:
+def _submitted(csrf: Csrf, event: Event, status: RegistrationStatus, position: int | None) -> HTMLResponse:
     body = render_page("registration/submitted.html", event=event, status=status.value, waitlist_position=position)
     return _html(csrf, body)
 
 
 # --- the participant's own page --------------------------------------------------------------
 
-def _participant_page(session: Session, settings: Settings, csrf, registration: Registration, *,
+def _participant_page(session: Session, settings: Settings, csrf: Csrf, registration: Registration, *,
                       parsed: ParsedForm | None = None, message: str | None = None, status: int = 200) -> HTMLResponse:
     event = session.get(Event, registration.event_id)
     if registration.anonymised_at is not None:
-        return _html(csrf, render_page("registration/erased.html", event=event), private=True)
+        return _html(csrf, render_page("registration/erased.html", event=event), status, private=True)
     questions = event_questions(session, event)
     organisation = session.get(Organisation, registration.organisation_id) if registration.organisation_id else None
     project = session.get(Project, registration.project_id) if registration.project_id else None
@@ -161,7 +161,7 @@ def _participant_page(session: Session, settings: Settings, csrf, registration: 
         "registration/participant.html", event=event, questions=questions, values=values,
         errors=parsed.errors if parsed else {}, choices=form_choices(session), message=message,
         status=registration.status.value, status_label=STATUS_LABELS[registration.status],
-        live=registration.status in LIVE_STATUSES, waitlist_position=waitlist_position(session, registration),
+        live=_open(registration), waitlist_position=waitlist_position(session, registration),
         qr_svg=qr_svg(registration.checkin_code) if confirmed else "", checkin_code=registration.checkin_code,
         base=f"/r/{participant_token(settings, registration)}", csrf_token=csrf.token,
     )
@@ -173,10 +173,26 @@ def participant_page(token: str, session: SessionDep, settings: SettingsDep, csr
     return _participant_page(session, settings, csrf, registration_for_token(session, settings, token))
 
 
+def _open(registration: Registration) -> bool:
+    """May the participant still change this registration? Not once it is closed or erased."""
+    return registration.anonymised_at is None and registration.status in LIVE_STATUSES
+
+
+def _refused(error: CsrfFailed) -> ParsedForm:
+    return ParsedForm(values={}, errors={"form": error.detail})
+
+
 @router.post("/r/{token}/confirm", response_class=HTMLResponse)
 def confirm_from_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
+    """The button on the page, for those who opened it before following the emailed link."""
     registration = registration_for_token(session, settings, token)
-    csrf.verify(form.get(FIELD_NAME))
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        return _participant_page(session, settings, csrf, registration, parsed=_refused(error), status=error.status)
+    if not _open(registration):
+        return _participant_page(session, settings, csrf, registration, status=409,
+                                 message="This registration is closed; there is nothing to confirm.")
     confirm_email(session, registration)
     return _participant_page(session, settings, csrf, registration, message="Thank you: your email address is confirmed.")
 
@@ -184,14 +200,15 @@ def confirm_from_page(token: str, session: SessionDep, settings: SettingsDep, cs
 @router.post("/r/{token}", response_class=HTMLResponse)
 def update_details(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep):
     registration = registration_for_token(session, settings, token)
-    if registration.status not in LIVE_STATUSES:
+    if not _open(registration):
         return _participant_page(session, settings, csrf, registration, status=409,
                                  message="This registration can no longer be changed.")
     questions = event_questions(session, session.get(Event, registration.event_id))
     try:
         csrf.verify(form.get(FIELD_NAME))
     except CsrfFailed as error:
-        parsed = ParsedForm(values=form_values(form, questions), errors={"form": error.detail})
+        parsed = _refused(error)
+        parsed.values = form_values(form, questions)
         return _participant_page(session, settings, csrf, registration, parsed=parsed, status=error.status)
     parsed = parse_update(form, questions)
     if parsed.ok:
@@ -206,7 +223,7 @@ def update_details(token: str, session: SessionDep, settings: SettingsDep, csrf:
     return _participant_page(session, settings, csrf, registration, message="Your changes are saved.")
 
 
-def _confirm_step(settings: Settings, csrf, registration: Registration, event: Event, *, action: str,
+def _confirm_step(settings: Settings, csrf: Csrf, registration: Registration, event: Event, *, action: str,
                   error: str | None = None, status: int = 200) -> HTMLResponse:
     base = f"/r/{participant_token(settings, registration)}"
     texts = STEPS[action]
@@ -225,7 +242,7 @@ STEPS = {
 }
 
 
-def _show_step(session: Session, settings: Settings, csrf, token: str, action: str) -> HTMLResponse:
+def _show_step(session: Session, settings: Settings, csrf: Csrf, token: str, action: str) -> HTMLResponse:
     registration = registration_for_token(session, settings, token)
     if registration.anonymised_at is not None:
         return _participant_page(session, settings, csrf, registration)
@@ -250,7 +267,7 @@ def cancel(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep
     except CsrfFailed as error:
         return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id),
                              action="cancel", error=error.detail, status=error.status)
-    if registration.status not in LIVE_STATUSES:
+    if not _open(registration):
         return _participant_page(session, settings, csrf, registration, message="This registration was already "
                                  "cancelled or closed.", status=409)
     cancel_registration(session, registration, by_organiser=False)

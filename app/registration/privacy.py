@@ -109,6 +109,7 @@ def _scrub_outbox(session: Session, registration: Registration) -> None:
 
 
 def retention_ends_at(event: Event) -> datetime:
+    """When the event's participants are due for anonymisation (``event`` may be a row with the same fields)."""
     days = event.retention_days if event.retention_days is not None else DEFAULT_RETENTION_DAYS
     return event.ends_at + timedelta(days=days)
 

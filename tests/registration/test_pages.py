@@ -12,6 +12,7 @@ from app.core.config import Settings
 from app.notifications.models import OutboxEmail
 from app.registration.links import participant_token
 from app.registration.models import Registration, RegistrationStatus
+from app.registration.privacy import anonymise
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
 from tests.factories import create_project
@@ -206,3 +207,21 @@ def test_participant_downloads_their_data_then_erases_it(client, event, settings
         # Before the event, erasing also gives the seat back.
         assert stored.status is RegistrationStatus.cancelled
     assert datetime.now(timezone.utc) - stored.anonymised_at < timedelta(minutes=1)
+
+
+def test_the_page_button_confirms_too_and_an_erased_registration_cannot_be_changed(client, event, settings, db):
+    client.post("/events/leuven/register", data=form_data(open_form(client)))
+    with db.transaction(write=False) as session:
+        registration = session.execute(select(Registration)).scalar_one()
+    url = f"/r/{participant_token(settings, registration)}"
+    page = client.get(url)
+    assert "Confirm my email address" in page.text
+    assert client.post(f"{url}/confirm", data={}).status_code == 403
+    confirmed = client.post(f"{url}/confirm", data={"csrf_token": csrf_token(page.text)})
+    assert "your email address is confirmed" in confirmed.text and "Status: confirmed" in confirmed.text
+    with db.transaction() as session:
+        anonymise(session, session.get(Registration, registration.id))
+    refused = client.post(url, data=form_data(csrf_token(page.text), first_name="Back"))
+    assert refused.status_code == 409
+    with db.transaction(write=False) as session:
+        assert session.get(Registration, registration.id).first_name == "Anonymised"
