@@ -158,9 +158,9 @@ def promote_registration(registration: ManagedRegistration, session: SessionDep,
 # --- custom questions -------------------------------------------------------------------
 
 @router.get("/events/{event_id}/questions", response_model=list[QuestionRead], summary="An event's custom questions")
-def list_questions(event_id: int, session: SessionDep):
-    """Public: the questions a registration must answer (in `answers`, by `key`)."""
-    return questions.event_questions(session, get_event(session, event_id))
+def list_questions(event: ManagedEvent, session: SessionDep):
+    """The questions a registration answers in `answers`, by `key` (the public form shows them too)."""
+    return questions.event_questions(session, event)
 
 
 @router.post("/events/{event_id}/questions", status_code=status.HTTP_201_CREATED, response_model=QuestionRead,

@@ -118,7 +118,7 @@ def test_questions_are_managed_by_organisers_and_answers_checked(client, db, org
     created = client.post(f"/api/v1/events/{event_id}/questions", json=question, headers=organiser)
     assert created.status_code == 201, created.text
     assert client.post(f"/api/v1/events/{event_id}/questions", json=question, headers=organiser).status_code == 409
-    assert [q["key"] for q in client.get(f"/api/v1/events/{event_id}/questions").json()] == ["diet"]
+    assert [q["key"] for q in client.get(f"/api/v1/events/{event_id}/questions", headers=organiser).json()] == ["diet"]
     missing = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload())
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "answers.diet"
     ok = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(answers={"diet": "vegan"}))
