@@ -8,6 +8,8 @@ from app.agenda import pages as agenda_pages
 from app.agenda import router as agenda_router
 from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
+from app.breakouts import pages as breakouts_pages
+from app.breakouts import router as breakouts_router
 from app.directory import router as directory_router
 from app.events import router as events_router
 from app.registration import admin_router as registration_admin_router
@@ -20,12 +22,12 @@ API_PREFIX = "/api/v1"
 
 def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
-    for module in (events_router, agenda_router, directory_router, attendance_router):
+    for module in (events_router, agenda_router, directory_router, attendance_router, breakouts_router):
         api.include_router(module.router)
     api.include_router(registration_admin_router.router)  # before registration_router: its /export, /import are literal
     api.include_router(registration_router.router)
     api.include_router(reports_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
-    for module in (registration_pages, agenda_pages, attendance_pages):
+    for module in (registration_pages, agenda_pages, attendance_pages, breakouts_pages):
         app.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from app.core.config import get_settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.migrate import upgrade
+from app.breakouts.placement import solve_instance_file
 from app.core.security import Role, create_token, derived_token, ensure_token
 from app.demo.loader import load_demo
 from app.demo.report import generate_demo_reports
@@ -57,6 +59,25 @@ def serve(
 ) -> None:
     """Serve the API and the public pages."""
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+breakouts_app = typer.Typer(help="Breakout groups: solve an assignment instance offline.", no_args_is_help=True)
+app.add_typer(breakouts_app, name="breakouts")
+
+
+@breakouts_app.command("solve")
+def breakouts_solve(
+    file: Annotated[Path, typer.Argument(help="an instance in the JSON format of breakout-instance.md")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="also write the result JSON here")] = None,
+) -> None:
+    """Solve a breakout-assignment instance to optimality and print the result JSON."""
+    try:
+        result = json.dumps(solve_instance_file(file), indent=2, ensure_ascii=False)
+    except AppError as error:
+        _fail(error)
+    if out_file is not None:
+        out_file.write_text(result + "\n", encoding="utf-8")
+    print(result)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from app.agenda.models import RoleKind, SessionKind
 from app.agenda.schemas import RoleAssign, SessionCreate
 from app.agenda.service import create_session
 from app.demo.attendance import load_attendance_demo
+from app.demo.breakouts import load_breakouts_demo
 from app.demo.report import load_report_demo
 from app.core.timezones import in_zone
 from app.directory.models import OrganisationType, Person, Project
@@ -67,6 +68,7 @@ def load_demo(session: Session) -> DemoResult:
             create_project(session, ProjectCreate(**project))
     people = _load_participants(session, event, data["participants"], organisations)
     _load_agenda(session, event, data["agenda"], people)
+    load_breakouts_demo(session, event)
     load_attendance_demo(session, event)
     load_report_demo(session, event)  # last: it fills in the rapporteurs' notes of existing groups
     return DemoResult(event, created=True)

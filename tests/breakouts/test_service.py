@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("app.breakouts.assignment", reason="the breakout solver has not landed yet")
 
 from collections import Counter
 
