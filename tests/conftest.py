@@ -7,9 +7,16 @@ tables (they are cleared after each test), so no test sees another's data.
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
@@ -23,7 +30,14 @@ from app.core.security import Role, create_token
 from app.main import create_app
 
 REQUIRE_SERVICES = os.environ.get("CONVENE_REQUIRE_SERVICES") == "1"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def missing_service(reason: str) -> None:
@@ -139,3 +153,38 @@ def organiser(db: Database) -> dict[str, str]:
 @pytest.fixture
 def admin(db: Database) -> dict[str, str]:
     return token_headers(db, Role.admin)
+
+
+@pytest.fixture
+def live_server(db, backend_url, tmp_path):
+    """A real uvicorn with two worker processes on the test database; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "CONVENE_DATABASE_URL": backend_url, "CONVENE_SECRET_KEY": "concurrency-test-secret",
+           "CONVENE_SMTP_URL": ""}
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start: {(tmp_path / 'server.log').read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()

@@ -33,12 +33,16 @@ metadata: MetaData = SQLModel.metadata
 _IMMEDIATE = "convene_immediate"
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+
+
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -62,9 +66,12 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """The engine plus the rules for opening a transaction on it."""
 
-    def __init__(self, url: str, *, pool_size: int = 5):
+    # Sessions that may hold a connection at once; more would wait on the pool inside a thread.
+    pool_capacity = POOL_SIZE + POOL_OVERFLOW
+
+    def __init__(self, url: str):
         self.url = url
-        self.engine = make_engine(url, pool_size=pool_size)
+        self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
@@ -74,13 +81,17 @@ class Database:
         """A session whose work is committed on success and rolled back on error."""
         lock = self._write_lock if (write and self._write_lock is not None) else nullcontext()
         with lock:
-            with Session(self._write_bind if write else self.engine, expire_on_commit=False) as session:
+            with self.session(write=write) as session:
                 try:
                     yield session
                     session.commit()
                 except BaseException:
                     session.rollback()
                     raise
+
+    def session(self, *, write: bool) -> Session:
+        """A bare session (the caller commits): write sessions start with BEGIN IMMEDIATE on SQLite."""
+        return Session(self._write_bind if write else self.engine, expire_on_commit=False)
 
     def dispose(self) -> None:
         self.engine.dispose()

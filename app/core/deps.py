@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
+
+import anyio
+from anyio.lowlevel import RunVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,11 +30,49 @@ def get_settings_from_app(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: committed before the response is sent, rolled back on error."""
+# Per event loop (each server process, each test client): who may open a session now.
+_sqlite_writer: RunVar[anyio.Lock] = RunVar("convene_sqlite_writer")
+_session_slots: RunVar[anyio.Semaphore] = RunVar("convene_session_slots")
+
+
+def _loop_local(var: RunVar, factory):
+    try:
+        return var.get()
+    except LookupError:
+        value = factory()
+        var.set(value)
+        return value
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work: committed before the response is sent, rolled back on error.
+
+    Requests wait for their turn here, in the event loop, not in a worker thread: a thread that
+    blocked on SQLite's single writer or on an exhausted connection pool would be one fewer for
+    the request that holds the lock, and under load every thread ends up waiting (a deadlock on
+    SQLite, pool timeouts on PostgreSQL). So a write on SQLite first takes the process's writer
+    lock, and no more sessions open than the pool has connections.
+    """
     database: Database = request.app.state.database
-    with database.transaction(write=request.method not in _READ_METHODS) as session:
-        yield session
+    write = request.method not in _READ_METHODS
+    writer = _loop_local(_sqlite_writer, anyio.Lock) if (write and database.is_sqlite) else _no_lock()
+    async with writer, _loop_local(_session_slots, lambda: anyio.Semaphore(database.pool_capacity)):
+        session = database.session(write=write)
+        try:
+            yield session
+            await anyio.to_thread.run_sync(session.commit)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.rollback)
+            raise
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close)
+
+
+@asynccontextmanager
+async def _no_lock() -> AsyncIterator[None]:
+    yield
 
 
 # scope="function": the commit happens when the handler returns, so a failed commit is the

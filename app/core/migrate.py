@@ -20,8 +20,8 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the database behind ``engine`` to ``revision`` (all heads by default)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database behind ``engine`` to ``revision`` (the latest by default)."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-import anyio
-from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,24 +36,6 @@ page_router = APIRouter(tags=["registrations"], include_in_schema=False)
 _optional_bearer = HTTPBearer(auto_error=False, description="optional: an organiser token")
 
 
-# Registrations in flight per server process; more wait here, in the event loop, holding no thread.
-# Each one holds a worker thread while it waits for the event's lock (SQLite: the process's write
-# lock); were every thread of the pool waiting so, the one holding the lock would find no thread
-# to finish in, and the process would stall.
-REGISTRATIONS_IN_FLIGHT = 8
-_registration_slots: RunVar[anyio.Semaphore] = RunVar("convene_registration_slots")
-
-
-async def registration_slot() -> AsyncIterator[None]:
-    try:
-        slots = _registration_slots.get()
-    except LookupError:
-        slots = anyio.Semaphore(REGISTRATIONS_IN_FLIGHT)
-        _registration_slots.set(slots)
-    async with slots:
-        yield
-
-
 def managed_registration(registration_id: int, session: SessionDep, principal: PrincipalDep) -> Registration:
     principal.require(Role.organiser)
     registration = service.get_registration(session, registration_id)
@@ -78,7 +57,6 @@ def _problem(error: service.AlreadyRegistered) -> JSONResponse:
     responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
 )
 def register(
-    _slot: Annotated[None, Depends(registration_slot, scope="function")],
     event_id: int, data: RegistrationCreate, session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
 ):
@@ -100,8 +78,7 @@ def register(
     else:
         body = RegistrationReceipt(id=registration.id, status=registration.status,
                                    waitlist_position=service.waitlist_position(session, registration))
-    # A ready response, so FastAPI does not validate it in another worker thread before the commit:
-    # under load every thread may be waiting for this transaction's lock, and none would be free.
+    # A ready response: the body is already validated, so FastAPI need not validate it again.
     return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 
 

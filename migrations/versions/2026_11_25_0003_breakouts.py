@@ -1,7 +1,7 @@
 """breakouts: groups of a breakout session, ranked preferences, assignments, per-session settings
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 08:30:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import app.core.types
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

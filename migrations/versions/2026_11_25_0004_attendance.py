@@ -1,7 +1,7 @@
 """attendance: check-ins of registrations to an event or one of its sessions
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-25 08:00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import app.core.types
 
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

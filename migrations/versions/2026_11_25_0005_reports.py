@@ -1,7 +1,7 @@
 """reports: the organisers' narrative, session notes, uploaded templates, generated reports
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-25 09:30:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import app.core.types
 
 
 revision = '0005'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

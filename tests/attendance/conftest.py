@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from itertools import count
@@ -20,6 +19,7 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import add_confirmed_registration
 from tests.conftest import token_headers
 from tests.factories import create_event
+from tests.conftest import free_port
 
 _numbers = count(1)
 
@@ -50,12 +50,6 @@ def event_id(db: Database) -> int:
 def checkin_staff(db: Database, event_id: int) -> dict[str, str]:
     """Headers of a checkin token limited to the ``event_id`` event."""
     return token_headers(db, Role.checkin, event_id)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

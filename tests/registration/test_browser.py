@@ -19,7 +19,8 @@ from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
 from app.worker import drain
 from tests.conftest import missing_service
-from tests.notifications.conftest import SmtpServer, free_port
+from tests.conftest import free_port
+from tests.notifications.conftest import SmtpServer
 from tests.registration.conftest import open_event
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,58 +8,16 @@ busy timeout between them), not by the in-process lock alone.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from app.registration.models import Registration, RegistrationStatus
-from tests.notifications.conftest import free_port
 from tests.registration.conftest import open_event, registration_payload
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REQUESTS, SEATS, CONCURRENCY = 500, 100, 50
-
-
-@pytest.fixture
-def live_server(db, backend_url, tmp_path):
-    port = free_port()
-    env = {**os.environ, "CONVENE_DATABASE_URL": backend_url, "CONVENE_SECRET_KEY": "concurrency-test-secret",
-           "CONVENE_SMTP_URL": ""}
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start: {(tmp_path / 'server.log').read_text()}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 async def _register_all(base: str, event_id: int) -> list[httpx.Response]:
