@@ -18,7 +18,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 
 from app.breakouts.flow import laminar_classes, solve_flow
 from app.breakouts.instance import Group, Instance, Participant, check, parse_instance

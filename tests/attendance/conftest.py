@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from itertools import count
 
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session
 
 from app.core.db import Database
@@ -17,9 +14,8 @@ from app.events.models import Event
 from app.main import create_app
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import add_confirmed_registration
-from tests.conftest import token_headers
+from tests.conftest import served_in_thread, token_headers
 from tests.factories import create_event
-from tests.conftest import free_port
 
 _numbers = count(1)
 
@@ -55,15 +51,5 @@ def checkin_staff(db: Database, event_id: int) -> dict[str, str]:
 @pytest.fixture
 def live_server(db, settings):
     """The app served by uvicorn on a real port, in a thread of this process."""
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=db), host="127.0.0.1", port=free_port(),
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(10)
+    with served_in_thread(create_app(settings, database=db)) as base_url:
+        yield base_url

@@ -4,12 +4,9 @@ arrived by real SMTP, see the QR code, cancel with the confirmation step."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
@@ -18,8 +15,7 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
 from app.worker import drain
-from tests.conftest import missing_service
-from tests.conftest import free_port
+from tests.conftest import free_port, missing_service, served_in_thread
 from tests.notifications.conftest import SmtpServer
 from tests.registration.conftest import open_event
 
@@ -35,18 +31,8 @@ def mail_and_site(db, settings):
     smtp.start()
     port = free_port()
     site_settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}", "smtp_url": smtp.url})
-    server = uvicorn.Server(uvicorn.Config(create_app(site_settings, database=db), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.02)
-    yield smtp, site_settings
-    server.should_exit = True
-    thread.join(10)
+    with served_in_thread(create_app(site_settings, database=db), port):
+        yield smtp, site_settings
     smtp.stop()
 
 

@@ -11,7 +11,6 @@ import asyncio
 from collections import Counter
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from app.registration.models import Registration, RegistrationStatus
