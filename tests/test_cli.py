@@ -40,8 +40,10 @@ def test_demo_loads_the_workshop_once_and_prints_its_addresses(sqlite_url, tmp_p
     first = runner.invoke(app, ["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
     assert "/events/clusters-workshop-2018" in first.output and "/docs" in first.output
+    assert "/events/clusters-follow-up-workshop/register" in first.output
     after_first = counts(sqlite_url)
-    assert after_first["Event"] == 1 and after_first["Registration"] == 32 and after_first["Project"] >= 12
+    # The 2018 workshop and an upcoming one whose registration is open.
+    assert after_first["Event"] == 2 and after_first["Registration"] == 32 and after_first["Project"] >= 12
     assert (tmp_path / ".convene-secret").exists()
 
     second = runner.invoke(app, ["demo", "--no-serve"])

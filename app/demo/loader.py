@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from app.agenda.models import RoleKind, SessionKind
 from app.agenda.schemas import RoleAssign, SessionCreate
 from app.agenda.service import create_session
+from app.core.timezones import in_zone
 from app.demo.attendance import load_attendance_demo
 from app.demo.breakouts import load_breakouts_demo
 from app.demo.report import load_report_demo
-from app.core.timezones import in_zone
+from app.demo.upcoming import load_upcoming_demo
 from app.directory.models import OrganisationType, Person, Project
 from app.directory.schemas import ProjectCreate
 from app.directory.service import create_project, get_or_create_organisation, project_by_acronym
@@ -34,6 +35,7 @@ DEMO_SLUG = "clusters-workshop-2018"
 class DemoResult:
     event: Event
     created: bool
+    upcoming: Event  # a follow-up workshop whose registration is open
 
 
 def load_fixture() -> dict:
@@ -50,10 +52,12 @@ def demo_email(first_name: str, last_name: str) -> str:
 
 
 def load_demo(session: Session) -> DemoResult:
-    """Create the demo event with its agenda, projects and participants; do nothing if it exists."""
+    """Create the demo event with its agenda, projects and participants, and an upcoming workshop
+    open for registration; do nothing for what exists already."""
+    upcoming = load_upcoming_demo(session, today=date.today())
     existing = find_event_by_slug(session, DEMO_SLUG)
     if existing is not None:
-        return DemoResult(existing, created=False)
+        return DemoResult(existing, created=False, upcoming=upcoming)
     data = load_fixture()
     event = create_event(session, EventCreate(**data["event"]))
     organisations = {
@@ -71,7 +75,7 @@ def load_demo(session: Session) -> DemoResult:
     load_breakouts_demo(session, event)
     load_attendance_demo(session, event)
     load_report_demo(session, event)  # last: it fills in the rapporteurs' notes of existing groups
-    return DemoResult(event, created=True)
+    return DemoResult(event, created=True, upcoming=upcoming)
 
 
 def _load_participants(session: Session, event: Event, rows: list, organisations: dict) -> dict[tuple[str, str], Person]:
