@@ -85,7 +85,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):
-        errors = [{"field": _field_name(item["loc"]), "message": item["msg"]} for item in error.errors()]
+        # pydantic prefixes our own validators' messages with "Value error, ": not for people.
+        errors = [{"field": _field_name(item["loc"]), "message": item["msg"].removeprefix("Value error, ")}
+                  for item in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return _problem(request, 422, "Invalid input", detail, errors=errors)
 
