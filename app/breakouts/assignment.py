@@ -1,36 +1,60 @@
-"""Breakout assignment, solved to optimality. Pure: plain data in, plain data out, no database.
+"""Breakout assignment, solved to proven optimality. Pure: plain data in, plain data out, no database.
 
-The public API: ``parse_instance``, ``solve`` and :class:`Result` (plus the instance dataclasses).
-``solve`` picks the exact method that fits the constraints:
+The problem (shared/breakout-instance.md): every participant in exactly one group, capacities held,
+pinned participants in their group, at most ``max_per_country`` people of one country and
+``max_per_organisation`` of one organisation per group; minimise the total cost, (k-1)^2 for a
+participant in its k-th preference and (P+1)^2 in a group it did not rank.
 
-- capacities, pins, and caps that nest (organisations within countries): a min-cost flow
-  (:mod:`app.breakouts.flow`), which is integral and optimal by construction, and fast;
-- caps that cross, or caps together with rotation: an integer program (:mod:`app.breakouts.milp`).
+Rotation (``avoid_repeats``, with each participant's ``previous_group``): what is minimised is
 
-Rotation (``avoid_repeats``): the preference cost is minimised first; among the assignments with
-that minimal cost, the one with the fewest pairs of round-1 group mates together again is chosen
-(the repeat count is added with a weight below one unit of preference cost).
+    preference cost + REPEAT_PAIR_COST x (pairs of round-1 group mates who share a group again)
+
+with ``REPEAT_PAIR_COST`` = 1: meeting one old mate again weighs as much as one person's move from
+first to second choice, so people are spread out where it costs preferences little, and nobody is
+pushed into a group they did not rank (cost (P+1)^2) to avoid a few repeats. The result's
+``objective`` stays the preference cost; ``metrics.repeat_pairs`` reports the pairs. Since the
+preference-only optimum is one of the candidates, rotation never yields more repeat pairs than
+solving without it.
+
+``solve`` fixes the pinned participants and drops the caps that cannot bind. Each of country cap,
+organisation cap and rotation is then a *partition* of the participants (see
+:mod:`app.breakouts.problem`), and the method depends on how many are in force:
+
+- at most one: a min-cost flow (:mod:`app.breakouts.flow`), exact by flow integrality (the pair
+  charge is convex, so it fits a flow as unit arcs of rising cost);
+- two or three: an integer program on the ranked choices only (:mod:`app.breakouts.milp`), in
+  which the unranked take no seat and only pairs among ranked placements are charged. It is a
+  relaxation, so its optimum is a lower bound. The participants it leaves unranked are then seated
+  in the room and caps left by a small exact program over just them (``Problem.seating``); if that
+  succeeds without forming a new pair, the bound is met and the result is optimal. Otherwise the
+  full model (the unranked seated as counts per class of interchangeable participants) is solved:
+  exact too, but far slower at scale (minutes at 10,000 participants against about 2 s).
+
+Equal-cost optima are broken deterministically: the same instance gives the same assignment.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 
-from app.breakouts.flow import laminar_classes, solve_flow
-from app.breakouts.instance import Group, Instance, Participant, check, parse_instance
+from app.breakouts.feasibility import check_counts, no_solution_message
+from app.breakouts.flow import solve_flow
+from app.breakouts.instance import Group, Instance, Participant, parse_instance, validate
+from app.breakouts.metrics import metrics, total_cost
 from app.breakouts.milp import solve_milp
+from app.breakouts.problem import Problem, build_problem
 from app.core.errors import Infeasible
 
-__all__ = ["Group", "Instance", "Participant", "Result", "parse_instance", "repeat_pairs", "solve"]
+__all__ = ["Group", "Instance", "Participant", "Result", "parse_instance", "solve"]
 
 
 @dataclass(frozen=True)
 class Result:
     objective: int
-    assignment: dict[str, str]
+    assignment: dict[str, str]  # participant id -> group id, in input order
     metrics: dict
     seconds: float
 
@@ -40,59 +64,37 @@ class Result:
 
 
 def solve(instance: Instance) -> Result:
-    """The optimal assignment; raises :class:`Infeasible` naming the cause when there is none."""
+    """The optimal assignment; :class:`Infeasible` naming the cause when there is none."""
     started = time.perf_counter()
-    check(instance)
-    weight = _rotation_weight(instance)
-    classes = laminar_classes(instance)
-    rotating_with_caps = instance.avoid_repeats and (instance.max_per_country or instance.max_per_organisation)
-    if classes is not None and not rotating_with_caps:
-        solution = solve_flow(instance, classes, weight=weight)
-        chosen = None if solution is None else solution.groups
-    else:
-        found = solve_milp(instance, weight=weight)
-        chosen = None if found is None else found[0]
-    if chosen is None:
-        raise Infeasible(_no_solution_message(instance))
-    assignment = {p.id: instance.groups[int(g)].id for p, g in zip(instance.participants, chosen)}
-    objective = sum(instance.cost(p, assignment[p.id]) for p in instance.participants)
-    return Result(objective, assignment, metrics(instance, assignment), time.perf_counter() - started)
+    validate(instance)
+    check_counts(instance)
+    problem = build_problem(instance)
+    free_groups = _optimal_groups(problem)
+    if free_groups is None:
+        raise Infeasible(no_solution_message(instance))
+    chosen = problem.pinned_group.copy()
+    chosen[problem.free] = free_groups
+    assignment = {p.id: instance.groups[g].id for p, g in zip(instance.participants, chosen.tolist(), strict=True)}
+    return Result(total_cost(instance, assignment), assignment, metrics(instance, assignment),
+                  time.perf_counter() - started)
 
 
-def _rotation_weight(instance: Instance) -> int:
-    """Preference cost units worth more than every possible repeat pair (so preferences come first)."""
-    if not instance.avoid_repeats:
-        return 1
-    sizes = Counter(p.previous_group for p in instance.participants if p.previous_group)
-    return 1 + sum(size * (size - 1) // 2 for size in sizes.values())
-
-
-def _no_solution_message(instance: Instance) -> str:
-    caps = [f"{name}={value}" for name, value in (("max_per_country", instance.max_per_country),
-                                                  ("max_per_organisation", instance.max_per_organisation)) if value]
-    pins = f" and {len(instance.pinned)} pinned participants" if instance.pinned else ""
-    if caps:
-        return f"no assignment satisfies the group capacities with {' and '.join(caps)}{pins}"
-    return f"no assignment satisfies the group capacities{pins}"
-
-
-def repeat_pairs(instance: Instance, assignment: dict[str, str]) -> int:
-    """Pairs of participants who shared a round-1 group and share a group again."""
-    together = Counter((assignment[p.id], p.previous_group) for p in instance.participants if p.previous_group)
-    return sum(k * (k - 1) // 2 for k in together.values())
-
-
-def metrics(instance: Instance, assignment: dict[str, str]) -> dict:
-    n = len(instance.participants) or 1
-    ranks = [p.preferences.index(assignment[p.id]) + 1 if assignment[p.id] in p.preferences else None
-             for p in instance.participants]
-    sizes = Counter(assignment.values())
-    result = {
-        "first_choice_share": round(sum(r == 1 for r in ranks) / n, 4),
-        "top3_share": round(sum(r is not None and r <= 3 for r in ranks) / n, 4),
-        "unranked": sum(r is None for r in ranks),
-        "group_sizes": {g.id: sizes.get(g.id, 0) for g in instance.groups},
-    }
-    if any(p.previous_group for p in instance.participants):
-        result["repeat_pairs"] = repeat_pairs(instance, assignment)
-    return result
+def _optimal_groups(problem: Problem) -> np.ndarray | None:
+    if problem.n == 0:
+        return np.empty(0, dtype=np.int64)
+    if len(problem.partitions) <= 1:
+        return solve_flow(problem)
+    ranked = solve_milp(problem, unranked="relaxed")  # never infeasible: anyone may stay unranked
+    waiting = ranked < 0
+    if not waiting.any():
+        return ranked
+    seats = solve_milp(problem.seating(ranked), unranked="placed")
+    if seats is None:
+        return solve_milp(problem, unranked="placed")
+    completed = ranked.copy()
+    completed[waiting] = seats
+    # Under rotation the relaxation charged only the pairs among ranked placements: the bound is
+    # met, and the result proven optimal, only if seating the rest formed no new pair.
+    if any(p.cap is None and p.pairs(completed) > p.pairs(ranked) for p in problem.partitions):
+        return solve_milp(problem, unranked="placed")
+    return completed

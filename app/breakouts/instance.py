@@ -1,9 +1,19 @@
-"""The breakout assignment instance (../shared/breakout-instance.md): plain data, parsed and checked."""
+"""The breakout assignment instance (shared/breakout-instance.md): plain data, parsed and checked.
+
+Two kinds of bad data are told apart. A *malformed* instance (a missing field, a capacity that is
+not a whole number) is :class:`InvalidInput`. An instance that is well formed but *inconsistent*
+(a preference for a group that does not exist, a pin to one, two participants with one id) can have
+no assignment, so it is :class:`Infeasible`, with ``field`` saying where to look.
+
+The JSON format is extended for rotation: ``"previous_groups": {"p1": "wg1"}`` (each participant's
+round-1 group, any label) and ``"avoid_repeats": true``.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.core.errors import Infeasible, InvalidInput
 
@@ -19,8 +29,8 @@ class Participant:
     id: str
     country: str | None
     organisation: str | None
-    preferences: tuple[str, ...]
-    previous_group: str | None = None
+    preferences: tuple[str, ...]  # group ids, best first
+    previous_group: str | None = None  # round-1 group, for rotation
 
 
 @dataclass(frozen=True)
@@ -28,112 +38,145 @@ class Instance:
     groups: tuple[Group, ...]
     participants: tuple[Participant, ...]
     max_preferences: int
-    pinned: dict[str, str] = field(default_factory=dict)
+    pinned: dict[str, str] = field(default_factory=dict)  # participant id -> group id
     max_per_country: int | None = None
     max_per_organisation: int | None = None
     avoid_repeats: bool = False
 
-    def cost(self, participant: Participant, group_id: str) -> int:
-        """(k-1)^2 for the k-th preference, (P+1)^2 for a group the participant did not rank."""
-        if group_id in participant.preferences:
-            return participant.preferences.index(group_id) ** 2
+    @property
+    def unranked_cost(self) -> int:
         return (self.max_preferences + 1) ** 2
 
-
-def _cap(value, name: str) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InvalidInput(f"{name} must be a positive whole number or null", field=f"diversity.{name}")
-    return value
+    def cost(self, participant: Participant, group_id: str) -> int:
+        """(k-1)^2 in the participant's k-th preference, (P+1)^2 in a group it did not rank."""
+        if group_id in participant.preferences:
+            return participant.preferences.index(group_id) ** 2
+        return self.unranked_cost
 
 
-def parse_instance(data: dict) -> Instance:
-    """The JSON instance as an :class:`Instance`; malformed data is an ``InvalidInput`` naming the field."""
+def parse_instance(data: Any) -> Instance:
+    """The JSON instance as an :class:`Instance`, checked by :func:`validate`."""
     if not isinstance(data, dict):
         raise InvalidInput("the instance must be a JSON object", field="instance")
-    try:
-        groups = tuple(Group(id=str(g["id"]), capacity=g["capacity"]) for g in data["groups"])
-        P = data.get("max_preferences", max((len(p.get("preferences", [])) for p in data["participants"]), default=0))
-        previous = data.get("previous_groups") or {}
-        participants = tuple(
-            Participant(
-                id=str(p["id"]), country=p.get("country"), organisation=p.get("organisation"),
-                preferences=tuple(str(g) for g in p.get("preferences", [])),
-                previous_group=previous.get(str(p["id"]), p.get("previous_group")),
-            )
-            for p in data["participants"]
-        )
-    except (KeyError, TypeError) as error:
-        raise InvalidInput(f"malformed instance: missing or wrong field {error}", field="instance") from None
+    groups = tuple(_group(item, f"groups[{i}]") for i, item in enumerate(_list(data, "groups")))
+    previous = _id_map(data, "previous_groups")
+    people = tuple(_participant(item, f"participants[{i}]", previous)
+                   for i, item in enumerate(_list(data, "participants")))
+    known = {p.id for p in people}
+    stray = next((pid for pid in previous if pid not in known), None)
+    if stray is not None:
+        raise Infeasible(f"previous group given for unknown participant {stray}", field="previous_groups")
+    if "max_preferences" not in data:
+        raise InvalidInput("max_preferences is missing", field="max_preferences")
     diversity = data.get("diversity") or {}
+    if not isinstance(diversity, dict):
+        raise InvalidInput("diversity must be an object", field="diversity")
+    avoid_repeats = data.get("avoid_repeats", False)
+    if not isinstance(avoid_repeats, bool):
+        raise InvalidInput("avoid_repeats must be true or false", field="avoid_repeats")
     instance = Instance(
-        groups=groups, participants=participants, max_preferences=P,
-        pinned={str(k): str(v) for k, v in (data.get("pinned") or {}).items()},
-        max_per_country=_cap(diversity.get("max_per_country"), "max_per_country"),
-        max_per_organisation=_cap(diversity.get("max_per_organisation"), "max_per_organisation"),
-        avoid_repeats=bool(data.get("avoid_repeats", False)),
+        groups=groups, participants=people, max_preferences=data["max_preferences"],
+        pinned=_id_map(data, "pinned"),
+        max_per_country=diversity.get("max_per_country"),
+        max_per_organisation=diversity.get("max_per_organisation"),
+        avoid_repeats=avoid_repeats,
     )
-    check(instance)
+    validate(instance)
     return instance
 
 
-def check(instance: Instance) -> None:
-    """Refuse malformed data, then name any cause of infeasibility that can be seen without solving."""
-    group_ids = [g.id for g in instance.groups]
-    if not group_ids:
-        raise InvalidInput("there are no groups", field="groups")
-    duplicates = [gid for gid, n in Counter(group_ids).items() if n > 1]
-    if duplicates:
-        raise InvalidInput(f"group id {duplicates[0]!r} appears twice", field="groups")
-    for group in instance.groups:
-        if not isinstance(group.capacity, int) or isinstance(group.capacity, bool) or group.capacity < 0:
-            raise InvalidInput(f"group {group.id} has an invalid capacity {group.capacity!r}", field="groups")
-    if not isinstance(instance.max_preferences, int) or instance.max_preferences < 0:
+def _list(data: dict, key: str) -> list:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise InvalidInput(f"{key} must be a list", field=key)
+    return value
+
+
+def _identifier(value: Any, where: str) -> str:
+    # JSON writers often emit numeric ids; "3" and 3 name the same group.
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        raise InvalidInput(f"{where} must be a non-empty string", field=where)
+    return str(value)
+
+
+def _optional_text(item: dict, key: str, where: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{where}.{key} must be a string or null", field=f"{where}.{key}")
+    return value or None
+
+
+def _group(item: Any, where: str) -> Group:
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where} must be an object", field=where)
+    if "capacity" not in item:
+        raise InvalidInput(f"{where}.capacity is missing", field=f"{where}.capacity")
+    return Group(id=_identifier(item.get("id"), f"{where}.id"), capacity=item["capacity"])
+
+
+def _participant(item: Any, where: str, previous: dict[str, str]) -> Participant:
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where} must be an object", field=where)
+    pid = _identifier(item.get("id"), f"{where}.id")
+    preferences = item.get("preferences") or []
+    if not isinstance(preferences, list):
+        raise InvalidInput(f"{where}.preferences must be a list of group ids", field=f"{where}.preferences")
+    return Participant(
+        id=pid,
+        country=_optional_text(item, "country", where),
+        organisation=_optional_text(item, "organisation", where),
+        preferences=tuple(_identifier(g, f"{where}.preferences") for g in preferences),
+        previous_group=previous.get(pid),
+    )
+
+
+def _id_map(data: dict, key: str) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{key} must be an object of participant id to group id", field=key)
+    return {str(pid): _identifier(gid, f"{key}.{pid}") for pid, gid in value.items()}
+
+
+def _is_whole(value: Any, minimum: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def validate(instance: Instance) -> None:
+    """Refuse a malformed (:class:`InvalidInput`) or inconsistent (:class:`Infeasible`) instance.
+
+    Runs on parsed JSON and on instances built directly from database rows alike."""
+    for i, group in enumerate(instance.groups):
+        if not _is_whole(group.capacity, 0):
+            raise InvalidInput(f"group {group.id} capacity must be a whole number >= 0, not {group.capacity!r}",
+                               field=f"groups[{i}].capacity")
+    if not _is_whole(instance.max_preferences, 0):
         raise InvalidInput("max_preferences must be a whole number >= 0", field="max_preferences")
-    known = set(group_ids)
-    seen: set[str] = set()
-    for p in instance.participants:
-        if p.id in seen:
-            raise InvalidInput(f"participant id {p.id!r} appears twice", field="participants")
-        seen.add(p.id)
+    for name in ("max_per_country", "max_per_organisation"):
+        cap = getattr(instance, name)
+        if cap is not None and not _is_whole(cap, 1):
+            raise InvalidInput(f"{name} must be a whole number >= 1 or null", field=f"diversity.{name}")
+    _check_unique("group", [g.id for g in instance.groups], "groups")
+    _check_unique("participant", [p.id for p in instance.participants], "participants")
+    known = {g.id for g in instance.groups}
+    for i, p in enumerate(instance.participants):
+        where = f"participants[{i}].preferences"
         if len(p.preferences) > instance.max_preferences:
-            raise InvalidInput(f"participant {p.id} ranks {len(p.preferences)} groups, more than P={instance.max_preferences}",
-                               field="participants")
-        if len(set(p.preferences)) != len(p.preferences):
-            raise InvalidInput(f"participant {p.id} ranks a group twice", field="participants")
-        unknown = [g for g in p.preferences if g not in known]
-        if unknown:
-            raise Infeasible(f"participant {p.id} ranks unknown group {unknown[0]!r}", field="participants")
+            raise Infeasible(f"participant {p.id} ranks more than P={instance.max_preferences} groups", field=where)
+        unknown = next((g for g in p.preferences if g not in known), None)
+        if unknown is not None:
+            raise Infeasible(f"participant {p.id} ranks unknown group {unknown}", field=where)
+        twice = next((g for g, n in Counter(p.preferences).items() if n > 1), None)
+        if twice is not None:
+            raise Infeasible(f"participant {p.id} ranks group {twice} twice", field=where)
+    people = {p.id for p in instance.participants}
     for pid, gid in instance.pinned.items():
-        if pid not in seen:
-            raise Infeasible(f"pinned participant {pid!r} is not among the participants", field="pinned")
+        if pid not in people:
+            raise Infeasible(f"pinned participant {pid} is unknown", field="pinned")
         if gid not in known:
-            raise Infeasible(f"participant {pid} is pinned to unknown group {gid!r}", field="pinned")
-    _check_counts(instance)
+            raise Infeasible(f"participant {pid} is pinned to unknown group {gid}", field="pinned")
 
 
-def _check_counts(instance: Instance) -> None:
-    n, m = len(instance.participants), len(instance.groups)
-    total = sum(g.capacity for g in instance.groups)
-    if total < n:
-        raise Infeasible(f"total capacity {total} < {n} participants")
-    capacity = {g.id: g.capacity for g in instance.groups}
-    by_id = {p.id: p for p in instance.participants}
-    pins = Counter(instance.pinned.values())
-    for gid, count in pins.items():
-        if count > capacity[gid]:
-            raise Infeasible(f"group {gid} has {count} pinned participants but holds {capacity[gid]}")
-    for attribute, cap, label in (("country", instance.max_per_country, "country"),
-                                  ("organisation", instance.max_per_organisation, "organisation")):
-        if cap is None:
-            continue
-        counts = Counter(getattr(p, attribute) for p in instance.participants if getattr(p, attribute))
-        for value, count in counts.items():
-            if count > cap * m:
-                raise Infeasible(f"{label} cap {cap} cannot hold: {count} participants from {value} but only {m} groups")
-        pinned_together = Counter((gid, getattr(by_id[pid], attribute)) for pid, gid in instance.pinned.items()
-                                  if getattr(by_id[pid], attribute))
-        for (gid, value), count in pinned_together.items():
-            if count > cap:
-                raise Infeasible(f"{label} cap {cap} cannot hold: {count} participants from {value} are pinned to group {gid}")
+def _check_unique(kind: str, ids: list[str], where: str) -> None:
+    twice = next((i for i, n in Counter(ids).items() if n > 1), None)
+    if twice is not None:
+        raise Infeasible(f"duplicate {kind} id {twice}", field=where)

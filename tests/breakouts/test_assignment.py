@@ -1,173 +1,183 @@
-"""The pure solver: optimal against brute force, constraints on large instances, clear refusals."""
+"""The solver's contract: the JSON in and out, the refusals and their messages, rotation, the exact fallback."""
 
 from __future__ import annotations
 
-import itertools
-import random
-from collections import Counter
+import copy
 
 import pytest
 
-from app.breakouts.assignment import Group, Instance, Participant, parse_instance, repeat_pairs, solve
+import app.breakouts.assignment as assignment_module
+from app.breakouts.assignment import Group, Instance, Participant, parse_instance, solve
 from app.core.errors import Infeasible, InvalidInput
 
-
-def feasible(instance: Instance, assignment: dict[str, str]) -> bool:
-    capacity = {g.id: g.capacity for g in instance.groups}
-    if set(assignment) != {p.id for p in instance.participants}:
-        return False
-    if any(count > capacity[g] for g, count in Counter(assignment.values()).items()):
-        return False
-    if any(assignment[p] != g for p, g in instance.pinned.items()):
-        return False
-    for attribute, cap in (("country", instance.max_per_country), ("organisation", instance.max_per_organisation)):
-        if cap:
-            together = Counter((assignment[p.id], getattr(p, attribute)) for p in instance.participants if getattr(p, attribute))
-            if any(count > cap for count in together.values()):
-                return False
-    return True
+WORKSHOP = {
+    "groups": [{"id": "wg1", "capacity": 2}, {"id": "wg2", "capacity": 2}, {"id": "wg3", "capacity": 1}],
+    "participants": [
+        {"id": "p1", "country": "BE", "organisation": "Flanders", "preferences": ["wg1"]},
+        {"id": "p2", "country": "BE", "organisation": "Flanders", "preferences": ["wg1", "wg3"]},
+        {"id": "p3", "country": "FR", "organisation": "Inria", "preferences": ["wg1"]},
+        {"id": "p4", "country": "FR", "organisation": None, "preferences": []},
+    ],
+    "max_preferences": 2,
+    "pinned": {"p4": "wg2"},
+    "diversity": {"max_per_country": 2, "max_per_organisation": 1},
+}
 
 
-def brute_force(instance: Instance) -> tuple[int, int] | None:
-    """(cost, repeat pairs) of the best feasible assignment, by enumerating every one."""
-    ids = [p.id for p in instance.participants]
-    best = None
-    for combo in itertools.product([g.id for g in instance.groups], repeat=len(ids)):
-        assignment = dict(zip(ids, combo))
-        if not feasible(instance, assignment):
-            continue
-        cost = sum(instance.cost(p, assignment[p.id]) for p in instance.participants)
-        key = (cost, repeat_pairs(instance, assignment) if instance.avoid_repeats else 0)
-        best = key if best is None or key < best else best
-    return best
-
-
-def random_instance(seed: int) -> Instance:
-    rng = random.Random(seed)
-    groups = tuple(Group(f"g{i}", rng.randint(1, 4)) for i in range(rng.choice([2, 3])))
-    P = rng.randint(0, len(groups))
-    home = {"a": "BE", "b": "FR", "c": "DE", "d": "BE"}
-    people = []
-    for i in range(rng.randint(3, 7)):
-        org = rng.choice([*home, None])
-        # Even seeds keep organisations inside one country (a flow); odd seeds cross them (the MILP).
-        country = home[org] if org and seed % 2 == 0 else rng.choice(["BE", "FR", "DE", None])
-        prefs = tuple(rng.sample([g.id for g in groups], rng.randint(0, P)))
-        people.append(Participant(f"p{i}", country, org, prefs, previous_group=rng.choice(["x", "y", None])))
-    return Instance(groups, tuple(people), P, {"p0": "g0"} if rng.random() < 0.3 else {},
-                    rng.choice([None, 1, 2]), rng.choice([None, 1, 2]), avoid_repeats=rng.random() < 0.3)
-
-
-@pytest.mark.parametrize("seed", range(120))
-def test_solver_matches_brute_force_on_small_instances(seed):
-    instance = random_instance(seed)
-    best = brute_force(instance)
-    if best is None:
-        with pytest.raises(Infeasible):
-            solve(instance)
-        return
-    result = solve(instance)
-    assert feasible(instance, result.assignment)
-    got = (result.objective, result.metrics.get("repeat_pairs", 0) if instance.avoid_repeats else 0)
-    assert got == best
-
-
-def large_instance(n: int, m: int, seed: int = 7) -> Instance:
-    rng = random.Random(seed)
-    weights = [1 / (k + 1) for k in range(m)]
-    orgs = [(f"org{k}", f"C{rng.randrange(20)}") for k in range(n // 8)]
-    people = []
-    for i in range(n):
-        org, country = rng.choice(orgs)
-        prefs = []
-        while len(prefs) < 3:
-            g = f"g{rng.choices(range(m), weights)[0]}"
-            if g not in prefs:
-                prefs.append(g)
-        people.append(Participant(f"p{i}", country, org, tuple(prefs)))
-    groups = tuple(Group(f"g{k}", -(-11 * n // (10 * m))) for k in range(m))
-    return Instance(groups, tuple(people), 3, {"p0": "g5", "p1": "g5"}, max_per_country=12, max_per_organisation=3)
-
-
-def test_large_instance_with_both_caps_holds_every_constraint_and_is_deterministic():
-    instance = large_instance(2000, 60)
-    first, second = solve(instance), solve(instance)
-    assert feasible(instance, first.assignment)
-    assert first.assignment == second.assignment
-    assert first.metrics["group_sizes"] == dict(Counter(first.assignment.values())) | {
-        g.id: 0 for g in instance.groups if g.id not in first.assignment.values()}
-
-
-def test_crossing_caps_on_a_large_instance_still_hold():
-    instance = large_instance(600, 20)
-    crossed = Instance(instance.groups, tuple(
-        Participant(p.id, f"C{i % 7}", p.organisation, p.preferences) for i, p in enumerate(instance.participants)
-    ), 3, {}, max_per_country=5, max_per_organisation=2)
-    assert feasible(crossed, solve(crossed).assignment)
-
-
-def instance_json(**overrides) -> dict:
-    data = {
-        "groups": [{"id": "wg1", "capacity": 2}, {"id": "wg2", "capacity": 2}],
-        "participants": [
-            {"id": f"p{i}", "country": "BE" if i < 2 else "FR", "organisation": f"o{i}", "preferences": ["wg1", "wg2"]}
-            for i in range(4)
-        ],
-        "max_preferences": 2,
-    }
-    data.update(overrides)
+def workshop(**changes) -> dict:
+    data = copy.deepcopy(WORKSHOP)
+    data.update(changes)
     return data
 
 
-def test_result_json_has_the_documented_shape():
-    result = solve(parse_instance(instance_json())).to_json()
-    assert result["status"] == "optimal" and result["objective"] == 2
-    assert set(result["metrics"]) >= {"first_choice_share", "top3_share", "unranked", "group_sizes"}
-    assert result["metrics"]["first_choice_share"] == 0.5 and result["metrics"]["top3_share"] == 1.0
+def test_the_result_json_has_the_documented_shape_and_figures():
+    result = solve(parse_instance(workshop())).to_json()
+    assert set(result) == {"status", "objective", "assignment", "metrics", "seconds"}
+    assert result["status"] == "optimal"
+    # Flanders may send one person to wg1: p2, who has a second choice, takes wg3 (cost 1); p4 is
+    # pinned outside any ranking (cost (P+1)^2 = 9).
+    assert result["assignment"] == {"p1": "wg1", "p2": "wg3", "p3": "wg1", "p4": "wg2"}
+    assert result["objective"] == 10
+    assert result["metrics"] == {"first_choice_share": 0.5, "top3_share": 0.75, "unranked": 1,
+                                 "group_sizes": {"wg1": 2, "wg2": 1, "wg3": 1}}
+    assert isinstance(result["seconds"], float)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"groups": [{"id": "wg1", "capacity": 1}, {"id": "wg2", "capacity": 2}]}, "total capacity 3 < 4 participants"),
-    ({"pinned": {"p0": "wg1", "p1": "wg1", "p2": "wg1"}}, "group wg1 has 3 pinned participants but holds 2"),
-    ({"diversity": {"max_per_country": 1}, "groups": [{"id": "wg1", "capacity": 4}, {"id": "wg2", "capacity": 0}]},
-     "no assignment satisfies the group capacities with max_per_country=1"),
-    ({"pinned": {"p9": "wg1"}}, "pinned participant 'p9'"),
-    ({"pinned": {"p0": "wg9"}}, "unknown group 'wg9'"),
+def test_the_dataclasses_work_without_the_json():
+    instance = Instance(groups=(Group("a", 1), Group("b", 1)),
+                        participants=(Participant("x", None, None, ("a",)), Participant("y", None, None, ("a", "b"))),
+                        max_preferences=2, pinned={}, max_per_country=None, max_per_organisation=None)
+    assert solve(instance).assignment == {"x": "a", "y": "b"}
+
+
+def test_no_participants_is_a_trivial_optimum():
+    result = solve(parse_instance(workshop(participants=[], pinned={})))
+    assert result.assignment == {} and result.objective == 0 and result.metrics["first_choice_share"] == 0.0
+
+
+def groups(*capacities: int) -> list[dict]:
+    return [{"id": f"wg{i + 1}", "capacity": capacity} for i, capacity in enumerate(capacities)]
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"groups": groups(1, 1, 1)}, "total capacity 3 < 4 participants"),
+    ({"pinned": {"p1": "wg3", "p3": "wg3"}}, "group wg3 is pinned 2 people but holds 1"),
+    ({"pinned": {"p1": "wg1", "p2": "wg1"}},
+     "group wg1 is pinned 2 participants from Flanders but max_per_organisation is 1"),
+    ({"diversity": {"max_per_country": 1}, "groups": groups(5), "pinned": {},
+      "participants": [{"id": f"b{i}", "country": "BE"} for i in range(2)]},
+     "country cap 1 cannot hold: 2 participants from BE but only 1 group"),
+    ({"diversity": {"max_per_country": 1}, "groups": groups(4, 1, 0)},
+     "country cap 1 cannot hold: 2 participants from BE but the groups can take only 1 of them"),
+    ({"pinned": {"p9": "wg1"}}, "pinned participant p9 is unknown"),
+    ({"pinned": {"p1": "wg9"}}, "participant p1 is pinned to unknown group wg9"),
 ])
-def test_infeasible_data_names_the_cause(overrides, message):
-    with pytest.raises(Infeasible) as error:
-        solve(parse_instance(instance_json(**overrides)))
-    assert message in error.value.detail
+def test_counting_names_the_cause_before_solving(changes, message):
+    with pytest.raises(Infeasible) as refused:
+        solve(parse_instance(workshop(**changes)))
+    assert message in refused.value.detail
 
 
-def test_a_preference_for_an_unknown_group_is_refused():
-    data = instance_json()
-    data["participants"][0]["preferences"] = ["wg7"]
-    with pytest.raises(Infeasible, match="participant p0 ranks unknown group 'wg7'"):
-        parse_instance(data)
-
-
-def test_caps_that_cannot_hold_together_are_reported_with_the_caps():
-    data = instance_json(diversity={"max_per_country": 1, "max_per_organisation": 1})
-    for person in data["participants"]:
-        person["country"] = "BE" if person["id"] in ("p0", "p1", "p2") else "FR"
-    data["groups"] = [{"id": "wg1", "capacity": 2}, {"id": "wg2", "capacity": 2}, {"id": "wg3", "capacity": 0}]
-    with pytest.raises(Infeasible, match="country cap 1 cannot hold|max_per_country=1"):
+def test_a_cap_that_only_conflicts_with_the_capacities_is_reported_with_the_caps():
+    # Each country alone fits, but wg2 must take three people and may take one per country.
+    data = workshop(groups=groups(1, 3, 0), pinned={}, diversity={"max_per_country": 1})
+    with pytest.raises(Infeasible, match="^no assignment satisfies the capacities with max_per_country=1$"):
         solve(parse_instance(data))
 
 
-@pytest.mark.parametrize("data", [[], {"groups": []}, {"groups": [{"id": "a"}], "participants": []},
-                                  {"groups": [{"id": "a", "capacity": -1}], "participants": []}])
-def test_malformed_instances_are_invalid_input(data):
-    with pytest.raises(InvalidInput):
+@pytest.mark.parametrize(("participant", "message", "field"), [
+    ({"id": "p9", "preferences": ["wg9"]}, "participant p9 ranks unknown group wg9", "participants[4].preferences"),
+    ({"id": "p9", "preferences": ["wg1", "wg2", "wg3"]}, "participant p9 ranks more than P=2 groups",
+     "participants[4].preferences"),
+    ({"id": "p9", "preferences": ["wg1", "wg1"]}, "participant p9 ranks group wg1 twice",
+     "participants[4].preferences"),
+    ({"id": "p1"}, "duplicate participant id p1", "participants"),
+])
+def test_inconsistent_participants_are_infeasible_with_the_field(participant, message, field):
+    data = workshop()
+    data["participants"].append(participant)
+    with pytest.raises(Infeasible) as refused:
         parse_instance(data)
+    assert refused.value.detail == message and refused.value.field == field
 
 
-def test_rotation_keeps_the_preference_cost_and_meets_fewer_old_mates():
-    people = [{"id": f"p{i}", "preferences": [], "country": None, "organisation": None} for i in range(8)]
-    data = {"groups": [{"id": "a", "capacity": 4}, {"id": "b", "capacity": 4}], "participants": people,
-            "max_preferences": 1, "previous_groups": {f"p{i}": "x" if i < 4 else "y" for i in range(8)}}
-    plain = solve(parse_instance(data))
-    rotated = solve(parse_instance({**data, "avoid_repeats": True}))
-    assert rotated.objective == plain.objective
-    assert rotated.metrics["repeat_pairs"] == 4 <= plain.metrics["repeat_pairs"]
+def test_a_directly_built_instance_is_checked_too():
+    instance = Instance((Group("a", 2), Group("a", 2)), (), 1)
+    with pytest.raises(Infeasible, match="duplicate group id a"):
+        solve(instance)
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ([], "instance"),
+    ({"participants": []}, "groups"),
+    ({"groups": [{"id": "a"}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+    ({"groups": [{"id": "a", "capacity": -1}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+    ({"groups": [{"id": "a", "capacity": True}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+    ({"groups": [], "participants": [{"id": "p", "preferences": "a"}], "max_preferences": 1},
+     "participants[0].preferences"),
+    ({"groups": [], "participants": [{"country": "BE"}], "max_preferences": 1}, "participants[0].id"),
+    ({"groups": [], "participants": []}, "max_preferences"),
+    ({"groups": [], "participants": [], "max_preferences": 1, "diversity": {"max_per_country": 0}},
+     "diversity.max_per_country"),
+    ({"groups": [], "participants": [], "max_preferences": 1, "pinned": ["p1"]}, "pinned"),
+    ({"groups": [], "participants": [], "max_preferences": 1, "avoid_repeats": "yes"}, "avoid_repeats"),
+])
+def test_malformed_instances_are_invalid_input_naming_the_field(data, field):
+    with pytest.raises(InvalidInput) as refused:
+        parse_instance(data)
+    assert refused.value.field == field
+
+
+def rotation_round(*, avoid_repeats: bool, preferences: list[str]) -> dict:
+    """Round 2 of eight people who sat as two groups of four (x and y) in round 1."""
+    return {
+        "groups": [{"id": "a", "capacity": 4}, {"id": "b", "capacity": 4}],
+        "participants": [{"id": f"p{i}", "preferences": preferences} for i in range(8)],
+        "max_preferences": 2,
+        "previous_groups": {f"p{i}": "x" if i < 4 else "y" for i in range(8)},
+        "avoid_repeats": avoid_repeats,
+    }
+
+
+def test_rotation_meets_no_old_mate_again_when_that_is_possible():
+    # Zero repeats is impossible here (four round-1 mates, two groups), so use eight round-1 groups of one pair.
+    data = rotation_round(avoid_repeats=True, preferences=[])
+    data["previous_groups"] = {f"p{i}": f"r{i // 2}" for i in range(8)}
+    assert solve(parse_instance(data)).metrics["repeat_pairs"] == 0
+    data["avoid_repeats"] = False
+    assert solve(parse_instance(data)).metrics["repeat_pairs"] > 0
+
+
+def test_rotation_spreads_round_one_groups_at_no_preference_cost():
+    plain = solve(parse_instance(rotation_round(avoid_repeats=False, preferences=["a", "b"])))
+    rotated = solve(parse_instance(rotation_round(avoid_repeats=True, preferences=["a", "b"])))
+    assert rotated.metrics["repeat_pairs"] == 4 <= plain.metrics["repeat_pairs"]  # two of x, two of y per group
+    assert rotated.objective == plain.objective == 4
+
+
+def test_repeat_pairs_are_reported_only_when_round_one_groups_are_known():
+    assert "repeat_pairs" not in solve(parse_instance(workshop())).metrics
+
+
+def test_when_the_unranked_cannot_be_seated_the_full_model_still_proves_the_optimum(monkeypatch):
+    # The ranked program puts p1 and p2 in A and p4 in B; unranked p3 (FR, o2) then fits nowhere:
+    # A is full and B already holds o2. The optimum instead moves p1 out of A.
+    instance = Instance(
+        groups=(Group("A", 2), Group("B", 2)),
+        participants=(Participant("p1", "FR", "o1", ("A",)), Participant("p2", "DE", "o4", ("A",)),
+                      Participant("p3", "FR", "o2", ()), Participant("p4", "IT", "o2", ("B",))),
+        max_preferences=1, max_per_country=1, max_per_organisation=1,
+    )
+    calls = []
+    real = assignment_module.solve_milp
+
+    def spy(problem, *, unranked):
+        found = real(problem, unranked=unranked)
+        calls.append((unranked, problem.n, found is not None))
+        return found
+
+    monkeypatch.setattr(assignment_module, "solve_milp", spy)
+    result = solve(instance)
+    assert calls == [("relaxed", 4, True), ("placed", 1, False), ("placed", 4, True)]
+    assert result.objective == 2 * 4
+    assert result.assignment == {"p1": "B", "p2": "A", "p3": "A", "p4": "B"}
