@@ -76,6 +76,14 @@ def _field_name(location: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _validation_error_item(item: dict) -> dict[str, str]:
+    if item["type"] == "json_invalid":  # its location is a character offset, not a field
+        reason = item.get("ctx", {}).get("error")
+        return {"field": "body", "message": "the request body is not valid JSON" + (f" ({reason})" if reason else "")}
+    # pydantic prefixes our own validators' messages with "Value error, ": not for people.
+    return {"field": _field_name(item["loc"]), "message": item["msg"].removeprefix("Value error, ")}
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, error: AppError):
@@ -85,9 +93,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):
-        # pydantic prefixes our own validators' messages with "Value error, ": not for people.
-        errors = [{"field": _field_name(item["loc"]), "message": item["msg"].removeprefix("Value error, ")}
-                  for item in error.errors()]
+        errors = [_validation_error_item(item) for item in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return _problem(request, 422, "Invalid input", detail, errors=errors)
 

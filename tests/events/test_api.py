@@ -76,6 +76,14 @@ def test_bad_event_input_is_a_422_naming_the_field_and_writes_nothing(client, or
     assert count_events(db) == 0
 
 
+def test_a_body_that_is_not_json_is_a_422_naming_the_body(client, organiser, db):
+    response = client.post("/api/v1/events", content=b"{slug: nope", headers={**organiser, "content-type": "application/json"})
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "body" and error["message"].startswith("the request body is not valid JSON")
+    assert count_events(db) == 0
+
+
 def test_duplicate_slug_is_a_409_naming_the_slug(client, organiser, db):
     client.post("/api/v1/events", json=event_payload(slug="same"), headers=organiser)
     response = client.post("/api/v1/events", json=event_payload(slug="same"), headers=organiser)
