@@ -10,6 +10,7 @@ from icalendar import Event as CalendarEvent
 from icalendar import Timezone
 
 from app.agenda.schemas import SessionRead
+from app.core.countries import country_name
 from app.core.types import utcnow
 from app.events.models import Event
 
@@ -30,7 +31,8 @@ def agenda_calendar(event: Event, agenda: list[SessionRead], *, host: str) -> by
         Timezone.from_tzinfo(zone, first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 1, month=1, day=1))
     )
     stamp = utcnow()
-    location = ", ".join(part for part in (event.venue, event.city) if part)
+    # The country too, as on the event page: a calendar's map search for "Leuven" alone may guess wrong.
+    location = ", ".join(part for part in (event.venue, event.city, country_name(event.country)) if part)
     for item in agenda:
         entry = CalendarEvent()
         entry.add("uid", f"session-{item.id}@{host}")

@@ -8,6 +8,7 @@ for the consents, and ``answers.<key>`` for the event's custom questions.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,12 @@ HONEYPOT_FIELD = "website"
 ANSWER_PREFIX = "answers."
 _TEXT_FIELDS = ("first_name", "last_name", "email", "organisation", "organisation_type", "country", "project",
                 "publication")
+# The labels of the fields a message does not name by itself: the form shows them, and the error
+# summary, far from the field, puts them before the message ("First name: this field is required").
+FIELD_LABELS = {
+    "first_name": "First name", "last_name": "Last name", "email": "Email address", "organisation": "Organisation",
+    "organisation_type": "Type of organisation", "country": "Country", "project": "Project you represent",
+}
 _YES = {"yes", "true", "on", "1"}
 _NO = {"no", "false", "off", "0"}
 
@@ -93,17 +100,33 @@ def answer_errors(questions: list[Question], answers: dict[str, Any]) -> dict[st
 
 
 def validation_errors(error: ValidationError) -> dict[str, str]:
-    """Pydantic's errors keyed by the form's field names, in words a person can act on."""
+    """Pydantic's errors keyed by the form's field names, in words a person can act on.
+
+    The page shows each next to its field, so a message need not name the field; the templates
+    capitalise it.
+    """
     errors: dict[str, str] = {}
     for item in error.errors():
         location = [str(part) for part in item["loc"]]
         if location[:1] == ["consents"]:
             location = location[1:]
-        name = ".".join(location[:2]) or "form"
-        blank = item["type"] == "missing" or (item["type"] == "string_too_short" and item["ctx"]["min_length"] == 1)
-        message = "This field is required" if blank else item["msg"].removeprefix("Value error, ")
-        errors.setdefault(name, message[:1].upper() + message[1:])
+        errors.setdefault(".".join(location[:2]) or "form", _plain(item))
     return errors
+
+
+def _plain(item: dict) -> str:
+    """One pydantic error without its jargon ("String should have...", "Input should be 'sme', ...")."""
+    kind, context = item["type"], item.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
+        return "this field is required"
+    if kind == "string_too_long":
+        return f"use at most {context['max_length']} characters"
+    if kind in {"enum", "literal_error"}:
+        # Only a tampered form gets here: the page offers nothing else.
+        return "choose one of the options in the list"
+    if "reason" in context:  # the email address: the reason alone says what is wrong ("... must have an @-sign.")
+        return context["reason"][:1].lower() + context["reason"][1:]
+    return item["msg"].removeprefix("Value error, ")
 
 
 def _parse(form: FormData, questions: list[Question], build: Callable[[dict, dict], BaseModel]) -> ParsedForm:
@@ -147,9 +170,9 @@ def parse_update(form: FormData, questions: list[Question]) -> ParsedForm:
 class Choices:
     """The options of the form's selects."""
 
-    countries: list[tuple[str, str]]  # (code, name), by name
+    countries: list[tuple[str, str]]  # (code, name), in alphabetical order
     organisation_types: list[tuple[str, str]]  # (value, label)
-    projects: list[tuple[str, str]]  # (acronym, title), by acronym
+    projects: list[tuple[str, str]]  # (acronym, "ACRONYM: title"), by acronym
     publication: list[tuple[str, str]]
 
 
@@ -160,12 +183,22 @@ PUBLICATION_LABELS = {
 }
 
 
+def _alphabetical(name: str) -> str:
+    """A sort key that files "Côte d’Ivoire" under C and "Åland Islands" under A, as a reader expects."""
+    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)).casefold()
+
+
+def _project_label(acronym: str, title: str) -> str:
+    # People know their project by its acronym; the title alone hides it.
+    return title if title.startswith(acronym) else f"{acronym}: {title}"
+
+
 def form_choices(session: Session) -> Choices:
     projects = session.execute(select(Project.acronym, Project.title).order_by(Project.acronym)).all()
     return Choices(
-        countries=sorted(country_names().items(), key=lambda item: item[1]),
+        countries=sorted(country_names().items(), key=lambda item: _alphabetical(item[1])),
         organisation_types=[(kind.value, kind.label) for kind in OrganisationType],
-        projects=[(acronym, title) for acronym, title in projects],
+        projects=[(acronym, _project_label(acronym, title)) for acronym, title in projects],
         publication=[(level.value, label) for level, label in PUBLICATION_LABELS.items()],
     )
 

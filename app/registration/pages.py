@@ -7,6 +7,8 @@ shown again with the person's values and each message next to its field, and not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.agenda.service import event_agenda, group_by_time
+from app.agenda.service import TimeSlot, event_agenda, group_by_time
 from app.core.config import Settings
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, CsrfFailed
 from app.core.deps import SessionDep, SettingsDep
@@ -27,7 +29,7 @@ from app.events.models import Event
 from app.events.service import get_event_by_slug
 from app.registration.capacity import occupancy, waitlist_position
 from app.registration.forms import (
-    ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
+    FIELD_LABELS, ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
 )
 from app.registration.links import participant_token, registration_for_token
 from app.registration.models import LIVE_STATUSES, Question, Registration, RegistrationStatus
@@ -51,6 +53,9 @@ STATUS_LABELS = {
 }
 # Personal pages must not be kept by shared caches or the browser's back-forward cache.
 PRIVATE = {"Cache-Control": "no-store"}
+# Pixels per QR module. The SVG has a fixed size and no viewBox, so CSS cannot enlarge it: at 6 the
+# code is about 200 px wide, easy for a door scanner to read from a phone, and still fits a narrow screen.
+QR_SCALE = 6
 
 
 async def posted_form(request: Request) -> FormData:
@@ -85,32 +90,37 @@ def _html(csrf: Csrf, body: str, status: int = 200, *, private: bool = False) ->
     return csrf.set_cookie(HTMLResponse(body, status_code=status, headers=PRIVATE if private else None))
 
 
+def _when(event: Event) -> dict:
+    """The event's start and end on its own clock, for the pages that say when it is."""
+    return {"starts_at": in_zone(event.starts_at, event.timezone), "ends_at": in_zone(event.ends_at, event.timezone)}
+
+
+def _days(slots: list[TimeSlot]) -> list[tuple[date, list[TimeSlot]]]:
+    # The slots carry only times of day: an agenda of several days needs a heading for each day.
+    return [(day, list(day_slots)) for day, day_slots in groupby(slots, key=lambda slot: slot.starts_at.date())]
+
+
 @router.get("/events/{slug}", response_class=HTMLResponse)
 def event_page(slug: str, session: SessionDep):
     event = get_event_by_slug(session, slug)
-    slots = group_by_time(event_agenda(session, event))
-    return render_page(
-        "events/event.html", event=event, slots=slots, signup=availability(session, event),
-        starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
-    )
+    days = _days(group_by_time(event_agenda(session, event)))
+    return render_page("events/event.html", event=event, days=days, signup=availability(session, event),
+                       **_when(event))
 
 
 def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question], *, values: dict,
                errors: dict, status: int = 200) -> HTMLResponse:
     body = render_page("registration/register.html", event=event, questions=questions, values=values,
-                       errors=errors, choices=form_choices(session), availability=availability(session, event),
-                       csrf_token=csrf.token)
+                       errors=errors, choices=form_choices(session), labels=FIELD_LABELS,
+                       availability=availability(session, event), csrf_token=csrf.token)
     return _html(csrf, body, status)
 
 
 @router.get("/events/{slug}/register", response_class=HTMLResponse)
 def registration_form(slug: str, session: SessionDep, csrf: CsrfDep):
     event = get_event_by_slug(session, slug)
-    signup = availability(session, event)
-    errors = {} if signup.open else {"form": signup.summary}
     values = {"publication": "nobody", "privacy": False}
-    return _form_page(session, csrf, event, event_questions(session, event), values=values, errors=errors,
-                      status=200)
+    return _form_page(session, csrf, event, event_questions(session, event), values=values, errors={})
 
 
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
@@ -159,11 +169,12 @@ def _participant_page(session: Session, settings: Settings, csrf: Csrf, registra
     confirmed = registration.status is RegistrationStatus.confirmed
     body = render_page(
         "registration/participant.html", event=event, questions=questions, values=values,
-        errors=parsed.errors if parsed else {}, choices=form_choices(session), message=message,
+        errors=parsed.errors if parsed else {}, choices=form_choices(session), labels=FIELD_LABELS, message=message,
         status=registration.status.value, status_label=STATUS_LABELS[registration.status],
         live=_open(registration), waitlist_position=waitlist_position(session, registration),
-        qr_svg=qr_svg(registration.checkin_code) if confirmed else "", checkin_code=registration.checkin_code,
-        base=f"/r/{participant_token(settings, registration)}", csrf_token=csrf.token,
+        qr_svg=qr_svg(registration.checkin_code, scale=QR_SCALE) if confirmed else "",
+        checkin_code=registration.checkin_code, base=f"/r/{participant_token(settings, registration)}",
+        csrf_token=csrf.token, **_when(event),
     )
     return _html(csrf, body, status, private=True)
 
@@ -242,10 +253,16 @@ STEPS = {
 }
 
 
+ALREADY_CLOSED = "This registration is already cancelled or closed."
+
+
 def _show_step(session: Session, settings: Settings, csrf: Csrf, token: str, action: str) -> HTMLResponse:
     registration = registration_for_token(session, settings, token)
     if registration.anonymised_at is not None:
         return _participant_page(session, settings, csrf, registration)
+    if action == "cancel" and not _open(registration):
+        # Asking "Cancel your registration?" of a closed one would only lead to a refusal.
+        return _participant_page(session, settings, csrf, registration, message=ALREADY_CLOSED)
     return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id), action=action)
 
 
@@ -268,8 +285,7 @@ def cancel(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep
         return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id),
                              action="cancel", error=error.detail, status=error.status)
     if not _open(registration):
-        return _participant_page(session, settings, csrf, registration, message="This registration was already "
-                                 "cancelled or closed.", status=409)
+        return _participant_page(session, settings, csrf, registration, message=ALREADY_CLOSED, status=409)
     cancel_registration(session, registration, by_organiser=False)
     return _participant_page(session, settings, csrf, registration, message="Your registration is cancelled.")
 

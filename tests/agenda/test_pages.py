@@ -27,9 +27,22 @@ def test_event_page_groups_the_agenda_by_time_with_parallel_sessions_side_by_sid
     assert "09:00–09:30" in html and "14:00–15:00" in html
 
 
+def test_an_agenda_over_several_days_has_a_heading_for_each_day(client, session):
+    event = create_event(session, slug="two-days", starts_at="2030-06-20T09:00:00+02:00",
+                         ends_at="2030-06-21T13:00:00+02:00")
+    create_session(session, event, title="Day one talk", starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0))
+    create_session(session, event, title="Day two talk", starts_at=datetime(2030, 6, 21, 10, 0), ends_at=datetime(2030, 6, 21, 11, 0))
+    session.commit()
+
+    html = client.get("/events/two-days").text
+    assert "20 June 2030 09:00 to 21 June 2030 13:00 (Europe/Brussels)" in html
+    assert html.index('<h3 class="day">20 June 2030</h3>') < html.index("<h4>Day one talk</h4>")
+    assert html.index("<h4>Day one talk</h4>") < html.index('<h3 class="day">21 June 2030</h3>') < html.index("Day two talk")
+
+
 def test_unknown_event_page_is_a_404_html_page(client):
     response = client.get("/events/nope", headers={"Accept": "text/html"})
-    assert response.status_code == 404 and "no event with slug" in response.text
+    assert response.status_code == 404 and "<p>No event with slug" in response.text
 
 
 def test_agenda_ics_has_each_session_at_its_local_time(client, session):
@@ -48,3 +61,4 @@ def test_agenda_ics_has_each_session_at_its_local_time(client, session):
     assert start == datetime(2030, 6, 20, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
     assert entry.decoded("DTEND") - start == (datetime(2030, 6, 20, 10, 45) - datetime(2030, 6, 20, 10, 0))
     assert b"TZID=Europe/Brussels:20300620T100000" in response.content
+    assert str(entry["LOCATION"]) == "Plenary, Town hall, Leuven, Belgium"

@@ -74,6 +74,8 @@ def test_search_shows_names_and_organisations_escaped_without_emails(staff_clien
     assert "@example.org" not in page.text and "Bruno" not in page.text
     assert "Carla" not in staff_client.get(PAGE, params={"q": "carla"}, headers=HTML).text
     assert "0 / 2" in re.sub(r"<[^>]+>", "", page.text)
+    # Each button names its person: a screen reader's list of buttons has no rows around them.
+    assert '>Check in<span class="visually-hidden"> Ann Dahlöf</span></button>' in page.text
 
 
 def test_one_tap_checks_in_and_a_second_tap_says_already(staff_client, db, people):
@@ -95,6 +97,7 @@ def test_refusals_and_malformed_codes_are_shown_on_the_page(staff_client, people
     token = csrf_of(staff_client.get(PAGE, headers=HTML).text)
     waitlisted = staff_client.post(PAGE, data={"code": people[2].checkin_code, "csrf_token": token})
     assert waitlisted.status_code == 409 and "waiting list" in waitlisted.text and 'role="alert"' in waitlisted.text
+    assert re.search(r'role="alert">[A-Z]', waitlisted.text)
     forged = staff_client.post(PAGE, data={"code": "<script>alert(1)</script>", "csrf_token": token})
     assert forged.status_code == 422 and "not a check-in code" in forged.text and "<script>alert(1)" not in forged.text
 

@@ -56,6 +56,8 @@ def test_the_page_offers_one_select_box_per_rank(client, page):
     assert '<label for="s{0}-choice-1">1st choice</label>'.format(page["session"]) in response.text
     assert "3rd choice" in response.text and "4th choice" not in response.text
     assert "What clusters can do" in response.text
+    # The groups sit under the session's h2, one level down.
+    assert "<h3>" in response.text and "<h4>" not in response.text
 
 
 def test_choices_are_saved_in_rank_order_and_shown_again(client, page, db):
@@ -73,7 +75,7 @@ def test_the_same_group_twice_is_explained_and_nothing_changes(client, page, db)
     submit(client, page, [second])
     response = submit(client, page, [first, first])
     assert response.status_code == 422
-    assert "each group may be ranked only once" in response.text and 'role="alert"' in response.text
+    assert 'role="alert">Each group may be ranked only once</p>' in response.text
     assert ranked(db, page["person"]) == [second]
 
 

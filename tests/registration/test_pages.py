@@ -86,10 +86,10 @@ def test_valid_form_registers_and_queues_the_confirmation_email(client, event, d
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("email", "not-an-email", "not a valid email address"),
+    ("email", "not-an-email", "An email address must have an @-sign"),
     ("answers.diet", "", "Diet: an answer is required"),
     ("country", "XX", "not an ISO 3166-1 alpha-2 country code"),
-    ("first_name", "A" * 101, "at most 100 characters"),
+    ("first_name", "A" * 101, "Use at most 100 characters"),
     ("privacy", "", "Privacy consent is required"),
     ("project", "NOPE", "NOPE"),
 ])
@@ -106,15 +106,19 @@ def test_bad_input_is_shown_next_to_its_field_with_the_values_kept_and_nothing_w
     assert count(db, Registration) == 0 and count(db, OutboxEmail) == 0
 
 
-def test_closed_window_refuses_with_a_message_and_writes_nothing(client, db):
+def test_closed_window_refuses_with_a_message_and_writes_nothing(client, db, event):
     with db.transaction() as session:
         open_event(session, slug="closed", registration_closes_at="2020-01-01T00:00:00+00:00",
                starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
     page = client.get("/events/closed")
     assert "closed on" in page.text and "/events/closed/register" not in page.text
     form = client.get("/events/closed/register")
-    response = client.post("/events/closed/register", data=form_data(csrf_token(form.text), **{"answers.diet": ""}))
-    assert response.status_code == 409 and "registration for this event closed" in response.text
+    # No form to fill in, and no "please correct the following" when there is nothing to correct.
+    assert "Registration for this event closed on" in form.text and 'name="first_name"' not in form.text
+    assert "Please correct" not in form.text
+    # A form opened before the window closed (the token comes from any page of this site).
+    response = client.post("/events/closed/register", data=form_data(open_form(client), **{"answers.diet": ""}))
+    assert response.status_code == 409 and "Registration for this event closed" in response.text
     assert count(db, Registration) == 0
 
 
@@ -225,3 +229,46 @@ def test_the_page_button_confirms_too_and_an_erased_registration_cannot_be_chang
     assert refused.status_code == 409
     with db.transaction(write=False) as session:
         assert session.get(Registration, registration.id).first_name == "Anonymised"
+
+
+def test_the_error_summary_names_each_field_in_plain_words(client, event):
+    response = client.post("/events/leuven/register", data=form_data(
+        open_form(client), first_name="", last_name="", organisation_type="alien", **{"answers.diet": "pizza"}))
+    summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
+    assert "First name: this field is required" in summary and "Last name: this field is required" in summary
+    assert "Type of organisation: choose one of the options in the list" in summary
+    # Messages the services write in lower case start with a capital when they stand alone.
+    assert '<a href="#f-answers-diet">Choose one of: none, vegan</a>' in summary
+    assert '<p class="error" id="f-first_name-error">This field is required</p>' in response.text
+    assert "Input should be" not in response.text and "String should" not in response.text
+
+
+def test_the_consent_box_keeps_its_required_marker_inside_the_sentence(client, event):
+    html = client.get("/events/leuven/register").text
+    # label.choice is a flex row: a bare "(required)" after the text became a column of its own.
+    assert re.search(r'<span>I agree [^<]*<span class="required">\(required\)</span></span></label>', html)
+
+
+def test_projects_are_offered_by_acronym_and_countries_in_reading_order(client, event):
+    html = client.get("/events/leuven/register").text
+    assert '<option value="CLU3">CLU3: ' in html
+    assert html.index(">Åland Islands<") < html.index(">Albania<")
+    assert html.index(">Côte d’Ivoire<") < html.index(">Croatia<") < html.index(">Czechia<")
+
+
+def test_participant_page_says_when_and_where_and_shows_a_scannable_qr_code(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True)
+    html = client.get(f"/r/{participant_token(settings, registration)}").text
+    assert "20 June 2030, 09:00–17:00 (Europe/Brussels)" in html and "Town hall, Leuven, Belgium" in html
+    # The SVG has no viewBox, so its own size is the size shown: big enough for a scanner.
+    assert int(re.search(r'<svg[^>]* width="(\d+)"', html).group(1)) >= 180
+
+
+def test_asking_to_cancel_a_cancelled_registration_says_so_instead_of_asking_again(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True)
+    url = f"/r/{participant_token(settings, registration)}"
+    step = client.get(f"{url}/cancel")
+    client.post(f"{url}/cancel", data={"csrf_token": csrf_token(step.text)})
+    again = client.get(f"{url}/cancel")
+    assert again.status_code == 200 and "Yes, cancel my registration" not in again.text
+    assert "This registration is already cancelled or closed." in again.text and "Status: cancelled" in again.text
