@@ -138,7 +138,7 @@ def event_agenda(session: Session, event: Event) -> list[SessionRead]:
 
 @dataclass(frozen=True)
 class TimeSlot:
-    """Sessions that start together; more than one means they run in parallel."""
+    """Sessions whose times overlap; more than one means they run in parallel."""
 
     starts_at: datetime
     ends_at: datetime
@@ -150,9 +150,11 @@ class TimeSlot:
 
 
 def group_by_time(agenda: list[SessionRead]) -> list[TimeSlot]:
+    """Consecutive sessions (the agenda is in start order) that overlap share a slot: they run in
+    parallel even when one starts a quarter of an hour later. Back to back is not overlapping."""
     slots: list[TimeSlot] = []
     for item in agenda:
-        if slots and slots[-1].starts_at == item.starts_at:
+        if slots and item.starts_at < slots[-1].ends_at:
             slot = slots[-1]
             slots[-1] = TimeSlot(slot.starts_at, max(slot.ends_at, item.ends_at), [*slot.sessions, item])
         else:

@@ -11,8 +11,10 @@ from babel import Locale
 def country_names() -> dict[str, str]:
     territories = Locale("en").territories
     # Two-letter keys are countries; numeric keys are regions such as "150" (Europe).
-    # "ZZ" is CLDR's unknown region and "EU"/"EZ"/"UN"/"QO" are groupings, not countries.
-    excluded = {"ZZ", "EU", "EZ", "UN", "QO"}
+    # "ZZ" is CLDR's unknown region, "EU"/"EZ"/"UN"/"QO" are groupings, "XA"/"XB" are CLDR's
+    # pseudo-locales, and AC, CP, CQ, DG, EA, IC, TA are reserved in ISO 3166-1, not assigned.
+    # XK (Kosovo) stays: it is user-assigned, but the EU and most registries use it.
+    excluded = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
     return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in excluded}
 
 

@@ -27,6 +27,22 @@ def test_event_page_groups_the_agenda_by_time_with_parallel_sessions_side_by_sid
     assert "09:00–09:30" in html and "14:00–15:00" in html
 
 
+def test_overlapping_sessions_share_a_slot_even_when_they_start_apart(client, session):
+    event = create_event(session, slug="overlap")
+    create_session(session, event, title="Group early", kind="breakout", room="Room A",
+                   starts_at=datetime(2030, 6, 20, 14, 0), ends_at=datetime(2030, 6, 20, 15, 0))
+    create_session(session, event, title="Group late", kind="breakout", room="Room B",
+                   starts_at=datetime(2030, 6, 20, 14, 15), ends_at=datetime(2030, 6, 20, 15, 15))
+    create_session(session, event, title="Coffee right after", kind="break",
+                   starts_at=datetime(2030, 6, 20, 15, 15), ends_at=datetime(2030, 6, 20, 15, 30))
+    session.commit()
+
+    html = client.get("/events/overlap").text
+    assert html.count('class="parallel"') == 1
+    parallel = html[html.index('class="parallel"'):]
+    assert "Group late" in parallel[:parallel.index("Coffee right after")]
+
+
 def test_an_agenda_over_several_days_has_a_heading_for_each_day(client, session):
     event = create_event(session, slug="two-days", starts_at="2030-06-20T09:00:00+02:00",
                          ends_at="2030-06-21T13:00:00+02:00")
