@@ -2,6 +2,9 @@
 
 Server-rendered, working without JavaScript. Every POST carries a CSRF token; a rejected form is
 shown again with the person's values and each message next to its field, and nothing is written.
+A POST on the participant's page that succeeds answers 303 See Other to the page with ``?done=``
+naming the outcome (Post/Redirect/Get), so reloading the browser shows the outcome again rather
+than sending the form a second time.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -53,6 +56,13 @@ STATUS_LABELS = {
 }
 # Personal pages must not be kept by shared caches or the browser's back-forward cache.
 PRIVATE = {"Cache-Control": "no-store"}
+# What a participant's page says after a POST succeeded, by its ``?done=`` key. Only these keys
+# show a message, and the words are ours: nothing from the query string reaches the page.
+OUTCOMES = {
+    "confirmed": "Thank you: your email address is confirmed.",
+    "saved": "Your changes are saved.",
+    "cancelled": "Your registration is cancelled.",
+}
 # Pixels per QR module. The SVG has a fixed size and no viewBox, so CSS cannot enlarge it: at 6 the
 # code is about 200 px wide, easy for a door scanner to read from a phone, and still fits a narrow screen.
 QR_SCALE = 6
@@ -180,8 +190,16 @@ def _participant_page(session: Session, settings: Settings, csrf: Csrf, registra
 
 
 @router.get("/r/{token}", response_class=HTMLResponse)
-def participant_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
-    return _participant_page(session, settings, csrf, registration_for_token(session, settings, token))
+def participant_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, done: str | None = None):
+    """``done`` names the outcome of the POST that redirected here; an unknown one shows nothing."""
+    return _participant_page(session, settings, csrf, registration_for_token(session, settings, token),
+                             message=OUTCOMES.get(done or ""))
+
+
+def _see_outcome(token: str, done: str | None) -> RedirectResponse:
+    """The answer to a POST that succeeded: 303 See Other to the participant's page, which says
+    what happened (``done``, a key of OUTCOMES; None when the page itself tells)."""
+    return RedirectResponse(f"/r/{token}?done={done}" if done else f"/r/{token}", status_code=303, headers=PRIVATE)
 
 
 def _open(registration: Registration) -> bool:
@@ -205,7 +223,7 @@ def confirm_from_page(token: str, session: SessionDep, settings: SettingsDep, cs
         return _participant_page(session, settings, csrf, registration, status=409,
                                  message="This registration is closed; there is nothing to confirm.")
     confirm_email(session, registration)
-    return _participant_page(session, settings, csrf, registration, message="Thank you: your email address is confirmed.")
+    return _see_outcome(token, "confirmed")
 
 
 @router.post("/r/{token}", response_class=HTMLResponse)
@@ -231,7 +249,7 @@ def update_details(token: str, session: SessionDep, settings: SettingsDep, csrf:
             parsed.errors = {error.field or "form": error.detail}
     if parsed.errors or parsed.data is None:
         return _participant_page(session, settings, csrf, registration, parsed=parsed, status=422)
-    return _participant_page(session, settings, csrf, registration, message="Your changes are saved.")
+    return _see_outcome(token, "saved")
 
 
 def _confirm_step(settings: Settings, csrf: Csrf, registration: Registration, event: Event, *, action: str,
@@ -287,7 +305,7 @@ def cancel(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep
     if not _open(registration):
         return _participant_page(session, settings, csrf, registration, message=ALREADY_CLOSED, status=409)
     cancel_registration(session, registration, by_organiser=False)
-    return _participant_page(session, settings, csrf, registration, message="Your registration is cancelled.")
+    return _see_outcome(token, "cancelled")
 
 
 @router.post("/r/{token}/erase", response_class=HTMLResponse)
@@ -299,7 +317,9 @@ def erase(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep,
         return _confirm_step(settings, csrf, registration, session.get(Event, registration.event_id),
                              action="erase", error=error.detail, status=error.status)
     erase_registration(session, registration, by_organiser=False)
-    return _participant_page(session, settings, csrf, registration)
+    # The registration stays, anonymised, so the link still opens a page (until it expires after the
+    # event): the one saying the data is gone. No ``done``: that page says so, and only for an erased one.
+    return _see_outcome(token, None)
 
 
 @router.get("/r/{token}/data.json")

@@ -1,5 +1,6 @@
 """The whole path in a real browser, without JavaScript: fill the form, submit, follow the link that
-arrived by real SMTP, see the QR code, cancel with the confirmation step."""
+arrived by real SMTP, see the QR code, change a detail, cancel with the confirmation step, and reload
+each outcome page (it must not send the form again)."""
 
 from __future__ import annotations
 
@@ -82,11 +83,24 @@ def test_register_confirm_by_email_and_cancel_in_a_browser(backend_url, db, mail
             assert page.locator(".qr svg").is_visible()
             assert page.get_by_role("link", name="Breakout preferences").is_visible()
 
+            page.get_by_label("Last name").fill("Janssens-Peeters")
+            page.get_by_role("button", name="Save changes").click()
+            assert page.url.endswith("?done=saved")
+            assert "Your changes are saved." in page.get_by_role("status").first.inner_text()
+            page.reload()
+            assert page.get_by_label("Last name").input_value() == "Janssens-Peeters"
+
             page.get_by_role("link", name="Cancel my registration").click()
             page.get_by_role("button", name="Yes, cancel my registration").click()
+            assert page.url.endswith("?done=cancelled")
+            assert "Your registration is cancelled." in page.get_by_role("status").first.inner_text()
+            # A reload asks for the outcome page again; before Post/Redirect/Get it re-sent the cancellation (409).
+            response = page.reload()
+            assert response.status == 200 and "Status: cancelled" in page.inner_text("body")
             assert "Your registration is cancelled." in page.get_by_role("status").first.inner_text()
         finally:
             browser.close()
     with db.transaction(write=False) as session:
         registration = session.execute(select(Registration)).scalar_one()
         assert registration.status is RegistrationStatus.cancelled and registration.answers == {"diet": "Vegetarian"}
+        assert registration.last_name == "Janssens-Peeters"

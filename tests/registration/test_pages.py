@@ -174,7 +174,7 @@ def test_participant_edits_details_and_a_bad_value_changes_nothing(client, event
     bad = client.post(url, data=form_data(token, first_name="Grace", country="XX"))
     assert bad.status_code == 422 and 'value="Grace"' in bad.text and "country code" in bad.text
     good = client.post(url, data=form_data(token, first_name="Grace", country="FR", project="CLU3"))
-    assert good.status_code == 200 and "Your changes are saved" in good.text
+    assert good.status_code == 200 and "Your changes are saved" in good.text and 'value="Grace"' in good.text
     with db.transaction(write=False) as check:
         stored = check.get(Registration, registration.id)
         assert (stored.first_name, stored.country, stored.answers["diet"]) == ("Grace", "FR", "vegan")
@@ -189,6 +189,7 @@ def test_cancelling_takes_a_confirmation_step_then_frees_the_seat(client, event,
         assert check.get(Registration, registration.id).status is RegistrationStatus.confirmed
     done = client.post(f"{url}/cancel", data={"csrf_token": csrf_token(step.text)})
     assert done.status_code == 200 and "Status: cancelled" in done.text
+    assert "Your registration is cancelled." in done.text
     with db.transaction(write=False) as check:
         assert check.get(Registration, registration.id).status is RegistrationStatus.cancelled
 
@@ -272,3 +273,93 @@ def test_asking_to_cancel_a_cancelled_registration_says_so_instead_of_asking_aga
     again = client.get(f"{url}/cancel")
     assert again.status_code == 200 and "Yes, cancel my registration" not in again.text
     assert "This registration is already cancelled or closed." in again.text and "Status: cancelled" in again.text
+
+
+# --- Post/Redirect/Get: a successful POST answers 303, and reloading the page it leads to is harmless ---
+
+def emails_and_registration(db, registration) -> tuple:
+    """What a repeated POST would change: the emails queued, the registration's status and last change."""
+    with db.transaction(write=False) as session:
+        stored = session.get(Registration, registration.id)
+        return count(db, OutboxEmail), stored.status, stored.updated_at, stored.first_name
+
+
+def pending(client, db) -> Registration:
+    client.post("/events/leuven/register", data=form_data(open_form(client)))
+    with db.transaction(write=False) as session:
+        return session.execute(select(Registration)).scalar_one()
+
+
+@pytest.mark.parametrize("action, done, message, status", [
+    ("confirm", "confirmed", "Thank you: your email address is confirmed.", "Status: confirmed"),
+    ("details", "saved", "Your changes are saved.", "Status: waiting for you to confirm"),
+    ("cancel", "cancelled", "Your registration is cancelled.", "Status: cancelled"),
+])
+def test_a_successful_post_answers_see_other_and_reloading_the_outcome_page_changes_nothing(
+        client, event, settings, db, action, done, message, status):
+    registration = pending(client, db)
+    url = f"/r/{participant_token(settings, registration)}"
+    token = csrf_token(client.get(url).text)
+    target = {"confirm": f"{url}/confirm", "details": url, "cancel": f"{url}/cancel"}[action]
+    data = form_data(token, first_name="Grace") if action == "details" else {"csrf_token": token}
+    response = client.post(target, data=data, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{url}?done={done}"
+    assert response.headers["cache-control"] == "no-store"
+    after_post = emails_and_registration(db, registration)
+    for _ in range(2):  # the page, then a reload of it
+        page = client.get(response.headers["location"])
+        assert page.status_code == 200 and status in page.text
+        assert f'<p class="notice" role="status">{message}</p>' in page.text
+        assert emails_and_registration(db, registration) == after_post
+    # The outcome is said once, after the POST: the plain page does not repeat it.
+    assert message not in client.get(url).text
+
+
+@pytest.mark.parametrize("done", ["unknown", "<script>alert(1)</script>", "Your registration is cancelled.", ""])
+def test_only_known_outcomes_show_a_message_and_never_words_from_the_address(client, event, settings, db, done):
+    registration = registered(db, event, by_organiser=True)
+    page = client.get(f"/r/{participant_token(settings, registration)}", params={"done": done})
+    assert page.status_code == 200 and "Status: confirmed" in page.text
+    assert 'class="notice"' not in page.text and "<script>alert" not in page.text
+
+
+def test_erasing_answers_see_other_to_the_erased_page_which_reloads_as_it_is(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True, email="gone@example.org")
+    url = f"/r/{participant_token(settings, registration)}"
+    step = client.get(f"{url}/erase")
+    response = client.post(f"{url}/erase", data={"csrf_token": csrf_token(step.text)}, follow_redirects=False)
+    # The registration stays (anonymised, cancelled), so its link still opens a page: the one saying so.
+    assert response.status_code == 303 and response.headers["location"] == url
+    after_post = emails_and_registration(db, registration)
+    for _ in range(2):
+        page = client.get(url)
+        assert page.status_code == 200 and "Your data has been erased" in page.text
+        assert "gone@example.org" not in page.text and 'name="csrf_token"' not in page.text
+        assert emails_and_registration(db, registration) == after_post
+    assert after_post[1] is RegistrationStatus.cancelled
+
+
+def test_a_refused_post_is_no_redirect_but_the_form_again_with_its_values(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True)
+    url = f"/r/{participant_token(settings, registration)}"
+    token = csrf_token(client.get(url).text)
+    before = emails_and_registration(db, registration)
+    invalid = client.post(url, data=form_data(token, first_name="Grace", country="XX"), follow_redirects=False)
+    assert invalid.status_code == 422 and 'value="Grace"' in invalid.text and "location" not in invalid.headers
+    forged = client.post(url, data=form_data("forged", first_name="Grace"), follow_redirects=False)
+    assert forged.status_code == 403 and 'value="Grace"' in forged.text and "security token" in forged.text
+    for action in ("cancel", "erase"):
+        refused = client.post(f"{url}/{action}", data={"csrf_token": "forged"}, follow_redirects=False)
+        assert refused.status_code == 403 and "security token" in refused.text and "location" not in refused.headers
+    assert emails_and_registration(db, registration) == before
+
+
+def test_reloading_after_a_cancellation_shows_it_again_instead_of_a_refusal(client, event, settings, db):
+    registration = registered(db, event, by_organiser=True)
+    url = f"/r/{participant_token(settings, registration)}"
+    step = client.get(f"{url}/cancel")
+    page = client.post(f"{url}/cancel", data={"csrf_token": csrf_token(step.text)})
+    # The browser is now at the outcome page (a GET), so its reload asks for that again: no 409.
+    assert str(page.url).endswith(f"{url}?done=cancelled")
+    reloaded = client.get(page.url)
+    assert reloaded.status_code == 200 and "Your registration is cancelled." in reloaded.text
