@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from app.agenda.models import AgendaSession, SessionKind
+from app.breakouts.models import BreakoutGroup, BreakoutSettings
 from app.cli import app
 from app.core.config import get_settings
 from app.core.db import Database
@@ -31,9 +33,23 @@ def counts(url: str) -> dict[str, int]:
     database = Database(url)
     with database.transaction(write=False) as session:
         result = {model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
-                  for model in (Event, Project, Registration, ApiToken)}
+                  for model in (Event, Project, Registration, ApiToken, BreakoutGroup)}
     database.dispose()
     return result
+
+
+def upcoming_groups(url: str) -> tuple[int, bool]:
+    """How many groups the upcoming workshop's breakout has, and whether participants may rank them."""
+    database = Database(url)
+    with database.transaction(write=False) as session:
+        breakout = session.execute(
+            select(AgendaSession.id).join(Event, Event.id == AgendaSession.event_id)
+            .where(Event.slug == "clusters-follow-up-workshop", AgendaSession.kind == SessionKind.breakout)
+        ).scalar_one()
+        groups = session.execute(select(func.count()).where(BreakoutGroup.session_id == breakout)).scalar_one()
+        is_open = session.get(BreakoutSettings, breakout).preferences_open
+    database.dispose()
+    return groups, is_open
 
 
 def test_demo_loads_the_workshop_once_and_prints_its_addresses(sqlite_url, tmp_path):
@@ -45,10 +61,13 @@ def test_demo_loads_the_workshop_once_and_prints_its_addresses(sqlite_url, tmp_p
     # The 2018 workshop and an upcoming one whose registration is open.
     assert after_first["Event"] == 2 and after_first["Registration"] == 32 and after_first["Project"] >= 12
     assert (tmp_path / ".convene-secret").exists()
+    # Three working groups in each event's breakout; the upcoming one's are open to choices.
+    assert after_first["BreakoutGroup"] == 6
+    assert upcoming_groups(sqlite_url) == (3, True)
 
     second = runner.invoke(app, ["demo", "--no-serve"])
     assert second.exit_code == 0, second.output
-    assert counts(sqlite_url) == after_first
+    assert counts(sqlite_url) == after_first and upcoming_groups(sqlite_url) == (3, True)
     token = next(line.split()[-1] for line in first.output.splitlines() if "Organiser token" in line)
     assert token in second.output
 

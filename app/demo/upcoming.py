@@ -1,7 +1,9 @@
 """An upcoming follow-up workshop with registration open, so the demo's form can be tried.
 
 The 2018 workshop is long over (its registration closed in June 2018); this second event is dated
-from the day the demo is first loaded, and stays as it was created on later runs.
+from the day the demo is first loaded, and stays as it was created on later runs. Its breakout
+session has three working groups with choices open, so someone who registers on the demo's form
+can rank them from their own page. The groups are made up, like everything else about this event.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session
 from app.agenda.models import SessionKind
 from app.agenda.schemas import SessionCreate
 from app.agenda.service import create_session
+from app.breakouts.schemas import GroupCreate, SettingsUpdate
+from app.breakouts.service import breakout_sessions, create_group, groups_of, update_settings
 from app.events.models import Event
 from app.events.schemas import EventCreate
 from app.events.service import create_event, find_event_by_slug
@@ -40,6 +44,19 @@ QUESTIONS = [
 ]
 
 
+# The breakout "Working groups on monitoring cluster policies": title, room, theme. Three groups of
+# twelve seat the event's thirty with room to spare, so most people get their first or second choice.
+WORKING_GROUPS = [
+    ("Result indicators that cluster managers can collect", "Room 2.01",
+     "Agreeing on a handful of indicators per programme, and gathering them without a new reporting burden."),
+    ("What firms gain from cluster services", "Room 2.02",
+     "Surveys, business registers or follow-up interviews: which evidence convinces a managing authority."),
+    ("Following interregional partnerships over time", "Room 2.03",
+     "Telling a lasting cooperation from a one-off study visit, and tracing joint actions to later investment."),
+]
+GROUP_CAPACITY = 12
+
+
 def _first_weekday_after(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -50,6 +67,8 @@ def load_upcoming_demo(session: Session, *, today: date) -> Event:
     """The follow-up workshop, created about two months after ``today`` if it does not exist yet."""
     existing = find_event_by_slug(session, UPCOMING_SLUG)
     if existing is not None:
+        # A demo database loaded before the groups existed gets them now; later runs change nothing.
+        _open_working_groups(session, existing)
         return existing
     day = _first_weekday_after(today + timedelta(days=60))
     event = create_event(session, EventCreate(
@@ -68,4 +87,15 @@ def load_upcoming_demo(session: Session, *, today: date) -> Event:
         ))
     for question in QUESTIONS:
         create_question(session, event, question)
+    _open_working_groups(session, event)
     return event
+
+
+def _open_working_groups(session: Session, event: Event) -> None:
+    """The breakout session's groups, open to ranked choices; nothing if it has groups already."""
+    item = next(iter(breakout_sessions(session, event)), None)
+    if item is None or groups_of(session, item):
+        return
+    for title, room, theme in WORKING_GROUPS:
+        create_group(session, item, GroupCreate(title=title, theme=theme, room=room, capacity=GROUP_CAPACITY))
+    update_settings(session, item, SettingsUpdate(max_preferences=3, preferences_open=True))
