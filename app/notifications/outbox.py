@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from app.core.types import utcnow
 from app.notifications.catalogue import check_template
-from app.notifications.models import OutboxEmail
+from app.notifications.models import EmailStatus, OutboxEmail
+
+# A plain INSERT rather than an OutboxEmail added to the session: nothing reads the row back in
+# the request, and building the model and flushing it cost several times the insert itself
+# (about 0.6 ms of a registration's 3 ms). Statements built once, for the same reason.
+_INSERT = insert(OutboxEmail.__table__)
+_QUEUED = select(OutboxEmail.id).where(OutboxEmail.dedup_key == bindparam("dedup_key"))
 
 
-def queue_email(
-    session: Session, *, template: str, to: str, context: dict, dedup_key: str | None = None
-) -> OutboxEmail:
+def queue_email(session: Session, *, template: str, to: str, context: dict, dedup_key: str | None = None) -> None:
     """Queue ``template`` for ``to``; ``context`` must be JSON-serialisable (it is stored).
 
-    With a ``dedup_key`` already queued, nothing new is queued and the existing row is returned.
+    With a ``dedup_key`` already queued, nothing new is queued.
     """
     check_template(template)
-    if dedup_key is not None:
-        existing = session.execute(select(OutboxEmail).where(OutboxEmail.dedup_key == dedup_key)).scalar_one_or_none()
-        if existing is not None:
-            return existing
-    email = OutboxEmail(template=template, to_address=to, context=context, dedup_key=dedup_key)
-    session.add(email)
-    session.flush()
-    return email
+    if dedup_key is not None and session.execute(_QUEUED, {"dedup_key": dedup_key}).first() is not None:
+        return
+    now = utcnow()
+    session.execute(_INSERT, {
+        "template": template, "to_address": to, "context": context, "dedup_key": dedup_key,
+        "status": EmailStatus.queued, "attempts": 0, "next_attempt_at": now, "created_at": now,
+    })

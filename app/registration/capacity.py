@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from app.events.models import Event
@@ -35,22 +35,26 @@ class Occupancy:
         return None if capacity is None else max(capacity - self.held, 0)
 
 
+# Statements built once: composing them and computing their cache keys on every call cost more
+# Python time than running them.
+_LOCK_EVENT = select(Event.capacity).where(Event.id == bindparam("event_id")).with_for_update()
+_OCCUPANCY = select(
+    func.coalesce(func.sum(case((Registration.status.in_(SEAT_STATUSES), 1), else_=0)), 0),
+    func.coalesce(func.sum(case((Registration.status == WAITLISTED, 1), else_=0)), 0),
+    func.coalesce(func.max(Registration.waitlist_rank), 0),
+    func.max(case((Registration.email == bindparam("email"), Registration.id), else_=None)),
+).where(Registration.event_id == bindparam("event_id"), Registration.status.in_(LIVE_STATUSES))
+
+
 def lock_event(session: Session, event: Event) -> int | None:
     """Lock the event row until the transaction ends; returns its capacity as it is now."""
-    return session.execute(select(Event.capacity).where(Event.id == event.id).with_for_update()).scalar_one()
+    return session.execute(_LOCK_EVENT, {"event_id": event.id}).scalar_one()
 
 
 def occupancy(session: Session, event: Event, *, email: str | None = None) -> Occupancy:
     """Seats held, people waiting and (for ``email``) an existing live registration, in one query."""
-    in_seat = case((Registration.status.in_(SEAT_STATUSES), 1), else_=0)
-    waiting = case((Registration.status == WAITLISTED, 1), else_=0)
-    same_email = case((Registration.email == email, Registration.id), else_=None)
-    row = session.execute(
-        select(func.coalesce(func.sum(in_seat), 0), func.coalesce(func.sum(waiting), 0),
-               func.coalesce(func.max(Registration.waitlist_rank), 0), func.max(same_email))
-        .where(Registration.event_id == event.id, Registration.status.in_(LIVE_STATUSES))
-    ).one()
-    return Occupancy(held=int(row[0]), waiting=int(row[1]), last_rank=int(row[2]), existing_id=row[3])
+    held, waiting, last_rank, existing_id = session.execute(_OCCUPANCY, {"event_id": event.id, "email": email}).one()
+    return Occupancy(held=int(held), waiting=int(waiting), last_rank=int(last_rank), existing_id=existing_id)
 
 
 def first_waiting(session: Session, event: Event, count: int) -> list[Registration]:

@@ -5,14 +5,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from app.core.db import Database
-from app.core.deps import PrincipalDep, SessionDep, SettingsDep, WindowDep, get_database
+from app.core.deps import PrincipalDep, SessionDep, SettingsDep, UnitOfWorkDep, WindowDep, get_database
 from app.core.pagination import Page
 from app.core.security import Role, authenticate
 from app.events.dependencies import ManagedEvent
@@ -56,28 +58,33 @@ def _problem(error: service.AlreadyRegistered) -> JSONResponse:
     response_model=RegistrationRead | RegistrationReceipt, summary="Register for an event",
     responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
 )
-def register(
-    event_id: int, data: RegistrationCreate, session: SessionDep,
+async def register(
+    event_id: int, data: RegistrationCreate, unit: UnitOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
 ):
     """Anyone may register while registration is open; the answer is the outcome (`status`,
     `waitlist_position`) and nothing else. With an organiser token the registration is accepted at
     any time and confirmed directly (capacity still applies unless `override_capacity`), and the
     whole registration is returned."""
-    # Authenticated here rather than in a dependency: one thread hop less on the busiest route.
-    principal = authenticate(session, credentials.credentials) if credentials else None
+    # The busiest route: its whole transaction, commit included, in one worker thread.
+    return await unit.run(partial(_register, event_id, data, credentials.credentials if credentials else None))
+
+
+def _register(event_id: int, data: RegistrationCreate, token: str | None, session: Session) -> JSONResponse:
+    # Authenticated here rather than in a dependency: a dependency would open its own session.
+    principal = authenticate(session, token) if token else None
     event = get_event(session, event_id)
     if principal is not None:
         principal.require_event(event.id, Role.organiser)
     try:
-        registration = service.register(session, event, data, by_organiser=principal is not None)
+        registered = service.register_with_position(session, event, data, by_organiser=principal is not None)
     except service.AlreadyRegistered as duplicate:
         return _problem(duplicate)
     if principal is not None:
-        body = service.read_registration(session, registration)
+        body = service.read_registration(session, registered.registration)
     else:
-        body = RegistrationReceipt(id=registration.id, status=registration.status,
-                                   waitlist_position=service.waitlist_position(session, registration))
+        body = RegistrationReceipt(id=registered.registration.id, status=registered.registration.status,
+                                   waitlist_position=registered.waitlist_position)
     # A ready response: the body is already validated, so FastAPI need not validate it again.
     return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 

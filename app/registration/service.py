@@ -7,6 +7,7 @@ the event's lock (``capacity.py``); every email is queued in the same transactio
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -29,10 +30,10 @@ from app.registration.schemas import RegistrationCreate, RegistrationRead, Regis
 from app.registration.workflow import Action, transition
 
 __all__ = [
-    "AlreadyRegistered", "EventFull", "RegistrationClosed", "add_confirmed_registration", "approve_registration",
-    "cancel_registration", "confirm_email", "event_questions", "get_registration", "list_registrations",
-    "promote_registration", "read_registration", "read_registrations", "register", "reject_registration",
-    "update_registration", "validate_answers", "waitlist_position",
+    "AlreadyRegistered", "EventFull", "Registered", "RegistrationClosed", "add_confirmed_registration",
+    "approve_registration", "cancel_registration", "confirm_email", "event_questions", "get_registration",
+    "list_registrations", "promote_registration", "read_registration", "read_registrations", "register",
+    "register_with_position", "reject_registration", "update_registration", "validate_answers", "waitlist_position",
 ]
 
 PRIVACY_WORDING_VERSION = "2026-11"
@@ -95,11 +96,27 @@ def _organisation_id(session: Session, name: str | None, type: OrganisationType 
         return find_organisation(session, name).id
 
 
+@dataclass(frozen=True)
+class Registered:
+    """A new registration and, when it waits, its place on the waiting list (1 for the first)."""
+
+    registration: Registration
+    waitlist_position: int | None
+
+
 def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False) -> Registration:
+    """Register someone for ``event``; see :func:`register_with_position`."""
+    return register_with_position(session, event, data, by_organiser=by_organiser).registration
+
+
+def register_with_position(
+    session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False
+) -> Registered:
     """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
 
     An organiser's registration is accepted outside the window and skips email confirmation and
-    approval; capacity still applies unless ``data.override_capacity``.
+    approval; capacity still applies unless ``data.override_capacity``. The waiting-list position
+    comes from the count taken under the lock, not from another query.
     """
     if data.override_capacity and not by_organiser:
         raise Forbidden("only organisers may override the capacity", field="override_capacity")
@@ -121,6 +138,8 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
             field="email",
         )
     free = taken.free(seats)
+    # Seats left free while people wait (the capacity grew) go to those waiting, below.
+    promotable = taken.waiting if free is None else min(free, taken.waiting)
     # Those already waiting go first: a newcomer is seated only if a seat is left after them.
     seated = free is None or free > taken.waiting or (by_organiser and data.override_capacity)
     registration = Registration(
@@ -138,11 +157,11 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     session.add(registration)
     session.flush()
     template = {RegistrationStatus.pending_confirmation: "confirm_email", RegistrationStatus.waitlisted: "waitlisted"}
-    position = taken.waiting + 1 if not seated else None
+    position = None if seated else taken.waiting - promotable + 1
     notify(session, event, registration, template.get(registration.status, "registered"), waitlist_position=position)
-    if taken.waiting and (free is None or free > 0):  # seats left free (the capacity grew) go to those waiting
+    if promotable:
         _promote_waiting(session, event, seats)
-    return registration
+    return Registered(registration, position)
 
 
 def _take_seat(event: Event, registration: Registration, now: datetime) -> None:

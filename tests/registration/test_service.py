@@ -15,9 +15,9 @@ from app.registration.housekeeping import run_housekeeping
 from app.registration.links import InvalidLink, LinkExpired, participant_token, registration_for_token
 from app.registration.models import Question, QuestionKind, Registration, RegistrationStatus as S
 from app.registration.questions import validate_answers
-from app.registration.schemas import RegistrationUpdate
+from app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from app.registration.workflow import InvalidTransition
-from tests.registration.conftest import add_registration, open_event
+from tests.registration.conftest import add_registration, open_event, registration_payload
 
 
 def _templates(session) -> list[str]:
@@ -44,6 +44,20 @@ def test_rejecting_a_seat_holder_promotes_the_first_waiting(session):
     assert (holder.status, waiting.status) == (S.rejected, S.pending_approval)
     with pytest.raises(InvalidTransition):
         service.approve_registration(session, holder)
+
+
+def test_a_newcomer_learns_its_waiting_list_position_as_stored(session):
+    event = open_event(session, capacity=1)
+    add_registration(session, event)
+    waiting = [add_registration(session, event) for _ in range(3)]
+    event.capacity = 3  # two seats more: the first two waiting take them as the next one registers
+    newcomer = service.register_with_position(session, event, RegistrationCreate(**registration_payload()))
+    assert [w.status for w in waiting] == [S.confirmed, S.confirmed, S.waitlisted]
+    assert newcomer.registration.status is S.waitlisted
+    assert newcomer.waitlist_position == 2 == service.waitlist_position(session, newcomer.registration)
+    emails = session.execute(select(OutboxEmail.template, OutboxEmail.context)
+                             .where(OutboxEmail.to_address == newcomer.registration.email)).all()
+    assert [(template, context["waitlist_position"]) for template, context in emails] == [("waitlisted", 2)]
 
 
 def test_unconfirmed_registrations_expire_and_free_their_seat(db):
