@@ -4,7 +4,7 @@ Server-rendered, working without JavaScript. Every POST carries a CSRF token; a 
 shown again with the person's values and each message next to its field, and nothing is written.
 A POST on the participant's page that succeeds answers 303 See Other to the page with ``?done=``
 naming the outcome (Post/Redirect/Get), so reloading the browser shows the outcome again rather
-than sending the form a second time.
+than sending the form a second time; so does the registration form, to its thank-you page.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -145,7 +146,7 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
     if is_bot(form):
         # Pretend it worked: a bot that sees an error tries again, better that it moves on.
         status = next_step(email_pending=event.email_confirmation, approval_pending=event.requires_approval)
-        return _submitted(csrf, event, status, None)
+        return _see_submitted(event, status, None)
     parsed = parse_registration(form, questions)
     if not parsed.ok:
         return _form_page(session, csrf, event, questions, values=parsed.values, errors=parsed.errors, status=422)
@@ -155,12 +156,23 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
         # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
         return _form_page(session, csrf, event, questions, values=parsed.values,
                           errors={error.field or "form": error.detail}, status=error.status)
-    return _submitted(csrf, event, registration.status, waitlist_position(session, registration))
+    return _see_submitted(event, registration.status, waitlist_position(session, registration))
 
 
-def _submitted(csrf: Csrf, event: Event, status: RegistrationStatus, position: int | None) -> HTMLResponse:
-    body = render_page("registration/submitted.html", event=event, status=status.value, waitlist_position=position)
-    return _html(csrf, body)
+def _see_submitted(event: Event, status: RegistrationStatus, position: int | None) -> RedirectResponse:
+    """Post/Redirect/Get: reloading the thank-you page must not send the registration again.
+    The outcome travels in the query; it is only ever shown to the person who follows it."""
+    query = urlencode({"status": status.value} | ({"position": position} if position else {}))
+    return RedirectResponse(f"/events/{event.slug}/register/submitted?{query}", status_code=303)
+
+
+@router.get("/events/{slug}/register/submitted", response_class=HTMLResponse)
+def registration_submitted(
+    slug: str, session: SessionDep, status: RegistrationStatus, position: Annotated[int | None, Query(ge=1)] = None,
+):
+    event = get_event_by_slug(session, slug)
+    return HTMLResponse(render_page("registration/submitted.html", event=event, status=status.value,
+                                    waitlist_position=position if status is RegistrationStatus.waitlisted else None))
 
 
 # --- the participant's own page --------------------------------------------------------------

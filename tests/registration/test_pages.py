@@ -85,6 +85,19 @@ def test_valid_form_registers_and_queues_the_confirmation_email(client, event, d
         assert session.execute(select(OutboxEmail.template)).scalar_one() == "confirm_email"
 
 
+def test_the_form_redirects_to_its_thank_you_page_so_a_reload_registers_nothing_twice(client, event, db):
+    response = client.post("/events/leuven/register", data=form_data(open_form(client)), follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/events/leuven/register/submitted?status=pending_confirmation"
+    for _ in range(2):  # the thank-you page, then the browser's reload of it
+        page = client.get(response.headers["location"])
+        assert page.status_code == 200 and "Follow the link in it" in page.text
+    with db.transaction(write=False) as session:
+        assert session.execute(select(func.count()).select_from(Registration)).scalar_one() == 1
+        assert session.execute(select(func.count()).select_from(OutboxEmail)).scalar_one() == 1
+    assert client.get("/events/leuven/register/submitted?status=nonsense").status_code == 422
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("email", "not-an-email", "An email address must have an @-sign"),
     ("answers.diet", "", "Diet: an answer is required"),
