@@ -36,7 +36,8 @@ class Occupancy:
 
 
 # Statements built once: composing them and computing their cache keys on every call cost more
-# Python time than running them.
+# Python time than running them, and that time is spent holding the event's lock. (On the mapped
+# classes, not the tables, so that executing them still autoflushes pending changes.)
 _LOCK_EVENT = select(Event.capacity).where(Event.id == bindparam("event_id")).with_for_update()
 _OCCUPANCY = select(
     func.coalesce(func.sum(case((Registration.status.in_(SEAT_STATUSES), 1), else_=0)), 0),

@@ -128,6 +128,16 @@ def register_with_position(
     organisation_id = _organisation_id(session, data.organisation, data.organisation_type, data.country)
     email = data.email.lower()
     now = utcnow()
+    # Built before the lock too (the model's construction is not free); it joins the session,
+    # waiting or seated, once the seats are counted.
+    registration = Registration(
+        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=email,
+        organisation_id=organisation_id, country=data.country, project_id=project_id,
+        status=RegistrationStatus.waitlisted, publication=data.consents.publication, answers=answers,
+        privacy_consented_at=now, privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(),
+        created_at=now, updated_at=now,
+        email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
+    )
 
     seats = capacity.lock_event(session, event)
     taken = capacity.occupancy(session, event, email=email)
@@ -142,14 +152,6 @@ def register_with_position(
     promotable = taken.waiting if free is None else min(free, taken.waiting)
     # Those already waiting go first: a newcomer is seated only if a seat is left after them.
     seated = free is None or free > taken.waiting or (by_organiser and data.override_capacity)
-    registration = Registration(
-        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=email,
-        organisation_id=organisation_id, country=data.country, project_id=project_id,
-        status=RegistrationStatus.waitlisted, publication=data.consents.publication, answers=answers,
-        privacy_consented_at=now, privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(),
-        created_at=now, updated_at=now,
-        email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
-    )
     if seated:
         _take_seat(event, registration, now)
     else:
