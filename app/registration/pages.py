@@ -40,7 +40,7 @@ from app.registration.models import LIVE_STATUSES, Question, Registration, Regis
 from app.registration.privacy import erase_registration, personal_data
 from app.registration.questions import event_questions
 from app.registration.service import (
-    RegistrationClosed, cancel_registration, check_window, confirm_email, register, update_registration,
+    RegistrationClosed, cancel_registration, check_window, confirm_email, register_with_position, update_registration,
 )
 from app.registration.workflow import next_step
 
@@ -151,12 +151,12 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
     if not parsed.ok:
         return _form_page(session, csrf, event, questions, values=parsed.values, errors=parsed.errors, status=422)
     try:
-        registration = register(session, event, parsed.data)
+        registered = register_with_position(session, event, parsed.data)
     except AppError as error:
         # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
         return _form_page(session, csrf, event, questions, values=parsed.values,
                           errors={error.field or "form": error.detail}, status=error.status)
-    return _see_submitted(event, registration.status, waitlist_position(session, registration))
+    return _see_submitted(event, registered.registration.status, registered.waitlist_position)
 
 
 def _see_submitted(event: Event, status: RegistrationStatus, position: int | None) -> RedirectResponse:

@@ -172,4 +172,4 @@ def confirm_email(token: str, settings: SettingsDep,
     """
     with database.transaction() as session:
         service.confirm_email(session, registration_for_token(session, settings, token))
-    return RedirectResponse(f"/r/{token}", status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(f"/r/{token}?done=confirmed", status_code=status.HTTP_303_SEE_OTHER)

@@ -105,7 +105,8 @@ def test_following_the_confirmation_link_confirms_and_opens_the_participant_page
     with db.transaction(write=False) as session:
         token = participant_token(settings, session.get(Registration, created["id"]))
     response = client.get(f"/r/{token}/confirm", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == f"/r/{token}"
+    assert response.status_code == 303 and response.headers["location"] == f"/r/{token}?done=confirmed"
+    assert "your email address is confirmed" in client.get(response.headers["location"]).text
     with db.transaction(write=False) as session:
         assert session.get(Registration, created["id"]).status is RegistrationStatus.confirmed
     assert client.get(f"/r/{token[:-3]}abc/confirm", follow_redirects=False).status_code == 404
