@@ -12,33 +12,27 @@ then a round of repeat scans (200 "already checked in"). Prints the figures.
 from __future__ import annotations
 
 import argparse
-import os
-import queue
+import asyncio
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.core.db import Database  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import Role, create_token  # noqa: E402
+from app.core.types import utcnow  # noqa: E402
 from app.events.schemas import EventCreate  # noqa: E402
 from app.events.service import create_event  # noqa: E402
 from app.registration.models import Publication, Registration, RegistrationStatus  # noqa: E402
-from app.core.types import utcnow  # noqa: E402
+from benchmarks.live_server import postgres_database, start_server  # noqa: E402
 
 
 def seed(url: str, count: int) -> tuple[int, str, list[str]]:
@@ -64,59 +58,33 @@ def seed(url: str, count: int) -> tuple[int, str, list[str]]:
     return event_id, token, codes
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
-def start_server(url: str, workdir: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "CONVENE_DATABASE_URL": url, "CONVENE_SECRET_KEY": "benchmark-secret"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=workdir,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def scan(base: str, event_id: int, token: str, codes: list[str], clients: int) -> tuple[float, list[float], Counter]:
-    """Scan every code once from ``clients`` threads; (wall seconds, latencies in ms, status counts)."""
-    work: queue.SimpleQueue[str] = queue.SimpleQueue()
-    for code in codes:
-        work.put(code)
+    """Scan every code once from ``clients`` phones, each its own connection; (wall seconds,
+    latencies in ms, status counts). aiohttp, not httpx: the client shares the two cores with the
+    server, and httpx's own CPU per request would be counted as the server's latency."""
+    return asyncio.run(_scan(base, event_id, token, codes, clients))
+
+
+async def _scan(base: str, event_id: int, token: str, codes: list[str], clients: int) -> tuple[float, list[float], Counter]:
+    work = iter(codes)
     latencies: list[float] = []
     statuses: Counter = Counter()
-    lock = threading.Lock()
 
-    def phone() -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
-            while True:
-                try:
-                    code = work.get_nowait()
-                except queue.Empty:
-                    return
+    async def phone() -> None:
+        async with aiohttp.ClientSession(base, headers={"Authorization": f"Bearer {token}"}) as http:
+            for code in work:
                 started = time.perf_counter()
-                status = http.post(f"/api/v1/events/{event_id}/checkins", json={"code": code}).status_code
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    statuses[status] += 1
+                async with http.post(f"/api/v1/events/{event_id}/checkins", json={"code": code}) as response:
+                    await response.read()
+                latencies.append((time.perf_counter() - started) * 1000)
+                statuses[response.status] += 1
 
-    threads = [threading.Thread(target=phone) for _ in range(clients)]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(phone() for _ in range(clients)))
     return time.perf_counter() - started, latencies, statuses
 
 
@@ -131,31 +99,17 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     event_id, token, codes = seed(url, args.registrations)
     print(f"{name}: {args.registrations} confirmed registrations seeded in {time.perf_counter() - started:.1f} s")
-    with tempfile.TemporaryDirectory() as workdir:
-        process, base = start_server(url, workdir)
-        try:
-            single, rest = codes[:args.sequential], codes[args.sequential:]
-            report("one phone, first scans", *scan(base, event_id, token, single, 1))
-            report(f"{args.clients} phones, first scans", *scan(base, event_id, token, rest, args.clients))
-            report(f"{args.clients} phones, repeat scans", *scan(base, event_id, token, codes[:args.sequential], args.clients))
-        finally:
-            process.terminate()
-            process.wait(10)
+    process, base = start_server(url)
+    try:
+        single, rest = codes[:args.sequential], codes[args.sequential:]
+        report("one phone, first scans", *scan(base, event_id, token, single, 1))
+        report(f"{args.clients} phones, first scans", *scan(base, event_id, token, rest, args.clients))
+        report(f"{args.clients} phones, repeat scans", *scan(base, event_id, token, codes[:args.sequential], args.clients))
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
-def postgres_database(base_url: str) -> tuple[str, callable]:
-    url = make_url(base_url)
-    name = f"convene_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,9 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.core.db import Database  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import Role, create_token  # noqa: E402
-from benchmarks.checkin import free_port, postgres_database  # noqa: E402
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.live_server import postgres_database, start_server  # noqa: E402
 
 
 def prepare(url: str) -> str:
@@ -52,23 +48,6 @@ def prepare(url: str) -> str:
     return token
 
 
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "CONVENE_DATABASE_URL": url, "CONVENE_SECRET_KEY": "benchmark-secret", "CONVENE_SMTP_URL": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning"],
-        env=env, cwd=PROJECT_ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def create_event(base: str, token: str, capacity: int) -> int:
@@ -143,7 +122,7 @@ def run(label: str, base: str, token: str, args: argparse.Namespace) -> None:
 
 def run_spawned(label: str, url: str, args: argparse.Namespace) -> None:
     token = prepare(url)
-    process, base = start_server(url, args.workers)
+    process, base = start_server(url, workers=args.workers)
     try:
         run(f"{label}, {args.workers} server worker(s)", base, token, args)
     finally:
