@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import API_PREFIX, include_routers
+from app.breakouts.choices import BreakoutChoices
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.templating import render_page
+from app.registration.form_sections import use_form_sections
 
 log = logging.getLogger("convene")
 
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     _add_error_handlers(app)
     include_routers(app)
+    # Registration cannot import breakouts: its form asks for breakout choices through this section.
+    use_form_sections(app, BreakoutChoices())
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.breakouts.choices import ordinal, ranked_choices
 from app.breakouts.service import get_breakout_session, participant_breakouts, session_settings, set_preferences
 from app.core.csrf import FIELD_NAME, CsrfDep
 from app.core.deps import SessionDep, SettingsDep
@@ -17,13 +18,6 @@ from app.registration.links import registration_for_token
 from app.registration.models import Registration
 
 router = APIRouter(include_in_schema=False)
-
-ORDINALS = ["1st", "2nd", "3rd"]
-
-
-def ordinal(number: int) -> str:
-    return ORDINALS[number - 1] if number <= len(ORDINALS) else f"{number}th"
-
 
 def _render(session, event: Event, registration: Registration, token: str, csrf, *, saved: int | None = None,
             errors: dict[int, str] | None = None, submitted: dict[int, list[str]] | None = None,
@@ -49,14 +43,6 @@ def _submitted(form, max_preferences: int) -> list[str]:
     return [str(form.get(f"choice_{rank}", "")) for rank in range(1, max_preferences + 1)]
 
 
-def _ranked_choices(submitted: list[str]) -> list[int]:
-    """The chosen group ids in rank order; blank boxes are skipped, so a gap closes up."""
-    for rank, value in enumerate(submitted, start=1):
-        if value and not value.isdigit():
-            raise InvalidInput("choose a group from the list", field=f"choice_{rank}")
-    return [int(value) for value in submitted if value]
-
-
 @router.post("/r/{token}/breakouts", response_class=HTMLResponse)
 async def save_choices(token: str, request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
     form = await request.form()
@@ -70,7 +56,7 @@ async def save_choices(token: str, request: Request, session: SessionDep, settin
     submitted = _submitted(form, session_settings(session, item).max_preferences)
     try:
         # Every check comes before the first write, so a refused choice leaves the old one in place.
-        set_preferences(session, item, registration, _ranked_choices(submitted), by_participant=True)
+        set_preferences(session, item, registration, ranked_choices(submitted), by_participant=True)
     except AppError as error:
         return _render(session, event, registration, token, csrf, errors={item.id: error.detail},
                        submitted={item.id: submitted}, status_code=error.status)

@@ -206,21 +206,28 @@ def registration_of_event(session: Session, event: Event, registration_id: int, 
     return registration
 
 
-def set_preferences(
-    session: Session, item: AgendaSession, registration: Registration, group_ids: list[int], *, by_participant: bool
-) -> list[int]:
-    """Replace the participant's ranked choices; participants may do so only while preferences are open."""
+def check_preferences(session: Session, item: AgendaSession, group_ids: list[int], *, by_participant: bool) -> None:
+    """The rules for ranked choices, checked without writing anything: only while preferences are open
+    (for participants), at most the session's number of ranks, no group twice, only this session's groups.
+    The registration form checks a newcomer's choices with it before the registration exists."""
     settings = session_settings(session, item)
     if by_participant and not settings.preferences_open:
         raise PreferencesClosed("the organisers have closed the choice of groups for this session")
-    if registration.status not in LIVE_STATUSES:
-        raise InvalidInput(f"this registration is {registration.status.value}", field="registration_id")
     if len(group_ids) > settings.max_preferences:
         raise InvalidInput(f"rank at most {settings.max_preferences} groups", field="group_ids")
     if len(set(group_ids)) != len(group_ids):
         raise InvalidInput("each group may be ranked only once", field="group_ids")
     for position, group_id in enumerate(group_ids):
         get_group(session, item, group_id, field=f"group_ids.{position}")
+
+
+def set_preferences(
+    session: Session, item: AgendaSession, registration: Registration, group_ids: list[int], *, by_participant: bool
+) -> list[int]:
+    """Replace the participant's ranked choices; participants may do so only while preferences are open."""
+    check_preferences(session, item, group_ids, by_participant=by_participant)
+    if registration.status not in LIVE_STATUSES:
+        raise InvalidInput(f"this registration is {registration.status.value}", field="registration_id")
     session.execute(delete(BreakoutPreference).where(
         BreakoutPreference.registration_id == registration.id, BreakoutPreference.session_id == item.id
     ))

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -35,6 +36,7 @@ from app.registration.capacity import occupancy, waitlist_position
 from app.registration.forms import (
     FIELD_LABELS, ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
 )
+from app.registration.form_sections import FormSection, FormSectionsDep, field_labels, posted_values
 from app.registration.links import participant_token, registration_for_token
 from app.registration.models import LIVE_STATUSES, Question, Registration, RegistrationStatus
 from app.registration.privacy import erase_registration, personal_data
@@ -119,43 +121,55 @@ def event_page(slug: str, session: SessionDep):
                        **_when(event))
 
 
-def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question], *, values: dict,
-               errors: dict, status: int = 200) -> HTMLResponse:
+def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question],
+               sections: Sequence[FormSection[Any]], *, values: dict, errors: dict, status: int = 200,
+               form: FormData | None = None) -> HTMLResponse:
+    """The form; ``form``, when given, is the post whose choices in the sections' fieldsets are shown again."""
+    fieldsets = [fieldset for section in sections for fieldset in section.fieldsets(session, event)]
+    if form is not None:
+        values = values | posted_values(form, fieldsets)
     body = render_page("registration/register.html", event=event, questions=questions, values=values,
-                       errors=errors, choices=form_choices(session), labels=FIELD_LABELS,
-                       availability=availability(session, event), csrf_token=csrf.token)
+                       errors=errors, choices=form_choices(session), labels=FIELD_LABELS | field_labels(fieldsets),
+                       fieldsets=fieldsets, availability=availability(session, event), csrf_token=csrf.token)
     return _html(csrf, body, status)
 
 
 @router.get("/events/{slug}/register", response_class=HTMLResponse)
-def registration_form(slug: str, session: SessionDep, csrf: CsrfDep):
+def registration_form(slug: str, session: SessionDep, csrf: CsrfDep, sections: FormSectionsDep):
     event = get_event_by_slug(session, slug)
     values = {"publication": "nobody", "privacy": False}
-    return _form_page(session, csrf, event, event_questions(session, event), values=values, errors={})
+    return _form_page(session, csrf, event, event_questions(session, event), sections, values=values, errors={})
 
 
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
-def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep):
+def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep, sections: FormSectionsDep):
     event = get_event_by_slug(session, slug)
     questions = event_questions(session, event)
     try:
         csrf.verify(form.get(FIELD_NAME))
     except CsrfFailed as error:
-        return _form_page(session, csrf, event, questions, values=form_values(form, questions),
-                          errors={"form": error.detail}, status=error.status)
+        return _form_page(session, csrf, event, questions, sections, values=form_values(form, questions),
+                          errors={"form": error.detail}, status=error.status, form=form)
     if is_bot(form):
         # Pretend it worked: a bot that sees an error tries again, better that it moves on.
         status = next_step(email_pending=event.email_confirmation, approval_pending=event.requires_approval)
         return _see_submitted(event, status, None)
     parsed = parse_registration(form, questions)
-    if not parsed.ok:
-        return _form_page(session, csrf, event, questions, values=parsed.values, errors=parsed.errors, status=422)
+    # Every section checks its fields too, so all the messages come at once; none writes anything yet.
+    extras = [(section, section.parse(session, event, form)) for section in sections]
+    errors = parsed.errors | {name: message for _, extra in extras for name, message in extra.errors.items()}
+    if errors or parsed.data is None:
+        return _form_page(session, csrf, event, questions, sections, values=parsed.values, errors=errors,
+                          status=422, form=form)
     try:
         registered = register_with_position(session, event, parsed.data)
     except AppError as error:
         # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
-        return _form_page(session, csrf, event, questions, values=parsed.values,
-                          errors={error.field or "form": error.detail}, status=error.status)
+        return _form_page(session, csrf, event, questions, sections, values=parsed.values,
+                          errors={error.field or "form": error.detail}, status=error.status, form=form)
+    for section, extra in extras:
+        # In the request's transaction: should a save fail, the registration is rolled back with it.
+        section.save(session, registered.registration, extra.data)
     return _see_submitted(event, registered.registration.status, registered.waitlist_position)
 
 
