@@ -14,10 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import API_PREFIX, include_routers
 from app.breakouts.choices import BreakoutChoices
+from app.breakouts.on_agenda import GroupsOnAgenda
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.templating import render_page
+from app.registration.agenda_details import use_agenda_details
 from app.registration.form_sections import use_form_sections
 
 log = logging.getLogger("convene")
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     include_routers(app)
     # Registration cannot import breakouts: its form asks for breakout choices through this section.
     use_form_sections(app, BreakoutChoices())
+    # Nor its event page, which shows each breakout session's groups through this hook.
+    use_agenda_details(app, GroupsOnAgenda())
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):

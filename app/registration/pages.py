@@ -32,6 +32,7 @@ from app.core.timezones import in_zone
 from app.directory.models import Organisation, Project
 from app.events.models import Event
 from app.events.service import get_event_by_slug
+from app.registration.agenda_details import AgendaDetailsDep, session_items
 from app.registration.capacity import occupancy, waitlist_position
 from app.registration.forms import (
     FIELD_LABELS, ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
@@ -114,11 +115,11 @@ def _days(slots: list[TimeSlot]) -> list[tuple[date, list[TimeSlot]]]:
 
 
 @router.get("/events/{slug}", response_class=HTMLResponse)
-def event_page(slug: str, session: SessionDep):
+def event_page(slug: str, session: SessionDep, details: AgendaDetailsDep):
     event = get_event_by_slug(session, slug)
     days = _days(group_by_time(event_agenda(session, event)))
     return render_page("events/event.html", event=event, days=days, signup=availability(session, event),
-                       **_when(event))
+                       extras=session_items(session, event, details), **_when(event))
 
 
 def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question],
