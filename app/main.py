@@ -19,8 +19,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import AppError
 from app.core.templating import render_page
-from app.registration.agenda_details import use_agenda_details
-from app.registration.form_sections import use_form_sections
+from app.registration.extensions import PageExtensions, use_page_extensions
 
 log = logging.getLogger("convene")
 
@@ -50,10 +49,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     _add_error_handlers(app)
     include_routers(app)
-    # Registration cannot import breakouts: its form asks for breakout choices through this section.
-    use_form_sections(app, BreakoutChoices())
-    # Nor its event page, which shows each breakout session's groups through this hook.
-    use_agenda_details(app, GroupsOnAgenda())
+    # Registration cannot import breakouts: its form asks for breakout choices, and its event page
+    # shows each breakout session's groups, through these.
+    use_page_extensions(app, PageExtensions(form_sections=(BreakoutChoices(),), agenda_details=(GroupsOnAgenda(),)))
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):

@@ -1,8 +1,8 @@
 """Extra items shown under sessions of the public event page, contributed by the modules above registration.
 
 Registration may not import them (breakouts, for one), yet the event page should show, say, a breakout
-session's working groups. So the composition layer registers ``AgendaDetails`` with
-``use_agenda_details``; the event page asks each for its items, once per page, and shows them under
+session's working groups. So the composition layer registers ``AgendaDetails`` (``extensions.py``);
+the event page asks each for its items, once per page, and shows them under
 their session side by side, like parallel sessions. Read only: a provider writes nothing, and gathers
 the whole event's items in a fixed number of queries.
 """
@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import Protocol
 
-from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 
 from app.events.models import Event
@@ -33,21 +32,6 @@ class AgendaDetails(Protocol):
     def items(self, session: Session, event: Event) -> Mapping[int, list[AgendaItem]]:
         """Agenda session id -> its items, in order; sessions with nothing to add are left out."""
         ...
-
-
-_STATE_KEY = "registration_agenda_details"
-
-
-def use_agenda_details(app: FastAPI, *details: AgendaDetails) -> None:
-    """Called by the composition layer: these providers, in this order, on every event page."""
-    setattr(app.state, _STATE_KEY, tuple(details))
-
-
-def agenda_details(request: Request) -> Sequence[AgendaDetails]:
-    return getattr(request.app.state, _STATE_KEY, ())
-
-
-AgendaDetailsDep = Annotated[Sequence[AgendaDetails], Depends(agenda_details)]
 
 
 def session_items(session: Session, event: Event, details: Sequence[AgendaDetails]) -> dict[int, list[AgendaItem]]:

@@ -1,7 +1,7 @@
 """Extra fieldsets on the public registration form, contributed by the modules above registration.
 
 Registration may not import them (breakouts, for one), yet some of their questions belong on the
-form. So the composition layer registers a ``FormSection`` for each with ``use_form_sections``; the
+form. So the composition layer registers a ``FormSection`` for each (``extensions.py``); the
 form page asks every section for its fieldsets, has it check what was posted before anything is
 written (its errors join the form's, each next to its field), and has it save the checked data for
 the new registration in the request's transaction.
@@ -12,11 +12,9 @@ them when it shows the form again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -62,21 +60,6 @@ class FormSection(Protocol[T]):
     def save(self, session: Session, registration: Registration, data: T) -> None:
         """Store checked data for the registration just made; flush, never commit."""
         ...
-
-
-_STATE_KEY = "registration_form_sections"
-
-
-def use_form_sections(app: FastAPI, *sections: FormSection[Any]) -> None:
-    """Called by the composition layer: these sections, in this order, on every registration form."""
-    setattr(app.state, _STATE_KEY, tuple(sections))
-
-
-def form_sections(request: Request) -> Sequence[FormSection[Any]]:
-    return getattr(request.app.state, _STATE_KEY, ())
-
-
-FormSectionsDep = Annotated[Sequence[FormSection[Any]], Depends(form_sections)]
 
 
 def posted_values(form: FormData, fieldsets: list[Fieldset]) -> dict[str, str]:

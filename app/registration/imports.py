@@ -156,7 +156,7 @@ def _import_row(session: Session, event: Event, row: dict, questions: dict[str, 
         return
     savepoint = session.begin_nested()
     try:
-        registration = register(session, event, data, by_organiser=True)
+        registration = register(session, event, data, by_organiser=True).registration
     except (AppError, IntegrityError) as error:
         savepoint.rollback()
         report.errors.append(_row_error(line, error))

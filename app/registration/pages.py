@@ -9,10 +9,10 @@ than sending the form a second time; so does the registration form, to its thank
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -32,18 +32,19 @@ from app.core.timezones import in_zone
 from app.directory.models import Organisation, Project
 from app.events.models import Event
 from app.events.service import get_event_by_slug
-from app.registration.agenda_details import AgendaDetailsDep, session_items
+from app.registration.agenda_details import session_items
 from app.registration.capacity import occupancy, waitlist_position
+from app.registration.extensions import PageExtensionsDep
+from app.registration.form_sections import FormSection, field_labels, posted_values
 from app.registration.forms import (
     FIELD_LABELS, ParsedForm, form_choices, form_values, is_bot, parse_registration, parse_update, registration_values,
 )
-from app.registration.form_sections import FormSection, FormSectionsDep, field_labels, posted_values
 from app.registration.links import participant_token, registration_for_token
 from app.registration.models import LIVE_STATUSES, Question, Registration, RegistrationStatus
 from app.registration.privacy import erase_registration, personal_data
 from app.registration.questions import event_questions
 from app.registration.service import (
-    RegistrationClosed, cancel_registration, check_window, confirm_email, register_with_position, update_registration,
+    RegistrationClosed, cancel_registration, check_window, confirm_email, register, update_registration,
 )
 from app.registration.workflow import next_step
 
@@ -115,11 +116,11 @@ def _days(slots: list[TimeSlot]) -> list[tuple[date, list[TimeSlot]]]:
 
 
 @router.get("/events/{slug}", response_class=HTMLResponse)
-def event_page(slug: str, session: SessionDep, details: AgendaDetailsDep):
+def event_page(slug: str, session: SessionDep, extensions: PageExtensionsDep):
     event = get_event_by_slug(session, slug)
     days = _days(group_by_time(event_agenda(session, event)))
     return render_page("events/event.html", event=event, days=days, signup=availability(session, event),
-                       extras=session_items(session, event, details), **_when(event))
+                       extras=session_items(session, event, extensions.agenda_details), **_when(event))
 
 
 def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question],
@@ -136,14 +137,16 @@ def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Quest
 
 
 @router.get("/events/{slug}/register", response_class=HTMLResponse)
-def registration_form(slug: str, session: SessionDep, csrf: CsrfDep, sections: FormSectionsDep):
+def registration_form(slug: str, session: SessionDep, csrf: CsrfDep, extensions: PageExtensionsDep):
     event = get_event_by_slug(session, slug)
     values = {"publication": "nobody", "privacy": False}
-    return _form_page(session, csrf, event, event_questions(session, event), sections, values=values, errors={})
+    return _form_page(session, csrf, event, event_questions(session, event), extensions.form_sections,
+                      values=values, errors={})
 
 
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
-def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep, sections: FormSectionsDep):
+def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep, extensions: PageExtensionsDep):
+    sections = extensions.form_sections
     event = get_event_by_slug(session, slug)
     questions = event_questions(session, event)
     try:
@@ -163,7 +166,7 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
         return _form_page(session, csrf, event, questions, sections, values=parsed.values, errors=errors,
                           status=422, form=form)
     try:
-        registered = register_with_position(session, event, parsed.data)
+        registered = register(session, event, parsed.data)
     except AppError as error:
         # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
         return _form_page(session, csrf, event, questions, sections, values=parsed.values,

@@ -77,7 +77,7 @@ def _register(event_id: int, data: RegistrationCreate, token: str | None, sessio
     if principal is not None:
         principal.require_event(event.id, Role.organiser)
     try:
-        registered = service.register_with_position(session, event, data, by_organiser=principal is not None)
+        registered = service.register(session, event, data, by_organiser=principal is not None)
     except service.AlreadyRegistered as duplicate:
         return _problem(duplicate)
     if principal is not None:

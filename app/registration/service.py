@@ -33,7 +33,7 @@ __all__ = [
     "AlreadyRegistered", "EventFull", "Registered", "RegistrationClosed", "add_confirmed_registration",
     "approve_registration", "cancel_registration", "confirm_email", "event_questions", "get_registration",
     "list_registrations", "promote_registration", "read_registration", "read_registrations", "register",
-    "register_with_position", "reject_registration", "update_registration", "validate_answers", "waitlist_position",
+    "reject_registration", "update_registration", "validate_answers", "waitlist_position",
 ]
 
 PRIVACY_WORDING_VERSION = "2026-11"
@@ -104,14 +104,7 @@ class Registered:
     waitlist_position: int | None
 
 
-def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False) -> Registration:
-    """Register someone for ``event``; see :func:`register_with_position`."""
-    return register_with_position(session, event, data, by_organiser=by_organiser).registration
-
-
-def register_with_position(
-    session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False
-) -> Registered:
+def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False) -> Registered:
     """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
 
     An organiser's registration is accepted outside the window and skips email confirmation and

@@ -32,4 +32,5 @@ def open_event(session: Session, **overrides) -> Event:
 
 
 def add_registration(session: Session, event: Event, *, by_organiser: bool = False, **overrides) -> Registration:
-    return register(session, event, RegistrationCreate(**registration_payload(**overrides)), by_organiser=by_organiser)
+    data = RegistrationCreate(**registration_payload(**overrides))
+    return register(session, event, data, by_organiser=by_organiser).registration

@@ -51,7 +51,7 @@ def test_a_newcomer_learns_its_waiting_list_position_as_stored(session):
     add_registration(session, event)
     waiting = [add_registration(session, event) for _ in range(3)]
     event.capacity = 3  # two seats more: the first two waiting take them as the next one registers
-    newcomer = service.register_with_position(session, event, RegistrationCreate(**registration_payload()))
+    newcomer = service.register(session, event, RegistrationCreate(**registration_payload()))
     assert [w.status for w in waiting] == [S.confirmed, S.confirmed, S.waitlisted]
     assert newcomer.registration.status is S.waitlisted
     assert newcomer.waitlist_position == 2 == service.waitlist_position(session, newcomer.registration)
