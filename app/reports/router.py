@@ -16,10 +16,12 @@ from app.reports.models import Report, ReportStatus
 from app.reports.render import MEDIA_TYPES
 from app.reports.schemas import (
     NarrativeRead,
+    NarrativeUpdate,
     NarrativeWrite,
     ReportCreate,
     ReportRead,
     SessionNoteRead,
+    SessionNoteUpdate,
     SessionNoteWrite,
     StatisticsRead,
     TemplateCreate,
@@ -60,10 +62,19 @@ def read_narrative(event: ManagedEvent, session: SessionDep):
     return service.read_narrative(session, event)
 
 
-@router.put("/events/{event_id}/narrative", response_model=NarrativeRead, summary="Write the report narrative")
+@router.put("/events/{event_id}/narrative", response_model=NarrativeRead, summary="Replace the report narrative")
 def write_narrative(data: NarrativeWrite, event: ManagedEvent, session: SessionDep):
-    """Summary, introduction, key messages, conclusions by theme, dated next steps, links, contacts."""
+    """Summary, introduction, key messages, conclusions by theme, dated next steps, links, contacts.
+
+    A full replacement: every part left out of the body is emptied. To change some parts and keep
+    the others, use PATCH."""
     return service.write_narrative(session, event, data)
+
+
+@router.patch("/events/{event_id}/narrative", response_model=NarrativeRead, summary="Change parts of the report narrative")
+def update_narrative(data: NarrativeUpdate, event: ManagedEvent, session: SessionDep):
+    """Only the parts named in the body change; the others are kept. A text part sent as null is emptied."""
+    return service.update_narrative(session, event, data)
 
 
 @router.get("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
@@ -73,9 +84,16 @@ def read_session_note(session_id: int, event: ManagedEvent, session: SessionDep)
 
 
 @router.put("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
-            summary="Write a session's report notes and key points")
+            summary="Replace a session's report notes and key points")
 def write_session_note(session_id: int, data: SessionNoteWrite, event: ManagedEvent, session: SessionDep):
+    """A full replacement: a part left out is emptied. PATCH changes only what it names."""
     return service.write_session_note(session, event, session_id, data)
+
+
+@router.patch("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
+              summary="Change a session's report notes or key points")
+def update_session_note(session_id: int, data: SessionNoteUpdate, event: ManagedEvent, session: SessionDep):
+    return service.update_session_note(session, event, session_id, data)
 
 
 @router.post("/events/{event_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED,

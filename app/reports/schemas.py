@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from app.core.fields import LongText, Slug, Url
 from app.reports.models import ReportFormat, ReportStatus, TemplateKind
@@ -64,6 +64,29 @@ class NarrativeWrite(BaseModel):
     contacts: Annotated[list[Contact], Field(max_length=20)] = []
 
 
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("cannot be null; send [] to empty it")
+    return value
+
+
+class NarrativeUpdate(BaseModel):
+    """PATCH: only the parts named change; a text part sent as null is emptied."""
+
+    model_config = ConfigDict(extra="forbid")
+    summary: LongText | None = None
+    introduction: LongText | None = None
+    participation_note: LongText | None = None
+    key_messages: Annotated[list[Line], Field(max_length=50)] | None = None
+    conclusions: Annotated[list[ConclusionTheme], Field(max_length=20)] | None = None
+    next_steps: Annotated[list[NextStep], Field(max_length=20)] | None = None
+    links: Annotated[list[Link], Field(max_length=50)] | None = None
+    contacts: Annotated[list[Contact], Field(max_length=20)] | None = None
+
+    _lists_not_null = field_validator(
+        "key_messages", "conclusions", "next_steps", "links", "contacts", mode="before")(_refuse_null)
+
+
 class NarrativeRead(NarrativeWrite):
     event_id: int
     updated_at: datetime | None
@@ -73,6 +96,16 @@ class SessionNoteWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
     notes: LongText | None = None
     key_points: Annotated[list[Line], Field(max_length=50)] = []
+
+
+class SessionNoteUpdate(BaseModel):
+    """PATCH: only the parts named change."""
+
+    model_config = ConfigDict(extra="forbid")
+    notes: LongText | None = None
+    key_points: Annotated[list[Line], Field(max_length=50)] | None = None
+
+    _list_not_null = field_validator("key_points", mode="before")(_refuse_null)
 
 
 class SessionNoteRead(SessionNoteWrite):

@@ -22,7 +22,16 @@ from app.reports.models import EventNarrative, Report, ReportFile, ReportFormat,
 from app.reports.render import TEMPLATE_KIND, render_report
 from app.reports.render.text import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TemplateChoice
 from app.reports.sandbox import TemplateProblem, check_syntax
-from app.reports.schemas import NarrativeRead, NarrativeWrite, ReportCreate, SessionNoteRead, SessionNoteWrite, TemplateCreate
+from app.reports.schemas import (
+    NarrativeRead,
+    NarrativeUpdate,
+    NarrativeWrite,
+    ReportCreate,
+    SessionNoteRead,
+    SessionNoteUpdate,
+    SessionNoteWrite,
+    TemplateCreate,
+)
 
 log = logging.getLogger("convene.reports")
 
@@ -55,12 +64,21 @@ def read_narrative(session: Session, event: Event) -> NarrativeRead:
 
 
 def write_narrative(session: Session, event: Event, data: NarrativeWrite) -> NarrativeRead:
-    """Replace the event's narrative as a whole (PUT semantics)."""
+    """Replace the event's narrative as a whole (PUT): a part left out is emptied."""
+    return _store_narrative(session, event, data.model_dump(mode="json"))
+
+
+def update_narrative(session: Session, event: Event, data: NarrativeUpdate) -> NarrativeRead:
+    """Change only the parts named (PATCH), so writing the introduction keeps the conclusions."""
+    return _store_narrative(session, event, data.model_dump(mode="json", exclude_unset=True))
+
+
+def _store_narrative(session: Session, event: Event, values: dict) -> NarrativeRead:
     row = session.execute(select(EventNarrative).where(EventNarrative.event_id == event.id)).scalar_one_or_none()
     if row is None:
         row = EventNarrative(event_id=event.id)
         session.add(row)
-    for name, value in data.model_dump(mode="json").items():
+    for name, value in values.items():
         setattr(row, name, value)
     row.updated_at = utcnow()
     session.flush()
@@ -83,12 +101,24 @@ def read_session_note(session: Session, event: Event, session_id: int) -> Sessio
 
 
 def write_session_note(session: Session, event: Event, session_id: int, data: SessionNoteWrite) -> SessionNoteRead:
+    """Replace a session's notes and key points (PUT)."""
+    return _store_session_note(session, event, session_id, data.model_dump())
+
+
+def update_session_note(session: Session, event: Event, session_id: int, data: SessionNoteUpdate) -> SessionNoteRead:
+    """Change only the parts named (PATCH)."""
+    return _store_session_note(session, event, session_id, data.model_dump(exclude_unset=True))
+
+
+def _store_session_note(session: Session, event: Event, session_id: int, values: dict) -> SessionNoteRead:
     _agenda_session(session, event, session_id)
     note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
     if note is None:
-        note = SessionNote(session_id=session_id)
+        note = SessionNote(session_id=session_id, key_points=[])
         session.add(note)
-    note.notes, note.key_points, note.updated_at = data.notes, list(data.key_points), utcnow()
+    for name, value in values.items():
+        setattr(note, name, value)
+    note.updated_at = utcnow()
     session.flush()
     return read_session_note(session, event, session_id)
 
