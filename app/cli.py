@@ -22,6 +22,7 @@ from app.demo.report import generate_demo_reports
 from app.events.service import get_event_by_slug
 from app.reports.command import write_report
 from app.reports.models import ReportFormat
+from app.registration import capacity
 from app.reports.sandbox import TemplateProblem
 from app.worker import run as run_worker
 
@@ -78,6 +79,26 @@ def breakouts_solve(
     if out_file is not None:
         out_file.write_text(result + "\n", encoding="utf-8")
     print(result)
+
+
+@app.command()
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="set the seat and waiting-list counters to the counts")] = False,
+) -> None:
+    """Check that every event's seat and waiting-list counters equal its registrations; list what differs
+    (exit status 1 if anything does). Safe on a live database."""
+    database = _database()
+    with database.transaction(write=repair) as session:
+        differences = capacity.differences(session)
+        for difference in differences:
+            out.print(f"event {difference.event_id} ({difference.slug}): {difference.problem}", highlight=False)
+        if repair and differences:
+            changed = capacity.recount(session)
+            differences = capacity.differences(session)  # a broken waiting list is not a count to reset
+            err.print(f"counters set to the counts on {changed} event(s); {len(differences)} difference(s) left")
+    if differences:
+        raise typer.Exit(1)
+    err.print("seat and waiting-list counters agree with the registrations")
 
 
 @app.command()

@@ -191,7 +191,7 @@ def live_server(db, backend_url, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine takes a while to import the app twice
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -36,5 +36,11 @@ class Event(SQLModel, table=True):
     topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     # Days after the event ends before its participants are anonymised; null: the default period.
     retention_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # Kept by app.registration.capacity in the transaction of every status change, so that deciding a
+    # seat needs no count of the registrations: seats held (pending or confirmed), people waiting,
+    # and the last waiting-list rank given out. ``convene check`` compares them with the counts.
+    seats_held: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    waiting_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    last_waitlist_rank: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -7,6 +7,7 @@ seats does), reminders claim their registrations with ``SKIP LOCKED`` and are ma
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from app.events.models import Event
 from app.registration.emails import notify
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import expire_registration
+from app.registration.workflow import InvalidTransition
 
 # Confirmed participants are reminded once, this long before the event starts.
 REMINDER_LEAD = timedelta(days=2)
@@ -32,7 +34,8 @@ def expire_unconfirmed(database: Database) -> int:
             ).order_by(Registration.event_id, Registration.id).limit(BATCH_SIZE)  # one lock order for every worker
         ).scalars().all()
         for registration in due:
-            expire_registration(session, registration)
+            with suppress(InvalidTransition):  # confirmed while this batch waited for the event's lock
+                expire_registration(session, registration)
         return len(due)
 
 

@@ -33,7 +33,7 @@ from app.directory.models import Organisation, Project
 from app.events.models import Event
 from app.events.service import get_event_by_slug
 from app.registration.agenda_details import session_items
-from app.registration.capacity import occupancy, waitlist_position
+from app.registration.capacity import places_left, waitlist_position
 from app.registration.extensions import PageExtensionsDep
 from app.registration.form_sections import FormSection, field_labels, posted_values
 from app.registration.forms import (
@@ -91,11 +91,9 @@ def availability(session: Session, event: Event) -> Availability:
         check_window(event)
     except RegistrationClosed as closed:
         return Availability(False, closed.detail[:1].upper() + closed.detail[1:] + ".")
-    if event.capacity is None:
+    left = places_left(event)
+    if left is None:
         return Availability(True, "Registration is open.")
-    taken = occupancy(session, event)
-    # Those already waiting go first, so only seats beyond them are open to a newcomer.
-    left = max(taken.free(event.capacity) - taken.waiting, 0)
     if left:
         return Availability(True, f"{left} place{'s' if left != 1 else ''} left.")
     return Availability(True, "The event is full; you can still register to join the waiting list.")

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Window, paginate
@@ -24,7 +25,7 @@ from app.events.models import Event
 from app.registration import capacity
 from app.registration.capacity import waitlist_position
 from app.registration.emails import notify
-from app.registration.models import SEAT_STATUSES, Publication, Registration, RegistrationStatus
+from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from app.registration.workflow import Action, transition
@@ -109,7 +110,7 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
 
     An organiser's registration is accepted outside the window and skips email confirmation and
     approval; capacity still applies unless ``data.override_capacity``. The waiting-list position
-    comes from the count taken under the lock, not from another query.
+    comes from the event's counters, not from another query.
     """
     if data.override_capacity and not by_organiser:
         raise Forbidden("only organisers may override the capacity", field="override_capacity")
@@ -119,12 +120,11 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     answers = validate_answers(event_questions(session, event), data.answers)
     project_id = project_by_acronym(session, data.project).id if data.project else None
     organisation_id = _organisation_id(session, data.organisation, data.organisation_type, data.country)
-    email = data.email.lower()
     now = utcnow()
-    # Built before the lock too (the model's construction is not free); it joins the session,
-    # waiting or seated, once the seats are counted.
+    # Built before the lock too (the model's construction is not free); its status and rank are
+    # set once the counters have decided.
     registration = Registration(
-        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=email,
+        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=data.email.lower(),
         organisation_id=organisation_id, country=data.country, project_id=project_id,
         status=RegistrationStatus.waitlisted, publication=data.consents.publication, answers=answers,
         privacy_consented_at=now, privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(),
@@ -132,36 +132,72 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
         email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
     )
 
-    seats = capacity.lock_event(session, event)
-    taken = capacity.occupancy(session, event, email=email)
-    if taken.existing_id is not None:
-        _resend_link(session, event, session.get(Registration, taken.existing_id), now)
-        raise AlreadyRegistered(
-            "this email address is already registered for this event; we have sent your link again to that address",
-            field="email",
-        )
-    free = taken.free(seats)
-    # Seats left free while people wait (the capacity grew) go to those waiting, below.
-    promotable = taken.waiting if free is None else min(free, taken.waiting)
-    # Those already waiting go first: a newcomer is seated only if a seat is left after them.
-    seated = free is None or free > taken.waiting or (by_organiser and data.override_capacity)
+    # Locked from here to the commit: count the newcomer, insert, queue the email.
+    seats, seated = capacity.arrive(session, event, override=by_organiser and data.override_capacity)
     if seated:
         _take_seat(event, registration, now)
     else:
-        registration.waitlist_rank = taken.last_rank + 1
-    session.add(registration)
-    session.flush()
+        registration.waitlist_rank = seats.last_rank
+    if not _insert_new(session, registration):
+        _refuse_duplicate(session, event, registration, seated, now)
+    promotable = seats.promotable()
+    position = None if seated else seats.waiting - promotable
     template = {RegistrationStatus.pending_confirmation: "confirm_email", RegistrationStatus.waitlisted: "waitlisted"}
-    position = None if seated else taken.waiting - promotable + 1
     notify(session, event, registration, template.get(registration.status, "registered"), waitlist_position=position)
     if promotable:
         _promote_waiting(session, event, seats)
     return Registered(registration, position)
 
 
+def _insert_new(session: Session, registration: Registration) -> bool:
+    """Insert a new registration unless its email already has a live one for the event (the partial
+    unique index decides, so two clicks racing each other are caught too); False if it has.
+
+    A plain INSERT rather than the ORM's flush: cheaper, and it is run holding the event's lock.
+    The registration then joins the session as if loaded, for whatever the request does next."""
+    values = {column.key: getattr(registration, column.key) for column in _REGISTRATION_COLUMNS}
+    new_id = session.execute(_insert_statement(session), values).scalar()
+    if new_id is None:
+        return False
+    registration.id = new_id
+    make_transient_to_detached(registration)
+    session.add(registration)
+    return True
+
+
+_REGISTRATION_COLUMNS = [column for column in Registration.__table__.columns if column.key != "id"]
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_statement(session: Session):
+    """INSERT ... ON CONFLICT (event_id, email) WHERE live DO NOTHING RETURNING id, per dialect, built once."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
+        index = next(index for index in Registration.__table__.indexes if index.name == "uq_registration_live_email")
+        _INSERTS[dialect] = module.insert(Registration.__table__).on_conflict_do_nothing(
+            index_elements=[column.key for column in index.columns], index_where=index.dialect_options[dialect]["where"],
+        ).returning(Registration.__table__.c.id)
+    return _INSERTS[dialect]
+
+
+def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime) -> None:
+    """The email is already registered: take the newcomer off the counters, send the existing
+    registration's link again, and say so."""
+    capacity.move(session, event, held=-int(seated), waiting=-int(not seated))
+    existing = session.execute(select(Registration).where(
+        Registration.event_id == event.id, Registration.email == newcomer.email, Registration.status.in_(LIVE_STATUSES),
+    )).scalar_one()
+    _resend_link(session, event, existing, now)
+    raise AlreadyRegistered(
+        "this email address is already registered for this event; we have sent your link again to that address",
+        field="email",
+    )
+
+
 def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
     """Seat a waiting registration (a new one starts as waiting): it moves to the first step it has
-    not passed yet (email confirmation, approval, else confirmed)."""
+    not passed yet (email confirmation, approval, else confirmed). The caller counts the move."""
     registration.status = transition(
         registration.status, Action.promote,
         email_pending=event.email_confirmation and registration.email_confirmed_at is None,
@@ -180,35 +216,45 @@ def _resend_link(session: Session, event: Event, registration: Registration, now
            waitlist_position=waitlist_position(session, registration))
 
 
-def _promote_waiting(session: Session, event: Event, seats: int | None) -> list[Registration]:
-    """Give every free seat to the first people waiting (the caller holds the event's lock)."""
-    taken = capacity.occupancy(session, event)
-    free = taken.free(seats)
-    promoted = capacity.first_waiting(session, event, taken.waiting if free is None else free)
+def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> list[Registration]:
+    """Give every free seat to the first people waiting (the caller holds the event's lock and
+    passes the counters as they are)."""
+    promoted = capacity.first_waiting(session, event, seats.promotable())
     now = utcnow()
     for registration in promoted:
         _take_seat(event, registration, now)
         registration.updated_at = now
         notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+    if promoted:
+        capacity.move(session, event, held=len(promoted), waiting=-len(promoted))
     session.flush()
     return promoted
 
 
-def _leave(
-    session: Session, event: Event, registration: Registration, action: Action, template: str, **details: bool
-) -> Registration:
+def _locked(session: Session, registration: Registration) -> tuple[Event, capacity.Seats]:
+    """Take the event's lock before changing a registration's status, then read the registration
+    again: a change that committed while we waited (a second click, the expiry job) is seen, so
+    the counters are moved from the status it really has."""
+    event = _event_of(session, registration)
+    seats = capacity.lock(session, event)
+    session.refresh(registration)
+    return event, seats
+
+
+def _leave(session: Session, registration: Registration, action: Action, template: str, **details: bool) -> Registration:
     """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
-    seats = capacity.lock_event(session, event)
-    held_seat = registration.status in SEAT_STATUSES
-    registration.status = transition(registration.status, action)
+    event, _ = _locked(session, registration)
+    before = registration.status
+    registration.status = transition(before, action)
     registration.waitlist_rank = None
     registration.expires_at = None
     registration.updated_at = utcnow()
     if action is Action.cancel:
         registration.cancelled_at = registration.updated_at
     session.flush()
+    seats = capacity.change(session, event, before, registration.status)
     notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}", **details)
-    if held_seat:
+    if before in SEAT_STATUSES:
         _promote_waiting(session, event, seats)
     return registration
 
@@ -219,22 +265,21 @@ def _event_of(session: Session, registration: Registration) -> Event:
 
 def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool) -> Registration:
     """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
-    return _leave(session, _event_of(session, registration), registration, Action.cancel, "cancelled",
-                  by_organiser=by_organiser)
+    return _leave(session, registration, Action.cancel, "cancelled", by_organiser=by_organiser)
 
 
 def reject_registration(session: Session, registration: Registration) -> Registration:
-    return _leave(session, _event_of(session, registration), registration, Action.reject, "rejected")
+    return _leave(session, registration, Action.reject, "rejected")
 
 
 def expire_registration(session: Session, registration: Registration) -> Registration:
     """An email not confirmed in time: the registration lapses (told by email) and frees its seat."""
-    return _leave(session, _event_of(session, registration), registration, Action.expire, "expired")
+    return _leave(session, registration, Action.expire, "expired")
 
 
 def confirm_email(session: Session, registration: Registration) -> Registration:
     """The participant followed the link: the address is proven; a held seat moves to its next step."""
-    event = _event_of(session, registration)
+    event, _ = _locked(session, registration)  # seat to seat: no count moves, but no lost update either
     before = registration.status
     now = utcnow()
     registration.status = transition(before, Action.confirm_email, approval_pending=event.requires_approval
@@ -252,7 +297,7 @@ def confirm_email(session: Session, registration: Registration) -> Registration:
 
 
 def approve_registration(session: Session, registration: Registration) -> Registration:
-    event = _event_of(session, registration)
+    event, _ = _locked(session, registration)
     registration.status = transition(registration.status, Action.approve)
     registration.approved_at = registration.confirmed_at = registration.updated_at = utcnow()
     session.flush()
@@ -262,17 +307,16 @@ def approve_registration(session: Session, registration: Registration) -> Regist
 
 def promote_registration(session: Session, registration: Registration, *, override_capacity: bool = False) -> Registration:
     """An organiser moves someone from the waiting list by hand (their choice counts as approval)."""
-    event = _event_of(session, registration)
-    seats = capacity.lock_event(session, event)
+    event, seats = _locked(session, registration)
     transition(registration.status, Action.promote)  # refuses anyone not waiting
-    free = capacity.occupancy(session, event).free(seats)
-    if free == 0 and not override_capacity:
+    if seats.free() == 0 and not override_capacity:
         raise EventFull("the event is full; cancel someone first or promote with override_capacity")
     now = utcnow()
     registration.approved_at = registration.approved_at or now
     _take_seat(event, registration, now)
     registration.updated_at = now
     session.flush()
+    capacity.move(session, event, held=1, waiting=-1)
     notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
     return registration
 
@@ -319,6 +363,7 @@ def add_confirmed_registration(
     )
     session.add(registration)
     session.flush()
+    capacity.move(session, event, held=1)
     return registration
 
 
