@@ -52,4 +52,4 @@ def create_session(session: Session, event: Event, **overrides) -> AgendaSession
     values = {"title": "Talk", "kind": "talk", "starts_at": datetime(2030, 6, 20, 10, 0),
               "ends_at": datetime(2030, 6, 20, 11, 0), "room": "Plenary"}
     values.update(overrides)
-    return create_agenda_session(session, event, SessionCreate(**values))
+    return create_agenda_session(session, event, SessionCreate(**values)).item

@@ -20,9 +20,12 @@ router = APIRouter(tags=["agenda"])
              summary="Add an agenda session")
 def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep):
     """Add a talk, panel, breakout, break... Sessions may run in parallel; each must lie within the
-    event's dates. `roles` names speakers, panellists, moderators, facilitators, rapporteurs and chairs."""
-    item = service.create_session(session, event, data)
-    return service.read_sessions(session, event, [item])[0]
+    event's dates. `roles` names speakers, panellists, moderators, facilitators, rapporteurs and chairs:
+    a known person by `person_id`, or inline by `person`, matched to an existing person by email, else
+    by exact name among the people already on this event's agenda, else created (`matched_by` says
+    which). Another session in the same room at the same time is accepted with a `warnings` entry."""
+    written = service.create_session(session, event, data)
+    return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
 @router.get("/events/{event_id}/sessions", response_model=Page[SessionRead], summary="List the agenda")
@@ -43,8 +46,10 @@ def read_session(session_id: int, event: ManagedEvent, session: SessionDep):
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Change a session")
 def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, session: SessionDep):
-    item = service.update_session(session, event, service.get_session_of_event(session, event, session_id), data)
-    return service.read_sessions(session, event, [item])[0]
+    """Only the fields named change; `roles`, when given, replaces all the session's roles (inline
+    people matched as when adding a session)."""
+    written = service.update_session(session, event, service.get_session_of_event(session, event, session_id), data)
+    return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
 @router.delete("/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -68,12 +68,18 @@ class SessionUpdate(BaseModel):
     )
 
 
+PersonMatch = Literal["email", "name", "new"]
+
+
 class RoleRead(BaseModel):
     role: RoleKind
     person_id: int
     name: str
     organisation: str | None
     note: str | None
+    matched_by: PersonMatch | None = Field(default=None, description=(
+        "in the answer to a write that named this person inline (`person`): `email` (an existing person "
+        "with that email), `name` (someone of exactly that name already on this event's agenda) or `new`"))
 
 
 class SessionRead(BaseModel):
@@ -87,3 +93,5 @@ class SessionRead(BaseModel):
     description: str | None
     capacity: int | None
     roles: list[RoleRead]
+    warnings: list[str] = Field(default=[], description=(
+        "things accepted but probably unintended, such as another session in the same room at the same time"))

@@ -10,12 +10,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.agenda.models import AgendaSession, RoleKind, SessionKind, SessionRole
-from app.agenda.schemas import RoleAssign, RoleRead, SessionCreate, SessionRead, SessionUpdate
+from app.agenda.schemas import PersonMatch, RoleAssign, RoleRead, SessionCreate, SessionRead, SessionUpdate
 from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Window, paginate
 from app.core.timezones import in_zone
 from app.directory.models import Organisation, Person
-from app.directory.service import create_person, get_person
+from app.directory.schemas import PersonCreate
+from app.directory.service import create_person, find_person_by_email, get_person
 from app.events.models import Event
 
 
@@ -30,22 +31,60 @@ def _check_times(event: Event, item: AgendaSession) -> None:
         )
 
 
-def _set_roles(session: Session, item: AgendaSession, roles: list[RoleAssign]) -> None:
+# How each inline person of the last write was resolved, by (person id, role), for the response.
+Matches = dict[tuple[int, RoleKind], PersonMatch]
+
+
+def _person_on_agenda(session: Session, event: Event, data: PersonCreate) -> Person | None:
+    """Someone of exactly this name who already holds a role in one of the event's sessions."""
+    return session.execute(
+        select(Person).join(SessionRole, SessionRole.person_id == Person.id)
+        .join(AgendaSession, AgendaSession.id == SessionRole.session_id)
+        .where(AgendaSession.event_id == event.id, Person.first_name == data.first_name,
+               Person.last_name == data.last_name)
+        .order_by(Person.id).limit(1)
+    ).scalars().first()
+
+
+def _resolve_person(session: Session, event: Event, data: PersonCreate) -> tuple[Person, PersonMatch]:
+    """The same speaker named inline in two sessions is one person: matched by email, else by exact
+    name within the event; only then a new person. A matched person's details are not changed."""
+    person = find_person_by_email(session, data.email) if data.email else None
+    if person is not None:
+        return person, "email"
+    person = _person_on_agenda(session, event, data)
+    if person is not None:
+        return person, "name"
+    return create_person(session, data), "new"
+
+
+def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[RoleAssign]) -> Matches:
     session.execute(delete(SessionRole).where(SessionRole.session_id == item.id))
     seen: set[tuple[int, RoleKind]] = set()
+    matches: Matches = {}
     for position, assign in enumerate(roles):
         if assign.person_id is not None:
             person = get_person(session, assign.person_id, field=f"roles.{position}.person_id")
         else:
-            person = create_person(session, assign.person)
+            person, how = _resolve_person(session, event, assign.person)
+            matches.setdefault((person.id, assign.role), how)
         if (person.id, assign.role) in seen:
             continue
         seen.add((person.id, assign.role))
         session.add(SessionRole(session_id=item.id, person_id=person.id, role=assign.role, position=position, note=assign.note))
-    session.flush()
+        session.flush()  # so a later inline person of the same name finds this one on the agenda
+    return matches
 
 
-def create_session(session: Session, event: Event, data: SessionCreate) -> AgendaSession:
+@dataclass(frozen=True)
+class WrittenSession:
+    """A session just created or changed, with how its inline people were matched (for the answer)."""
+
+    item: AgendaSession
+    matches: Matches
+
+
+def create_session(session: Session, event: Event, data: SessionCreate) -> WrittenSession:
     values = data.model_dump(exclude={"roles"})
     values["starts_at"] = in_zone(values["starts_at"], event.timezone)
     values["ends_at"] = in_zone(values["ends_at"], event.timezone)
@@ -53,11 +92,10 @@ def create_session(session: Session, event: Event, data: SessionCreate) -> Agend
     _check_times(event, item)
     session.add(item)
     session.flush()
-    _set_roles(session, item, data.roles)
-    return item
+    return WrittenSession(item, _set_roles(session, event, item, data.roles))
 
 
-def update_session(session: Session, event: Event, item: AgendaSession, data: SessionUpdate) -> AgendaSession:
+def update_session(session: Session, event: Event, item: AgendaSession, data: SessionUpdate) -> WrittenSession:
     changes = data.model_dump(exclude_unset=True, exclude={"roles"})
     for key in ("title", "kind", "starts_at", "ends_at"):
         if key in changes and changes[key] is None:
@@ -65,10 +103,9 @@ def update_session(session: Session, event: Event, item: AgendaSession, data: Se
     for key, value in changes.items():
         setattr(item, key, in_zone(value, event.timezone) if isinstance(value, datetime) else value)
     _check_times(event, item)
-    if data.roles is not None:
-        _set_roles(session, item, data.roles)
+    matches = _set_roles(session, event, item, data.roles) if data.roles is not None else {}
     session.flush()
-    return item
+    return WrittenSession(item, matches)
 
 
 def get_session_of_event(session: Session, event: Event, session_id: int) -> AgendaSession:
@@ -116,13 +153,48 @@ def roles_by_session(session: Session, session_ids: list[int]) -> dict[int, list
     return roles
 
 
-def read_sessions(session: Session, event: Event, items: list[AgendaSession]) -> list[SessionRead]:
+def _room_key(room: str | None) -> str | None:
+    return " ".join(room.split()).casefold() if room else None
+
+
+def room_clashes(session: Session, event: Event, items: list[AgendaSession]) -> dict[int, list[str]]:
+    """For each of these sessions, a warning per other session of the event in the same room at an
+    overlapping time. Parallel sessions are fine; the same room twice is probably a mistake."""
+    rooms = {_room_key(item.room) for item in items} - {None}
+    if not rooms:
+        return {}
+    booked = session.execute(
+        select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.room.is_not(None))
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    ).scalars().all()
+    warnings: dict[int, list[str]] = defaultdict(list)
+    for item in items:
+        for other in booked:
+            if (other.id != item.id and _room_key(other.room) == _room_key(item.room)
+                    and other.starts_at < item.ends_at and item.starts_at < other.ends_at):
+                starts, ends = in_zone(other.starts_at, event.timezone), in_zone(other.ends_at, event.timezone)
+                warnings[item.id].append(
+                    f'"{other.title}" ({starts:%H:%M}-{ends:%H:%M}) is in the same room ({other.room}) at the same time'
+                )
+    return warnings
+
+
+def read_sessions(
+    session: Session, event: Event, items: list[AgendaSession], *, matches: Matches | None = None
+) -> list[SessionRead]:
+    """The sessions with their roles and warnings; ``matches`` says how the inline people of a write
+    were found (shown in the answer to that write only)."""
     roles = roles_by_session(session, [item.id for item in items])
+    clashes = room_clashes(session, event, items)
+    if matches:
+        for role in (role for item in items for role in roles.get(item.id, [])):
+            role.matched_by = matches.get((role.person_id, role.role))
     return [
         SessionRead(
             id=item.id, event_id=item.event_id, title=item.title, kind=item.kind,
             starts_at=in_zone(item.starts_at, event.timezone), ends_at=in_zone(item.ends_at, event.timezone),
             room=item.room, description=item.description, capacity=item.capacity, roles=roles.get(item.id, []),
+            warnings=clashes.get(item.id, []),
         )
         for item in items
     ]

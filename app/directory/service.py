@@ -160,6 +160,13 @@ def create_person(session: Session, data: PersonCreate) -> Person:
     return person
 
 
+def find_person_by_email(session: Session, email: str) -> Person | None:
+    """The earliest person with this email (emails are kept lower-case)."""
+    return session.execute(
+        select(Person).where(Person.email == email.lower()).order_by(Person.id).limit(1)
+    ).scalar_one_or_none()
+
+
 def get_person(session: Session, person_id: int, *, field: str | None = None) -> Person:
     person = session.get(Person, person_id)
     if person is None:
