@@ -16,6 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from app.attendance.models import Checkin
+from app.core.collation import person_sort_key
 from app.core.errors import Conflict
 from app.core.qr import qr_svg
 from app.core.templating import render_page
@@ -53,7 +54,7 @@ def _holders(session: Session, event: Event, *, attended: bool, registration_id:
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(Project, Project.id == Registration.project_id)
         .where(Registration.event_id == event.id)
-        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        .order_by(Registration.id)
     )
     if attended:
         statement = statement.join(Checkin, (Checkin.registration_id == Registration.id) & Checkin.session_id.is_(None))
@@ -61,7 +62,8 @@ def _holders(session: Session, event: Event, *, attended: bool, registration_id:
         statement = statement.where(Registration.status == RegistrationStatus.confirmed)
     if registration_id is not None:
         statement = statement.where(Registration.id == registration_id)
-    return [Holder(*row) for row in session.execute(statement)]
+    holders = [Holder(*row) for row in session.execute(statement)]
+    return sorted(holders, key=lambda holder: person_sort_key(holder.last_name, holder.first_name))
 
 
 def restricted_fetcher() -> URLFetcher:

@@ -15,6 +15,7 @@ from app.agenda.models import AgendaSession, SessionKind
 from app.agenda.service import get_session_of_event
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
 from app.breakouts.schemas import GroupCreate, GroupRead, GroupUpdate, PreferenceRead, SettingsRead, SettingsUpdate
+from app.core.collation import person_sort_key
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.directory.models import Person
 from app.directory.service import get_person
@@ -192,9 +193,9 @@ def ranked_preferences(session: Session, item: AgendaSession) -> dict[int, list[
 
 def list_preferences(session: Session, item: AgendaSession) -> list[PreferenceRead]:
     ranked = ranked_preferences(session, item)
-    registrations = session.execute(
-        select(Registration).where(Registration.id.in_(list(ranked))).order_by(Registration.last_name, Registration.id)
-    ).scalars() if ranked else []
+    registrations = sorted(session.execute(
+        select(Registration).where(Registration.id.in_(list(ranked))).order_by(Registration.id)
+    ).scalars(), key=lambda r: person_sort_key(r.last_name, r.first_name)) if ranked else []
     return [PreferenceRead(registration_id=r.id, name=f"{r.first_name} {r.last_name}", group_ids=ranked[r.id])
             for r in registrations]
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.collation import person_sort_key
 from app.core.countries import country_name
 from app.directory.models import Organisation, Project
 from app.events.models import Event
@@ -72,7 +73,7 @@ def cell_text(value: Any) -> str:
 
 
 def registrations_table(session: Session, event: Event, audience: Audience = Audience.organisers) -> Table:
-    """The event's registrations, in registration order, as text cells (three queries)."""
+    """The event's registrations, in alphabetical order of last names, as text cells (three queries)."""
     questions = session.execute(
         select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)
     ).scalars().all()
@@ -81,8 +82,9 @@ def registrations_table(session: Session, event: Event, audience: Audience = Aud
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .outerjoin(Project, Project.id == Registration.project_id)
         .where(Registration.event_id == event.id)
-        .order_by(Registration.created_at, Registration.id)
+        .order_by(Registration.id)
     ).all()
+    rows.sort(key=lambda row: person_sort_key(row[0].last_name, row[0].first_name))
     positions = _waitlist_positions([registration for registration, _, _ in rows])
     if audience is Audience.organisers:
         header = ORGANISER_COLUMNS + [ANSWER_PREFIX + question.key for question in questions]

@@ -8,7 +8,6 @@ for the consents, and ``answers.<key>`` for the event's custom questions.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.core.collation import alphabetical_key
 from app.core.countries import country_names
 from app.core.errors import AppError
 from app.directory.models import Organisation, OrganisationType, Project
@@ -183,11 +183,6 @@ PUBLICATION_LABELS = {
 }
 
 
-def _alphabetical(name: str) -> str:
-    """A sort key that files "Côte d’Ivoire" under C and "Åland Islands" under A, as a reader expects."""
-    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char)).casefold()
-
-
 def _project_label(acronym: str, title: str) -> str:
     # People know their project by its acronym; the title alone hides it.
     return title if title.startswith(acronym) else f"{acronym}: {title}"
@@ -196,7 +191,7 @@ def _project_label(acronym: str, title: str) -> str:
 def form_choices(session: Session) -> Choices:
     projects = session.execute(select(Project.acronym, Project.title).order_by(Project.acronym)).all()
     return Choices(
-        countries=sorted(country_names().items(), key=lambda item: _alphabetical(item[1])),
+        countries=sorted(country_names().items(), key=lambda item: alphabetical_key(item[1])),
         organisation_types=[(kind.value, kind.label) for kind in OrganisationType],
         projects=[(acronym, _project_label(acronym, title)) for acronym, title in projects],
         publication=[(level.value, label) for level, label in PUBLICATION_LABELS.items()],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.attendance.models import Checkin
+from app.core.collation import person_sort_key
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
 from app.directory.models import Organisation, Person, Project
 from app.registration.models import Registration, RegistrationStatus
@@ -82,14 +82,6 @@ def projects_by_id(session: Session, project_ids: list[int]) -> dict[int, Projec
     return {p.id: p for p in session.execute(select(Project).where(Project.id.in_(project_ids))).scalars()}
 
 
-def sort_key(last_name: str, first_name: str) -> tuple[str, str]:
-    """Alphabetical as a reader expects: case and accents ignored ("de Boer" next to "Dahlöf")."""
-    def plain(text: str) -> str:
-        return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-    return plain(last_name), plain(first_name)
-
-
 def listed_participants(session: Session, event_id: int, *, attended: bool) -> list[ListedParticipant]:
     """The participants who agreed to be named publicly (attendees, or the confirmed when ``attended`` is
     false), sorted by last name."""
@@ -104,4 +96,4 @@ def listed_participants(session: Session, event_id: int, *, attended: bool) -> l
     else:
         statement = statement.where(Registration.status == RegistrationStatus.confirmed)
     rows = [ListedParticipant(*row) for row in session.execute(statement).all()]
-    return sorted(rows, key=lambda row: sort_key(row.last_name, row.first_name))
+    return sorted(rows, key=lambda row: person_sort_key(row.last_name, row.first_name))
