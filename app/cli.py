@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 
 from app.core.config import get_settings
 from app.core.db import Database
@@ -17,6 +19,9 @@ from app.core.errors import AppError
 from app.core.migrate import upgrade
 from app.breakouts.placement import solve_instance_file
 from app.core.security import Role, create_token, derived_token, ensure_token
+from app.accounts import service as accounts
+from app.accounts.tokens import list_tokens, revoke_token
+from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
 from app.demo.loader import load_demo
 from app.demo.report import generate_demo_reports
 from app.events.service import get_event_by_slug
@@ -30,6 +35,8 @@ app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in an
                   no_args_is_help=True, pretty_exceptions_enable=False)
 token_app = typer.Typer(help="API tokens for organisers, admins and check-in staff.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+user_app = typer.Typer(help="Console accounts: people who sign in at /manage.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -125,6 +132,91 @@ def token_create(
     print(raw)
 
 
+@token_app.command("list")
+def token_list() -> None:
+    """List the API tokens (never the tokens themselves): id, name, role, event, owner, last used."""
+    with _database().transaction(write=False) as session:
+        rows = list_tokens(session)
+    table = Table("id", "name", "role", "event", "owner", "created", "last used", "revoked")
+    for row in rows:
+        table.add_row(str(row.id), row.name, row.role.value, row.event_slug or "all", row.owner or "(CLI)",
+                      f"{row.created_at:%Y-%m-%d %H:%M}", f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never",
+                      f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "")
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(help="the id shown by `convene token list`")]) -> None:
+    """Revoke an API token: it stops working at once."""
+    try:
+        with _database().transaction() as session:
+            token = revoke_token(session, token_id)
+    except AppError as error:
+        _fail(error)
+    err.print(f"revoked token {token.id} ({token.name})")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="the address the person signs in with")],
+    role: Annotated[Role, typer.Option(help="admin, organiser or checkin")],
+    event: Annotated[list[str] | None, typer.Option(help="limit the account to the event with this slug (repeatable)")] = None,
+    name: Annotated[str | None, typer.Option(help="the name shown in the console (default: from the address)")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")] = False,
+) -> None:
+    """Create a console account; without --password-stdin the password is asked twice."""
+    password = _read_password(password_stdin)
+    try:
+        with _database().transaction() as session:
+            event_ids = frozenset(get_event_by_slug(session, slug).id for slug in event or [])
+            account = accounts.create_account(session, email=email, display_name=name or email.split("@")[0],
+                                              password=password, role=role, event_ids=event_ids)
+    except AppError as error:
+        _fail(error)
+    err.print(f"created {account.role.value} account {account.email}"
+              + (f" for {', '.join(event or [])}" if event else ""))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the console accounts with their role, events and state."""
+    with _database().transaction(write=False) as session:
+        rows = [(account, accounts.account_event_slugs(session, account)) for account in accounts.list_accounts(session)]
+    table = Table("email", "name", "role", "events", "state", "last sign-in")
+    for account, slugs in rows:
+        table.add_row(account.email, account.display_name, account.role.value, ", ".join(slugs) or "all",
+                      "disabled" if account.disabled_at else "enabled",
+                      f"{account.last_sign_in_at:%Y-%m-%d %H:%M}" if account.last_sign_in_at else "never")
+    out.print(table)
+
+
+def _set_disabled(email: str, disabled: bool) -> None:
+    try:
+        with _database().transaction() as session:
+            account = accounts.set_disabled(session, accounts.account_by_email(session, email), disabled)
+    except AppError as error:
+        _fail(error)
+    err.print(f"{'disabled' if disabled else 'enabled'} {account.email}")
+
+
+@user_app.command("disable")
+def user_disable(email: Annotated[str, typer.Argument(help="the account's email address")]) -> None:
+    """Disable an account: it is signed out everywhere and cannot sign in."""
+    _set_disabled(email, True)
+
+
+@user_app.command("enable")
+def user_enable(email: Annotated[str, typer.Argument(help="the account's email address")]) -> None:
+    """Enable a disabled account again."""
+    _set_disabled(email, False)
+
+
 @app.command()
 def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve after loading")] = True,
@@ -139,10 +231,14 @@ def demo(
         reports = generate_demo_reports(session, result.event)
         token = ensure_token(session, derived_token(settings.signing_key(), "demo-organiser"),
                              role=Role.organiser, name="demo organiser")
+        organiser_password = demo_password(settings.signing_key())
+        ensure_demo_organiser(session, organiser_password)
     database.dispose()
     event = result.event
     base = f"http://127.0.0.1:{port}" if serve_after or port != 8000 else settings.base_url
     out.print(f"[bold]{'Loaded' if result.created else 'Already loaded'}:[/bold] {event.title}")
+    out.print(f"  Organiser console  {base}/manage")
+    out.print(f"    sign in with     {DEMO_ORGANISER_EMAIL}  password {organiser_password}")
     out.print(f"  API docs           {base}/docs")
     out.print(f"  Event page         {base}/events/{event.slug}")
     out.print(f"  Registration form  {base}/events/{result.upcoming.slug}/register  (an upcoming workshop; the 2018 one is closed)")

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api import API_PREFIX, include_routers
 from app.breakouts.choices import BreakoutChoices
 from app.breakouts.on_agenda import GroupsOnAgenda
+from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.errors import AppError
@@ -91,6 +92,10 @@ def _validation_error_item(item: dict) -> dict[str, str]:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, error: SignInRequired):
+        return RedirectResponse(login_url(error.next_url), status_code=303)
+
     @app.exception_handler(AppError)
     async def app_error(request: Request, error: AppError):
         problem = error.problem()

@@ -1,5 +1,6 @@
 """Imports every domain's tables so that ``metadata`` is complete (for Alembic and the tests)."""
 
+from app.accounts.models import Account, AccountEvent, PasswordReset, SignInSession
 from app.agenda.models import AgendaSession, SessionRole
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
@@ -13,6 +14,7 @@ from app.registration.models import Question, Registration
 from app.reports.models import EventNarrative, Report, ReportFile, ReportTemplate, SessionNote
 
 __all__ = [
+    "Account", "AccountEvent", "PasswordReset", "SignInSession",
     "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
     "EventNarrative", "Report", "ReportFile", "ReportTemplate", "SessionNote",
 ]

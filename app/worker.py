@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from app.accounts.links import reset_links
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.jobs import JobHandler, run_due_jobs
@@ -20,11 +21,16 @@ log = logging.getLogger("convene.worker")
 JOB_HANDLERS: dict[str, JobHandler] = {**REPORT_JOB_HANDLERS}
 
 
+def email_context_links(settings: Settings, context: dict) -> dict:
+    """Every link an email shows that must not be stored: participants' pages, password resets."""
+    return email_links(settings, context) | reset_links(settings, context)
+
+
 def drain(database: Database, settings: Settings) -> int:
     """Do everything that is due now; returns how many emails and jobs were handled."""
     handled = run_housekeeping(database)
     handled += apply_retention(database)
-    handled += deliver_due_emails(database, settings, extend_context=email_links)
+    handled += deliver_due_emails(database, settings, extend_context=email_context_links)
     return handled + run_due_jobs(database, JOB_HANDLERS)
 
 

@@ -12,13 +12,14 @@ LAYERS = [
     {"core"},
     {"notifications"},
     {"directory", "events"},
+    {"accounts"},
     {"agenda"},
     {"registration"},
     {"breakouts", "attendance"},
     {"reports"},
 ]
 # These compose the application and may import anything; nothing in a layer may import them.
-COMPOSERS = {"main", "api", "cli", "worker", "models", "demo"}
+COMPOSERS = {"main", "api", "cli", "worker", "models", "demo", "console"}
 
 
 def _layer_of(package: str) -> int | None:

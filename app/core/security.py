@@ -1,7 +1,8 @@
-"""API tokens: stored only as SHA-256 hashes, each with a role and optionally one event.
+"""API tokens: stored only as SHA-256 hashes, each with a role and optionally one event; and the
+:class:`Principal` every route checks, whether it came from a token or a signed-in account.
 
-Roles: ``admin`` may do everything; ``organiser`` manages events (all of them, or the one its
-token is limited to); ``checkin`` may only record check-ins.
+Roles: ``admin`` may do everything; ``organiser`` manages events (all of them, or the ones its
+token or account is limited to); ``checkin`` may only record check-ins.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Column, ForeignKey, Integer, String, select
+from sqlalchemy import Column, ForeignKey, Integer, String, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
@@ -38,39 +40,65 @@ class ApiToken(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True)
     )
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    # The console account that created the token (it may list and revoke it); null: made by the CLI.
+    account_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=True, index=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, as far as authorisation cares."""
+    """Who is calling, as far as authorisation cares: an API token or a console account."""
 
-    token_id: int
     role: Role
-    event_id: int | None
+    event_ids: frozenset[int] | None = None  # None: every event
+    token_id: int | None = None
+    account_id: int | None = None
+    name: str = ""  # who it is, for the history of what they changed
+
+    @property
+    def _kind(self) -> str:
+        return "account" if self.account_id is not None else "token"
 
     def require(self, *roles: Role) -> None:
         if self.role is not Role.admin and self.role not in roles:
-            raise Forbidden(f"this token's role ({self.role.value}) may not do this")
+            raise Forbidden(f"this {self._kind}'s role ({self.role.value}) may not do this")
+
+    def may_act_on(self, event_id: int) -> bool:
+        return self.event_ids is None or event_id in self.event_ids
 
     def require_event(self, event_id: int, *roles: Role) -> None:
         """Refuse unless this principal has one of ``roles`` and may act on ``event_id``."""
         self.require(*roles)
-        if self.event_id is not None and self.event_id != event_id:
-            raise Forbidden("this token is limited to another event")
+        if not self.may_act_on(event_id):
+            raise Forbidden(f"this {self._kind} is limited to other events")
+
+    def require_all_events(self) -> None:
+        """Refuse a principal limited to chosen events (it may not create others)."""
+        if self.event_ids is not None:
+            raise Forbidden(f"this {self._kind} is limited to chosen events and cannot create others")
 
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(session: Session, *, role: Role, name: str, event_id: int | None = None) -> str:
+def create_token(
+    session: Session, *, role: Role, name: str, event_id: int | None = None, account_id: int | None = None
+) -> str:
     """Store a new token's hash and return the token itself, which is never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, role=role, event_id=event_id, token_hash=hash_token(raw)))
+    session.add(ApiToken(name=name, role=role, event_id=event_id, account_id=account_id, token_hash=hash_token(raw)))
     session.flush()
     return raw
+
+
+# "Last used" is written at most this often per token: a write on every API call would cost more
+# than the call, and an hour is precise enough to tell a forgotten token from a busy one.
+LAST_USED_PRECISION = timedelta(hours=1)
 
 
 def authenticate(session: Session, raw: str | None) -> Principal:
@@ -81,7 +109,22 @@ def authenticate(session: Session, raw: str | None) -> Principal:
     ).scalar_one_or_none()
     if token is None:
         raise Unauthorized("this API token is not valid")
-    return Principal(token_id=token.id, role=token.role, event_id=token.event_id)
+    _note_use(session, token)
+    return Principal(role=token.role, event_ids=None if token.event_id is None else frozenset({token.event_id}),
+                     token_id=token.id, name=f"API token {token.name!r}")
+
+
+def _note_use(session: Session, token: ApiToken) -> None:
+    """Record when the token was last used. Best effort, by choice: in a read-only request on SQLite
+    another writer may hold the database, and a busy database must not refuse the call itself."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+    except OperationalError:
+        pass
 
 
 def derived_token(secret: str, purpose: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -92,13 +92,22 @@ def delete_event(session: Session, event: Event) -> None:
     session.flush()
 
 
+def events_upcoming_first(session: Session, *, only_ids: frozenset[int] | None = None) -> list[Event]:
+    """Events not yet over, soonest first, then past events, latest first."""
+    over = case((Event.ends_at < utcnow(), 1), else_=0)
+    statement = select(Event).order_by(over, case((over == 0, Event.starts_at)), Event.starts_at.desc(), Event.id)
+    if only_ids is not None:
+        statement = statement.where(Event.id.in_(only_ids))
+    return list(session.execute(statement).scalars())
+
+
 def list_events(
-    session: Session, window: Window, *, only_id: int | None = None, q: str | None = None,
+    session: Session, window: Window, *, only_ids: frozenset[int] | None = None, q: str | None = None,
     country: str | None = None, starts_after: datetime | None = None, starts_before: datetime | None = None,
 ) -> tuple[list[Event], int]:
     statement = select(Event).order_by(Event.starts_at.desc(), Event.id)
-    if only_id is not None:
-        statement = statement.where(Event.id == only_id)
+    if only_ids is not None:
+        statement = statement.where(Event.id.in_(only_ids))
     if q:
         statement = statement.where(or_(Event.title.ilike(f"%{q}%"), Event.slug.ilike(f"%{q}%")))
     if country:
