@@ -2,7 +2,7 @@
 one-time password-reset links; API tokens gain their owner account and when they were last used
 
 Revision ID: 2026_11_30_console_accounts
-Revises: 0006
+Revises: 2026_11_30_event_seat_counters
 Create Date: 2026-11-30 21:47:45.996856
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import app.core.types
 
 
 revision = '2026_11_30_console_accounts'
-down_revision = '0006'
+down_revision = '2026_11_30_event_seat_counters'
 branch_labels = None
 depends_on = None
 
