@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -40,12 +41,12 @@ def seed(url: str, count: int) -> tuple[int, str, list[str]]:
     database = Database(url)
     upgrade(database.engine)
     with database.transaction() as session:
-        event = create_event(session, EventCreate(
-            slug="benchmark", title="Check-in benchmark", starts_at="2030-06-20T09:00:00+02:00",
-            ends_at="2030-06-20T17:00:00+02:00", timezone="Europe/Brussels",
+        now = utcnow()
+        event = create_event(session, EventCreate(  # under way, so check-in is open
+            slug="benchmark", title="Check-in benchmark", starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=7), timezone="Europe/Brussels",
         ))
         token = create_token(session, role=Role.checkin, name="benchmark", event_id=event.id)
-        now = utcnow()
         codes = [secrets.token_urlsafe(18) for _ in range(count)]
         session.add_all([
             Registration(event_id=event.id, first_name="Guest", last_name=f"Number {n}", email=f"guest{n}@example.org",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,12 @@ def event_payload(**overrides) -> dict:
     return payload
 
 
+def ongoing_event_times(zone: str = "Europe/Brussels") -> dict[str, str]:
+    """Times of an event that started two hours ago (on the hour) and ends in six: check-in is open."""
+    starts_at = datetime.now(ZoneInfo(zone)).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+    return {"starts_at": starts_at.isoformat(), "ends_at": (starts_at + timedelta(hours=8)).isoformat(), "timezone": zone}
+
+
 def create_event(session: Session, **overrides) -> Event:
     return create_event_row(session, EventCreate(**event_payload(**overrides)))
 
@@ -49,7 +56,9 @@ def create_project(session: Session, **overrides) -> Project:
 
 
 def create_session(session: Session, event: Event, **overrides) -> AgendaSession:
-    values = {"title": "Talk", "kind": "talk", "starts_at": datetime(2030, 6, 20, 10, 0),
-              "ends_at": datetime(2030, 6, 20, 11, 0), "room": "Plenary"}
+    """By default an hour's talk, an hour after the event starts."""
+    starts_at = event.starts_at + timedelta(hours=1)
+    values = {"title": "Talk", "kind": "talk", "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=1),
+              "room": "Plenary"}
     values.update(overrides)
     return create_agenda_session(session, event, SessionCreate(**values)).item

@@ -21,6 +21,7 @@ from app.core.errors import Conflict
 from app.core.qr import qr_svg
 from app.core.templating import render_page
 from app.core.timezones import in_zone
+from app.core.types import utcnow
 from app.directory.models import Organisation, Project
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
@@ -82,7 +83,13 @@ def badges_pdf(session: Session, event: Event) -> bytes:
 
 
 def certificates_pdf(session: Session, event: Event, *, registration_id: int | None = None) -> bytes:
-    """One page per attendee (checked in to the event), or for one registration only."""
+    """One page per attendee (checked in to the event), or for one registration only; none before the
+    event has started, so no certificate ever vouches for a day still to come."""
+    now = utcnow()
+    if now < event.starts_at:
+        starts = in_zone(event.starts_at, event.timezone)
+        raise NothingToPrint(f"the event has not started yet: certificates of attendance can be printed from "
+                             f"{starts:%d %B %Y} at {starts:%H:%M} ({event.timezone})")
     holders = _holders(session, event, attended=True, registration_id=registration_id)
     if not holders:
         detail = ("this participant was not checked in to the event, so there is no certificate of attendance"
@@ -91,4 +98,10 @@ def certificates_pdf(session: Session, event: Event, *, registration_id: int | N
     return render_pdf(render_page(
         "attendance/certificates.html", event=event, holders=holders,
         starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
+        issued_on=in_zone(now, event.timezone), paragraphs=paragraphs(event.description),
     ))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The organisers' text split at blank lines, as they typed it (never read as HTML)."""
+    return [part.strip() for part in (text or "").split("\n\n") if part.strip()]

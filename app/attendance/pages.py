@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from app.attendance import service
 from app.attendance.schemas import CheckinCreate
 from app.core.csrf import CsrfDep
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import AppError, Forbidden, Unauthorized
 from app.core.security import Principal, Role, authenticate
 from app.core.templating import render_page
@@ -109,7 +109,7 @@ def sign_out(slug: str, session: SessionDep, csrf: CsrfDep, csrf_token: FormText
 
 @router.post("/events/{slug}/checkin", response_class=HTMLResponse)
 def checkin_submit(
-    slug: str, request: Request, session: SessionDep, csrf: CsrfDep,
+    slug: str, request: Request, session: SessionDep, csrf: CsrfDep, settings: SettingsDep,
     code: FormText = "", registration_id: FormText = "", session_id: FormText = "", action: FormText = "checkin",
     q: FormText = "", csrf_token: FormText = "",
 ):
@@ -130,7 +130,9 @@ def checkin_submit(
             text = f"{attendee.name}: check-in undone" if removed else f"{attendee.name} was not checked in"
             notice = {"kind": "done", "text": text}
         else:
-            result = service.check_in(session, event, data, by_token_id=staff.token_id)
+            result = service.check_in(session, event, data, by_token_id=staff.token_id,
+                                      opens_days_before=settings.checkin_opens_days_before,
+                                      organiser=staff.role is not Role.checkin)
             notice = {"kind": "done" if result.created else "repeat", "text": result.message(event)}
     except AppError as error:
         return _page(session, event, csrf, q=q, session_id=data.session_id,

@@ -10,7 +10,7 @@ from app.attendance import badges, service
 from app.attendance.schemas import (
     AttendanceRead, Attendee, CheckinCreate, CheckinRead, UndoResult,
 )
-from app.core.deps import PrincipalDep, SessionDep
+from app.core.deps import PrincipalDep, SessionDep, SettingsDep
 from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events.dependencies import CheckinEvent, ManagedEvent
@@ -38,11 +38,16 @@ def _read(result: service.CheckinResult, event: Event) -> CheckinRead:
 
 @router.post("/events/{event_id}/checkins", status_code=status.HTTP_201_CREATED, response_model=CheckinRead,
              summary="Check someone in", responses={200: {"model": CheckinRead, "description": "already checked in"}})
-def check_in(data: CheckinCreate, event: CheckinEvent, session: SessionDep, principal: PrincipalDep, response: Response):
+def check_in(data: CheckinCreate, event: CheckinEvent, session: SessionDep, principal: PrincipalDep,
+             settings: SettingsDep, response: Response):
     """Check a confirmed participant in, by `code` (their QR code) or `registration_id`, to the event or to
     one session (`session_id`, which also checks them in to the event). 201 the first time; a repeat is
-    200 with `already_checked_in` and a message giving the first time in the event's local time."""
-    result = service.check_in(session, event, data, by_token_id=principal.token_id)
+    200 with `already_checked_in` and a message giving the first time in the event's local time.
+    Check-in opens at midnight (the venue's time) the day before the event (`CONVENE_CHECKIN_OPENS_DAYS_BEFORE`)
+    and is refused before (409); after the event has ended only organisers may still record attendance."""
+    result = service.check_in(session, event, data, by_token_id=principal.token_id,
+                              opens_days_before=settings.checkin_opens_days_before,
+                              organiser=principal.role is not Role.checkin)
     if not result.created:
         response.status_code = status.HTTP_200_OK
     return _read(result, event)

@@ -12,7 +12,7 @@ whoever sits in a session is at the event, so the event-level rows alone say who
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -52,6 +52,33 @@ class WrongEvent(Conflict):
 
 class NotCheckinable(Conflict):
     title = "Not a confirmed registration"
+
+
+class CheckinNotOpen(Conflict):
+    title = "Check-in not open yet"
+
+
+class EventOver(Conflict):
+    title = "The event is over"
+
+
+def checkin_opens_at(event: Event, *, days_before: int) -> datetime:
+    """Midnight at the venue, ``days_before`` days before the event's first day."""
+    first_day = in_zone(event.starts_at, event.timezone).date() - timedelta(days=days_before)
+    return in_zone(datetime.combine(first_day, time(0, 0)), event.timezone)
+
+
+def check_window(event: Event, *, now: datetime, days_before: int, organiser: bool) -> None:
+    """Check-in is for the event's days: refused before it opens (for everyone, so no one is marked
+    present months ahead), and after the event has ended for door staff; organisers may still record
+    attendance afterwards, from a paper list say."""
+    opens = checkin_opens_at(event, days_before=days_before)
+    if now < opens:
+        raise CheckinNotOpen(f"check-in for this event opens on {opens:%d %B %Y} at {opens:%H:%M} ({event.timezone})")
+    if now >= event.ends_at and not organiser:
+        ended = in_zone(event.ends_at, event.timezone)
+        raise EventOver(f"the event ended on {ended:%d %B %Y} at {ended:%H:%M}; "
+                        "only an organiser can still record attendance")
 
 
 @dataclass(frozen=True)
@@ -121,14 +148,19 @@ def _insert_once(session: Session, values: dict) -> int | None:
     return session.execute(statement).scalar_one_or_none()
 
 
-def check_in(session: Session, event: Event, data: CheckinCreate, *, by_token_id: int | None = None) -> CheckinResult:
+def check_in(
+    session: Session, event: Event, data: CheckinCreate, *, opens_days_before: int, organiser: bool,
+    by_token_id: int | None = None,
+) -> CheckinResult:
+    """``organiser``: the caller is an organiser (or admin), who may record attendance after the event."""
+    now = utcnow()
+    check_window(event, now=now, days_before=opens_days_before, organiser=organiser)
     attendee = find_attendee(session, event, data)
     if attendee.status is not RegistrationStatus.confirmed:
         field = "code" if data.code is not None else "registration_id"
         raise NotCheckinable(_REFUSALS[attendee.status].format(name=attendee.name) + "; they cannot be checked in", field=field)
     if data.session_id is not None:
         _check_session(session, event, data.session_id)
-    now = utcnow()
     values = {"event_id": event.id, "registration_id": attendee.registration_id, "checked_in_at": now,
               "checked_in_by_token_id": by_token_id}
     event_level_id = _insert_once(session, {**values, "session_id": None})

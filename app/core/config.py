@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     mail_from: str = "Convene <no-reply@convene.localhost>"
     test_database_url: str | None = None
+    checkin_opens_days_before: int = Field(
+        default=1, ge=0, le=30, description="check-in opens this many days before the event's first day (local midnight)")
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Integer, String, Text, true
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, utcnow
@@ -34,6 +34,10 @@ class Event(SQLModel, table=True):
     requires_approval: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     email_confirmation: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    # Who organises the event: printed on certificates of attendance as their issuer.
+    organised_by: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    # A draft (false) has no public pages and takes no registrations.
+    published: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, default=True, server_default=true()))
     # Days after the event ends before its participants are anonymised; null: the default period.
     retention_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     # Kept by app.registration.capacity in the transaction of every status change, so that deciding a

@@ -47,6 +47,10 @@ class EventCreate(BaseModel):
     requires_approval: bool = False
     email_confirmation: bool = False
     topics: Annotated[list[Topic], Field(max_length=50)] = []
+    organised_by: ShortText | None = Field(
+        default=None, description="who organises the event, printed on certificates of attendance as their issuer")
+    published: bool = Field(default=True, description=(
+        "false: a draft, with no public pages and no registrations until it is published"))
 
 
 class EventUpdate(BaseModel):
@@ -68,6 +72,8 @@ class EventUpdate(BaseModel):
     requires_approval: bool | None = None
     email_confirmation: bool | None = None
     topics: Annotated[list[Topic], Field(max_length=50)] | None = None
+    organised_by: ShortText | None = None
+    published: bool | None = Field(default=None, description="true publishes a draft; false takes the event offline")
 
 
 class EventRead(BaseModel):
@@ -88,6 +94,8 @@ class EventRead(BaseModel):
     requires_approval: bool
     email_confirmation: bool
     topics: list[str]
+    organised_by: str | None
+    published: bool
 
     @classmethod
     def of(cls, event: Event) -> "EventRead":

@@ -56,7 +56,8 @@ def create_event(session: Session, data: EventCreate) -> Event:
 
 def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
     changes = data.model_dump(exclude_unset=True)
-    for key in ("slug", "title", "starts_at", "ends_at", "timezone", "requires_approval", "email_confirmation", "topics"):
+    for key in ("slug", "title", "starts_at", "ends_at", "timezone", "requires_approval", "email_confirmation", "topics",
+                "published"):
         if key in changes and changes[key] is None:
             raise InvalidInput(f"{key} cannot be null", field=key)
     if "slug" in changes:

@@ -15,7 +15,7 @@ from app.main import create_app
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import add_confirmed_registration
 from tests.conftest import served_in_thread, token_headers
-from tests.factories import create_event
+from tests.factories import create_event, ongoing_event_times
 
 _numbers = count(1)
 
@@ -39,7 +39,7 @@ def add_participant(session: Session, event: Event, *, status: RegistrationStatu
 @pytest.fixture
 def event_id(db: Database) -> int:
     with db.transaction() as session:
-        return create_event(session, slug="door-test", starts_at="2030-06-20T09:00:00+02:00").id
+        return create_event(session, slug="door-test", **ongoing_event_times()).id
 
 
 @pytest.fixture

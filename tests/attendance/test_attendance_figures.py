@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import event as sa_event
 
 from app.attendance.models import Checkin
@@ -14,6 +15,13 @@ from tests.attendance.conftest import add_participant
 from tests.factories import create_event, create_session
 
 START = datetime(2030, 6, 20, 7, 0, tzinfo=timezone.utc)  # 09:00 in Brussels
+
+
+@pytest.fixture
+def event_id(db) -> int:
+    """An event on 20 June 2030 from 09:00 in Brussels (the check-in rows are written directly)."""
+    with db.transaction() as session:
+        return create_event(session, slug="figures-test").id
 
 
 def seed(session, event: Event, people: int):
