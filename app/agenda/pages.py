@@ -10,14 +10,14 @@ from fastapi.responses import Response
 from app.agenda.ical import agenda_calendar
 from app.agenda.service import event_agenda
 from app.core.deps import SessionDep, SettingsDep
-from app.events.service import get_event_by_slug
+from app.events.service import get_public_event
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/events/{slug}/agenda.ics")
 def agenda_ics(slug: str, session: SessionDep, settings: SettingsDep):
-    event = get_event_by_slug(session, slug)
+    event = get_public_event(session, slug)
     body = agenda_calendar(event, event_agenda(session, event), host=urlsplit(settings.base_url).hostname or "convene")
     return Response(
         body, media_type="text/calendar; charset=utf-8",

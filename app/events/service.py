@@ -84,6 +84,14 @@ def get_event_by_slug(session: Session, slug: str) -> Event:
     return event
 
 
+def get_public_event(session: Session, slug: str) -> Event:
+    """The event behind a public page: a draft (not yet published) is as absent as a missing event."""
+    event = find_event_by_slug(session, slug)
+    if event is None or not event.published:
+        raise NotFound(f"no event with slug {slug!r}")
+    return event
+
+
 def find_event_by_slug(session: Session, slug: str) -> Event | None:
     return session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
 

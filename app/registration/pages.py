@@ -31,7 +31,7 @@ from app.core.templating import render_page
 from app.core.timezones import in_zone
 from app.directory.models import Organisation, Project
 from app.events.models import Event
-from app.events.service import get_event_by_slug
+from app.events.service import get_public_event
 from app.registration.agenda_details import session_items
 from app.registration.capacity import places_left, waitlist_position
 from app.registration.extensions import PageExtensionsDep
@@ -115,7 +115,7 @@ def _days(slots: list[TimeSlot]) -> list[tuple[date, list[TimeSlot]]]:
 
 @router.get("/events/{slug}", response_class=HTMLResponse)
 def event_page(slug: str, session: SessionDep, extensions: PageExtensionsDep):
-    event = get_event_by_slug(session, slug)
+    event = get_public_event(session, slug)
     days = _days(group_by_time(event_agenda(session, event)))
     return render_page("events/event.html", event=event, days=days, signup=availability(session, event),
                        extras=session_items(session, event, extensions.agenda_details), **_when(event))
@@ -136,7 +136,7 @@ def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Quest
 
 @router.get("/events/{slug}/register", response_class=HTMLResponse)
 def registration_form(slug: str, session: SessionDep, csrf: CsrfDep, extensions: PageExtensionsDep):
-    event = get_event_by_slug(session, slug)
+    event = get_public_event(session, slug)
     values = {"publication": "nobody", "privacy": False}
     return _form_page(session, csrf, event, event_questions(session, event), extensions.form_sections,
                       values=values, errors={})
@@ -145,7 +145,7 @@ def registration_form(slug: str, session: SessionDep, csrf: CsrfDep, extensions:
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
 def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep, extensions: PageExtensionsDep):
     sections = extensions.form_sections
-    event = get_event_by_slug(session, slug)
+    event = get_public_event(session, slug)
     questions = event_questions(session, event)
     try:
         csrf.verify(form.get(FIELD_NAME))
@@ -186,7 +186,7 @@ def _see_submitted(event: Event, status: RegistrationStatus, position: int | Non
 def registration_submitted(
     slug: str, session: SessionDep, status: RegistrationStatus, position: Annotated[int | None, Query(ge=1)] = None,
 ):
-    event = get_event_by_slug(session, slug)
+    event = get_public_event(session, slug)
     return HTMLResponse(render_page("registration/submitted.html", event=event, status=status.value,
                                     waitlist_position=position if status is RegistrationStatus.waitlisted else None))
 

@@ -115,6 +115,8 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     if data.override_capacity and not by_organiser:
         raise Forbidden("only organisers may override the capacity", field="override_capacity")
     if not by_organiser:
+        if not event.published:  # a draft takes no registrations, and does not say it exists
+            raise NotFound(f"no event with id {event.id}")
         check_window(event)
     # Everything that does not depend on seats is done before taking the lock.
     answers = validate_answers(event_questions(session, event), data.answers)
