@@ -3,7 +3,7 @@
 Existing events were public, so they stay published.
 
 Revision ID: 2026_11_30_event_draft_and_issuer
-Revises: 2026_11_30_event_seat_counters
+Revises: 2026_11_30_console_accounts
 Create Date: 2026-11-30 22:40:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '2026_11_30_event_draft_and_issuer'
-down_revision = '2026_11_30_event_seat_counters'
+down_revision = '2026_11_30_console_accounts'
 branch_labels = None
 depends_on = None
 

@@ -3,10 +3,11 @@ through the API events are published unless asked otherwise; the migration publi
 
 from __future__ import annotations
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from app.core.db import Database
-from app.core.migrate import upgrade
+from app.core.migrate import alembic_config, upgrade
 from tests.factories import event_payload
 from tests.registration.conftest import registration_payload
 
@@ -48,7 +49,8 @@ def test_events_created_through_the_api_are_published_by_default(client, organis
 def test_the_migration_publishes_existing_events(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     database = Database(url)
-    upgrade(database.engine, "2026_11_30_event_seat_counters")
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("2026_11_30_event_draft_and_issuer").down_revision
+    upgrade(database.engine, before)
     with database.engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO event (slug, title, starts_at, ends_at, timezone, requires_approval, email_confirmation,"
