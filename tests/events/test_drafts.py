@@ -49,7 +49,7 @@ def test_events_created_through_the_api_are_published_by_default(client, organis
 def test_the_migration_publishes_existing_events(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     database = Database(url)
-    before = ScriptDirectory.from_config(alembic_config()).get_revision("2026_11_30_event_draft_and_issuer").down_revision
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("2026_11_30_event_drafts").down_revision
     upgrade(database.engine, before)
     with database.engine.begin() as connection:
         connection.execute(text(

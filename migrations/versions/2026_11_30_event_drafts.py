@@ -2,7 +2,7 @@
 
 Existing events were public, so they stay published.
 
-Revision ID: 2026_11_30_event_draft_and_issuer
+Revision ID: 2026_11_30_event_drafts
 Revises: 2026_11_30_console_accounts
 Create Date: 2026-11-30 22:40:00
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '2026_11_30_event_draft_and_issuer'
+revision = '2026_11_30_event_drafts'
 down_revision = '2026_11_30_console_accounts'
 branch_labels = None
 depends_on = None
