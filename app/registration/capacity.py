@@ -55,7 +55,7 @@ def counted(status: RegistrationStatus | None) -> tuple[int, int]:
 
 # Statements built once: composing them and computing their cache keys on every call cost more
 # Python time than running them, and that time is spent holding the event's lock. Core, on the
-# table: no ORM bookkeeping; the session's Event gets the new values through _remember.
+# table: no ORM bookkeeping; the session's Event gets the new values through remember().
 _event = Event.__table__
 _COUNTERS = (_event.c.capacity, _event.c.seats_held, _event.c.waiting_count, _event.c.last_waitlist_rank)
 _THIS_EVENT = _event.c.id == bindparam("event_id")
@@ -70,14 +70,15 @@ _SEATED = or_(
     _event.c.capacity - _event.c.seats_held > _event.c.waiting_count,
 )
 _ONE_IF_SEATED = case((_SEATED, 1), else_=0)
-_ARRIVE = update(_event).where(_THIS_EVENT).values(
+ARRIVE = update(_event).where(_THIS_EVENT).values(
     seats_held=_event.c.seats_held + _ONE_IF_SEATED,
     waiting_count=_event.c.waiting_count + 1 - _ONE_IF_SEATED,
     last_waitlist_rank=_event.c.last_waitlist_rank + 1 - _ONE_IF_SEATED,
 ).returning(*_COUNTERS)
 
 
-def _remember(event: Event, row) -> Seats:
+def remember(event: Event, row) -> Seats:
+    """The counters as the database returned them (capacity, held, waiting, last rank)."""
     seats = Seats(*row)
     # The session's copy of the event follows the database, without marking it changed.
     for name, value in (("seats_held", seats.held), ("waiting_count", seats.waiting),
@@ -88,13 +89,13 @@ def _remember(event: Event, row) -> Seats:
 
 def lock(session: Session, event: Event) -> Seats:
     """Lock the event's counters until the transaction ends; returns them as they are now."""
-    return _remember(event, session.execute(_LOCK, {"event_id": event.id}).one())
+    return remember(event, session.execute(_LOCK, {"event_id": event.id}).one())
 
 
 def arrive(session: Session, event: Event, *, override: bool = False) -> tuple[Seats, bool]:
     """Count a newcomer, seated or waiting, in one statement that also takes the event's lock.
     Returns the counters after it and whether the newcomer has a seat."""
-    seats = _remember(event, session.execute(_ARRIVE, {"event_id": event.id, "override": override}).one())
+    seats = remember(event, session.execute(ARRIVE, {"event_id": event.id, "override": override}).one())
     # Read back from the counters after the change: seated, it held capacity - held >= waiting
     # (one seat more was free than people waiting); waiting, capacity - held < waiting.
     seated = override or seats.capacity is None or seats.capacity - seats.held >= seats.waiting
@@ -103,7 +104,7 @@ def arrive(session: Session, event: Event, *, override: bool = False) -> tuple[S
 
 def move(session: Session, event: Event, *, held: int = 0, waiting: int = 0) -> Seats:
     """Add ``held`` seats and ``waiting`` people (negative: remove) to the event's counters."""
-    return _remember(event, session.execute(_MOVE, {"event_id": event.id, "held": held, "waiting": waiting}).one())
+    return remember(event, session.execute(_MOVE, {"event_id": event.id, "held": held, "waiting": waiting}).one())
 
 
 def change(session: Session, event: Event, before: RegistrationStatus | None, after: RegistrationStatus | None) -> Seats | None:

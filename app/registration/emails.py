@@ -28,7 +28,15 @@ def notify(
 ) -> None:
     """Queue ``template`` for the participant. ``dedup_key`` makes a repeat a no-op; ``details`` are
     what one template needs beyond the common context."""
-    context = {
+    context = message_context(event, registration, waitlist_position=waitlist_position, **details)
+    queue_email(session, template=template, to=registration.email, context=context, dedup_key=dedup_key)
+
+
+def message_context(
+    event: Event, registration: Registration, *, waitlist_position: int | None = None, **details: str | int | bool | None,
+) -> dict:
+    """What every email about ``registration`` may show: who, which event, and where they stand."""
+    return {
         "registration_id": registration.id,
         "first_name": registration.first_name,
         "last_name": registration.last_name,
@@ -37,4 +45,3 @@ def notify(
         **event_context(event),
         **details,
     }
-    queue_email(session, template=template, to=registration.email, context=context, dedup_key=dedup_key)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Window, paginate
@@ -24,7 +23,9 @@ from app.directory.service import find_organisation, get_or_create_organisation,
 from app.events.models import Event
 from app.registration import capacity
 from app.registration.capacity import waitlist_position
-from app.registration.emails import notify
+from app.registration import admission
+from app.registration.admission import Seat
+from app.registration.emails import message_context, notify
 from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
@@ -38,8 +39,6 @@ __all__ = [
 ]
 
 PRIVACY_WORDING_VERSION = "2026-11"
-# How long a registration waits for its email to be confirmed before it lapses and frees its seat.
-CONFIRMATION_TTL = timedelta(hours=48)
 # Duplicate attempts resend the link at most once per this period (a flood sends one email).
 RESEND_PERIOD_SECONDS = 15 * 60
 
@@ -123,8 +122,8 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     project_id = project_by_acronym(session, data.project).id if data.project else None
     organisation_id = _organisation_id(session, data.organisation, data.organisation_type, data.country)
     now = utcnow()
-    # Built before the lock too (the model's construction is not free); its status and rank are
-    # set once the counters have decided.
+    # Built before the lock too (the model's construction is not free), with what a seat would
+    # change in it and its email's context; its status and rank are set once the counters decide.
     registration = Registration(
         event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=data.email.lower(),
         organisation_id=organisation_id, country=data.country, project_id=project_id,
@@ -134,53 +133,16 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
         email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
     )
 
-    # Locked from here to the commit: count the newcomer, insert, queue the email.
-    seats, seated = capacity.arrive(session, event, override=by_organiser and data.override_capacity)
-    if seated:
-        _take_seat(event, registration, now)
-    else:
-        registration.waitlist_rank = seats.last_rank
-    if not _insert_new(session, registration):
-        _refuse_duplicate(session, event, registration, seated, now)
-    promotable = seats.promotable()
-    position = None if seated else seats.waiting - promotable
-    template = {RegistrationStatus.pending_confirmation: "confirm_email", RegistrationStatus.waitlisted: "waitlisted"}
-    notify(session, event, registration, template.get(registration.status, "registered"), waitlist_position=position)
-    if promotable:
-        _promote_waiting(session, event, seats)
-    return Registered(registration, position)
-
-
-def _insert_new(session: Session, registration: Registration) -> bool:
-    """Insert a new registration unless its email already has a live one for the event (the partial
-    unique index decides, so two clicks racing each other are caught too); False if it has.
-
-    A plain INSERT rather than the ORM's flush: cheaper, and it is run holding the event's lock.
-    The registration then joins the session as if loaded, for whatever the request does next."""
-    values = {column.key: getattr(registration, column.key) for column in _REGISTRATION_COLUMNS}
-    new_id = session.execute(_insert_statement(session), values).scalar()
-    if new_id is None:
-        return False
-    registration.id = new_id
-    make_transient_to_detached(registration)
-    session.add(registration)
-    return True
-
-
-_REGISTRATION_COLUMNS = [column for column in Registration.__table__.columns if column.key != "id"]
-_INSERTS: dict[str, object] = {}
-
-
-def _insert_statement(session: Session):
-    """INSERT ... ON CONFLICT (event_id, email) WHERE live DO NOTHING RETURNING id, per dialect, built once."""
-    dialect = session.get_bind().dialect.name
-    if dialect not in _INSERTS:
-        module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-        index = next(index for index in Registration.__table__.indexes if index.name == "uq_registration_live_email")
-        _INSERTS[dialect] = module.insert(Registration.__table__).on_conflict_do_nothing(
-            index_elements=[column.key for column in index.columns], index_where=index.dialect_options[dialect]["where"],
-        ).returning(Registration.__table__.c.id)
-    return _INSERTS[dialect]
+    seat = Seat.for_(event, registration, now)
+    context = message_context(event, registration)
+    # Locked from here to the commit: count the newcomer, insert, queue the email (admission.py).
+    admitted = admission.admit(session, event, registration, seat, context=context,
+                               override=by_organiser and data.override_capacity)
+    if not admitted.inserted:
+        _refuse_duplicate(session, event, registration, admitted.seated, now)
+    if admitted.seats.promotable():
+        _promote_waiting(session, event, admitted.seats)
+    return Registered(registration, admitted.waitlist_position)
 
 
 def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime) -> None:
@@ -198,18 +160,8 @@ def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, se
 
 
 def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
-    """Seat a waiting registration (a new one starts as waiting): it moves to the first step it has
-    not passed yet (email confirmation, approval, else confirmed). The caller counts the move."""
-    registration.status = transition(
-        registration.status, Action.promote,
-        email_pending=event.email_confirmation and registration.email_confirmed_at is None,
-        approval_pending=event.requires_approval and registration.approved_at is None,
-    )
-    registration.waitlist_rank = None
-    pending = registration.status is RegistrationStatus.pending_confirmation
-    registration.expires_at = now + CONFIRMATION_TTL if pending else None
-    if registration.status is RegistrationStatus.confirmed:
-        registration.confirmed_at = now
+    """Seat a waiting registration; the caller counts the move."""
+    Seat.for_(event, registration, now).apply(registration)
 
 
 def _resend_link(session: Session, event: Event, registration: Registration, now: datetime) -> None:

@@ -14,6 +14,7 @@ from app.cli import app
 from app.core.config import get_settings
 from app.core.types import utcnow
 from app.events.models import Event
+from app.notifications.models import OutboxEmail
 from app.registration import capacity, service
 from app.registration.housekeeping import expire_unconfirmed
 from app.registration.models import SEAT_STATUSES, Registration, RegistrationStatus as S
@@ -164,3 +165,28 @@ def test_convene_check_finds_a_broken_waiting_list(cli_database):
     result = runner.invoke(app, ["check", "--repair"])
     assert result.exit_code == 1
     assert "1 waiting-list rank(s) given to more than one registration" in result.output
+
+
+def test_admission_stores_the_row_and_its_email_and_nothing_else(session):
+    """On PostgreSQL one statement counts, inserts and queues; on SQLite steps do. Same result:
+    the row and the email as the services would write them, and the event untouched but its counters."""
+    event = open_event(session, capacity=1, email_confirmation=True, country="BE")
+    before = session.execute(select(Event.__table__).where(Event.id == event.id)).one()._asdict()
+    seated = add_registration(session, event, country="FR")
+    waiting = service.register(session, event, RegistrationCreate(**registration_payload(answers={})))
+    session.expire_all()
+    after = session.execute(select(Event.__table__).where(Event.id == event.id)).one()._asdict()
+    assert {key: value for key, value in after.items() if before[key] != value} == {
+        "seats_held": 1, "waiting_count": 1, "last_waitlist_rank": 1}
+    stored = session.get(Registration, seated.id)
+    assert (stored.status, stored.country, stored.waitlist_rank, stored.expires_at is not None) == (
+        S.pending_confirmation, "FR", None, True)
+    assert session.get(Registration, waiting.registration.id).waitlist_rank == 1
+    emails = session.execute(select(OutboxEmail.template, OutboxEmail.to_address, OutboxEmail.context)
+                             .order_by(OutboxEmail.id)).all()
+    assert [(template, to, context["registration_id"], context["status"], context["waitlist_position"])
+            for template, to, context in emails] == [
+        ("confirm_email", seated.email, seated.id, "pending_confirmation", None),
+        ("waitlisted", waiting.registration.email, waiting.registration.id, "waitlisted", 1),
+    ]
+    assert emails[0].context["event_title"] == event.title and emails[0].context["first_name"] == "Ada"
