@@ -17,6 +17,7 @@ from app.events import router as events_router
 from app.registration import admin_router as registration_admin_router
 from app.registration import pages as registration_pages
 from app.registration import router as registration_router
+from app.reports import material_router as reports_material_router
 from app.reports import router as reports_router
 
 API_PREFIX = "/api/v1"
@@ -29,6 +30,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(registration_admin_router.router)  # before registration_router: its /export, /import are literal
     api.include_router(registration_router.router)
     api.include_router(reports_router.router)
+    api.include_router(reports_material_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
     for module in (registration_pages, agenda_pages, attendance_pages, breakouts_pages):

@@ -11,10 +11,21 @@ from app.directory.models import Organisation, Person, Project
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from app.registration.models import Question, Registration
-from app.reports.models import EventNarrative, Report, ReportFile, ReportTemplate, SessionNote
+from app.reports.models import (
+    EventBranding,
+    EventNarrative,
+    Report,
+    ReportFile,
+    ReportImage,
+    ReportPart,
+    ReportPartSession,
+    ReportTemplate,
+    SessionNote,
+)
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
     "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
-    "EventNarrative", "Report", "ReportFile", "ReportTemplate", "SessionNote",
+    "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
+    "ReportTemplate", "SessionNote",
 ]

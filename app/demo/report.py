@@ -1,4 +1,5 @@
-"""The demo's report material: the organisers' narrative, session notes and rapporteurs' notes.
+"""The demo's report material: the organisers' narrative, session notes, rapporteurs' notes, the
+three parts of the day, the branding (a logo drawn for the demo) and one illustration.
 
 The sentences are written for this demo (the facts are those of the 2018 workshop). Loaded
 through the services, once: an event that already has a narrative is left alone.
@@ -18,10 +19,16 @@ from app.breakouts.schemas import GroupUpdate
 from app.breakouts.service import update_group
 from app.events.models import Event
 from app.reports.models import EventNarrative, Report, ReportFormat, ReportStatus
-from app.reports.schemas import NarrativeWrite, ReportCreate, SessionNoteWrite
+from app.reports.branding import add_image, set_logo, write_branding
+from app.reports.parts import write_parts
+from app.reports.schemas import BrandingWrite, NarrativeWrite, PartsWrite, PartWrite, ReportCreate, SessionNoteWrite
 from app.reports.service import request_report, write_narrative, write_session_note
 
 FIXTURE = Path(__file__).with_name("narrative_2018.json")
+LOGO = Path(__file__).with_name("logo.svg")
+ILLUSTRATION = Path(__file__).with_name("plenary.jpg")
+ILLUSTRATED_ITEM = "Practitioner panel: effective approaches to clusters' role in driving interregional cooperation"
+ILLUSTRATION_CAPTION = "The plenary hall set up for the practitioners' panel (a drawing made for the demo)."
 
 
 def load_report_demo(session: Session, event: Event) -> bool:
@@ -42,6 +49,17 @@ def load_report_demo(session: Session, event: Event) -> bool:
         notes = data["rapporteur_notes"].get(group.title)
         if notes and not group.report_notes:
             update_group(session, group, GroupUpdate(report_notes=notes))
+    parts = [
+        PartWrite(**{key: value for key, value in part.items() if key != "items"},
+                  session_ids=[by_title[title].id for title in part["items"] if title in by_title])
+        for part in data["parts"]
+    ]
+    write_parts(session, event, PartsWrite(parts=[part for part in parts if part.session_ids]))
+    write_branding(session, event, BrandingWrite(**data["branding"]))
+    set_logo(session, event, LOGO.read_bytes())
+    if ILLUSTRATED_ITEM in by_title:
+        add_image(session, event, ILLUSTRATION.read_bytes(), caption=ILLUSTRATION_CAPTION,
+                  session_id=by_title[ILLUSTRATED_ITEM].id)
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
@@ -95,6 +95,7 @@ class Report(SQLModel, table=True):
     filename: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     checksum: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     size: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     generated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
@@ -108,3 +109,70 @@ class ReportFile(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
     )
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ReportPart(SQLModel, table=True):
+    """A part of the day that groups consecutive agenda items into one section of the report
+    ("Session one: presentations on cluster policy updates"), with its own introduction and key points."""
+
+    __tablename__ = "report_part"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    introduction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    key_points: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+
+
+class ReportPartSession(SQLModel, table=True):
+    """An agenda item's part; an item belongs to one part at most (the primary key says so)."""
+
+    __tablename__ = "report_part_session"
+
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), primary_key=True)
+    )
+    part_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report_part.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+
+
+class EventBranding(SQLModel, table=True):
+    """How the event's reports look: the organisation and programme named on the cover and in the
+    running header, a primary colour for headings and rules, and a logo (PNG or SVG, checked)."""
+
+    __tablename__ = "event_branding"
+    __table_args__ = (CheckConstraint("primary_colour IS NULL OR length(primary_colour) = 7", name="colour_hex"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    organisation_name: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    programme_name: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    primary_colour: str | None = Field(default=None, sa_column=Column(String(7), nullable=True))
+    logo: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    logo_type: str | None = Field(default=None, sa_column=Column(String(40), nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ReportImage(SQLModel, table=True):
+    """A photo an organiser uploaded for the introduction (no session) or for one agenda item;
+    stored here, never fetched from anywhere."""
+
+    __tablename__ = "report_image"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    session_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=True, index=True),
+    )
+    caption: str = Field(sa_column=Column(String(500), nullable=False))
+    content_type: str = Field(sa_column=Column(String(20), nullable=False))
+    width: int = Field(sa_column=Column(Integer, nullable=False))
+    height: int = Field(sa_column=Column(Integer, nullable=False))
+    size: int = Field(sa_column=Column(Integer, nullable=False))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

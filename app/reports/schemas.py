@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from app.core.fields import LongText, Slug, Url
 from app.reports.models import ReportFormat, ReportStatus, TemplateKind
@@ -132,12 +132,76 @@ class TemplateRead(BaseModel):
     updated_at: datetime
 
 
+class ReportOptions(BaseModel):
+    """What the built-in template prints besides the content."""
+
+    model_config = ConfigDict(extra="forbid")
+    generated_on: bool = Field(default=True, description="the date of generation under the title")
+    credit: bool = Field(default=False, description="a last line saying the report was made with Convene")
+
+
 class ReportCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: ReportFormat
     template: Annotated[str, Field(min_length=1, max_length=80)] | None = Field(
         default=None, description="a built-in template (thematic-workshop) or an uploaded one's name"
     )
+    options: ReportOptions = ReportOptions()
+
+
+class PartWrite(BaseModel):
+    """A part of the day: consecutive agenda items printed as one section of the report."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Heading
+    introduction: LongText | None = Field(default=None, description="Markdown, printed before the items")
+    key_points: Annotated[list[Line], Field(max_length=50)] = []
+    session_ids: Annotated[list[int], Field(min_length=1, max_length=100)] = Field(
+        description="the agenda items of the part, consecutive in the agenda (breaks between them allowed)"
+    )
+
+
+class PartsWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    parts: Annotated[list[PartWrite], Field(max_length=30)]
+
+
+class PartRead(PartWrite):
+    id: int
+
+
+class PartsRead(BaseModel):
+    parts: list[PartRead]
+
+
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+class BrandingWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organisation_name: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="on the cover, in the running header and as the DOCX author")
+    programme_name: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="the programme or platform, above the title on the cover")
+    primary_colour: Colour | None = Field(default=None, description="#RRGGBB, for headings and rules")
+
+
+class BrandingRead(BrandingWrite):
+    event_id: int
+    logo_url: str | None = Field(description="the uploaded logo, or null")
+    logo_type: str | None
+
+
+class ImageRead(BaseModel):
+    id: int
+    session_id: int | None = Field(description="the agenda item it illustrates; null for the introduction")
+    caption: str
+    content_type: str
+    width: int
+    height: int
+    size: int
+    url: str
+    created_at: datetime
 
 
 class ReportRead(BaseModel):

@@ -27,6 +27,7 @@ from app.reports.schemas import (
     NarrativeUpdate,
     NarrativeWrite,
     ReportCreate,
+    ReportOptions,
     SessionNoteRead,
     SessionNoteUpdate,
     SessionNoteWrite,
@@ -85,15 +86,17 @@ def _store_narrative(session: Session, event: Event, values: dict) -> NarrativeR
     return read_narrative(session, event)
 
 
-def _agenda_session(session: Session, event: Event, session_id: int) -> AgendaSession:
+def agenda_session(session: Session, event: Event, session_id: int, *, field: str | None = None) -> AgendaSession:
+    """The event's agenda item ``session_id``: 404 on a path, 422 naming ``field`` in a body."""
     item = session.get(AgendaSession, session_id)
     if item is None or item.event_id != event.id:
-        raise NotFound(f"event {event.id} has no session with id {session_id}")
+        error = InvalidInput if field else NotFound
+        raise error(f"event {event.id} has no session with id {session_id}", field=field)
     return item
 
 
 def read_session_note(session: Session, event: Event, session_id: int) -> SessionNoteRead:
-    _agenda_session(session, event, session_id)
+    agenda_session(session, event, session_id)
     note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
     if note is None:
         return SessionNoteRead(session_id=session_id, updated_at=None)
@@ -111,7 +114,7 @@ def update_session_note(session: Session, event: Event, session_id: int, data: S
 
 
 def _store_session_note(session: Session, event: Event, session_id: int, values: dict) -> SessionNoteRead:
-    _agenda_session(session, event, session_id)
+    agenda_session(session, event, session_id)
     note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
     if note is None:
         note = SessionNote(session_id=session_id, key_points=[])
@@ -178,7 +181,7 @@ def choose_template(session: Session, name: str | None, format: ReportFormat) ->
 def request_report(session: Session, event: Event, data: ReportCreate, *, background: bool | None = None) -> Report:
     """Generate now (status done or failed), or queue for the worker when the event is large."""
     choice = choose_template(session, data.template, data.format)
-    report = Report(event_id=event.id, format=data.format, template=choice.name)
+    report = Report(event_id=event.id, format=data.format, template=choice.name, options=data.options.model_dump())
     session.add(report)
     session.flush()
     if background is None:
@@ -193,15 +196,16 @@ def request_report(session: Session, event: Event, data: ReportCreate, *, backgr
     return report
 
 
-def render_event_report(session: Session, event: Event, format: ReportFormat, choice: TemplateChoice) -> bytes:
-    return render_report(format, choice, build_context(session, event))
+def render_event_report(session: Session, event: Event, format: ReportFormat, choice: TemplateChoice,
+                        options: ReportOptions | None = None) -> bytes:
+    return render_report(format, choice, build_context(session, event, options=options or ReportOptions()))
 
 
 def generate(session: Session, report: Report, *, event: Event, choice: TemplateChoice) -> None:
     """Render ``report`` and store its bytes; a template's own error fails the report, with its line."""
     report.status = ReportStatus.running
     try:
-        content = render_event_report(session, event, report.format, choice)
+        content = render_event_report(session, event, report.format, choice, ReportOptions(**report.options))
     except TemplateProblem as problem:
         report.status, report.error = ReportStatus.failed, f"template {choice.name!r}, {problem}"
         session.flush()

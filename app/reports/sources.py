@@ -13,7 +13,7 @@ from app.breakouts.models import BreakoutAssignment, BreakoutGroup
 from app.directory.models import Organisation, Person, Project
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.privacy import Audience, publishable_clause
-from app.reports.models import EventNarrative, SessionNote
+from app.reports.models import EventBranding, EventNarrative, ReportImage, ReportPart, ReportPartSession, SessionNote
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,29 @@ class GroupRow:
 
 def narrative_of(session: Session, event_id: int) -> EventNarrative | None:
     return session.execute(select(EventNarrative).where(EventNarrative.event_id == event_id)).scalar_one_or_none()
+
+
+def branding_of(session: Session, event_id: int) -> EventBranding | None:
+    return session.execute(select(EventBranding).where(EventBranding.event_id == event_id)).scalar_one_or_none()
+
+
+def images_of(session: Session, event_id: int) -> list[ReportImage]:
+    return list(session.execute(select(ReportImage).where(ReportImage.event_id == event_id).order_by(ReportImage.id)).scalars())
+
+
+def parts_of(session: Session, event_id: int) -> list[ReportPart]:
+    return list(session.execute(
+        select(ReportPart).where(ReportPart.event_id == event_id).order_by(ReportPart.position)
+    ).scalars())
+
+
+def part_of_sessions(session: Session, event_id: int) -> dict[int, int]:
+    """agenda item id -> its part's id, for the event's parts."""
+    rows = session.execute(
+        select(ReportPartSession.session_id, ReportPartSession.part_id)
+        .join(ReportPart, ReportPart.id == ReportPartSession.part_id).where(ReportPart.event_id == event_id)
+    ).all()
+    return dict(rows)
 
 
 def notes_by_session(session: Session, session_ids: list[int]) -> dict[int, SessionNote]:

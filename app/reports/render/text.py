@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from app.reports.sandbox import render_sandboxed
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_TEMPLATE = "thematic-workshop"
+_BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 BUILTIN_TEMPLATES = (DEFAULT_TEMPLATE,)
 
 
@@ -25,6 +27,12 @@ class TemplateChoice:
     name: str
     source: str | None = None
     kind: TemplateKind | None = None  # an upload's kind; built-ins exist in both kinds
+
+
+def _tidy_markdown(text: str) -> str:
+    """One blank line between blocks, whatever the template's conditionals left (GFM ignores more, but a
+    reader of the source should not see holes)."""
+    return _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
 
 
 @lru_cache
@@ -42,5 +50,6 @@ def render_text(choice: TemplateChoice, kind: TemplateKind, context: ReportConte
     if choice.source is None:
         template = _builtin_environment(autoescape).get_template(f"{choice.name}.{kind.value}.jinja")
         values = {item.name: getattr(context, item.name) for item in fields(context)}
-        return template.render(**values, sections=context.sections)
+        text = template.render(**values, sections=context.sections, blocks=context.blocks)
+        return _tidy_markdown(text) if kind is TemplateKind.md else text
     return render_sandboxed(choice.source, as_template_data(context), autoescape=autoescape)
