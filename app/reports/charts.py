@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 PALETTE = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
            "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#D37295"]
 MAX_SLICES = len(PALETTE)
-RADIUS = 100
+RADIUS = 85
 LEGEND_ROW = 20
 SVG_WIDTH = 330
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -174,9 +174,7 @@ class Writer:
 
     def contents_placeholder(self):
         self.paragraph("Table of contents", bold=True, colour=self.colour, size=16)
-        placeholder = self.document.add_paragraph()
-        placeholder.add_run().add_break(WD_BREAK.PAGE)
-        return placeholder
+        return self.document.add_paragraph()  # the entries go before it once the headings are known
 
     def fill_contents(self, placeholder) -> None:
         """The TOC field, its result already written: one linked line per heading of levels 1-2."""
@@ -246,13 +244,13 @@ class Writer:
             f"{countries} {'country' if countries == 1 else 'countries'} and {types} "
             f"type{'s' if types != 1 else ''} of organisation."
         )
-        add_markdown(self.document, context.narrative.participation_note)
-        self.charts()
         if context.projects:
             self.heading("Projects represented", 2, listed=False)
             self.table(["Project", "Title", "Web address", "People"],
                        [[p.acronym, p.title, (p.url, p.url) if p.url else "", str(p.representatives)]
                         for p in context.projects])
+        add_markdown(self.document, context.narrative.participation_note)
+        self.charts()
 
     def charts(self) -> None:
         """The two pies side by side in a borderless table, each with its caption under it."""
