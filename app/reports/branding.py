@@ -9,7 +9,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.types import utcnow
 from app.events.models import Event
 from app.reports.models import EventBranding, ReportImage
-from app.reports.schemas import BrandingWrite
+from app.reports.schemas import BrandingUpdate, BrandingWrite
 from app.reports.service import agenda_session
 from app.reports.uploads import check_logo, check_photo
 
@@ -29,10 +29,21 @@ def _row(session: Session, event: Event) -> EventBranding:
 
 
 def write_branding(session: Session, event: Event, data: BrandingWrite) -> EventBranding:
-    """Replace the names and colour (PUT semantics); the logo is kept."""
+    """Replace the names and colour (PUT): a field left out is cleared; the logo is kept."""
+    return _store_branding(session, event, data.model_dump())
+
+
+def update_branding(session: Session, event: Event, data: BrandingUpdate) -> EventBranding:
+    """Change only the fields named (PATCH)."""
+    return _store_branding(session, event, data.model_dump(exclude_unset=True))
+
+
+def _store_branding(session: Session, event: Event, values: dict) -> EventBranding:
     row = _row(session, event)
-    row.organisation_name, row.programme_name = data.organisation_name, data.programme_name
-    row.primary_colour = data.primary_colour.lower() if data.primary_colour else None
+    if values.get("primary_colour"):
+        values["primary_colour"] = values["primary_colour"].lower()
+    for name, value in values.items():
+        setattr(row, name, value)
     row.updated_at = utcnow()
     session.flush()
     return row

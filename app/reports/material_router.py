@@ -13,7 +13,7 @@ from app.events.models import Event
 from app.reports import branding as service
 from app.reports.models import EventBranding, ReportImage
 from app.reports.parts import read_parts, write_parts
-from app.reports.schemas import BrandingRead, BrandingWrite, ImageRead, PartsRead, PartsWrite
+from app.reports.schemas import BrandingRead, BrandingUpdate, BrandingWrite, ImageRead, PartsRead, PartsWrite
 from app.reports.uploads import IMAGE_MAX_BYTES, LOGO_MAX_BYTES, TooLarge
 
 router = APIRouter(tags=["reports"])
@@ -79,8 +79,14 @@ def read_branding(event: ManagedEvent, session: SessionDep, request: Request):
 
 @router.put("/events/{event_id}/branding", response_model=BrandingRead, summary="Set the report branding")
 def write_branding(data: BrandingWrite, event: ManagedEvent, session: SessionDep, request: Request):
-    """Organisation and programme names and the primary colour; the logo is uploaded separately."""
+    """Organisation and programme names and the primary colour, replaced as a whole: a field left out
+    is cleared (PATCH changes only the fields sent). The logo is uploaded separately and kept."""
     return _branding_read(request, event, service.write_branding(session, event, data))
+
+
+@router.patch("/events/{event_id}/branding", response_model=BrandingRead, summary="Change parts of the report branding")
+def update_branding(data: BrandingUpdate, event: ManagedEvent, session: SessionDep, request: Request):
+    return _branding_read(request, event, service.update_branding(session, event, data))
 
 
 @router.put("/events/{event_id}/branding/logo", response_model=BrandingRead, summary="Upload the logo",

@@ -186,6 +186,10 @@ class BrandingWrite(BaseModel):
     primary_colour: Colour | None = Field(default=None, description="#RRGGBB, for headings and rules")
 
 
+class BrandingUpdate(BrandingWrite):
+    """PATCH: only the fields named change; a field sent as null is cleared."""
+
+
 class BrandingRead(BrandingWrite):
     event_id: int
     logo_url: str | None = Field(description="the uploaded logo, or null")

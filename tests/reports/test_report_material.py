@@ -84,6 +84,8 @@ def test_branding_names_colour_and_a_checked_logo(client, organiser, agenda):
     body = client.put(url, json={"organisation_name": "Platform & Co", "primary_colour": "#AA3300"},
                       headers=organiser).json()
     assert body["primary_colour"] == "#aa3300" and body["logo_url"] is None
+    patched = client.patch(url, json={"programme_name": "Programme"}, headers=organiser).json()
+    assert (patched["organisation_name"], patched["programme_name"]) == ("Platform & Co", "Programme")
     for content, status in ((b"GIF89a not an image", 422), (SVG.replace(b"<rect", b"<script>alert(1)</script><rect"), 422),
                             (SVG.replace(b"<rect", b'<image href="https://tracker.example/x.png"/><rect'), 422),
                             (b'<!DOCTYPE svg [<!ENTITY x "y">]>' + SVG, 422), (b"\x89PNG" + b"0" * 600_000, 413),
