@@ -2,7 +2,7 @@
 and the options a report was generated with
 
 Revision ID: 2026_11_30_report_parts_branding
-Revises: 2026_11_30_event_draft_and_issuer
+Revises: 2026_11_30_event_drafts
 Create Date: 2026-11-30 21:48:43.132851
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import app.core.types
 
 
 revision = '2026_11_30_report_parts_branding'
-down_revision = '2026_11_30_event_draft_and_issuer'
+down_revision = '2026_11_30_event_drafts'
 branch_labels = None
 depends_on = None
 
