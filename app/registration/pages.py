@@ -46,6 +46,7 @@ from app.registration.questions import event_questions
 from app.registration.service import (
     RegistrationClosed, cancel_registration, check_window, confirm_email, register, update_registration,
 )
+from app.registration.terms import registration_terms
 from app.registration.workflow import next_step
 
 router = APIRouter(include_in_schema=False)
@@ -118,6 +119,7 @@ def event_page(slug: str, session: SessionDep, extensions: PageExtensionsDep):
     event = get_public_event(session, slug)
     days = _days(group_by_time(event_agenda(session, event)))
     return render_page("events/event.html", event=event, days=days, signup=availability(session, event),
+                       terms=registration_terms(event),
                        extras=session_items(session, event, extensions.agenda_details), **_when(event))
 
 
@@ -130,7 +132,8 @@ def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Quest
         values = values | posted_values(form, fieldsets)
     body = render_page("registration/register.html", event=event, questions=questions, values=values,
                        errors=errors, choices=form_choices(session), labels=FIELD_LABELS | field_labels(fieldsets),
-                       fieldsets=fieldsets, availability=availability(session, event), csrf_token=csrf.token)
+                       fieldsets=fieldsets, availability=availability(session, event), csrf_token=csrf.token,
+                       terms=registration_terms(event))
     return _html(csrf, body, status)
 
 
