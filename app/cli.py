@@ -24,7 +24,7 @@ from app.accounts.tokens import list_tokens, revoke_token
 from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
 from app.demo.loader import load_demo
 from app.demo.report import generate_demo_reports
-from app.events.service import get_event_by_slug
+from app.events.service import get_event_by_ref
 from app.reports.command import write_report
 from app.reports.models import ReportFormat
 from app.registration import capacity
@@ -118,14 +118,14 @@ def worker(once: Annotated[bool, typer.Option("--once", help="drain what is due,
 @token_app.command("create")
 def token_create(
     role: Annotated[Role, typer.Option(help="admin, organiser or checkin")],
-    event: Annotated[str | None, typer.Option(help="limit the token to the event with this slug")] = None,
+    event: Annotated[str | None, typer.Option(help="limit the token to this event (its slug or id)")] = None,
     name: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
 ) -> None:
     """Create an API token and print it (only the token, on stdout); only its hash is stored."""
     database = _database()
     try:
         with database.transaction() as session:
-            event_id = get_event_by_slug(session, event).id if event else None
+            event_id = get_event_by_ref(session, event).id if event else None
             raw = create_token(session, role=role, name=name or f"{role.value} token", event_id=event_id)
     except AppError as error:
         _fail(error)
@@ -166,7 +166,7 @@ def _read_password(from_stdin: bool) -> str:
 def user_create(
     email: Annotated[str, typer.Argument(help="the address the person signs in with")],
     role: Annotated[Role, typer.Option(help="admin, organiser or checkin")],
-    event: Annotated[list[str] | None, typer.Option(help="limit the account to the event with this slug (repeatable)")] = None,
+    event: Annotated[list[str] | None, typer.Option(help="limit the account to this event, by slug or id (repeatable)")] = None,
     name: Annotated[str | None, typer.Option(help="the name shown in the console (default: from the address)")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")] = False,
 ) -> None:
@@ -174,7 +174,7 @@ def user_create(
     password = _read_password(password_stdin)
     try:
         with _database().transaction() as session:
-            event_ids = frozenset(get_event_by_slug(session, slug).id for slug in event or [])
+            event_ids = frozenset(get_event_by_ref(session, ref).id for ref in event or [])
             account = accounts.create_account(session, email=email, display_name=name or email.split("@")[0],
                                               password=password, role=role, event_ids=event_ids)
     except AppError as error:
@@ -255,7 +255,7 @@ def demo(
 
 @app.command()
 def report(
-    slug: Annotated[str, typer.Argument(help="the event's slug")],
+    slug: Annotated[str, typer.Argument(help="the event's slug or id")],
     format: Annotated[ReportFormat, typer.Option("--format", help="html, pdf, docx or md")],
     out_file: Annotated[Path, typer.Option("--out", help="the file to write")],
     template: Annotated[str | None, typer.Option(help="a built-in or uploaded template name")] = None,

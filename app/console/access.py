@@ -20,7 +20,7 @@ from app.core.config import Settings
 from app.core.deps import SessionDep, SettingsDep
 from app.core.security import Principal, Role
 from app.events.models import Event
-from app.events.service import get_event, get_event_by_slug
+from app.events.service import get_event_by_ref
 
 SESSION_COOKIE = "convene_console"
 _SESSION_SALT = "convene.console-session"
@@ -85,14 +85,9 @@ OrganiserViewer = Annotated[Viewer, Depends(organiser)]
 AdminViewer = Annotated[Viewer, Depends(admin)]
 
 
-def find_event(session, ref: str) -> Event:
-    """An event by id (digits) or slug."""
-    return get_event(session, int(ref)) if ref.isdigit() else get_event_by_slug(session, ref)
-
-
 def managed_event(event_ref: str, session: SessionDep, viewer: OrganiserViewer) -> Event:
     """The event, when the signed-in account may manage it (as ``app.events.dependencies``)."""
-    event = find_event(session, event_ref)
+    event = get_event_by_ref(session, event_ref)
     viewer.principal.require_event(event.id, Role.organiser)
     return event
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.core.fields import CountryCode, LongText, ShortText, Slug, TimeZoneName
 from app.core.timezones import in_zone
 from app.events.models import Event
 
 Topic = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _not_an_id(value: str) -> str:
+    if value.isdigit():
+        raise ValueError("a slug of digits alone would read as an event id: add a word (for example workshop-2030)")
+    return value
+
+
+# Events are named by id or slug in addresses and commands, so a slug is never digits alone.
+EventSlug = Annotated[Slug, AfterValidator(_not_an_id)]
 
 _EXAMPLE = {
     "slug": "clusters-workshop-2018",
@@ -31,7 +41,7 @@ _EXAMPLE = {
 class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
-    slug: Slug = Field(description="lower-case words joined by hyphens; used in public addresses")
+    slug: EventSlug = Field(description="lower-case words joined by hyphens; used in public addresses")
     title: Annotated[str, Field(min_length=1, max_length=300)]
     subtitle: Annotated[str, Field(max_length=300)] | None = None
     description: LongText | None = None
@@ -56,7 +66,7 @@ class EventCreate(BaseModel):
 class EventUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slug: Slug | None = None
+    slug: EventSlug | None = None
     title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
     subtitle: Annotated[str, Field(max_length=300)] | None = None
     description: LongText | None = None

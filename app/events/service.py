@@ -77,6 +77,13 @@ def get_event(session: Session, event_id: int) -> Event:
     return event
 
 
+def get_event_by_ref(session: Session, ref: str | int) -> Event:
+    """An event named by its id (digits) or its slug, as every API address and CLI command accepts.
+    A slug always has a letter (see schemas.EventSlug), so the two never collide."""
+    text = str(ref).strip()
+    return get_event(session, int(text)) if text.isdigit() else get_event_by_slug(session, text)
+
+
 def get_event_by_slug(session: Session, slug: str) -> Event:
     event = session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
     if event is None:

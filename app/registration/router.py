@@ -17,8 +17,8 @@ from app.core.db import Database
 from app.core.deps import PrincipalDep, SessionDep, SettingsDep, UnitOfWorkDep, WindowDep, get_database
 from app.core.pagination import Page
 from app.core.security import Role, authenticate
-from app.events.dependencies import ManagedEvent
-from app.events.service import get_event
+from app.events.dependencies import EventRef, ManagedEvent
+from app.events.service import get_event_by_ref
 from app.registration import questions, service
 from app.registration.links import registration_for_token
 from app.registration.models import Registration, RegistrationStatus
@@ -59,7 +59,7 @@ def _problem(error: service.AlreadyRegistered) -> JSONResponse:
     responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
 )
 async def register(
-    event_id: int, data: RegistrationCreate, unit: UnitOfWorkDep,
+    event_id: EventRef, data: RegistrationCreate, unit: UnitOfWorkDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
 ):
     """Anyone may register while registration is open; the answer is the outcome (`status`,
@@ -70,10 +70,10 @@ async def register(
     return await unit.run(partial(_register, event_id, data, credentials.credentials if credentials else None))
 
 
-def _register(event_id: int, data: RegistrationCreate, token: str | None, session: Session) -> JSONResponse:
+def _register(event_id: str, data: RegistrationCreate, token: str | None, session: Session) -> JSONResponse:
     # Authenticated here rather than in a dependency: a dependency would open its own session.
     principal = authenticate(session, token) if token else None
-    event = get_event(session, event_id)
+    event = get_event_by_ref(session, event_id)
     if principal is not None:
         principal.require_event(event.id, Role.organiser)
     try:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from app.core.db import Database
-from app.events.service import get_event_by_slug
+from app.events.service import get_event_by_ref
 from app.reports.context import build_context
 from app.reports.models import ReportFormat
 from app.reports.render import render_report
@@ -23,7 +23,7 @@ def write_report(database: Database, slug: str, format: ReportFormat, out: Path,
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("Gathering the data", total=3)
         with database.transaction(write=False) as session:
-            event = get_event_by_slug(session, slug)
+            event = get_event_by_ref(session, slug)
             choice = choose_template(session, template, format)
             context = build_context(session, event)
         progress.update(task, advance=1, description=f"Rendering {format.value.upper()} "
