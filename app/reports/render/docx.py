@@ -307,8 +307,9 @@ class Writer:
                     add_run(paragraph, link["title"])
         if narrative.contacts:
             self.heading("Contacts", 1)
-            for contact in narrative.contacts:
+            for number, contact in enumerate(narrative.contacts, start=1):
                 paragraph = self.document.add_paragraph(style="List Bullet")
+                paragraph.paragraph_format.keep_with_next = number < len(narrative.contacts)  # one block
                 add_run(paragraph, contact["name"], bold=True)
                 if contact.get("role"):
                     add_run(paragraph, f", {contact['role']}")
