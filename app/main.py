@@ -18,6 +18,7 @@ from app.breakouts.on_agenda import GroupsOnAgenda
 from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
 from app.core.db import Database
+from app.core.deps import TransactionRoute
 from app.core.errors import AppError
 from app.core.templating import render_page
 from app.registration.extensions import PageExtensions, use_page_extensions
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.database.dispose()
 
     app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.router.route_class = TransactionRoute
     app.state.settings = settings
     _add_error_handlers(app)
     include_routers(app)

@@ -10,13 +10,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, AccountEvent, PasswordReset, SignInSession
-from app.accounts.passwords import check_password_rules, hash_password, needs_rehash, spend_verification_time, verify_password
+from app.accounts.passwords import (
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    spend_verification_time,
+    verify_password,
+)
+from app.core.db import keep_after_rollback
 from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.security import Principal, Role
 from app.core.types import utcnow
@@ -133,16 +141,22 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
         raise AccountLocked(f"too many wrong passwords: try again in {minutes} minute{'s' if minutes != 1 else ''}, "
                             "or reset your password by email", field="password")
     if not verify_password(account.password_hash, password):
-        account.failed_sign_ins += 1
-        if account.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-            account.failed_sign_ins, account.locked_until = 0, now + LOCKOUT
-        session.flush()
+        # The refusal rolls the request back; the wrong password is counted all the same.
+        keep_after_rollback(session, partial(_count_wrong_password, account_id=account.id, now=now))
         raise refused
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     account.failed_sign_ins, account.locked_until, account.last_sign_in_at = 0, None, now
     session.flush()
     return account
+
+
+def _count_wrong_password(session: Session, *, account_id: int, now: datetime) -> None:
+    account = session.get(Account, account_id)
+    account.failed_sign_ins += 1
+    if account.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+        account.failed_sign_ins, account.locked_until = 0, now + LOCKOUT
+    session.flush()
 
 
 def _digest(raw: str) -> str:

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 
 from app.agenda.ical import agenda_calendar
 from app.agenda.service import event_agenda
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.events.service import get_public_event
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
 @router.get("/events/{slug}/agenda.ics")

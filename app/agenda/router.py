@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query, status
 from app.agenda import service
 from app.agenda.models import SessionKind
 from app.agenda.schemas import SessionCreate, SessionRead, SessionUpdate
-from app.core.deps import SessionDep, WindowDep
+from app.core.deps import SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
-router = APIRouter(tags=["agenda"])
+router = APIRouter(route_class=TransactionRoute, tags=["agenda"])
 
 
 @router.post("/events/{event_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionRead,

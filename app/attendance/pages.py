@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from app.attendance import service
 from app.attendance.schemas import CheckinCreate
 from app.core.csrf import CsrfDep
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError, Forbidden, Unauthorized
 from app.core.security import Principal, Role, authenticate
 from app.core.templating import render_page
@@ -24,7 +24,7 @@ from app.core.timezones import in_zone
 from app.events.models import Event
 from app.events.service import get_event_by_slug
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 COOKIE = "convene_checkin"
 COOKIE_MAX_AGE = 18 * 3600  # one long event day

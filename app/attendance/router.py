@@ -10,13 +10,13 @@ from app.attendance import badges, service
 from app.attendance.schemas import (
     AttendanceRead, Attendee, CheckinCreate, CheckinRead, UndoResult,
 )
-from app.core.deps import PrincipalDep, SessionDep, SettingsDep
+from app.core.deps import PrincipalDep, SessionDep, SettingsDep, TransactionRoute
 from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events.dependencies import CheckinEvent, ManagedEvent
 from app.events.models import Event
 
-router = APIRouter(tags=["attendance"])
+router = APIRouter(route_class=TransactionRoute, tags=["attendance"])
 
 PDF = "application/pdf"
 

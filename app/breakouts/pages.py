@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app.breakouts.choices import ordinal, ranked_choices
 from app.breakouts.service import get_breakout_session, participant_breakouts, session_settings, set_preferences
 from app.core.csrf import FIELD_NAME, CsrfDep
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError, InvalidInput
 from app.core.templating import render_page
 from app.core.timezones import in_zone
@@ -17,7 +17,7 @@ from app.events.models import Event
 from app.registration.links import registration_for_token
 from app.registration.models import Registration
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 def _render(session, event: Event, registration: Registration, token: str, csrf, *, saved: int | None = None,
             errors: dict[int, str] | None = None, submitted: dict[int, list[str]] | None = None,

@@ -20,11 +20,11 @@ from app.breakouts.schemas import (
     SettingsRead,
     SettingsUpdate,
 )
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
-router = APIRouter(prefix="/events/{event_id}/sessions/{session_id}", tags=["breakouts"])
+router = APIRouter(route_class=TransactionRoute, prefix="/events/{event_id}/sessions/{session_id}", tags=["breakouts"])
 
 
 def breakout_session(session_id: int, event: ManagedEvent, session: SessionDep) -> AgendaSession:

@@ -1,11 +1,13 @@
 """Signing in and out of the console, and setting a new password by an emailed one-time link.
 
-A refused password is answered with the sign-in page (401, or 429 when locked), not an error,
-so the request's transaction commits the failure count the lockout relies on.
+A refused password is answered with the sign-in page (401, or 429 when locked); the refusal rolls
+the request back, all but the count of wrong passwords the lockout relies on, which the accounts
+service keeps by name (``keep_after_rollback``).
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,10 +18,10 @@ from app.accounts import service as accounts
 from app.accounts.links import reset_id_for_token
 from app.console.access import SESSION_COOKIE, safe_next, session_signer, signed_in_account
 from app.console.screen import CONSOLE_PATH, FormDep, ScreenDep, is_https, text
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 LABELS = {"email": "Email", "password": "Password", "new_password": "New password",
           "repeat_password": "New password again"}
@@ -61,10 +63,8 @@ def sign_in(screen: ScreenDep, session: SessionDep, form: FormDep):
 def sign_out(screen: ScreenDep, session: SessionDep, request: Request, form: FormDep):
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        try:
+        with suppress(BadSignature):  # a cookie we did not sign: no session to end
             accounts.end_session(session, session_signer(screen.settings).unsign(cookie).decode())
-        except BadSignature:  # a cookie we did not sign: no session to end
-            pass
     response = screen.redirect("/manage/login", "You are signed out.")
     response.delete_cookie(SESSION_COOKIE, path=CONSOLE_PATH)
     return response

@@ -7,13 +7,13 @@ from fastapi.responses import HTMLResponse
 
 from app.console.access import ManagedEvent, OrganiserViewer
 from app.console.screen import ScreenDep
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.timezones import in_zone
 from app.events.service import events_upcoming_first
 from app.registration.models import RegistrationStatus
 from app.registration.overview import event_figures
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
 @router.get("/manage", response_class=HTMLResponse)

@@ -1,10 +1,12 @@
 """Engine and unit of work.
 
-The request is the transaction: one session per request, committed when the handler returns,
-rolled back when it raises. Services flush, never commit.
+One mechanism for every unit of work (a request, a page, a CLI command, a job): ``Database.begin``,
+a ``Transaction`` that commits when the work succeeds and rolls back whenever it fails, an error
+answered as a response included. Services flush, never commit. A change that must outlive a
+rollback says so by name: ``keep_after_rollback``.
 
 SQLite allows one writer at a time. Left to its busy handler, concurrent writers back off and
-sleep (PERFORMANCE.md: 310/s against 3,600/s); worse, a deferred transaction that reads and
+sleep (310 registrations/s against 3,600/s, measured); worse, a deferred transaction that reads and
 then writes can fail outright when another writer got in between. So write transactions start
 with ``BEGIN IMMEDIATE`` and are serialised inside the process by a lock; the busy timeout
 only arbitrates between processes.
@@ -13,8 +15,8 @@ only arbitrates between processes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import Session
@@ -76,22 +78,66 @@ class Database:
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._write_bind = self.engine.execution_options(**{_IMMEDIATE: True}) if self.is_sqlite else self.engine
 
+    def begin(self, *, write: bool = True) -> Transaction:
+        """A unit of work: the one way into the database for routes, pages, commands and jobs."""
+        return Transaction(self, write=write)
+
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on error."""
-        lock = self._write_lock if (write and self._write_lock is not None) else nullcontext()
-        with lock:
-            with self.session(write=write) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
-
-    def session(self, *, write: bool) -> Session:
-        """A bare session (the caller commits): write sessions start with BEGIN IMMEDIATE on SQLite."""
-        return Session(self._write_bind if write else self.engine, expire_on_commit=False)
+        transaction = self.begin(write=write)
+        try:
+            yield transaction.db
+        except BaseException:
+            transaction.end(commit=False)
+            raise
+        transaction.end(commit=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Transaction:
+    """One session from its first statement to its commit or rollback, holding the process's
+    writer lock on SQLite meanwhile. ``end`` may be called from another thread than the one that
+    began it (the request's transaction begins in the event loop and ends in a worker thread)."""
+
+    def __init__(self, database: Database, *, write: bool):
+        self._lock = database._write_lock if write else None
+        if self._lock is not None:
+            self._lock.acquire()
+        self._bind = database._write_bind if write else database.engine
+        self.db = Session(self._bind, expire_on_commit=False)
+
+    def end(self, *, commit: bool) -> None:
+        """Commit, or roll back and then store what was kept despite a rollback (``keep_after_rollback``)."""
+        try:
+            with self.db:
+                kept = self.db.info.pop(_KEPT, [])
+                if commit:
+                    for work in kept:
+                        work(self.db)
+                    self.db.commit()
+                    return
+                self.db.rollback()
+            if kept:
+                with Session(self._bind, expire_on_commit=False) as db, db.begin():
+                    for work in kept:
+                        work(db)
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+
+_KEPT = "convene_kept_after_rollback"
+
+
+def keep_after_rollback(db: Session, work: Callable[[Session], None]) -> None:
+    """Store ``work(db)`` whatever becomes of the transaction of ``db``: with it when it commits, in a
+    transaction of its own right after it when it is rolled back.
+
+    The explicit exception to "an error rolls everything back", for a change that must outlive the
+    refusal it accompanies (a duplicate registration re-sends the person's link while refusing).
+    ``work`` gets the session it runs in and must load what it needs by id.
+    """
+    db.info.setdefault(_KEPT, []).append(work)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, nullcontext
-from typing import Annotated, TypeVar
+from functools import partial
+from typing import Annotated, Any
 
 import anyio
 from anyio.lowlevel import RunVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -19,7 +21,6 @@ from app.core.pagination import MAX_LIMIT, Window
 from app.core.security import Principal, authenticate
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
-T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="An API token from `convene token create`")
 
 
@@ -57,62 +58,61 @@ async def _turn(database: Database, write: bool) -> AsyncIterator[None]:
         yield
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's unit of work: committed before the response is sent, rolled back on error."""
+# Set on the request by ``TransactionRoute`` when the answer is an error: the transaction rolls back.
+_REFUSED = "convene.refused"
+
+
+class TransactionRoute(APIRoute):
+    """A route whose transaction is rolled back when it answers with an error status, whether the
+    error was raised or returned as a response (a form shown again with its messages, a 409 page):
+    what ran before the refusal is never committed. Every router of the application uses it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_and_mark_refusals(request: Request) -> Response:
+            response = await handle(request)
+            if response.status_code >= 400:
+                request.scope[_REFUSED] = True
+            return response
+
+        return handle_and_mark_refusals
+
+
+@asynccontextmanager
+async def _request_transaction(request: Request, *, write: bool) -> AsyncIterator[Session]:
+    """The request's unit of work (``Database.begin``): committed before the response is sent,
+    rolled back when the handler raises or answers with an error."""
     database: Database = request.app.state.database
-    write = request.method not in _READ_METHODS
     async with _turn(database, write):
-        session = database.session(write=write)
+        transaction = database.begin(write=write)
         try:
-            yield session
+            yield transaction.db
         except BaseException:
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_end, session, False)
+                await anyio.to_thread.run_sync(partial(transaction.end, commit=False))
             raise
-        await anyio.to_thread.run_sync(_end, session, True)
+        # Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
+        # holding the writer's lock meanwhile.
+        await anyio.to_thread.run_sync(partial(transaction.end, commit=not request.scope.get(_REFUSED)))
 
 
-def _end(session: Session, commit: bool) -> None:
-    """Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
-    holding the writer's lock meanwhile. Closing rolls back whatever was not committed, a failed
-    commit included."""
-    with session:
-        if commit:
-            session.commit()
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's session: read-only for GET and HEAD, a write transaction otherwise."""
+    async with _request_transaction(request, write=request.method not in _READ_METHODS) as db:
+        yield db
 
 
-class UnitOfWork:
-    """The request's transaction for an ``async`` route, run in one worker thread from its first
-    query to its commit.
-
-    A sync route with ``SessionDep`` runs in one thread and commits in another; between the two the
-    request waits for the event loop while still holding the event's row lock (or SQLite's writer).
-    On the busiest route that wait was a good part of the time the lock was held.
-    """
-
-    def __init__(self, database: Database, write: bool):
-        self._database, self._write = database, write
-
-    async def run(self, work: Callable[[Session], T]) -> T:
-        """``work(session)``, then commit; rolled back if it raises. Call it once per request."""
-        return await anyio.to_thread.run_sync(self._run, work)
-
-    def _run(self, work: Callable[[Session], T]) -> T:
-        with self._database.transaction(write=self._write) as session:
-            return work(session)
-
-
-async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    database: Database = request.app.state.database
-    write = request.method not in _READ_METHODS
-    async with _turn(database, write):
-        yield UnitOfWork(database, write)
+async def get_writing_session(request: Request) -> AsyncIterator[Session]:
+    """A write transaction whatever the method: for a GET that writes (a link followed from an email)."""
+    async with _request_transaction(request, write=True) as db:
+        yield db
 
 
 # scope="function": the commit happens when the handler returns, so a failed commit is the
 # client's error response and a 201 is only ever sent for data that is really stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
+WritingSessionDep = Annotated[Session, Depends(get_writing_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 
 
@@ -123,6 +123,16 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_optional_principal(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    """The caller of a public route that does more for an organiser: None when no token is sent."""
+    return authenticate(session, credentials.credentials) if credentials else None
+
+
+OptionalPrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
 def get_window(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.core.deps import PrincipalDep, SessionDep, WindowDep
+from app.core.deps import PrincipalDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.core.security import Role
 from app.directory import service
@@ -23,7 +23,7 @@ from app.directory.schemas import (
     ProjectUpdate,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=TransactionRoute)
 ORGANISER = Role.organiser
 
 

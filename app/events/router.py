@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.core.deps import PrincipalDep, SessionDep, WindowDep
+from app.core.deps import PrincipalDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.core.security import Role
 from app.events import service
 from app.events.dependencies import ManagedEvent
 from app.events.schemas import EventCreate, EventRead, EventUpdate
 
-router = APIRouter(tags=["events"])
+router = APIRouter(route_class=TransactionRoute, tags=["events"])
 
 
 @router.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventRead, summary="Create an event")

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.events.dependencies import ManagedEvent
 from app.registration.exports import ExportFormat, export_registrations
 from app.registration.imports import MAX_BYTES, ImportRejected, import_registrations
@@ -21,7 +21,7 @@ from app.registration.privacy import (
 from app.registration.router import ManagedRegistration
 from app.registration.service import read_registration
 
-router = APIRouter(tags=["registrations"])
+router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
 
 _CSV_BODY = {"requestBody": {"required": True, "content": {
     "text/csv": {"schema": {"type": "string"}},

@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from app.agenda.service import TimeSlot, event_agenda, group_by_time
 from app.core.config import Settings
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, CsrfFailed
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError
 from app.core.qr import qr_svg
 from app.core.templating import render_page
@@ -49,7 +49,7 @@ from app.registration.service import (
 from app.registration.terms import registration_terms
 from app.registration.workflow import next_step
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 STATUS_LABELS = {
     RegistrationStatus.pending_confirmation: "waiting for you to confirm your email address",
@@ -169,7 +169,7 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
     try:
         registered = register(session, event, parsed.data)
     except AppError as error:
-        # Raised before anything is written, except AlreadyRegistered, whose re-sent link must be kept.
+        # Shown again with the message; the refusal rolls back whatever register() began.
         return _form_page(session, csrf, event, questions, sections, values=parsed.values,
                           errors={error.field or "form": error.detail}, status=error.status, form=form)
     for section, extra in extras:
@@ -273,9 +273,8 @@ def update_details(token: str, session: SessionDep, settings: SettingsDep, csrf:
     parsed = parse_update(form, questions)
     if parsed.ok:
         try:
-            # A savepoint: a refusal half-way (an unknown project) must leave nothing changed.
-            with session.begin_nested():
-                update_registration(session, registration, parsed.data)
+            # A refusal half-way (an unknown project) answers 422, which rolls back what was changed.
+            update_registration(session, registration, parsed.data)
         except AppError as error:
             parsed.errors = {error.field or "form": error.detail}
     if parsed.errors or parsed.data is None:

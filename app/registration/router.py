@@ -5,18 +5,15 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
-
-from app.core.db import Database
-from app.core.deps import PrincipalDep, SessionDep, SettingsDep, UnitOfWorkDep, WindowDep, get_database
+from app.core.deps import (
+    OptionalPrincipalDep, PrincipalDep, SessionDep, SettingsDep, TransactionRoute, WindowDep, WritingSessionDep,
+)
 from app.core.pagination import Page
-from app.core.security import Role, authenticate
+from app.core.security import Role
 from app.events.dependencies import EventRef, ManagedEvent
 from app.events.service import get_event_by_ref
 from app.registration import questions, service
@@ -33,9 +30,8 @@ from app.registration.schemas import (
     RegistrationUpdate,
 )
 
-router = APIRouter(tags=["registrations"])
-page_router = APIRouter(tags=["registrations"], include_in_schema=False)
-_optional_bearer = HTTPBearer(auto_error=False, description="optional: an organiser token")
+router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
+page_router = APIRouter(route_class=TransactionRoute, tags=["registrations"], include_in_schema=False)
 
 
 def managed_registration(registration_id: int, session: SessionDep, principal: PrincipalDep) -> Registration:
@@ -48,38 +44,20 @@ def managed_registration(registration_id: int, session: SessionDep, principal: P
 ManagedRegistration = Annotated[Registration, Depends(managed_registration)]
 
 
-def _problem(error: service.AlreadyRegistered) -> JSONResponse:
-    # Answered, not raised: raising would roll back the link email queued with it.
-    return JSONResponse(error.problem(), status_code=error.status, media_type="application/problem+json")
-
-
 @router.post(
     "/events/{event_id}/registrations", status_code=status.HTTP_201_CREATED,
     response_model=RegistrationRead | RegistrationReceipt, summary="Register for an event",
     responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
 )
-async def register(
-    event_id: EventRef, data: RegistrationCreate, unit: UnitOfWorkDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_optional_bearer)],
-):
+def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, principal: OptionalPrincipalDep):
     """Anyone may register while registration is open; the answer is the outcome (`status`,
     `waitlist_position`) and nothing else. With an organiser token the registration is accepted at
     any time and confirmed directly (capacity still applies unless `override_capacity`), and the
     whole registration is returned."""
-    # The busiest route: its whole transaction, commit included, in one worker thread.
-    return await unit.run(partial(_register, event_id, data, credentials.credentials if credentials else None))
-
-
-def _register(event_id: str, data: RegistrationCreate, token: str | None, session: Session) -> JSONResponse:
-    # Authenticated here rather than in a dependency: a dependency would open its own session.
-    principal = authenticate(session, token) if token else None
     event = get_event_by_ref(session, event_id)
     if principal is not None:
         principal.require_event(event.id, Role.organiser)
-    try:
-        registered = service.register(session, event, data, by_organiser=principal is not None)
-    except service.AlreadyRegistered as duplicate:
-        return _problem(duplicate)
+    registered = service.register(session, event, data, by_organiser=principal is not None)
     if principal is not None:
         body = service.read_registration(session, registered.registration)
     else:
@@ -163,13 +141,10 @@ def delete_question(question_id: int, event: ManagedEvent, session: SessionDep):
 # --- the email-confirmation link ----------------------------------------------------------
 
 @page_router.get("/r/{token}/confirm")
-def confirm_email(token: str, settings: SettingsDep,
-                  database: Annotated[Database, Depends(get_database)]):
+def confirm_email(token: str, settings: SettingsDep, session: WritingSessionDep):
     """Following the link in the email confirms the address, then shows the participant's page.
 
-    A GET that writes, because it is a link in an email; confirming twice changes nothing. It opens
-    a write transaction itself, since the request's own session is read-only for GET.
+    A GET that writes, because it is a link in an email; confirming twice changes nothing.
     """
-    with database.transaction() as session:
-        service.confirm_email(session, registration_for_token(session, settings, token))
+    service.confirm_email(session, registration_for_token(session, settings, token))
     return RedirectResponse(f"/r/{token}?done=confirmed", status_code=status.HTTP_303_SEE_OTHER)

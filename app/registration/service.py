@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.core.db import keep_after_rollback
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Window, paginate
 from app.core.timezones import in_zone
@@ -48,11 +50,8 @@ class RegistrationClosed(Conflict):
 
 
 class AlreadyRegistered(Conflict):
-    """The email already has a live registration for this event; its link was queued again.
-
-    The resend is queued in the caller's session: catch this and answer normally so the
-    transaction commits (the JSON API answers 409, the form a page), or the email is lost.
-    """
+    """The email already has a live registration for this event; its link is sent again (the one
+    change kept when the refused transaction is rolled back)."""
 
     title = "Already registered"
 
@@ -139,20 +138,24 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     admitted = admission.admit(session, event, registration, seat, context=context,
                                override=by_organiser and data.override_capacity)
     if not admitted.inserted:
-        _refuse_duplicate(session, event, registration, admitted.seated, now)
+        _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
     if admitted.seats.promotable():
         _promote_waiting(session, event, admitted.seats)
     return Registered(registration, admitted.waitlist_position)
 
 
-def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime) -> None:
+def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime, *,
+                      by_organiser: bool) -> None:
     """The email is already registered: take the newcomer off the counters, send the existing
-    registration's link again, and say so."""
+    registration's link again (the person's own attempt only), and say so."""
     capacity.move(session, event, held=-int(seated), waiting=-int(not seated))
     existing = session.execute(select(Registration).where(
         Registration.event_id == event.id, Registration.email == newcomer.email, Registration.status.in_(LIVE_STATUSES),
     )).scalar_one()
-    _resend_link(session, event, existing, now)
+    if by_organiser:  # an organiser (an import, say) is told; the person is not emailed
+        raise AlreadyRegistered("this email address is already registered for this event", field="email")
+    # The refusal rolls the request back; the re-sent link is stored all the same.
+    keep_after_rollback(session, partial(_resend_link, event_id=event.id, registration_id=existing.id, now=now))
     raise AlreadyRegistered(
         "this email address is already registered for this event; we have sent your link again to that address",
         field="email",
@@ -164,7 +167,8 @@ def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
     Seat.for_(event, registration, now).apply(registration)
 
 
-def _resend_link(session: Session, event: Event, registration: Registration, now: datetime) -> None:
+def _resend_link(session: Session, *, event_id: int, registration_id: int, now: datetime) -> None:
+    event, registration = session.get(Event, event_id), session.get(Registration, registration_id)
     period = int(now.timestamp()) // RESEND_PERIOD_SECONDS
     notify(session, event, registration, "link_resent", dedup_key=f"link_resent:{registration.id}:{period}",
            waitlist_position=waitlist_position(session, registration))

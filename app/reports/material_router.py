@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from starlette.datastructures import UploadFile
 
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import InvalidInput
 from app.events.dependencies import ManagedEvent
 from app.events.models import Event
@@ -16,7 +16,7 @@ from app.reports.parts import read_parts, write_parts
 from app.reports.schemas import BrandingRead, BrandingUpdate, BrandingWrite, ImageRead, PartsRead, PartsWrite
 from app.reports.uploads import IMAGE_MAX_BYTES, LOGO_MAX_BYTES, TooLarge
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(route_class=TransactionRoute, tags=["reports"])
 
 
 def _upload_body(fields: dict[str, dict]) -> dict:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.core.deps import PrincipalDep, SessionDep, WindowDep
+from app.core.deps import PrincipalDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.core.security import Role
 from app.events.dependencies import ManagedEvent
@@ -29,7 +29,7 @@ from app.reports.schemas import (
 )
 from app.reports.statistics import event_statistics
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(route_class=TransactionRoute, tags=["reports"])
 
 
 def managed_report(report_id: int, session: SessionDep, principal: PrincipalDep) -> Report:
