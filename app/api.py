@@ -1,4 +1,4 @@
-"""The one place that includes every router."""
+"""The one place that includes every router: the API's, and the pages' (the public site's among them)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from app.registration import pages as registration_pages
 from app.registration import router as registration_router
 from app.reports import material_router as reports_material_router
 from app.reports import router as reports_router
+from app.site import pages as site_pages
 
 API_PREFIX = "/api/v1"
 
@@ -33,7 +34,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(reports_material_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
-    for module in (registration_pages, agenda_pages, attendance_pages, breakouts_pages):
+    for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages):
         app.include_router(module.router)
     for module in (console_auth, console_events):
         app.include_router(module.router)

@@ -13,15 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api import API_PREFIX, include_routers
-from app.breakouts.choices import BreakoutChoices
-from app.breakouts.on_agenda import GroupsOnAgenda
 from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.deps import TransactionRoute
 from app.core.errors import AppError
 from app.core.templating import render_page
-from app.registration.extensions import PageExtensions, use_page_extensions
 
 log = logging.getLogger("convene")
 
@@ -52,9 +49,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     _add_error_handlers(app)
     include_routers(app)
-    # Registration cannot import breakouts: its form asks for breakout choices, and its event page
-    # shows each breakout session's groups, through these.
-    use_page_extensions(app, PageExtensions(form_sections=(BreakoutChoices(),), agenda_details=(GroupsOnAgenda(),)))
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):

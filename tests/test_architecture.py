@@ -19,7 +19,8 @@ LAYERS = [
     {"reports"},
 ]
 # These compose the application and may import anything; nothing in a layer may import them.
-COMPOSERS = {"main", "api", "cli", "worker", "models", "demo", "console"}
+# site/ (the public pages) and console/ (the organiser's screens) compose pages across domains.
+COMPOSERS = {"main", "api", "cli", "worker", "models", "demo", "site", "console"}
 
 
 def _layer_of(package: str) -> int | None:
@@ -63,6 +64,20 @@ def _violations() -> list[str]:
 
 def test_no_module_imports_upward():
     assert _violations() == []
+
+
+def test_no_relative_imports_hide_from_the_check():
+    relative = [str(path.relative_to(APP)) for path in APP.rglob("*.py")
+                if any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(ast.parse(path.read_text())))]
+    assert relative == []
+
+
+def test_a_domain_importing_the_public_site_is_caught(tmp_path, monkeypatch):
+    fake = tmp_path / "app"
+    (fake / "registration").mkdir(parents=True)
+    (fake / "registration" / "bad.py").write_text("from app.site.pages import router\n")
+    monkeypatch.setattr("tests.test_architecture.APP", fake)
+    assert _violations() == ["registration/bad.py imports the composer app.site.pages"]
 
 
 def test_the_check_catches_an_upward_import(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""The agenda as iCalendar (no token). The event page itself is app.registration.pages: it shows the places left."""
+"""The agenda as iCalendar (no token). The event page itself is the public site's (app.site.pages)."""
 
 from __future__ import annotations
 

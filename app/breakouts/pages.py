@@ -3,28 +3,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
 from app.breakouts.choices import ordinal, ranked_choices
 from app.breakouts.service import get_breakout_session, participant_breakouts, session_settings, set_preferences
-from app.core.csrf import FIELD_NAME, CsrfDep
-from app.core.deps import SessionDep, SettingsDep, TransactionRoute
+from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, FormDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError, InvalidInput
 from app.core.templating import render_page
 from app.core.timezones import in_zone
-from app.events.models import Event
-from app.registration.links import registration_for_token
-from app.registration.models import Registration
+from app.registration.dependencies import Participant, ParticipantDep
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
-def _render(session, event: Event, registration: Registration, token: str, csrf, *, saved: int | None = None,
+
+def _render(session: Session, participant: Participant, csrf: Csrf, *, saved: int | None = None,
             errors: dict[int, str] | None = None, submitted: dict[int, list[str]] | None = None,
             status_code: int = 200) -> HTMLResponse:
+    event, registration = participant.event, participant.registration
     views = participant_breakouts(session, event, registration)
     html = render_page(
-        "breakouts/choices.html", event=event, registration=registration, token=token, views=views,
+        "breakouts/choices.html", event=event, registration=registration, token=participant.token, views=views,
         csrf_field=FIELD_NAME, csrf_token=csrf.token, ordinal=ordinal, saved=saved, errors=errors or {},
         submitted=submitted or {}, local=lambda value: in_zone(value, event.timezone),
     )
@@ -32,10 +33,8 @@ def _render(session, event: Event, registration: Registration, token: str, csrf,
 
 
 @router.get("/r/{token}/breakouts", response_class=HTMLResponse)
-def breakout_page(token: str, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, saved: int | None = None):
-    registration = registration_for_token(session, settings, token)
-    event = session.get(Event, registration.event_id)
-    return _render(session, event, registration, token, csrf, saved=saved)
+def breakout_page(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, saved: int | None = None):
+    return _render(session, participant, csrf, saved=saved)
 
 
 def _submitted(form, max_preferences: int) -> list[str]:
@@ -44,11 +43,9 @@ def _submitted(form, max_preferences: int) -> list[str]:
 
 
 @router.post("/r/{token}/breakouts", response_class=HTMLResponse)
-async def save_choices(token: str, request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfDep):
-    form = await request.form()
+def save_choices(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form: FormDep):
     csrf.verify(form.get(FIELD_NAME))
-    registration = registration_for_token(session, settings, token)
-    event = session.get(Event, registration.event_id)
+    event, registration = participant.event, participant.registration
     session_id = str(form.get("session_id", ""))
     if not session_id.isdigit():
         raise InvalidInput("the form does not say which breakout session it is for", field="session_id")
@@ -58,6 +55,7 @@ async def save_choices(token: str, request: Request, session: SessionDep, settin
         # Every check comes before the first write, so a refused choice leaves the old one in place.
         set_preferences(session, item, registration, ranked_choices(submitted), by_participant=True)
     except AppError as error:
-        return _render(session, event, registration, token, csrf, errors={item.id: error.detail},
+        return _render(session, participant, csrf, errors={item.id: error.detail},
                        submitted={item.id: submitted}, status_code=error.status)
-    return RedirectResponse(f"/r/{token}/breakouts?saved={item.id}#session-{item.id}", status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(f"{participant.base}/breakouts?saved={item.id}#session-{item.id}",
+                            status_code=status.HTTP_303_SEE_OTHER)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.core.config import Settings
@@ -77,3 +78,11 @@ def get_csrf(request: Request, settings: SettingsDep) -> Csrf:
 
 
 CsrfDep = Annotated[Csrf, Depends(get_csrf)]
+
+
+async def posted_form(request: Request) -> FormData:
+    return await request.form(max_files=0, max_fields=500)
+
+
+# A posted HTML form (no files); its CSRF token is checked by the page with ``Csrf.verify``.
+FormDep = Annotated[FormData, Depends(posted_form)]

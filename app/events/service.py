@@ -70,6 +70,11 @@ def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
     return event
 
 
+def local_times(event: Event) -> dict[str, datetime]:
+    """The event's start and end on its own clock, for the pages that say when it is."""
+    return {"starts_at": in_zone(event.starts_at, event.timezone), "ends_at": in_zone(event.ends_at, event.timezone)}
+
+
 def get_event(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id)
     if event is None:
