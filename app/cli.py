@@ -1,4 +1,9 @@
-"""The ``convene`` command: thin wrappers that open a transaction and call services."""
+"""The ``convene`` command: thin wrappers that open a transaction and call services.
+
+Each command imports what it uses when it runs, so that ``convene --help`` (and a command's own
+help) answers at once instead of first loading the web framework, the database layer and the
+solvers (seconds). Only the option types (roles, report formats) are imported up front.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.table import Table
 
-from app.core.config import get_settings
-from app.core.db import Database
 from app.core.errors import AppError
-from app.core.migrate import upgrade
-from app.breakouts.placement import solve_instance_file
-from app.core.security import Role, create_token, derived_token, ensure_token
-from app.accounts import service as accounts
-from app.accounts.tokens import list_tokens, revoke_token
-from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
-from app.demo.loader import load_demo
-from app.demo.report import generate_demo_reports
-from app.events.service import get_event_by_ref
-from app.reports.command import write_report
-from app.reports.models import ReportFormat
-from app.registration import capacity
-from app.reports.sandbox import TemplateProblem
-from app.worker import run as run_worker
+from app.core.roles import Role
+from app.reports.formats import ReportFormat
 
 app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in and the event report.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -42,7 +32,10 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 
-def _database() -> Database:
+def _database():
+    from app.core.config import get_settings
+    from app.core.db import Database
+
     return Database(get_settings().database_url)
 
 
@@ -54,6 +47,8 @@ def _fail(error: AppError) -> None:
 @app.command()
 def migrate() -> None:
     """Bring the configured database to the latest schema (alembic upgrade head)."""
+    from app.core.migrate import upgrade
+
     database = _database()
     upgrade(database.engine)
     err.print(f"database at {database.engine.url.render_as_string(hide_password=True)} is up to date")
@@ -66,6 +61,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="worker processes (use PostgreSQL for more than one)")] = 1,
 ) -> None:
     """Serve the API and the public pages."""
+    import uvicorn
+
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
@@ -79,6 +76,8 @@ def breakouts_solve(
     out_file: Annotated[Path | None, typer.Option("--out", help="also write the result JSON here")] = None,
 ) -> None:
     """Solve a breakout-assignment instance to optimality and print the result JSON."""
+    from app.breakouts.placement import solve_instance_file
+
     try:
         result = json.dumps(solve_instance_file(file), indent=2, ensure_ascii=False)
     except AppError as error:
@@ -94,6 +93,8 @@ def check(
 ) -> None:
     """Check that every event's seat and waiting-list counters equal its registrations; list what differs
     (exit status 1 if anything does). Safe on a live database."""
+    from app.registration import capacity
+
     database = _database()
     with database.transaction(write=repair) as session:
         differences = capacity.differences(session)
@@ -111,8 +112,11 @@ def check(
 @app.command()
 def worker(once: Annotated[bool, typer.Option("--once", help="drain what is due, then exit")] = False) -> None:
     """Deliver queued emails and run queued jobs (several workers may share a PostgreSQL database)."""
+    from app.core.config import get_settings
+    from app.worker import run
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_worker(get_settings(), once=once)
+    run(get_settings(), once=once)
 
 
 @token_app.command("create")
@@ -122,6 +126,9 @@ def token_create(
     name: Annotated[str | None, typer.Option(help="who or what the token is for")] = None,
 ) -> None:
     """Create an API token and print it (only the token, on stdout); only its hash is stored."""
+    from app.core.security import create_token
+    from app.events.service import get_event_by_ref
+
     database = _database()
     try:
         with database.transaction() as session:
@@ -135,6 +142,8 @@ def token_create(
 @token_app.command("list")
 def token_list() -> None:
     """List the API tokens (never the tokens themselves): id, name, role, event, owner, last used."""
+    from app.accounts.tokens import list_tokens
+
     with _database().transaction(write=False) as session:
         rows = list_tokens(session)
     table = Table("id", "name", "role", "event", "owner", "created", "last used", "revoked")
@@ -148,6 +157,8 @@ def token_list() -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[int, typer.Argument(help="the id shown by `convene token list`")]) -> None:
     """Revoke an API token: it stops working at once."""
+    from app.accounts.tokens import revoke_token
+
     try:
         with _database().transaction() as session:
             token = revoke_token(session, token_id)
@@ -171,6 +182,9 @@ def user_create(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")] = False,
 ) -> None:
     """Create a console account; without --password-stdin the password is asked twice."""
+    from app.accounts import service as accounts
+    from app.events.service import get_event_by_ref
+
     password = _read_password(password_stdin)
     try:
         with _database().transaction() as session:
@@ -186,6 +200,8 @@ def user_create(
 @user_app.command("list")
 def user_list() -> None:
     """List the console accounts with their role, events and state."""
+    from app.accounts import service as accounts
+
     with _database().transaction(write=False) as session:
         rows = [(account, accounts.account_event_slugs(session, account)) for account in accounts.list_accounts(session)]
     table = Table("email", "name", "role", "events", "state", "last sign-in")
@@ -197,6 +213,8 @@ def user_list() -> None:
 
 
 def _set_disabled(email: str, disabled: bool) -> None:
+    from app.accounts import service as accounts
+
     try:
         with _database().transaction() as session:
             account = accounts.set_disabled(session, accounts.account_by_email(session, email), disabled)
@@ -223,6 +241,16 @@ def demo(
     port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
 ) -> None:
     """Migrate the database, load the demo workshop (once), print its addresses, then serve."""
+    import uvicorn
+
+    from app.core.config import get_settings
+    from app.core.db import Database
+    from app.core.migrate import upgrade
+    from app.core.security import derived_token, ensure_token
+    from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
+    from app.demo.loader import load_demo
+    from app.demo.report import generate_demo_reports
+
     settings = get_settings()
     database = Database(settings.database_url)
     upgrade(database.engine)
@@ -261,6 +289,9 @@ def report(
     template: Annotated[str | None, typer.Option(help="a built-in or uploaded template name")] = None,
 ) -> None:
     """Render the event report from the database into a file."""
+    from app.reports.command import write_report
+    from app.reports.sandbox import TemplateProblem
+
     try:
         write_report(_database(), slug, format, out_file, template=template, console=err)
     except AppError as error:

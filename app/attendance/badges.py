@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from app.attendance.models import Checkin
 from app.core.collation import person_sort_key
@@ -25,6 +24,9 @@ from app.core.types import utcnow
 from app.directory.models import Organisation, Project
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
+
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
 
 
 class NothingToPrint(Conflict):
@@ -68,10 +70,14 @@ def _holders(session: Session, event: Event, *, attended: bool, registration_id:
 
 
 def restricted_fetcher() -> URLFetcher:
+    from weasyprint.urls import URLFetcher  # heavy: loaded on first use (fast start-up)
+
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
 def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # heavy: loaded on first use (fast start-up)
+
     return HTML(string=html, url_fetcher=restricted_fetcher()).write_pdf()
 
 

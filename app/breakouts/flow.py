@@ -16,7 +16,6 @@ carry it there more cheaply, so an optimal flow does not do that.
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from app.breakouts.problem import Problem, hand_out
 
@@ -44,6 +43,8 @@ class _Arcs:
 def solve_flow(problem: Problem) -> np.ndarray | None:
     """The group of each free participant in an optimal assignment; None when there is none."""
     assert len(problem.partitions) <= 1, "a flow models one partition; use the integer program"
+    from ortools.graph.python import min_cost_flow  # heavy: loaded on first use (fast start-up)
+
     n, m = problem.n, problem.m
     partition = problem.partitions[0] if problem.partitions else None
     kinds = partition.kinds if partition else 0

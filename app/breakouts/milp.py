@@ -23,8 +23,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 from app.breakouts.problem import Partition, Problem, hand_out
 
@@ -65,6 +63,9 @@ class _Program:
 
     def solve(self) -> np.ndarray | None:
         """The optimal column values, proven (relative gap 0), rounded; None if infeasible."""
+        from scipy.optimize import Bounds, LinearConstraint, milp  # heavy: loaded on first use (fast start-up)
+        from scipy.sparse import coo_array
+
         rows, cols, values = (np.concatenate(part) for part in zip(*self.entries, strict=True))
         matrix = coo_array((values, (rows, cols)), shape=(self.rows, self.columns)).tocsr()
         upper = np.concatenate(self.upper)

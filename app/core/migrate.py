@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config  # heavy: loaded on first use (fast start-up)
+
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     config.attributes["configure_logging"] = False
@@ -22,6 +27,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database behind ``engine`` to ``revision`` (the latest by default)."""
+    from alembic import command  # heavy: loaded on first use (fast start-up)
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -7,7 +7,6 @@ token or account is limited to); ``checkin`` may only record check-ins.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -19,15 +18,10 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from app.core.errors import Forbidden, Unauthorized
+from app.core.roles import Role
 from app.core.types import UTCDateTime, enum_column, utcnow
 
 TOKEN_PREFIX = "cvn_"
-
-
-class Role(str, enum.Enum):
-    admin = "admin"
-    organiser = "organiser"
-    checkin = "checkin"
 
 
 class ApiToken(SQLModel, table=True):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -134,6 +133,8 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table, *, title: str = "Registrations") -> bytes:
+    from openpyxl import Workbook  # heavy: loaded on first use (fast start-up)
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -9,13 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Large
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
-
-
-class ReportFormat(str, enum.Enum):
-    html = "html"
-    pdf = "pdf"
-    docx = "docx"
-    md = "md"
+from app.reports.formats import ReportFormat
 
 
 class ReportStatus(str, enum.Enum):

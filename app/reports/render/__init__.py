@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.reports.context import ReportContext
 from app.reports.models import ReportFormat, TemplateKind
-from app.reports.render.docx import render_docx
 from app.reports.render.pdf import render_pdf
 from app.reports.render.text import TemplateChoice, render_text
 
@@ -21,6 +20,9 @@ TEMPLATE_KIND = {ReportFormat.html: TemplateKind.html, ReportFormat.pdf: Templat
 
 def render_report(format: ReportFormat, choice: TemplateChoice, context: ReportContext) -> bytes:
     if format is ReportFormat.docx:
+        # python-docx is heavy: loaded with its renderer on the first DOCX, so the server starts fast.
+        from app.reports.render.docx import render_docx
+
         return render_docx(context)
     text = render_text(choice, TEMPLATE_KIND[format], context)
     if format is ReportFormat.pdf:
