@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.agenda.models import RoleKind, SessionKind
 from app.core.fields import LongText
+from app.core.patch import Patch, unchanged
 from app.directory.schemas import PersonCreate
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
@@ -54,12 +55,11 @@ class SessionCreate(BaseModel):
     roles: Annotated[list[RoleAssign], Field(max_length=100)] = []
 
 
-class SessionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: Title | None = None
-    kind: SessionKind | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+class SessionUpdate(Patch):
+    title: Title = unchanged()
+    kind: SessionKind = unchanged()
+    starts_at: datetime = unchanged()
+    ends_at: datetime = unchanged()
     room: Room | None = None
     description: LongText | None = None
     capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None

@@ -97,9 +97,6 @@ def create_session(session: Session, event: Event, data: SessionCreate) -> Writt
 
 def update_session(session: Session, event: Event, item: AgendaSession, data: SessionUpdate) -> WrittenSession:
     changes = data.model_dump(exclude_unset=True, exclude={"roles"})
-    for key in ("title", "kind", "starts_at", "ends_at"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     for key, value in changes.items():
         setattr(item, key, in_zone(value, event.timezone) if isinstance(value, datetime) else value)
     _check_times(event, item)

@@ -10,7 +10,7 @@ from app.attendance import badges, service
 from app.attendance.schemas import (
     AttendanceRead, Attendee, CheckinCreate, CheckinRead, UndoResult,
 )
-from app.core.deps import PrincipalDep, SessionDep, SettingsDep, TransactionRoute
+from app.core.deps import OrganiserDep, PrincipalDep, SessionDep, SettingsDep, TransactionRoute
 from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events.dependencies import CheckinEvent, ManagedEvent
@@ -105,9 +105,8 @@ def certificates_pdf(event: ManagedEvent, session: SessionDep):
 
 @router.get("/registrations/{registration_id}/certificate.pdf", response_class=Response,
             summary="One certificate of attendance (PDF)", responses={200: {"content": {PDF: {}}}})
-def certificate_pdf(registration_id: int, session: SessionDep, principal: PrincipalDep):
-    principal.require(Role.organiser)
+def certificate_pdf(registration_id: int, session: SessionDep, organiser: OrganiserDep):
     registration, event = service.registration_with_event(session, registration_id)
-    principal.require_event(event.id, Role.organiser)
+    organiser.require_manages(event.id)
     return _pdf(badges.certificates_pdf(session, event, registration_id=registration.id),
                 f"{event.slug}-certificate-{registration.id}.pdf")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.breakouts.models import DEFAULT_MAX_PREFERENCES, AssignmentSource
 from app.core.fields import LongText
+from app.core.patch import Patch, unchanged
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 Room = Annotated[str, Field(min_length=1, max_length=200)]
@@ -36,18 +37,17 @@ class GroupCreate(BaseModel):
     position: int | None = Field(default=None, description="order among the session's groups; default: last")
 
 
-class GroupUpdate(BaseModel):
+class GroupUpdate(Patch):
     """Any subset of the fields; the rapporteur and `report_notes` feed the event report."""
 
-    model_config = ConfigDict(extra="forbid")
-    title: Title | None = None
+    title: Title = unchanged()
     theme: LongText | None = None
     room: Room | None = None
-    capacity: Capacity | None = None
+    capacity: Capacity = unchanged()
     facilitator_person_id: int | None = None
     rapporteur_person_id: int | None = None
     report_notes: LongText | None = None
-    position: int | None = None
+    position: int = unchanged()
 
 
 class GroupRead(BaseModel):
@@ -67,12 +67,11 @@ class GroupRead(BaseModel):
     first_choices: int = Field(description="participants who ranked this group first")
 
 
-class SettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    max_preferences: Annotated[int, Field(ge=1, le=10)] | None = Field(
-        default=None, description="how many groups a participant may rank (P)"
+class SettingsUpdate(Patch):
+    max_preferences: Annotated[int, Field(ge=1, le=10)] = unchanged(
+        description="how many groups a participant may rank (P)"
     )
-    preferences_open: bool | None = Field(default=None, description="may participants still change their choices?")
+    preferences_open: bool = unchanged(description="may participants still change their choices?")
     max_per_country: Cap | None = Field(default=None, description="at most this many people of one country per group")
     max_per_organisation: Cap | None = None
 

@@ -73,9 +73,6 @@ def read_settings(settings: BreakoutSettings) -> SettingsRead:
 
 def update_settings(session: Session, item: AgendaSession, data: SettingsUpdate) -> BreakoutSettings:
     changes = data.model_dump(exclude_unset=True)
-    for key in ("max_preferences", "preferences_open"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     settings = stored_settings(session, item)
     for key, value in changes.items():
         setattr(settings, key, value)
@@ -125,9 +122,6 @@ def create_group(session: Session, item: AgendaSession, data: GroupCreate) -> Br
 
 def update_group(session: Session, group: BreakoutGroup, data: GroupUpdate) -> BreakoutGroup:
     changes = data.model_dump(exclude_unset=True)
-    for key in ("title", "capacity", "position"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     _check_people(session, changes)
     if "capacity" in changes:
         assigned = _assigned_count(session, group)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pagination import MAX_LIMIT, Window
+from app.core.roles import Role
 from app.core.security import Principal, authenticate
 
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -123,6 +124,21 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_organiser(principal: PrincipalDep) -> Principal:
+    """The caller, when an organiser (or admin); a token may still be limited to one event."""
+    principal.require(Role.organiser)
+    return principal
+
+
+def get_admin(principal: PrincipalDep) -> Principal:
+    principal.require(Role.admin)
+    return principal
+
+
+OrganiserDep = Annotated[Principal, Depends(get_organiser)]
+AdminDep = Annotated[Principal, Depends(get_admin)]
 
 
 def get_optional_principal(

@@ -75,6 +75,10 @@ class Principal:
         if self.event_ids is not None:
             raise Forbidden(f"this {self._kind} is limited to chosen events and cannot create others")
 
+    def require_manages(self, event_id: int) -> None:
+        """Refuse unless this principal may organise ``event_id``."""
+        self.require_event(event_id, Role.organiser)
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

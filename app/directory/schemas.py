@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, StringConstraints
 
 from app.core.fields import CountryCode, ShortText, Url
+from app.core.patch import Patch, unchanged
 from app.directory.models import OrganisationType
 
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
@@ -21,10 +22,9 @@ class OrganisationCreate(BaseModel):
     country: CountryCode | None = None
 
 
-class OrganisationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: ShortText | None = None
-    type: OrganisationType | None = None
+class OrganisationUpdate(Patch):
+    name: ShortText = unchanged()
+    type: OrganisationType = unchanged()
     country: CountryCode | None = None
 
 
@@ -48,10 +48,9 @@ class ProjectCreate(BaseModel):
     topic: ShortText | None = None
 
 
-class ProjectUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    acronym: Acronym | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+class ProjectUpdate(Patch):
+    acronym: Acronym = unchanged()
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = unchanged()
     url: Url | None = None
     programme: ShortText | None = None
     topic: ShortText | None = None
@@ -83,10 +82,9 @@ class PersonCreate(BaseModel):
     country: CountryCode | None = None
 
 
-class PersonUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    first_name: Name | None = None
-    last_name: Name | None = None
+class PersonUpdate(Patch):
+    first_name: Name = unchanged()
+    last_name: Name = unchanged()
     email: EmailStr | None = None
     job_title: ShortText | None = None
     organisation: ShortText | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from app.core.deps import PrincipalDep, SessionDep
+from app.core.deps import OrganiserDep, PrincipalDep, SessionDep
 from app.core.security import Role
 from app.events.models import Event
 from app.events.service import get_event_by_ref
@@ -15,11 +15,10 @@ from app.events.service import get_event_by_ref
 EventRef = Annotated[str, Path(max_length=80, description="the event's id or its slug", examples=["12", "clusters-workshop-2018"])]
 
 
-def managed_event(event_id: EventRef, session: SessionDep, principal: PrincipalDep) -> Event:
+def managed_event(event_id: EventRef, session: SessionDep, organiser: OrganiserDep) -> Event:
     """The event, when the caller is an organiser (or admin) allowed to act on it."""
-    principal.require(Role.organiser)
     event = get_event_by_ref(session, event_id)
-    principal.require_event(event.id, Role.organiser)
+    organiser.require_manages(event.id)
     return event
 
 

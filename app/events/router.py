@@ -7,9 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.core.deps import PrincipalDep, SessionDep, TransactionRoute, WindowDep
+from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
-from app.core.security import Role
 from app.events import service
 from app.events.dependencies import ManagedEvent
 from app.events.schemas import EventCreate, EventRead, EventUpdate
@@ -18,24 +17,22 @@ router = APIRouter(route_class=TransactionRoute, tags=["events"])
 
 
 @router.post("/events", status_code=status.HTTP_201_CREATED, response_model=EventRead, summary="Create an event")
-def create_event(data: EventCreate, session: SessionDep, principal: PrincipalDep):
+def create_event(data: EventCreate, session: SessionDep, organiser: OrganiserDep):
     """Create a workshop. Times without an offset are read in the event's `timezone`."""
-    principal.require(Role.organiser)
-    principal.require_all_events()
+    organiser.require_all_events()
     return EventRead.of(service.create_event(session, data))
 
 
 @router.get("/events", response_model=Page[EventRead], summary="List events")
 def list_events(
-    session: SessionDep, principal: PrincipalDep, window: WindowDep,
+    session: SessionDep, organiser: OrganiserDep, window: WindowDep,
     q: Annotated[str | None, Query(max_length=200, description="part of the title or slug")] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
 ):
-    principal.require(Role.organiser)
     events, total = service.list_events(
-        session, window, only_ids=principal.event_ids, q=q, country=country,
+        session, window, only_ids=organiser.event_ids, q=q, country=country,
         starts_after=starts_after, starts_before=starts_before,
     )
     return Page(items=[EventRead.of(e) for e in events], total=total)

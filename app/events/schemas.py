@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.core.fields import CountryCode, LongText, ShortText, Slug, TimeZoneName
+from app.core.patch import Patch, unchanged
 from app.core.timezones import in_zone
 from app.events.models import Event
 
@@ -63,27 +64,25 @@ class EventCreate(BaseModel):
         "false: a draft, with no public pages and no registrations until it is published"))
 
 
-class EventUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: EventSlug | None = None
-    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+class EventUpdate(Patch):
+    slug: EventSlug = unchanged()
+    title: Annotated[str, Field(min_length=1, max_length=300)] = unchanged()
     subtitle: Annotated[str, Field(max_length=300)] | None = None
     description: LongText | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    timezone: TimeZoneName | None = None
+    starts_at: datetime = unchanged()
+    ends_at: datetime = unchanged()
+    timezone: TimeZoneName = unchanged()
     venue: ShortText | None = None
     city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     country: CountryCode | None = None
     capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
-    requires_approval: bool | None = None
-    email_confirmation: bool | None = None
-    topics: Annotated[list[Topic], Field(max_length=50)] | None = None
+    requires_approval: bool = unchanged()
+    email_confirmation: bool = unchanged()
+    topics: Annotated[list[Topic], Field(max_length=50)] = unchanged()
     organised_by: ShortText | None = None
-    published: bool | None = Field(default=None, description="true publishes a draft; false takes the event offline")
+    published: bool = unchanged(description="true publishes a draft; false takes the event offline")
 
 
 class EventRead(BaseModel):

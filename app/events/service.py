@@ -56,10 +56,6 @@ def create_event(session: Session, data: EventCreate) -> Event:
 
 def update_event(session: Session, event: Event, data: EventUpdate) -> Event:
     changes = data.model_dump(exclude_unset=True)
-    for key in ("slug", "title", "starts_at", "ends_at", "timezone", "requires_approval", "email_confirmation", "topics",
-                "published"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     if "slug" in changes:
         _ensure_slug_free(session, changes["slug"], except_id=event.id)
     for key, value in _localise(changes, changes.get("timezone", event.timezone)).items():

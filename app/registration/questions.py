@@ -55,9 +55,6 @@ def create_question(session: Session, event: Event, data: QuestionCreate) -> Que
 
 def update_question(session: Session, question: Question, data: QuestionUpdate) -> Question:
     changes = data.model_dump(exclude_unset=True)
-    for key in ("label", "required", "options", "position"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     _check_options(question.kind, changes.get("options", question.options))
     for key, value in changes.items():
         setattr(question, key, value)

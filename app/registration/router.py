@@ -10,10 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, RedirectResponse
 from app.core.deps import (
-    OptionalPrincipalDep, PrincipalDep, SessionDep, SettingsDep, TransactionRoute, WindowDep, WritingSessionDep,
+    OptionalPrincipalDep, OrganiserDep, SessionDep, SettingsDep, TransactionRoute, WindowDep, WritingSessionDep,
 )
 from app.core.pagination import Page
-from app.core.security import Role
 from app.events.dependencies import EventRef, ManagedEvent
 from app.events.service import get_event_by_ref
 from app.registration import questions, service
@@ -34,10 +33,9 @@ router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
 page_router = APIRouter(route_class=TransactionRoute, tags=["registrations"], include_in_schema=False)
 
 
-def managed_registration(registration_id: int, session: SessionDep, principal: PrincipalDep) -> Registration:
-    principal.require(Role.organiser)
+def managed_registration(registration_id: int, session: SessionDep, organiser: OrganiserDep) -> Registration:
     registration = service.get_registration(session, registration_id)
-    principal.require_event(registration.event_id, Role.organiser)
+    organiser.require_manages(registration.event_id)
     return registration
 
 
@@ -56,7 +54,7 @@ def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, 
     whole registration is returned."""
     event = get_event_by_ref(session, event_id)
     if principal is not None:
-        principal.require_event(event.id, Role.organiser)
+        principal.require_manages(event.id)
     registered = service.register(session, event, data, by_organiser=principal is not None)
     if principal is not None:
         body = service.read_registration(session, registered.registration)

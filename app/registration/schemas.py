@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from app.core.fields import CountryCode, ShortText
+from app.core.patch import Patch, unchanged
 from app.directory.models import OrganisationType
 from app.registration.models import Publication, QuestionKind, RegistrationStatus
 
@@ -69,18 +70,17 @@ class RegistrationCreate(BaseModel):
     override_capacity: bool = Field(default=False, description="organisers only: seat this person even when full")
 
 
-class RegistrationUpdate(BaseModel):
+class RegistrationUpdate(Patch):
     """What the participant (or an organiser) may change; the email address is not editable."""
 
-    model_config = ConfigDict(extra="forbid")
-    first_name: Name | None = None
-    last_name: Name | None = None
+    first_name: Name = unchanged()
+    last_name: Name = unchanged()
     organisation: ShortText | None = None
     organisation_type: OrganisationType | None = None
     country: CountryCode | None = None
     project: Acronym | None = None
     answers: Answers | None = None
-    publication: Publication | None = None
+    publication: Publication = unchanged()
 
 
 class RegistrationReceipt(BaseModel):
@@ -133,13 +133,12 @@ class QuestionCreate(BaseModel):
     position: int | None = Field(default=None, ge=0, description="display order; appended at the end when omitted")
 
 
-class QuestionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+class QuestionUpdate(Patch):
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = unchanged()
     help_text: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    required: bool | None = None
-    options: Annotated[list[Option], Field(max_length=50)] | None = None
-    position: int | None = Field(default=None, ge=0)
+    required: bool = unchanged()
+    options: Annotated[list[Option], Field(max_length=50)] = unchanged()
+    position: int = unchanged(ge=0)
 
 
 class QuestionRead(BaseModel):

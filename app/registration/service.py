@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.db import keep_after_rollback
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.pagination import Window, paginate
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -282,9 +282,6 @@ def promote_registration(session: Session, registration: Registration, *, overri
 def update_registration(session: Session, registration: Registration, data: RegistrationUpdate) -> Registration:
     """Change the participant's details; answers given replace the old ones and are checked again."""
     changes = data.model_dump(exclude_unset=True)
-    for key in ("first_name", "last_name", "publication"):
-        if key in changes and changes[key] is None:
-            raise InvalidInput(f"{key} cannot be null", field=key)
     if "answers" in changes:
         event = _event_of(session, registration)
         registration.answers = validate_answers(event_questions(session, event), changes.pop("answers") or {})

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from app.core.deps import PrincipalDep, SessionDep, TransactionRoute, WindowDep
+from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
-from app.core.security import Role
 from app.events.dependencies import ManagedEvent
 from app.reports import service
 from app.reports.models import Report, ReportStatus
@@ -32,10 +31,9 @@ from app.reports.statistics import event_statistics
 router = APIRouter(route_class=TransactionRoute, tags=["reports"])
 
 
-def managed_report(report_id: int, session: SessionDep, principal: PrincipalDep) -> Report:
-    principal.require(Role.organiser)
+def managed_report(report_id: int, session: SessionDep, organiser: OrganiserDep) -> Report:
     report = service.get_report(session, report_id)
-    principal.require_event(report.event_id, Role.organiser)
+    organiser.require_manages(report.event_id)
     return report
 
 
@@ -130,28 +128,24 @@ def download_report(report: ManagedReport, session: SessionDep):
 
 @router.post("/report-templates", response_model=TemplateRead, status_code=status.HTTP_201_CREATED,
              summary="Upload a report template")
-def create_template(data: TemplateCreate, session: SessionDep, principal: PrincipalDep):
+def create_template(data: TemplateCreate, session: SessionDep, _: OrganiserDep):
     """A Jinja2 template rendered in a sandbox; a syntax error is a 422 naming the line.
     The context is documented in docs/report-context.md."""
-    principal.require(Role.organiser)
     return service.create_template(session, data)
 
 
 @router.get("/report-templates", response_model=Page[TemplateRead], summary="List uploaded report templates")
-def list_templates(session: SessionDep, principal: PrincipalDep, window: WindowDep):
-    principal.require(Role.organiser)
+def list_templates(session: SessionDep, _: OrganiserDep, window: WindowDep):
     items, total = service.list_templates(session, window)
     return Page(items=items, total=total)
 
 
 @router.get("/report-templates/{template_id}", response_model=TemplateRead, summary="Read a report template")
-def read_template(template_id: int, session: SessionDep, principal: PrincipalDep):
-    principal.require(Role.organiser)
+def read_template(template_id: int, session: SessionDep, _: OrganiserDep):
     return service.get_template(session, template_id)
 
 
 @router.delete("/report-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a report template")
-def delete_template(template_id: int, session: SessionDep, principal: PrincipalDep):
-    principal.require(Role.organiser)
+def delete_template(template_id: int, session: SessionDep, _: OrganiserDep):
     service.delete_template(session, service.get_template(session, template_id))
