@@ -298,4 +298,4 @@ def report(
         _fail(error)
     except TemplateProblem as problem:
         err.print(f"[red]template error:[/red] {problem}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None

@@ -14,7 +14,7 @@ import resource
 import secrets
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 
@@ -33,7 +33,7 @@ from app.reports.render import render_report
 from app.reports.render.text import TemplateChoice
 from app.reports.statistics import event_statistics
 
-START = datetime(2030, 6, 20, 7, 0, tzinfo=timezone.utc)
+START = datetime(2030, 6, 20, 7, 0, tzinfo=UTC)
 
 
 def seed(database: Database, participants: int) -> int:

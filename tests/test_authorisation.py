@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from app.main import create_app
 
 # Routes anyone may call (CONTRACT.md): registering while registration is open.

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
-from icalendar import Timezone
 
 from app.agenda.schemas import SessionRead
 from app.core.countries import country_name

@@ -26,7 +26,7 @@ class RoleAssign(BaseModel):
     note: Annotated[str, Field(max_length=300)] | None = None
 
     @model_validator(mode="after")
-    def _one_person(self) -> "RoleAssign":
+    def _one_person(self) -> RoleAssign:
         if (self.person_id is None) == (self.person is None):
             raise ValueError("give exactly one of person_id or person")
         return self

@@ -8,7 +8,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.attendance import badges, service
 from app.attendance.schemas import (
-    AttendanceRead, Attendee, CheckinCreate, CheckinRead, UndoResult,
+    AttendanceRead,
+    Attendee,
+    CheckinCreate,
+    CheckinRead,
+    UndoResult,
 )
 from app.core.deps import OrganiserDep, PrincipalDep, SessionDep, SettingsDep, TransactionRoute
 from app.core.security import Role

@@ -14,8 +14,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from starlette.datastructures import FormData
 
 from app.core.config import Settings
 from app.core.deps import SettingsDep

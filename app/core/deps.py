@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import anyio
 from anyio.lowlevel import RunVar
-
 from fastapi import Depends, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer

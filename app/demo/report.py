@@ -18,8 +18,8 @@ from app.breakouts.models import BreakoutGroup
 from app.breakouts.schemas import GroupUpdate
 from app.breakouts.service import update_group
 from app.events.models import Event
-from app.reports.models import EventNarrative, Report, ReportFormat, ReportStatus
 from app.reports.branding import add_image, set_logo, write_branding
+from app.reports.models import EventNarrative, Report, ReportFormat, ReportStatus
 from app.reports.parts import write_parts
 from app.reports.schemas import BrandingWrite, NarrativeWrite, PartsWrite, PartWrite, ReportCreate, SessionNoteWrite
 from app.reports.service import request_report, write_narrative, write_session_note

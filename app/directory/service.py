@@ -18,7 +18,6 @@ from app.directory.schemas import (
     ProjectUpdate,
 )
 
-
 # --- organisations -------------------------------------------------------------------------
 
 def find_organisation(session: Session, name: str) -> Organisation | None:

@@ -107,7 +107,7 @@ class EventRead(BaseModel):
     published: bool
 
     @classmethod
-    def of(cls, event: Event) -> "EventRead":
+    def of(cls, event: Event) -> EventRead:
         """The event with its times shown in its own zone."""
         def local(value: datetime | None) -> datetime | None:
             return in_zone(value, event.timezone) if value else None

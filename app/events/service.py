@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ def _localise(values: dict, zone: str) -> dict:
 
 def _aware(value: datetime) -> datetime:
     """Filters given without an offset are read as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _check_dates(event: Event) -> None:

@@ -16,7 +16,12 @@ from app.events.dependencies import ManagedEvent
 from app.registration.exports import ExportFormat, export_registrations
 from app.registration.imports import MAX_BYTES, ImportRejected, import_registrations
 from app.registration.privacy import (
-    DEFAULT_RETENTION_DAYS, Audience, erase_registration, personal_data, retention_ends_at, set_retention,
+    DEFAULT_RETENTION_DAYS,
+    Audience,
+    erase_registration,
+    personal_data,
+    retention_ends_at,
+    set_retention,
 )
 from app.registration.router import ManagedRegistration
 from app.registration.service import read_registration

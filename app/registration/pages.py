@@ -23,7 +23,14 @@ from app.directory.models import Organisation, Project
 from app.events.service import local_times
 from app.registration.capacity import waitlist_position
 from app.registration.dependencies import Participant, ParticipantDep
-from app.registration.forms import FIELD_LABELS, ParsedForm, form_choices, form_values, parse_update, registration_values
+from app.registration.forms import (
+    FIELD_LABELS,
+    ParsedForm,
+    form_choices,
+    form_values,
+    parse_update,
+    registration_values,
+)
 from app.registration.models import LIVE_STATUSES, Registration, RegistrationStatus
 from app.registration.privacy import erase_registration, personal_data
 from app.registration.questions import event_questions

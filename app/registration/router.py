@@ -9,8 +9,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse, RedirectResponse
+
 from app.core.deps import (
-    OptionalPrincipalDep, OrganiserDep, SessionDep, SettingsDep, TransactionRoute, WindowDep, WritingSessionDep,
+    OptionalPrincipalDep,
+    OrganiserDep,
+    SessionDep,
+    SettingsDep,
+    TransactionRoute,
+    WindowDep,
+    WritingSessionDep,
 )
 from app.core.pagination import Page
 from app.events.dependencies import EventRef, ManagedEvent

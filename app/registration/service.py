@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,9 @@ from app.core.types import utcnow
 from app.directory.models import Organisation, OrganisationType, Project
 from app.directory.service import find_organisation, get_or_create_organisation, project_by_acronym
 from app.events.models import Event
-from app.registration import capacity
-from app.registration.capacity import waitlist_position
-from app.registration import admission
+from app.registration import admission, capacity
 from app.registration.admission import Seat
+from app.registration.capacity import waitlist_position
 from app.registration.emails import message_context, notify
 from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers

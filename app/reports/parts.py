@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from app.agenda.models import AgendaSession
 from app.core.errors import InvalidInput
 from app.events.models import Event
+from app.reports.context import LOGISTICS
 from app.reports.models import ReportPart, ReportPartSession, SessionNote
 from app.reports.schemas import PartRead, PartsRead, PartsWrite
-from app.reports.context import LOGISTICS
 
 
 def read_parts(session: Session, event: Event) -> PartsRead:

@@ -31,7 +31,7 @@ class NextStep(BaseModel):
     url: Url | None = None
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> "NextStep":
+    def _ends_after_start(self) -> NextStep:
         if self.end_date is not None and self.end_date < self.date:
             raise ValueError("end_date must not be before date")
         return self

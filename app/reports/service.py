@@ -18,7 +18,15 @@ from app.events.models import Event
 from app.events.service import get_event
 from app.registration.models import Registration
 from app.reports.context import build_context
-from app.reports.models import EventNarrative, Report, ReportFile, ReportFormat, ReportStatus, ReportTemplate, SessionNote
+from app.reports.models import (
+    EventNarrative,
+    Report,
+    ReportFile,
+    ReportFormat,
+    ReportStatus,
+    ReportTemplate,
+    SessionNote,
+)
 from app.reports.render import TEMPLATE_KIND, render_report
 from app.reports.render.text import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TemplateChoice
 from app.reports.sandbox import TemplateProblem, check_syntax

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.attendance.models import Checkin
-from app.core.collation import person_sort_key
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
+from app.core.collation import person_sort_key
 from app.directory.models import Organisation, Person, Project
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.privacy import Audience, publishable_clause

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -14,7 +14,7 @@ from app.registration.models import RegistrationStatus
 from tests.attendance.conftest import add_participant
 from tests.factories import create_event, create_session
 
-START = datetime(2030, 6, 20, 7, 0, tzinfo=timezone.utc)  # 09:00 in Brussels
+START = datetime(2030, 6, 20, 7, 0, tzinfo=UTC)  # 09:00 in Brussels
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_summary_takes_the_same_few_queries_for_3_or_40_participants(db):
         for people in (3, 40):
             event = create_event(session)
             seed(session, event, people=people)
-            counts.append(count_queries(session, lambda: attendance_summary(session, event))[1])
+            counts.append(count_queries(session, lambda event=event: attendance_summary(session, event))[1])
     assert counts[0] == counts[1] <= 4
 
 

@@ -8,6 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+
 from app.attendance.badges import render_pdf, restricted_fetcher
 from app.events.models import Event
 from app.registration.models import RegistrationStatus

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
@@ -41,7 +41,7 @@ def test_first_scan_is_201_and_a_repeat_is_200_with_the_local_time(client, db, e
     assert "email" not in first.text
 
     with db.transaction() as session:  # pretend the first scan happened at 09:12 in Brussels
-        session.execute(update(Checkin).values(checked_in_at=datetime(2030, 6, 20, 7, 12, tzinfo=timezone.utc)))
+        session.execute(update(Checkin).values(checked_in_at=datetime(2030, 6, 20, 7, 12, tzinfo=UTC)))
     again = client.post(f"/api/v1/events/{event_id}/checkins", json={"code": f"  {ann.checkin_code} "}, headers=checkin_staff)
     assert again.status_code == 200
     assert again.json()["already_checked_in"] is True and again.json()["id"] == body["id"]

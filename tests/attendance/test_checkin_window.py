@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
-
 from sqlalchemy import func, select
 
 from app.breakouts.models import BreakoutAssignment
@@ -103,7 +101,7 @@ def test_a_dry_run_proposes_and_a_commit_saves_and_emails(client, organiser, bre
     assert count(db, BreakoutAssignment) == 3 and count(db, OutboxEmail) == 3
 
     read = client.get(url(breakout, "assignment"), headers=organiser).json()
-    assert read["objective"] == 1 and read["metrics"]["group_sizes"] == {str(g): n for g, n in zip(breakout["groups"], [2, 1])}
+    assert read["objective"] == 1 and read["metrics"]["group_sizes"] == {str(g): n for g, n in zip(breakout["groups"], [2, 1], strict=True)}
 
 
 def test_an_infeasible_assignment_is_a_409_naming_the_cause_and_saves_nothing(client, organiser, breakout, db):

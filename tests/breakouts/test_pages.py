@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.agenda.models import AgendaSession
@@ -53,7 +51,7 @@ def submit(client, page, choices: list, token: str | None = None):
 def test_the_page_offers_one_select_box_per_rank(client, page):
     response = client.get(page["url"])
     assert response.status_code == 200
-    assert '<label for="s{0}-choice-1">1st choice</label>'.format(page["session"]) in response.text
+    assert f'<label for="s{page["session"]}-choice-1">1st choice</label>' in response.text
     assert "3rd choice" in response.text and "4th choice" not in response.text
     assert "What clusters can do" in response.text
     # The groups sit under the session's h2, one level down.

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from app.breakouts.models import BreakoutPreference

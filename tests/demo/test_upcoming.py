@@ -12,6 +12,7 @@ from app.breakouts.service import breakout_sessions, groups_of, session_settings
 from app.demo.upcoming import UPCOMING_SLUG, WORKING_GROUPS, load_upcoming_demo
 from app.registration.links import participant_token
 from app.registration.models import Registration
+
 TODAY = date(2030, 3, 4)
 
 

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from tests.conftest import free_port
 
 

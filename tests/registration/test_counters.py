@@ -17,7 +17,8 @@ from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from app.registration import capacity, service
 from app.registration.housekeeping import expire_unconfirmed
-from app.registration.models import SEAT_STATUSES, Registration, RegistrationStatus as S
+from app.registration.models import SEAT_STATUSES, Registration
+from app.registration.models import RegistrationStatus as S
 from app.registration.privacy import erase_registration
 from app.registration.schemas import RegistrationCreate
 from app.registration.workflow import TRANSITIONS, Action, InvalidTransition

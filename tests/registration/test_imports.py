@@ -97,7 +97,7 @@ def test_a_multipart_upload_and_an_export_round_trip_are_accepted(client, event,
 @pytest.mark.parametrize("body, message", [
     ("name,email\nAda,ada@example.org\n", "missing"),
     (HEADER.replace("answers.diet", "answers.shoe_size"), "unknown column"),
-    ("first_name,last_name,email\n".encode() + "Zoë,X,z@example.org\n".encode("latin-1"), "not UTF-8"),
+    (b"first_name,last_name,email\n" + "Zoë,X,z@example.org\n".encode("latin-1"), "not UTF-8"),
 ])
 def test_a_malformed_file_is_refused_with_a_reason(client, event, organiser, db, body, message):
     response = post(client, event, body, organiser, dry_run=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -224,7 +224,7 @@ def test_participant_downloads_their_data_then_erases_it(client, event, settings
         assert stored.anonymised_at is not None and stored.email != "mine@example.org"
         # Before the event, erasing also gives the seat back.
         assert stored.status is RegistrationStatus.cancelled
-    assert datetime.now(timezone.utc) - stored.anonymised_at < timedelta(minutes=1)
+    assert datetime.now(UTC) - stored.anonymised_at < timedelta(minutes=1)
 
 
 def test_the_page_button_confirms_too_and_an_erased_registration_cannot_be_changed(client, event, settings, db):

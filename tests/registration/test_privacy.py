@@ -11,7 +11,13 @@ from app.core.types import utcnow
 from app.notifications.models import EmailStatus, OutboxEmail
 from app.registration.models import Publication, Registration, RegistrationStatus
 from app.registration.privacy import (
-    DEFAULT_RETENTION_DAYS, Audience, anonymise, anonymise_expired, apply_retention, display_name, publishable,
+    DEFAULT_RETENTION_DAYS,
+    Audience,
+    anonymise,
+    anonymise_expired,
+    apply_retention,
+    display_name,
+    publishable,
     publishable_clause,
 )
 from app.worker import drain

@@ -13,7 +13,8 @@ from app.notifications.models import OutboxEmail
 from app.registration import service
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import InvalidLink, LinkExpired, participant_token, registration_for_token
-from app.registration.models import Question, QuestionKind, Registration, RegistrationStatus as S
+from app.registration.models import Question, QuestionKind, Registration
+from app.registration.models import RegistrationStatus as S
 from app.registration.questions import validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from app.registration.workflow import InvalidTransition

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from app.agenda.models import SessionRole
 from app.directory.models import Organisation, Person
-from app.reports.branding import add_image
 from app.events.models import Event
+from app.reports.branding import add_image
 from app.reports.models import (
     EventBranding,
     EventNarrative,

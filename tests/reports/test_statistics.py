@@ -70,7 +70,7 @@ def test_statistics_take_the_same_queries_for_6_or_60_participants(db):
         with db.transaction() as session:
             event = create_event(session)
             _seed(session, event, size)
-            stats, queries = _count_queries(session, lambda: event_statistics(session, event.id))
+            stats, queries = _count_queries(session, lambda event=event: event_statistics(session, event.id))
             assert stats.participants == len(range(0, size, 3))
             assert stats.sessions[0].attendance == stats.participants
             counts.append(queries)

@@ -115,10 +115,10 @@ class Writer:
         table.style = "Light List Accent 1"
         plain_first_column(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, title in zip(table.rows[0].cells, header):
+        for cell, title in zip(table.rows[0].cells, header, strict=False):
             add_run(cell.paragraphs[0], title, bold=True, size=font_size)
         for values in rows:
-            for cell, value in zip(table.add_row().cells, values):
+            for cell, value in zip(table.add_row().cells, values, strict=False):
                 self._cell(cell, value, font_size)
         columns = [[header[index], *(row[index] if isinstance(row[index], str) else row[index][1] for row in rows)]
                    for index in range(len(header))]
@@ -257,7 +257,7 @@ class Writer:
         charts = [self.context.charts["countries"], self.context.charts["organisation_types"]]
         table = self.document.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for number, (cell, chart) in enumerate(zip(table.rows[0].cells, charts), start=1):
+        for number, (cell, chart) in enumerate(zip(table.rows[0].cells, charts, strict=False), start=1):
             paragraph = cell.paragraphs[0]
             if chart.slices:
                 paragraph.add_run().add_picture(io.BytesIO(pie_png(chart.slices)), width=Mm(82))
@@ -326,7 +326,7 @@ class Writer:
                        + (f", {event.place_label}" if event.place_label else "") + ".")
         table = self.table(["Time", "Agenda item"], [[f"{s.starts}–{s.ends}", s.title] for s in context.sessions])
         set_widths(table, [Mm(26), TEXT_WIDTH - Mm(26)])
-        for row, item in zip(table.rows[1:], context.sessions):
+        for row, item in zip(table.rows[1:], context.sessions, strict=False):
             cell = row.cells[1]
             for run in cell.paragraphs[0].runs:
                 run.bold = True

@@ -167,7 +167,7 @@ def fitted_widths(columns: list[list[str]], total: Emu, *, minimum: Emu = Mm(14)
         typical = lengths[int(0.9 * (len(lengths) - 1))]  # the 90th percentile: one long cell does not win
         wants.append(max(floors[-1], per_char * min(typical, 60) + padding))
     scale = total / sum(wants)
-    widths = [max(floor, int(want * scale)) for floor, want in zip(floors, wants)]
+    widths = [max(floor, int(want * scale)) for floor, want in zip(floors, wants, strict=False)]
     excess = sum(widths) - total
     if excess > 0:  # the floors pushed past the page: take it back from the widest columns
         for index in sorted(range(len(widths)), key=lambda i: -widths[i]):
@@ -197,8 +197,8 @@ def set_widths(table, widths: list[int]) -> None:
     layout.set(qn("w:type"), "fixed")
     table._tbl.tblPr.append(layout)
     grid = table._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
         column.set(qn("w:w"), str(int(Emu(width).twips)))
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Emu(width)

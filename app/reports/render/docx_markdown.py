@@ -114,7 +114,7 @@ def _table(document, rows: list[list]) -> None:
     table.style = "Table Grid"
     for index, row in enumerate(rows):
         cells = table.add_row().cells
-        for cell, children in zip(cells, row):
+        for cell, children in zip(cells, row, strict=False):
             add_inline(cell.paragraphs[0], children, bold=index == 0)
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(9)
