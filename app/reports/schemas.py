@@ -51,7 +51,9 @@ class Contact(BaseModel):
 
 
 class NarrativeWrite(BaseModel):
-    """The organisers' text. Paragraphs are separated by blank lines; text is never read as HTML."""
+    """The organisers' text, in Markdown (CommonMark with GitHub's tables): bold, italics, lists, links,
+    quotes and tables print as such in every format. Raw HTML is shown as text, never run; links are
+    http, https or mailto only; images are uploaded (report-images), never fetched from a URL."""
 
     model_config = ConfigDict(extra="forbid")
     summary: LongText | None = None
@@ -93,6 +95,8 @@ class NarrativeRead(NarrativeWrite):
 
 
 class SessionNoteWrite(BaseModel):
+    """A session's notes (Markdown, as the narrative) and key points (one line of Markdown each)."""
+
     model_config = ConfigDict(extra="forbid")
     notes: LongText | None = None
     key_points: Annotated[list[Line], Field(max_length=50)] = []
