@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
@@ -57,6 +57,9 @@ class Registration(SQLModel, table=True):
             postgresql_where=text(_LIVE_SQL),
         ),
         Index("ix_registration_event_status", "event_id", "status"),
+        # The live-email index compares addresses as stored: code that forgot to lower-case one
+        # would slip a second registration past it, so the database refuses such an address.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
