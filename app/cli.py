@@ -72,7 +72,7 @@ app.add_typer(breakouts_app, name="breakouts")
 
 @breakouts_app.command("solve")
 def breakouts_solve(
-    file: Annotated[Path, typer.Argument(help="an instance in the JSON format of breakout-instance.md")],
+    file: Annotated[Path, typer.Argument(help="an instance file (JSON; the format: docs/breakout-instance.md)")],
     out_file: Annotated[Path | None, typer.Option("--out", help="also write the result JSON here")] = None,
 ) -> None:
     """Solve a breakout-assignment instance to optimality and print the result JSON."""

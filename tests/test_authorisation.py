@@ -8,7 +8,7 @@ import pytest
 
 from app.main import create_app
 
-# Routes anyone may call (CONTRACT.md): registering while registration is open.
+# Routes anyone may call: registering while registration is open.
 PUBLIC = {("POST", "/api/v1/events/{event_id}/registrations")}
 
 

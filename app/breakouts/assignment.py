@@ -1,6 +1,6 @@
 """Breakout assignment, solved to proven optimality. Pure: plain data in, plain data out, no database.
 
-The problem (shared/breakout-instance.md): every participant in exactly one group, capacities held,
+The problem (docs/breakout-instance.md): every participant in exactly one group, capacities held,
 pinned participants in their group, at most ``max_per_country`` people of one country and
 ``max_per_organisation`` of one organisation per group; minimise the total cost, (k-1)^2 for a
 participant in its k-th preference and (P+1)^2 in a group it did not rank.

@@ -7,7 +7,7 @@
 arc to g carries the cap (one arc, capacity = cap minus pinned) or the rotation charge (unit arcs
 of rising cost, see ``Partition.increments``). The unranked choice goes through one pool node per
 kind rather than an arc from every participant to every group: that keeps the graph at about
-(P+1) arcs per participant (shared/PERFORMANCE.md), and flow integrality makes the result exact.
+(P+1) arcs per participant instead of one per participant and group, and flow integrality makes the result exact.
 
 An unranked participant never lands, through its pool, in a group it ranked: the direct arc would
 carry it there more cheaply, so an optimal flow does not do that.

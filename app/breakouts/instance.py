@@ -1,4 +1,4 @@
-"""The breakout assignment instance (shared/breakout-instance.md): plain data, parsed and checked.
+"""The breakout assignment instance (docs/breakout-instance.md): plain data, parsed and checked.
 
 Two kinds of bad data are told apart. A *malformed* instance (a missing field, a capacity that is
 not a whole number) is :class:`InvalidInput`. An instance that is well formed but *inconsistent*

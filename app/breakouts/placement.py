@@ -166,7 +166,7 @@ def _lock_session(session: Session, item: AgendaSession) -> None:
     session.execute(select(AgendaSession.id).where(AgendaSession.id == item.id).with_for_update())
 
 
-def commit_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
+def solve_and_save_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
     """Solve and save: unlocked assignments are replaced, locked ones kept; new groups are emailed."""
     _lock_session(session, item)
     roster = load_roster(session, event, item)
@@ -240,7 +240,7 @@ def move_participant(session: Session, event: Event, item: AgendaSession, data: 
 
 
 def solve_instance_file(path: Path) -> dict:
-    """Solve an instance file (the format of breakout-instance.md) and return the result's JSON.
+    """Solve an instance file (the format of docs/breakout-instance.md) and return the result's JSON.
 
     A file that cannot be read or parsed is :class:`InvalidInput`; an impossible problem is the
     solver's :class:`Infeasible`, naming the constraint.

@@ -100,7 +100,7 @@ def solve_assignment(data: AssignmentRequest, event: ManagedEvent, item: Breakou
     No possible assignment: 409 naming the constraint that cannot hold, and nothing is saved."""
     if data.dry_run:
         return placement.preview_assignment(session, event, item, data)
-    return placement.commit_assignment(session, event, item, data)
+    return placement.solve_and_save_assignment(session, event, item, data)
 
 
 @router.get("/assignment", response_model=AssignmentRead, summary="Read the saved assignment")

@@ -1,4 +1,4 @@
-"""Settings from the environment (``CONVENE_*``) and a ``.env`` file, as CONTRACT.md lists them."""
+"""Settings from the environment (``CONVENE_*``) and a ``.env`` file (the README lists them)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lists are ``{"items": [...], "total": N}`` with ``limit`` and ``offset`` (CONTRACT.md)."""
+"""Lists are ``{"items": [...], "total": N}`` with ``limit`` and ``offset``, in every list the API returns."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""QR codes (segno) for check-in codes: SVG for pages and PDFs, PNG for emails."""
+"""QR codes (segno) for check-in codes: SVG for pages and PDFs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,3 @@ def qr_svg(data: str, *, scale: int = 4) -> str:
     segno.make(data, error="m").save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, nl=False)
     return buffer.getvalue().decode()
 
-
-def qr_png(data: str, *, scale: int = 6) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(data, error="m").save(buffer, kind="png", scale=scale)
-    return buffer.getvalue()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.agenda.models import AgendaSession, SessionKind
-from app.breakouts.placement import commit_assignment
+from app.breakouts.placement import solve_and_save_assignment
 from app.breakouts.schemas import AssignmentRead, AssignmentRequest, GroupCreate, SettingsUpdate
 from app.breakouts.service import create_group, groups_of, set_preferences, update_settings
 from app.events.models import Event
@@ -59,4 +59,4 @@ def load_breakouts_demo(session: Session, event: Event) -> AssignmentRead | None
         else:
             choices = [groups[index].id for index in RANKINGS[turn % len(RANKINGS)]]
         set_preferences(session, item, registration, choices, by_participant=False)
-    return commit_assignment(session, event, item, AssignmentRequest(dry_run=False, notify=False))
+    return solve_and_save_assignment(session, event, item, AssignmentRequest(dry_run=False, notify=False))

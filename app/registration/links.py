@@ -47,15 +47,6 @@ def participant_token(settings: Settings, registration: Registration) -> str:
     return token_for_id(settings, registration.id)
 
 
-def participant_url(settings: Settings, registration: Registration) -> str:
-    return f"{settings.base_url}/r/{participant_token(settings, registration)}"
-
-
-def confirmation_url(settings: Settings, registration: Registration) -> str:
-    """Following it confirms the email address (``GET /r/{token}/confirm``, then the participant page)."""
-    return f"{participant_url(settings, registration)}/confirm"
-
-
 def email_links(settings: Settings, context: dict) -> dict:
     """The links an email about a registration shows, added at delivery (never stored)."""
     registration_id = context.get("registration_id")

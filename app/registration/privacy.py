@@ -64,13 +64,6 @@ def publishable_clause(audience: Audience) -> ColumnElement[bool]:
     return Registration.anonymised_at.is_(None) & Registration.publication.in_(_ALLOWED[audience])
 
 
-def display_name(registration: Registration, audience: Audience) -> str | None:
-    """The participant's name for ``audience``, or None when it must not be shown."""
-    if not publishable(registration, audience):
-        return None
-    return f"{registration.first_name} {registration.last_name}"
-
-
 def anonymise(session: Session, registration: Registration, *, now: datetime | None = None) -> Registration:
     """Erase what identifies the person; keep the status and the fields the aggregate figures use.
 

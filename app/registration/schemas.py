@@ -33,7 +33,7 @@ class Consents(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _publish_name(cls, value: Any) -> Any:
-        # `"publish_name": true/false` is the older spelling of everyone/nobody (CONTRACT.md).
+        # `"publish_name": true/false` is the older spelling of everyone/nobody, still accepted.
         if isinstance(value, dict) and "publish_name" in value:
             value = dict(value)
             publish = value.pop("publish_name")

@@ -32,13 +32,6 @@ from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from app.registration.workflow import Action, transition
 
-__all__ = [
-    "AlreadyRegistered", "EventFull", "Registered", "RegistrationClosed", "add_confirmed_registration",
-    "approve_registration", "cancel_registration", "confirm_email", "event_questions", "get_registration",
-    "list_registrations", "promote_registration", "read_registration", "read_registrations", "register",
-    "reject_registration", "update_registration", "validate_answers", "waitlist_position",
-]
-
 PRIVACY_WORDING_VERSION = "2026-11"
 # Duplicate attempts resend the link at most once per this period (a flood sends one email).
 RESEND_PERIOD_SECONDS = 15 * 60

@@ -53,7 +53,7 @@ class Statistics:
     representatives_by_project: dict[int, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        """The public shape of CONTRACT.md (`GET /events/{id}/statistics`)."""
+        """The public shape of `GET /events/{id}/statistics`."""
         return {
             "registrations": self.registrations,
             "participants": self.participants,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutPreference
-from app.breakouts.placement import commit_assignment
+from app.breakouts.placement import solve_and_save_assignment
 from app.breakouts.schemas import AssignmentRequest, SettingsUpdate
 from app.breakouts.service import update_settings
 from app.events.models import Event
@@ -88,7 +88,7 @@ def test_a_form_without_its_csrf_token_is_refused(client, page, db):
 def test_once_closed_and_assigned_the_page_shows_the_group_not_the_form(client, page, db):
     with db.transaction() as session:
         event, item = session.get(Event, page["event"]), session.get(AgendaSession, page["session"])
-        commit_assignment(session, event, item, AssignmentRequest(dry_run=False, notify=False))
+        solve_and_save_assignment(session, event, item, AssignmentRequest(dry_run=False, notify=False))
         update_settings(session, item, SettingsUpdate(preferences_open=False))
     shown = client.get(page["url"]).text
     assert "Your group: Group" in shown and "The choice of groups is closed." in shown

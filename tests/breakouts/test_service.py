@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.breakouts.models import BreakoutPreference
-from app.breakouts.placement import commit_assignment, move_participant, preview_assignment, read_assignment
+from app.breakouts.placement import move_participant, preview_assignment, read_assignment, solve_and_save_assignment
 from app.breakouts.schemas import AssignmentRequest, GroupUpdate, MoveRequest
 from app.breakouts.service import GroupFull, PreferencesClosed, breakout_sessions, set_preferences, update_group
 from app.core.errors import Infeasible, InvalidInput
@@ -33,7 +33,7 @@ def test_commit_places_each_confirmed_participant_once_within_capacity(session):
     everyone = add_choosers(session, event, item, [small, large], 5)
     cancelled = add_participant(session, event, status=RegistrationStatus.cancelled)
 
-    result = commit_assignment(session, event, item, COMMIT)
+    result = solve_and_save_assignment(session, event, item, COMMIT)
 
     saved = saved_groups(session, item)
     assert set(saved) == {person.id for person in everyone}
@@ -66,7 +66,7 @@ def test_a_registered_facilitator_sits_in_their_own_group(session):
     registered = add_participant(session, event, person_id=facilitator.id)
     set_preferences(session, item, registered, [first.id], by_participant=False)
 
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
 
     assert saved_groups(session, item)[registered.id] == second.id
 
@@ -76,10 +76,10 @@ def test_a_locked_move_survives_solving_again(session):
     item = create_breakout(session, event)
     wanted, other = add_groups(session, item, 3, 3)
     person, *_ = add_choosers(session, event, item, [wanted, other], 3)
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
 
     move_participant(session, event, item, MoveRequest(registration_id=person.id, group_id=other.id))
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
 
     assert saved_groups(session, item)[person.id] == other.id
     member = next(m for g in read_assignment(session, event, item).groups for m in g.members if m.registration_id == person.id)
@@ -91,7 +91,7 @@ def test_moving_into_a_full_group_is_refused_and_changes_nothing(session):
     item = create_breakout(session, event)
     full, spare = add_groups(session, item, 1, 2)
     first, second = add_choosers(session, event, item, [full, spare], 2)
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
     before = saved_groups(session, item)
     outsider = second if before[first.id] == full.id else first
 
@@ -109,7 +109,7 @@ def test_the_country_cap_holds_in_what_is_saved(session):
     add_choosers(session, event, item, [popular], 3, country="FR")
     add_choosers(session, event, item, [popular], 1, country="BE")
 
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
 
     saved = saved_groups(session, item)
     assert Counter(saved.values()) == {popular.id: 3, quiet.id: 1}
@@ -121,12 +121,12 @@ def test_too_little_capacity_is_infeasible_and_saves_nothing(session):
     item = create_breakout(session, event)
     group, = add_groups(session, item, 2)
     add_choosers(session, event, item, [group], 2)
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
     before = saved_groups(session, item)
     add_choosers(session, event, item, [group], 1)
 
     with pytest.raises(Infeasible) as infeasible:
-        commit_assignment(session, event, item, COMMIT)
+        solve_and_save_assignment(session, event, item, COMMIT)
 
     assert "capacity" in infeasible.value.detail
     assert saved_groups(session, item) == before
@@ -139,7 +139,7 @@ def test_round_two_meets_fewer_round_one_mates_when_asked(session):
     a, b = add_groups(session, first_round, 4, 4)
     c, d = add_groups(session, second_round, 4, 4)
     people = add_choosers(session, event, first_round, [a], 4) + add_choosers(session, event, first_round, [b], 4)
-    commit_assignment(session, event, first_round, COMMIT)
+    solve_and_save_assignment(session, event, first_round, COMMIT)
     for person in people:  # nobody minds which group in round two
         set_preferences(session, second_round, person, [c.id, d.id], by_participant=False)
 
@@ -164,10 +164,10 @@ def test_commit_emails_only_people_whose_group_is_new(session):
     item = create_breakout(session, event)
     first, second = add_groups(session, item, 2, 3)
     people = add_choosers(session, event, item, [first, second], 3)
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
     assert _emails(session) == 3
 
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
     assert _emails(session) == 3
 
     mover = next(p for p, g in saved_groups(session, item).items() if g == first.id)
@@ -214,7 +214,7 @@ def test_capacity_cannot_drop_below_the_people_assigned(session):
     item = create_breakout(session, event)
     group, = add_groups(session, item, 3)
     add_choosers(session, event, item, [group], 3)
-    commit_assignment(session, event, item, COMMIT)
+    solve_and_save_assignment(session, event, item, COMMIT)
 
     with pytest.raises(GroupFull):
         update_group(session, group, GroupUpdate(capacity=2))

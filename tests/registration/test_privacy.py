@@ -16,7 +16,6 @@ from app.registration.privacy import (
     anonymise,
     anonymise_expired,
     apply_retention,
-    display_name,
     publishable,
     publishable_clause,
 )
@@ -41,7 +40,7 @@ def test_publishable_follows_the_consent_for_every_audience(publication, audienc
     expected = True if audience is Audience.organisers else EXPECTED[(publication, audience)]
     assert publishable(registration, audience) is expected
     registration.anonymised_at = utcnow()
-    assert publishable(registration, audience) is False and display_name(registration, audience) is None
+    assert publishable(registration, audience) is False
 
 
 def test_the_sql_clause_selects_exactly_the_publishable(session):
