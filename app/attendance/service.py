@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Exists
 
 from app.agenda.models import AgendaSession
 from app.attendance.models import EVENT_LEVEL, SESSION_LEVEL, Checkin
@@ -236,6 +237,12 @@ def checkin_counts(session: Session, event: Event, *, session_id: int | None = N
     return row[0], row[1]
 
 
+def has_attended() -> Exists:
+    """Did the registration attend the event? Checked in to the event itself (a check-in to one of
+    its sessions checks in to the event too). The one definition, for these figures and the report's."""
+    return select(Checkin.id).where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None)).exists()
+
+
 @dataclass(frozen=True)
 class AttendanceSummary:
     """Attendance of one event. ``sessions`` and ``late_by_session`` map agenda session ids to counts."""
@@ -256,9 +263,8 @@ def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
         select(func.count(), func.count(case((Checkin.checked_in_at > event.starts_at + LATE_GRACE, 1))))
         .where(event_rows, Checkin.session_id.is_(None))
     ).one()
-    checked_in = select(Checkin.id).where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None))
     confirmed, no_shows = session.execute(
-        select(func.count(), func.count(case((~checked_in.exists(), 1))))
+        select(func.count(), func.count(case((~has_attended(), 1))))
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
     ).one()
     starts = dict(session.execute(select(AgendaSession.id, AgendaSession.starts_at).where(AgendaSession.event_id == event.id)).all())

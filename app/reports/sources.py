@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.attendance.models import Checkin
+from app.attendance.service import has_attended
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
 from app.core.collation import person_sort_key
 from app.directory.models import Organisation, Person, Project
@@ -115,7 +115,7 @@ def listed_participants(session: Session, event_id: int, *, attended: bool) -> l
         .where(Registration.event_id == event_id, publishable_clause(Audience.public))
     )
     if attended:
-        statement = statement.where(select(Checkin.id).where(Checkin.registration_id == Registration.id).exists())
+        statement = statement.where(has_attended())
     else:
         statement = statement.where(Registration.status == RegistrationStatus.confirmed)
     rows = [ListedParticipant(*row) for row in session.execute(statement).all()]

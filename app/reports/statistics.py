@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.agenda.models import AgendaSession
 from app.attendance.models import Checkin
+from app.attendance.service import has_attended
 from app.directory.models import Organisation
 from app.registration.models import Registration, RegistrationStatus
 
@@ -93,9 +94,8 @@ def compute_statistics(rows: Iterable[RegistrationFacts], sessions: Iterable[Ses
 
 def registration_facts(session: Session, event_id: int) -> list[RegistrationFacts]:
     """One query: every registration of the event with its organisation's type and whether it attended."""
-    attended = select(Checkin.id).where(Checkin.registration_id == Registration.id).exists()
     rows = session.execute(
-        select(Registration.status, Registration.country, Organisation.type, Registration.project_id, attended)
+        select(Registration.status, Registration.country, Organisation.type, Registration.project_id, has_attended())
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event_id)
     ).all()
