@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
@@ -11,12 +12,15 @@ from sqlalchemy.orm import Session
 from app.agenda.models import AgendaSession
 from app.agenda.schemas import SessionCreate
 from app.agenda.service import create_session as create_agenda_session
-from app.directory.models import Project
+from app.directory.models import OrganisationType, Project
 from app.directory.schemas import ProjectCreate
 from app.directory.service import create_project as create_directory_project
+from app.directory.service import get_or_create_organisation
 from app.events.models import Event
 from app.events.schemas import EventCreate
 from app.events.service import create_event as create_event_row
+from app.registration.models import Publication, Registration, RegistrationStatus
+from app.registration.service import add_confirmed_registration
 
 _numbers = count(1)
 
@@ -62,3 +66,33 @@ def create_session(session: Session, event: Event, **overrides) -> AgendaSession
               "room": "Plenary"}
     values.update(overrides)
     return create_agenda_session(session, event, SessionCreate(**values)).item
+
+
+def add_participant(
+    session: Session, event: Event, *, first_name: str = "Ann", last_name: str | None = None,
+    organisation: str | None = "Leuven Cluster", organisation_type: OrganisationType = OrganisationType.cluster,
+    country: str | None = "BE", project_id: int | None = None, person_id: int | None = None,
+    publication: Publication = Publication.everyone, status: RegistrationStatus = RegistrationStatus.confirmed,
+) -> Registration:
+    """A registration entered as confirmed (no workflow, no email), then given ``status``."""
+    number = next(_numbers)
+    registration = add_confirmed_registration(
+        session, event, first_name=first_name, last_name=last_name or f"Peeters{number}",
+        email=f"participant{number}@example.org", person_id=person_id, country=country, project_id=project_id,
+        organisation_id=get_or_create_organisation(session, organisation, type=organisation_type).id
+        if organisation else None, publication=publication,
+    )
+    if status is not RegistrationStatus.confirmed:
+        registration.status = status
+        session.flush()
+    return registration
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    match = _CSRF.search(html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)

@@ -11,8 +11,7 @@ from app.attendance.models import Checkin
 from app.attendance.service import attendance_summary
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
-from tests.attendance.conftest import add_participant
-from tests.factories import create_event, create_session
+from tests.factories import add_participant, create_event, create_session
 
 START = datetime(2030, 6, 20, 7, 0, tzinfo=UTC)  # 09:00 in Brussels
 

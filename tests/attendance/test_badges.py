@@ -12,8 +12,7 @@ import pytest
 from app.attendance.badges import render_pdf, restricted_fetcher
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
-from tests.attendance.conftest import add_participant
-from tests.factories import create_project
+from tests.factories import add_participant, create_project
 
 
 def pdf_text(body: bytes) -> str:

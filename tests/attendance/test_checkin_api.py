@@ -11,9 +11,8 @@ from app.attendance.models import Checkin
 from app.core.security import Role
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
-from tests.attendance.conftest import add_participant
 from tests.conftest import token_headers
-from tests.factories import create_event, create_session, event_payload
+from tests.factories import add_participant, create_event, create_session, event_payload
 
 
 def checkin_rows(db, **filters) -> int:

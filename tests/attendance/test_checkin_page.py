@@ -11,8 +11,8 @@ from app.attendance.models import Checkin
 from app.core.security import Role
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
-from tests.attendance.conftest import add_participant
 from tests.conftest import token_headers
+from tests.factories import add_participant
 
 PAGE = "/events/door-test/checkin"
 HTML = {"Accept": "text/html"}

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from app.events.models import Event
-from tests.attendance.conftest import add_participant
 from tests.conftest import missing_service
+from tests.factories import add_participant
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

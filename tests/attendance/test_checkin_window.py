@@ -13,10 +13,9 @@ from app.attendance.models import Checkin
 from app.core.security import Role
 from app.events.models import Event
 from app.main import create_app
-from tests.attendance.conftest import add_participant
 from tests.attendance.test_badges import pdf_text
 from tests.conftest import token_headers
-from tests.factories import create_event, ongoing_event_times
+from tests.factories import add_participant, create_event, ongoing_event_times
 
 ZONE = ZoneInfo("Europe/Brussels")
 

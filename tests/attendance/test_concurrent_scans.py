@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from app.attendance.models import Checkin
 from app.events.models import Event
-from tests.attendance.conftest import add_participant
-from tests.factories import create_session
+from tests.factories import add_participant, create_session
 
 SCANS = 8
 

@@ -9,8 +9,8 @@ import io
 from app.core.collation import person_sort_key
 from app.events.models import Event
 from app.reports.sources import listed_participants
-from tests.attendance.conftest import add_participant
 from tests.attendance.test_badges import pdf_text
+from tests.factories import add_participant
 
 NAMES = ["Vendrell", "de Boer", "Zimmermann", "di Marcantonio", "Åström", "Dahlöf", "de Potter", "Ørsted",
          "van Dijk", "Öztürk", "Aalto", "DAHL"]

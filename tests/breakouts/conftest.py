@@ -12,28 +12,12 @@ from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
 from app.breakouts.schemas import GroupCreate, SettingsUpdate
 from app.breakouts.service import create_group, set_preferences, update_settings
-from app.directory.service import get_or_create_organisation
 from app.events.models import Event
-from app.registration.models import Registration, RegistrationStatus
-from app.registration.service import add_confirmed_registration
-from tests.factories import create_session
+from app.registration.models import Registration
+from tests.factories import add_participant, create_session
 
 _numbers = count(1)
 
-
-def add_participant(session: Session, event: Event, *, status: RegistrationStatus = RegistrationStatus.confirmed,
-                    country: str | None = "BE", organisation: str | None = "Leuven Cluster",
-                    person_id: int | None = None, first_name: str = "Ann") -> Registration:
-    number = next(_numbers)
-    registration = add_confirmed_registration(
-        session, event, first_name=first_name, last_name=f"Peeters{number}", email=f"p{number}@example.org",
-        organisation_id=get_or_create_organisation(session, organisation).id if organisation else None,
-        country=country, project_id=None, person_id=person_id,
-    )
-    if status is not RegistrationStatus.confirmed:
-        registration.status = status
-        session.flush()
-    return registration
 
 
 def create_breakout(session: Session, event: Event, *, starts: int = 14, **settings) -> AgendaSession:

@@ -10,9 +10,9 @@ from app.core.security import Role
 from app.directory.models import Person
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
-from tests.breakouts.conftest import add_choosers, add_groups, add_participant, create_breakout
+from tests.breakouts.conftest import add_choosers, add_groups, create_breakout
 from tests.conftest import token_headers
-from tests.factories import create_event, create_session
+from tests.factories import add_participant, create_event, create_session
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from app.breakouts.schemas import AssignmentRequest, SettingsUpdate
 from app.breakouts.service import update_settings
 from app.events.models import Event
 from app.registration.links import participant_token
-from tests.breakouts.conftest import add_groups, add_participant, create_breakout
-from tests.factories import create_event
+from tests.breakouts.conftest import add_groups, create_breakout
+from tests.factories import add_participant, create_event
 
 
 @pytest.fixture

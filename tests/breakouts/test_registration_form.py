@@ -14,11 +14,7 @@ from app.breakouts.schemas import SettingsUpdate
 from app.breakouts.service import update_settings
 from app.registration.models import Registration, RegistrationStatus
 from tests.breakouts.conftest import add_groups, create_breakout
-from tests.factories import create_event
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+from tests.factories import create_event, csrf_token
 
 
 def form_data(token: str, **choices) -> dict:

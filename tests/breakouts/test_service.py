@@ -16,8 +16,8 @@ from app.demo.loader import load_demo
 from app.directory.models import Person
 from app.notifications.models import OutboxEmail
 from app.registration.models import RegistrationStatus
-from tests.breakouts.conftest import add_choosers, add_groups, add_participant, create_breakout, saved_groups
-from tests.factories import create_event
+from tests.breakouts.conftest import add_choosers, add_groups, create_breakout, saved_groups
+from tests.factories import add_participant, create_event
 
 COMMIT = AssignmentRequest(dry_run=False)
 

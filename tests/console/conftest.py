@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -13,17 +12,11 @@ from app.accounts import passwords
 from app.accounts.service import create_account
 from app.core.db import Database
 from app.core.security import Role
-from tests.factories import create_event
+from tests.factories import create_event, csrf_token
 from tests.notifications.conftest import smtp_server  # noqa: F401  (a real SMTP server for the reset email)
 
 PASSWORD = "correct horse battery"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
-
-def csrf_token(html: str) -> str:
-    match = _CSRF.search(html)
-    assert match, "the page has no form with a CSRF token"
-    return match.group(1)
 
 
 def make_account(db: Database, email: str, role: Role, event_ids: tuple[int, ...] = ()) -> str:

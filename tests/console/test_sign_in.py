@@ -14,7 +14,8 @@ from app.notifications.delivery import deliver_due_emails
 from app.notifications.models import OutboxEmail
 from app.worker import email_context_links
 from tests.conftest import make_test_settings
-from tests.console.conftest import PASSWORD, csrf_token, make_account, post_form, sign_in
+from tests.console.conftest import PASSWORD, make_account, post_form, sign_in
+from tests.factories import csrf_token
 
 
 def test_signed_out_console_pages_lead_to_the_sign_in_page_and_back(client, db):

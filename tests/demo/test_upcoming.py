@@ -12,12 +12,10 @@ from app.breakouts.service import breakout_sessions, groups_of, session_settings
 from app.demo.upcoming import UPCOMING_SLUG, WORKING_GROUPS, load_upcoming_demo
 from app.registration.links import participant_token
 from app.registration.models import Registration
+from tests.factories import csrf_token
 
 TODAY = date(2030, 3, 4)
 
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def working_groups(session, event) -> tuple[list[str], bool]:

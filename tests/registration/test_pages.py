@@ -15,14 +15,11 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.privacy import anonymise
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
-from tests.factories import create_project
+from tests.factories import create_project, csrf_token
 from tests.registration.conftest import add_registration, open_event
 
 HTML = {"Accept": "text/html"}
 
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def form_data(token: str, **overrides) -> dict:

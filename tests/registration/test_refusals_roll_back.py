@@ -12,8 +12,9 @@ from app.main import create_app
 from app.notifications.models import OutboxEmail
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
+from tests.factories import csrf_token
 from tests.registration.conftest import add_registration, open_event, registration_payload
-from tests.registration.test_pages import HTML, csrf_token, form_data
+from tests.registration.test_pages import HTML, form_data
 
 NEW_ORGANISATION = "Org Never Used"
 

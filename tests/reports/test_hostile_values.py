@@ -32,8 +32,7 @@ from app.reports.models import (
 from app.reports.render.text import TemplateChoice
 from app.reports.service import render_event_report
 from tests.conftest import missing_service
-from tests.factories import create_event, create_project, create_session
-from tests.reports.conftest import add_participant
+from tests.factories import add_participant, create_event, create_project, create_session
 from tests.reports.test_demo_report import inflated
 from tests.reports.test_report_material import picture
 

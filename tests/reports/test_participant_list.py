@@ -9,8 +9,7 @@ from app.reports.context import build_context
 from app.reports.models import ReportFormat
 from app.reports.render import render_report
 from app.reports.render.text import TemplateChoice
-from tests.factories import create_event
-from tests.reports.conftest import add_participant
+from tests.factories import add_participant, create_event
 
 
 def _html(session, event, **overrides) -> str:

@@ -16,8 +16,7 @@ from app.core.security import Role
 from app.registration.models import Publication
 from app.reports.jobs import REPORT_JOB_HANDLERS
 from tests.conftest import missing_service, token_headers
-from tests.factories import create_event, create_project, create_session
-from tests.reports.conftest import add_participant
+from tests.factories import add_participant, create_event, create_project, create_session
 
 NARRATIVE = {
     "summary": "A day on <b>clusters</b> & R&D.\n\nSecond paragraph.",

@@ -7,8 +7,8 @@ from sqlalchemy import event as sa_event
 from app.directory.models import OrganisationType
 from app.registration.models import RegistrationStatus
 from app.reports.statistics import RegistrationFacts, compute_statistics, event_statistics
-from tests.factories import create_event, create_project, create_session
-from tests.reports.conftest import add_participant, check_in
+from tests.factories import add_participant, create_event, create_project, create_session
+from tests.reports.conftest import check_in
 
 
 def facts(status="confirmed", country="BE", org="agency", project=None, attended=False) -> RegistrationFacts:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.reports.render.pdf import _fetcher
-from tests.factories import create_event
-from tests.reports.conftest import add_participant
+from tests.factories import add_participant, create_event
 
 
 @pytest.fixture
