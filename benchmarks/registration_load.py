@@ -38,6 +38,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +109,8 @@ class Reply:
     done_at: float
 
 
-async def load(base: str, event_id: int, requests: int, clients: int) -> tuple[float, list[Reply]]:
+async def load(base: str, event_id: int, requests: int, clients: int,
+               on_every: tuple[int, Callable[[], None]] | None = None) -> tuple[float, list[Reply]]:
     """``clients`` workers posting ``requests`` registrations in all; (wall seconds, replies in the order answered).
 
     aiohttp, not httpx: the client shares the two cores with the server, and httpx spent 5.7-7 ms
@@ -128,6 +130,8 @@ async def load(base: str, event_id: int, requests: int, clients: int) -> tuple[f
                 body = await response.json(content_type=None)
             done = time.perf_counter()
             replies.append(Reply(response.status, body, (done - started) * 1000, done))
+            if on_every and len(replies) % on_every[0] == 0:
+                on_every[1]()
 
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(base, connector=connector, timeout=aiohttp.ClientTimeout(total=300)) as http:
@@ -177,7 +181,10 @@ def measure(label: str, base: str, token: str, args: argparse.Namespace, server_
     event_id = create_event(base, token, args.capacity)
     profiler = start_profile(args.py_spy, server_pid) if args.py_spy and server_pid else None
     outbox_before, cpu_before, client_before = outbox_rows(database), tree_cpu_seconds(server_pid), time.process_time()
-    wall, replies = asyncio.run(load(base, event_id, args.requests, args.clients))
+    # Every --rate-every answers: the time and the server's CPU so far.
+    marks = [(time.perf_counter(), cpu_before)]
+    on_every = (args.rate_every, lambda: marks.append((time.perf_counter(), tree_cpu_seconds(server_pid))))
+    wall, replies = asyncio.run(load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None))
     if profiler is not None:
         stop_profile(profiler, args.py_spy)
         args.py_spy = None  # the first run only
@@ -198,7 +205,7 @@ def measure(label: str, base: str, token: str, args: argparse.Namespace, server_
         ok = ok and stored_ok
         print(f"  {stored}")
     if args.rate_every:
-        print_rates(replies, args.rate_every)
+        print_rates(marks, args.rate_every, server_pid is not None)
     return Measured(rate, p99, cpu_ms, ok)
 
 
@@ -235,16 +242,16 @@ def stop_profile(profiler: subprocess.Popen, path: str, top: int = 20) -> None:
             print(f"    {count / samples:6.1%}  {frame}")
 
 
-def print_rates(replies: list[Reply], every: int) -> None:
-    """Registrations/s of each ``every`` answered in turn: a locked section that grows with the event shows here."""
-    done = sorted(reply.done_at for reply in replies)
-    rates = [every / (done[end - 1] - done[end - every - 1 if end > every else 0])
-             for end in range(every, len(done) + 1, every)]
-    for number, rate in enumerate(rates, start=1):
-        print(f"    {number * every:7d}: {rate:6.0f}/s")
+def print_rates(marks: list[tuple[float, float]], every: int, with_cpu: bool) -> None:
+    """Registrations/s and server CPU per registration of each ``every`` answered in turn: a locked
+    section that grows with the event shows here. CPU is the steadier of the two on a shared machine."""
+    slices = [(every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:])]
+    for number, (rate, cpu_ms) in enumerate(slices, start=1):
+        print(f"    {number * every:7d}: {rate:6.0f}/s" + (f"   server CPU {cpu_ms:5.2f} ms per registration" if with_cpu else ""))
     # The first slice includes the start (clients connecting); compare the second with the last.
-    if len(rates) > 2:
-        print(f"  last {every} / second {every}: {rates[-1] / rates[1]:.2f}")
+    if len(slices) > 2:
+        print(f"  last {every} / second {every}: rate {slices[-1][0] / slices[1][0]:.2f}"
+              + (f", server CPU per registration {slices[-1][1] / slices[1][1]:.2f}" if with_cpu else ""))
 
 
 def ceiling(args: argparse.Namespace, url: str) -> float:
