@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -16,10 +16,13 @@ MAX_TEXT_ANSWER = 2000
 CHOICE_KINDS = (QuestionKind.single_choice, QuestionKind.multiple_choice)
 
 
+# Built once: every registration reads its event's questions, and composing the statement each
+# time cost about as much as running it.
+_EVENT_QUESTIONS = select(Question).where(Question.event_id == bindparam("event_id")).order_by(Question.position, Question.id)
+
+
 def event_questions(session: Session, event: Event) -> list[Question]:
-    return list(session.execute(
-        select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)
-    ).scalars())
+    return list(session.execute(_EVENT_QUESTIONS, {"event_id": event.id}).scalars())
 
 
 def get_question_of_event(session: Session, event: Event, question_id: int) -> Question:
