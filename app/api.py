@@ -10,8 +10,7 @@ from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
 from app.breakouts import pages as breakouts_pages
 from app.breakouts import router as breakouts_router
-from app.console import auth as console_auth
-from app.console import events as console_events
+from app.console.routes import ROUTERS as CONSOLE_ROUTERS
 from app.directory import router as directory_router
 from app.events import router as events_router
 from app.registration import admin_router as registration_admin_router
@@ -36,5 +35,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(registration_router.page_router)
     for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages):
         app.include_router(module.router)
-    for module in (console_auth, console_events):
-        app.include_router(module.router)
+    for console_router in CONSOLE_ROUTERS:
+        app.include_router(console_router)

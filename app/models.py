@@ -10,6 +10,7 @@ from app.core.security import ApiToken
 from app.directory.models import Organisation, Person, Project
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
+from app.registration.history import RegistrationChange
 from app.registration.models import Question, Registration
 from app.reports.models import (
     EventBranding,
@@ -25,7 +26,7 @@ from app.reports.models import (
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
-    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
     "ReportTemplate", "SessionNote",
 ]

@@ -31,6 +31,12 @@ def is_https(settings: Settings) -> bool:
     return settings.base_url.startswith("https://")
 
 
+@dataclass(frozen=True)
+class Flash:
+    kind: str  # "done" or "problem"
+    text: str
+
+
 @dataclass
 class Screen:
     request: Request
@@ -40,15 +46,15 @@ class Screen:
     def _flash_serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.settings.signing_key(), salt=_FLASH_SALT)
 
-    def flash(self) -> str | None:
+    def flash(self) -> Flash | None:
         raw = self.request.cookies.get(FLASH_COOKIE)
         if not raw:
             return None
         try:
-            message = self._flash_serializer().loads(raw, max_age=_FLASH_MAX_AGE)
-        except BadSignature:
+            kind, text = self._flash_serializer().loads(raw, max_age=_FLASH_MAX_AGE)
+        except (BadSignature, ValueError, TypeError):
             return None
-        return message if isinstance(message, str) else None
+        return Flash(str(kind), str(text))
 
     def render(self, template: str, *, status: int = 200, **context) -> HTMLResponse:
         flash = self.flash()
@@ -58,11 +64,12 @@ class Screen:
             response.delete_cookie(FLASH_COOKIE, path=CONSOLE_PATH)
         return self.csrf.set_cookie(response)
 
-    def redirect(self, url: str, flash: str | None = None) -> RedirectResponse:
-        """303 See Other to ``url``, which shows ``flash`` once."""
+    def redirect(self, url: str, flash: str | None = None, *, problem: bool = False) -> RedirectResponse:
+        """303 See Other to ``url``, which shows ``flash`` once (as a problem when ``problem``)."""
         response = RedirectResponse(url, status_code=303)
         if flash:
-            response.set_cookie(FLASH_COOKIE, self._flash_serializer().dumps(flash), max_age=_FLASH_MAX_AGE,
+            message = ["problem" if problem else "done", flash]
+            response.set_cookie(FLASH_COOKIE, self._flash_serializer().dumps(message), max_age=_FLASH_MAX_AGE,
                                 httponly=True, samesite="lax", secure=is_https(self.settings), path=CONSOLE_PATH)
         return response
 

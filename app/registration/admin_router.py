@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from app.core.deps import SessionDep, TransactionRoute
+from app.core.deps import PrincipalDep, SessionDep, TransactionRoute
 from app.events.dependencies import ManagedEvent
 from app.registration.exports import ExportFormat, export_registrations
 from app.registration.imports import MAX_BYTES, ImportRejected, import_registrations
@@ -88,14 +88,14 @@ def export(
 @router.post("/events/{event_id}/registrations/import", response_model=ImportResult, openapi_extra=_CSV_BODY,
              summary="Import registrations from CSV (dry run, then all or nothing)")
 def import_csv(
-    event: ManagedEvent, session: SessionDep, data: Annotated[bytes, Depends(uploaded_csv)],
+    event: ManagedEvent, session: SessionDep, principal: PrincipalDep, data: Annotated[bytes, Depends(uploaded_csv)],
     dry_run: Annotated[bool, Query(description="check every row and store nothing")] = True,
 ):
     """Columns: `first_name`, `last_name`, `email`, `organisation`, `organisation_type`, `country` (code or
     English name), `project` (acronym), `publication`, `answers.<key>`. Imported people are confirmed
     directly (capacity applies). A dry run reports every bad row by line number; a real run with any bad
     row is refused with the same report (422) and stores nothing."""
-    return import_registrations(session, event, data, dry_run=dry_run).as_dict()
+    return import_registrations(session, event, data, dry_run=dry_run, by=principal.name).as_dict()
 
 
 @router.get("/registrations/{registration_id}/data", summary="Everything stored about a registrant (JSON)")
@@ -104,10 +104,10 @@ def registrant_data(registration: ManagedRegistration, session: SessionDep):
 
 
 @router.post("/registrations/{registration_id}/erase", summary="Erase a registrant's personal data")
-def erase(registration: ManagedRegistration, session: SessionDep):
+def erase(registration: ManagedRegistration, session: SessionDep, principal: PrincipalDep):
     """Anonymises the person (name, email, answers); before the event the registration is cancelled first.
     Status, country, organisation and project stay for the event's figures."""
-    erase_registration(session, registration, by_organiser=True)
+    erase_registration(session, registration, by_organiser=True, by=principal.name)
     return read_registration(session, registration).model_dump(mode="json") | {
         "anonymised_at": registration.anonymised_at.isoformat()}
 

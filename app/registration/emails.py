@@ -6,10 +6,12 @@ are added at delivery by :func:`app.registration.links.email_links`, so no usabl
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.timezones import in_zone
 from app.events.models import Event
+from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.registration.models import Registration
 
@@ -45,3 +47,10 @@ def message_context(
         **event_context(event),
         **details,
     }
+
+
+def registration_emails(session: Session, registration: Registration) -> list[OutboxEmail]:
+    """The emails queued about this registration (queued, sent or failed), newest first."""
+    to_address = session.execute(select(OutboxEmail).where(OutboxEmail.to_address == registration.email)
+                                 .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())).scalars()
+    return [email for email in to_address if email.context.get("registration_id") == registration.id]

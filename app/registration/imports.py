@@ -119,7 +119,8 @@ def _payload(row: dict[str, str], questions: dict[str, Question]) -> dict[str, A
     return payload
 
 
-def import_registrations(session: Session, event: Event, data: bytes, *, dry_run: bool) -> ImportReport:
+def import_registrations(session: Session, event: Event, data: bytes, *, dry_run: bool,
+                         by: str | None = None) -> ImportReport:
     """Check every row and, unless ``dry_run``, store them all; a real run with any bad row raises
     ImportRejected (nothing stored), a dry run reports the bad rows."""
     reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
@@ -136,7 +137,7 @@ def import_registrations(session: Session, event: Event, data: bytes, *, dry_run
         if None in row:
             report.errors.append(RowError(reader.line_num, "row", "the row has more cells than the header"))
             continue
-        _import_row(session, event, row, questions, reader.line_num, report)
+        _import_row(session, event, row, questions, reader.line_num, report, by)
     if dry_run or report.errors:
         everything.rollback()
     else:
@@ -148,7 +149,7 @@ def import_registrations(session: Session, event: Event, data: bytes, *, dry_run
 
 
 def _import_row(session: Session, event: Event, row: dict, questions: dict[str, Question], line: int,
-                report: ImportReport) -> None:
+                report: ImportReport, by: str | None) -> None:
     try:
         data = RegistrationCreate.model_validate(_payload(row, questions))
     except ValidationError as error:
@@ -156,7 +157,7 @@ def _import_row(session: Session, event: Event, row: dict, questions: dict[str, 
         return
     savepoint = session.begin_nested()
     try:
-        registration = register(session, event, data, by_organiser=True).registration
+        registration = register(session, event, data, by_organiser=True, by=by).registration
     except (AppError, IntegrityError) as error:
         savepoint.rollback()
         report.errors.append(_row_error(line, error))

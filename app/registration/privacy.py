@@ -24,6 +24,7 @@ from app.events.models import Event
 from app.notifications.models import EmailStatus, OutboxEmail
 from app.registration.models import LIVE_STATUSES, Publication, Registration
 from app.registration.questions import event_questions
+from app.registration.history import Change, record
 from app.registration.service import cancel_registration, read_registration
 
 log = logging.getLogger("convene.privacy")
@@ -131,6 +132,7 @@ def anonymise_expired(session: Session, *, now: datetime | None = None) -> int:
     ).scalars().all()
     for registration in registrations:
         anonymise(session, registration, now=now)
+        record(session, registration.id, registration.status.value, Change.erased, retention=True)
     return len(registrations)
 
 
@@ -162,13 +164,16 @@ def personal_data(session: Session, registration: Registration) -> dict[str, Any
     }
 
 
-def erase_registration(session: Session, registration: Registration, *, by_organiser: bool) -> Registration:
+def erase_registration(session: Session, registration: Registration, *, by_organiser: bool,
+                       by: str | None = None) -> Registration:
     """A request for erasure (the participant's, or passed on by an organiser). Before the event a live registration is cancelled
     first (an anonymous seat helps no one, and the next person waiting gets it); then anonymised."""
     event = session.get(Event, registration.event_id)
     if registration.status in LIVE_STATUSES and utcnow() < event.ends_at:
-        cancel_registration(session, registration, by_organiser=by_organiser)
-    return anonymise(session, registration)
+        cancel_registration(session, registration, by_organiser=by_organiser, by=by)
+    anonymise(session, registration)
+    record(session, registration.id, registration.status.value, Change.erased, by=by)
+    return registration
 
 
 def set_retention(session: Session, event: Event, days: int | None) -> Event:

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from app.core.deps import (
     OptionalPrincipalDep,
     OrganiserDep,
+    PrincipalDep,
     SessionDep,
     SettingsDep,
     TransactionRoute,
@@ -20,6 +21,7 @@ from app.core.deps import (
     WritingSessionDep,
 )
 from app.core.pagination import Page
+from app.directory.models import OrganisationType
 from app.events.dependencies import EventRef, ManagedEvent
 from app.events.service import get_event_by_ref
 from app.registration import questions, service
@@ -31,6 +33,7 @@ from app.registration.schemas import (
     QuestionUpdate,
     RegistrationCreate,
     RegistrationDecision,
+    RegistrationRejection,
     RegistrationRead,
     RegistrationReceipt,
     RegistrationUpdate,
@@ -62,7 +65,8 @@ def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, 
     event = get_event_by_ref(session, event_id)
     if principal is not None:
         principal.require_manages(event.id)
-    registered = service.register(session, event, data, by_organiser=principal is not None)
+    registered = service.register(session, event, data, by_organiser=principal is not None,
+                                  by=principal.name if principal else None)
     if principal is not None:
         body = service.read_registration(session, registered.registration)
     else:
@@ -79,8 +83,10 @@ def list_registrations(
     country: Annotated[str | None, Query(max_length=2, description="ISO code, e.g. BE")] = None,
     project: Annotated[str | None, Query(max_length=40, description="project acronym")] = None,
     q: Annotated[str | None, Query(max_length=200, description="part of a name, email or organisation")] = None,
+    organisation_type: OrganisationType | None = None,
 ):
-    items, total = service.list_registrations(session, event, window, status=status, country=country, project=project, q=q)
+    items, total = service.list_registrations(session, event, window, status=status, country=country, project=project,
+                                              q=q, organisation_type=organisation_type)
     return Page(items=service.read_registrations(session, items), total=total)
 
 
@@ -90,32 +96,39 @@ def read_registration(registration: ManagedRegistration, session: SessionDep):
 
 
 @router.patch("/registrations/{registration_id}", response_model=RegistrationRead, summary="Change a registration")
-def update_registration(data: RegistrationUpdate, registration: ManagedRegistration, session: SessionDep):
-    return service.read_registration(session, service.update_registration(session, registration, data))
+def update_registration(data: RegistrationUpdate, registration: ManagedRegistration, session: SessionDep,
+                        principal: PrincipalDep):
+    return service.read_registration(session, service.update_registration(session, registration, data, by=principal.name))
 
 
 @router.post("/registrations/{registration_id}/cancel", response_model=RegistrationRead, summary="Cancel a registration")
-def cancel_registration(registration: ManagedRegistration, session: SessionDep):
+def cancel_registration(registration: ManagedRegistration, session: SessionDep, principal: PrincipalDep):
     """Frees the seat; the first person on the waiting list is promoted and told."""
-    return service.read_registration(session, service.cancel_registration(session, registration, by_organiser=True))
+    return service.read_registration(
+        session, service.cancel_registration(session, registration, by_organiser=True, by=principal.name))
 
 
 @router.post("/registrations/{registration_id}/approve", response_model=RegistrationRead, summary="Approve a registration")
-def approve_registration(registration: ManagedRegistration, session: SessionDep):
-    return service.read_registration(session, service.approve_registration(session, registration))
+def approve_registration(registration: ManagedRegistration, session: SessionDep, principal: PrincipalDep):
+    return service.read_registration(session, service.approve_registration(session, registration, by=principal.name))
 
 
 @router.post("/registrations/{registration_id}/reject", response_model=RegistrationRead, summary="Reject a registration")
-def reject_registration(registration: ManagedRegistration, session: SessionDep):
-    return service.read_registration(session, service.reject_registration(session, registration))
+def reject_registration(registration: ManagedRegistration, session: SessionDep, principal: PrincipalDep,
+                        data: RegistrationRejection | None = None):
+    """The optional `reason` is told to the person in the rejection email."""
+    rejected = service.reject_registration(session, registration, reason=data.reason if data else None, by=principal.name)
+    return service.read_registration(session, rejected)
 
 
 @router.post("/registrations/{registration_id}/promote", response_model=RegistrationRead,
              summary="Move someone from the waiting list by hand")
-def promote_registration(registration: ManagedRegistration, session: SessionDep, data: RegistrationDecision | None = None):
+def promote_registration(registration: ManagedRegistration, session: SessionDep, principal: PrincipalDep,
+                         data: RegistrationDecision | None = None):
     """Seats a waiting person out of turn; 409 when the event is full unless `override_capacity`."""
     override = data.override_capacity if data else False
-    return service.read_registration(session, service.promote_registration(session, registration, override_capacity=override))
+    promoted = service.promote_registration(session, registration, override_capacity=override, by=principal.name)
+    return service.read_registration(session, promoted)
 
 
 # --- custom questions -------------------------------------------------------------------

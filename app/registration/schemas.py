@@ -119,6 +119,14 @@ class RegistrationDecision(BaseModel):
     override_capacity: bool = Field(default=False, description="promote: seat the person even when the event is full")
 
 
+class RegistrationRejection(BaseModel):
+    """The (optional) body of a rejection."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(max_length=1000)] | None = Field(
+        default=None, description="told to the person in the rejection email")
+
+
 class QuestionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "key": "dietary", "label": "Dietary requirements", "kind": "single_choice", "required": True,

@@ -27,6 +27,7 @@ from app.registration import admission, capacity
 from app.registration.admission import Seat
 from app.registration.capacity import waitlist_position
 from app.registration.emails import message_context, notify
+from app.registration.history import Change, record
 from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
@@ -95,8 +96,10 @@ class Registered:
     waitlist_position: int | None
 
 
-def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False) -> Registered:
+def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False,
+             by: str | None = None) -> Registered:
     """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
+    ``by`` names the organiser who entered it, for the history (None: the person, on the form).
 
     An organiser's registration is accepted outside the window and skips email confirmation and
     approval; capacity still applies unless ``data.override_capacity``. The waiting-list position
@@ -131,6 +134,7 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
                                override=by_organiser and data.override_capacity)
     if not admitted.inserted:
         _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
+    record(session, registration.id, registration.status.value, Change.registered, by=by)
     if admitted.seats.promotable():
         _promote_waiting(session, event, admitted.seats)
     return Registered(registration, admitted.waitlist_position)
@@ -166,6 +170,13 @@ def _resend_link(session: Session, *, event_id: int, registration_id: int, now: 
            waitlist_position=waitlist_position(session, registration))
 
 
+def resend_link(session: Session, registration: Registration, *, by: str | None = None) -> Registration:
+    """Send the participant their link again (an organiser's button; at most once per quarter hour)."""
+    _resend_link(session, _event_of(session, registration), registration, utcnow())
+    record(session, registration.id, registration.status.value, Change.link_resent, by=by)
+    return registration
+
+
 def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> list[Registration]:
     """Give every free seat to the first people waiting (the caller holds the event's lock and
     passes the counters as they are)."""
@@ -175,6 +186,7 @@ def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> l
         _take_seat(event, registration, now)
         registration.updated_at = now
         notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+        record(session, registration.id, registration.status.value, Change.seat_came_free)
     if promoted:
         capacity.move(session, event, held=len(promoted), waiting=-len(promoted))
     session.flush()
@@ -191,7 +203,11 @@ def _locked(session: Session, registration: Registration) -> tuple[Event, capaci
     return event, seats
 
 
-def _leave(session: Session, registration: Registration, action: Action, template: str, **details: bool) -> Registration:
+_LEAVING = {Action.cancel: Change.cancelled, Action.reject: Change.rejected, Action.expire: Change.expired}
+
+
+def _leave(session: Session, registration: Registration, action: Action, template: str, *, by: str | None = None,
+           reason: str | None = None, **details: bool) -> Registration:
     """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
     event, _ = _locked(session, registration)
     before = registration.status
@@ -203,7 +219,10 @@ def _leave(session: Session, registration: Registration, action: Action, templat
         registration.cancelled_at = registration.updated_at
     session.flush()
     seats = capacity.change(session, event, before, registration.status)
-    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}", **details)
+    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}", **details,
+           **({"reason": reason} if action is Action.reject else {}))
+    record(session, registration.id, registration.status.value, _LEAVING[action], by=by,
+           **({"reason": reason} if reason else {}))
     if before in SEAT_STATUSES:
         _promote_waiting(session, event, seats)
     return registration
@@ -213,13 +232,22 @@ def _event_of(session: Session, registration: Registration) -> Event:
     return session.get(Event, registration.event_id)
 
 
-def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool) -> Registration:
+def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool,
+                        by: str | None = None) -> Registration:
     """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
-    return _leave(session, registration, Action.cancel, "cancelled", by_organiser=by_organiser)
+    return _leave(session, registration, Action.cancel, "cancelled", by=by, by_organiser=by_organiser)
 
 
-def reject_registration(session: Session, registration: Registration) -> Registration:
-    return _leave(session, registration, Action.reject, "rejected")
+MAX_REASON_LENGTH = 1000
+
+
+def reject_registration(session: Session, registration: Registration, *, reason: str | None = None,
+                        by: str | None = None) -> Registration:
+    """Refuse a registration; ``reason``, when given, is told to the person in the email."""
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(f"the reason may have at most {MAX_REASON_LENGTH} characters", field="reason")
+    return _leave(session, registration, Action.reject, "rejected", by=by, reason=reason)
 
 
 def expire_registration(session: Session, registration: Registration) -> Registration:
@@ -243,19 +271,22 @@ def confirm_email(session: Session, registration: Registration) -> Registration:
             registration.confirmed_at = now
         session.flush()
         notify(session, event, registration, "registered", dedup_key=f"registered:{registration.id}")
+        record(session, registration.id, registration.status.value, Change.email_confirmed)
     return registration
 
 
-def approve_registration(session: Session, registration: Registration) -> Registration:
+def approve_registration(session: Session, registration: Registration, *, by: str | None = None) -> Registration:
     event, _ = _locked(session, registration)
     registration.status = transition(registration.status, Action.approve)
     registration.approved_at = registration.confirmed_at = registration.updated_at = utcnow()
     session.flush()
     notify(session, event, registration, "approved", dedup_key=f"approved:{registration.id}")
+    record(session, registration.id, registration.status.value, Change.approved, by=by)
     return registration
 
 
-def promote_registration(session: Session, registration: Registration, *, override_capacity: bool = False) -> Registration:
+def promote_registration(session: Session, registration: Registration, *, override_capacity: bool = False,
+                         by: str | None = None) -> Registration:
     """An organiser moves someone from the waiting list by hand (their choice counts as approval)."""
     event, seats = _locked(session, registration)
     transition(registration.status, Action.promote)  # refuses anyone not waiting
@@ -268,12 +299,17 @@ def promote_registration(session: Session, registration: Registration, *, overri
     session.flush()
     capacity.move(session, event, held=1, waiting=-1)
     notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+    record(session, registration.id, registration.status.value, Change.promoted, by=by,
+           **({"override_capacity": True} if override_capacity else {}))
     return registration
 
 
-def update_registration(session: Session, registration: Registration, data: RegistrationUpdate) -> Registration:
-    """Change the participant's details; answers given replace the old ones and are checked again."""
+def update_registration(session: Session, registration: Registration, data: RegistrationUpdate, *,
+                        by: str | None = None) -> Registration:
+    """Change the participant's details; answers given replace the old ones and are checked again.
+    The history names the fields whose values changed (not the values: they are personal data)."""
     changes = data.model_dump(exclude_unset=True)
+    record(session, registration.id, registration.status.value, Change.registered, by=by)
     if "answers" in changes:
         event = _event_of(session, registration)
         registration.answers = validate_answers(event_questions(session, event), changes.pop("answers") or {})
@@ -291,6 +327,10 @@ def update_registration(session: Session, registration: Registration, data: Regi
         setattr(registration, key, value)
     registration.updated_at = utcnow()
     session.flush()
+    after = read_registration(session, registration).model_dump(mode="json")
+    changed = sorted(key for key in data.model_fields_set if before.get(key) != after.get(key))
+    if changed:
+        record(session, registration.id, registration.status.value, Change.edited, by=by, fields=changed)
     return registration
 
 
@@ -359,6 +399,7 @@ def read_registration(session: Session, registration: Registration) -> Registrat
 def list_registrations(
     session: Session, event: Event, window: Window, *, status: RegistrationStatus | None = None,
     country: str | None = None, project: str | None = None, q: str | None = None,
+    organisation_type: OrganisationType | None = None,
 ) -> tuple[list[Registration], int]:
     """An event's registrations, waiting list in order, then by name; ``q`` searches names, email,
     organisation."""
@@ -371,6 +412,9 @@ def list_registrations(
         statement = statement.join(Project, Project.id == Registration.project_id).where(
             func.lower(Project.acronym) == project.strip().lower()
         )
+    if organisation_type is not None:
+        statement = statement.where(Registration.organisation_id.in_(
+            select(Organisation.id).where(Organisation.type == organisation_type)))
     if q:
         pattern = f"%{q.strip().lower()}%"
         organisation_ids = select(Organisation.id).where(func.lower(Organisation.name).like(pattern))

@@ -1,0 +1,7 @@
+"""Every router of the console, in one list: ``app.api`` includes them, the tests walk them."""
+
+from __future__ import annotations
+
+from app.console import auth, events, registrations
+
+ROUTERS = [module.router for module in (auth, events, registrations)]
