@@ -1,15 +1,27 @@
-"""Events in the console: the list of what the account may manage, and an event's overview."""
+"""Events in the console: the list of what the account may manage, an event's overview, creating
+and editing an event with its settings (capacity, registration window, approval, email
+confirmation, retention) on one screen, as a draft until it is published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from typing import Annotated
 
-from app.console.access import ManagedEvent, OrganiserViewer
-from app.console.screen import ScreenDep
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.console.access import ManagedEvent, OrganiserViewer, Viewer
+from app.console.event_form import LABELS, event_values, parse_event, timezone_choices
+from app.console.screen import FormDep, Screen, ScreenDep
 from app.core.deps import SessionDep, TransactionRoute
+from app.core.errors import AppError
 from app.core.timezones import in_zone
+from app.events import service as events_service
+from app.events.models import Event
+from app.events.schemas import EventCreate
 from app.events.service import events_upcoming_first
+from app.registration.forms import form_choices
+from app.registration.privacy import DEFAULT_RETENTION_DAYS, set_retention
 from app.registration.models import RegistrationStatus
 from app.registration.overview import event_figures
 
@@ -24,6 +36,65 @@ def events_list(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer)
                          statuses=list(RegistrationStatus), local=in_zone)
 
 
+def _event_form(screen: Screen, session: Session, viewer: Viewer, event: Event | None, *, values: dict, errors: dict,
+                status: int = 200) -> HTMLResponse:
+    return screen.render("console/event_form.html", status=status, viewer=viewer, event=event, values=values,
+                         errors=errors, labels=LABELS, timezones=timezone_choices(), choices=form_choices(session),
+                         default_retention=DEFAULT_RETENTION_DAYS, has_drafts="published" in EventCreate.model_fields)
+
+
+def _creator(viewer: OrganiserViewer) -> Viewer:
+    """As the API: an organiser limited to chosen events cannot create others."""
+    viewer.principal.require_all_events()
+    return viewer
+
+
+Creator = Annotated[Viewer, Depends(_creator)]
+
+
+@router.get("/manage/events/new", response_class=HTMLResponse)
+def new_event_page(screen: ScreenDep, session: SessionDep, viewer: Creator):
+    values = {"timezone": "Europe/Brussels", "published": False, "email_confirmation": True, "requires_approval": False}
+    return _event_form(screen, session, viewer, None, values=values, errors={})
+
+
+@router.post("/manage/events/new", response_class=HTMLResponse)
+def create_event(screen: ScreenDep, session: SessionDep, viewer: Creator, form: FormDep):
+    parsed = parse_event(form, update=False)
+    if parsed.ok:
+        try:
+            with session.begin_nested():
+                event = events_service.create_event(session, parsed.data)
+                set_retention(session, event, parsed.retention_days)
+        except AppError as error:
+            parsed.errors[error.field or "form"] = error.detail
+        else:
+            state = "as a draft: publish it when it is ready" if not getattr(event, "published", True) else "and published"
+            return screen.redirect(f"/manage/events/{event.slug}", f"Created {event.title} {state}.")
+    return _event_form(screen, session, viewer, None, values=parsed.values, errors=parsed.errors, status=422)
+
+
+@router.get("/manage/events/{event_ref}/edit", response_class=HTMLResponse)
+def edit_event_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
+    return _event_form(screen, session, viewer, event, values=event_values(event, event.retention_days), errors={})
+
+
+@router.post("/manage/events/{event_ref}/edit", response_class=HTMLResponse)
+def edit_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
+    parsed = parse_event(form, update=True)
+    if parsed.ok:
+        try:
+            with session.begin_nested():
+                events_service.update_event(session, event, parsed.data)
+                set_retention(session, event, parsed.retention_days)
+        except AppError as error:
+            parsed.errors[error.field or "form"] = error.detail
+        else:
+            return screen.redirect(f"/manage/events/{event.slug}", f"Saved the changes to {event.title}.")
+    return _event_form(screen, session, viewer, event, values=parsed.values, errors=parsed.errors, status=422)
+
+
+# Last: its {event_ref} would otherwise take /manage/events/new.
 @router.get("/manage/events/{event_ref}", response_class=HTMLResponse)
 def event_overview(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
     figures = event_figures(session, [event])[event.id]
