@@ -62,7 +62,8 @@ def create_own_token(session: Session, principal: Principal, *, name: str, role:
     if event_id is not None:
         if session.get(Event, event_id) is None:
             raise InvalidInput("choose an event from the list", field="event_id")
-        principal.require_event(event_id, role)
+        if not principal.may_act_on(event_id):
+            raise Forbidden("your account is limited to other events", field="event_id")
     return create_token(session, role=role, name=name, event_id=event_id, account_id=principal.account_id)
 
 
