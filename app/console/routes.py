@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from app.console import auth, events, registrations, tokens, users
+from app.console import agenda, auth, events, questions, registrations, tokens, users
 
-ROUTERS = [module.router for module in (auth, events, registrations, tokens, users)]
+ROUTERS = [module.router for module in (auth, events, registrations, agenda, questions, tokens, users)]

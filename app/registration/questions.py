@@ -116,3 +116,17 @@ def validate_answers(questions: list[Question], answers: dict[str, Any]) -> dict
         if value is not None:
             cleaned[question.key] = value
     return cleaned
+
+
+def move_question(session: Session, event: Event, question: Question, step: int) -> Question:
+    """Move a question one place up (-1) or down (+1) in the form; the positions become 0, 1, 2...
+    The first cannot go up nor the last down (nothing changes)."""
+    ordered = event_questions(session, event)
+    index = ordered.index(question)
+    target = index + step
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered):
+        item.position = position
+    session.flush()
+    return question

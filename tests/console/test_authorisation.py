@@ -9,6 +9,9 @@ from app.events.models import Event
 from app.console.routes import ROUTERS
 from app.core.csrf import COOKIE_NAME, Csrf
 from tests.console.conftest import sign_in
+from app.registration.questions import create_question
+from app.registration.schemas import QuestionCreate
+from tests.factories import create_session
 from tests.registration.conftest import add_registration
 
 # Pages every organiser may open (showing only their own events) and pages of one event.
@@ -24,7 +27,8 @@ UNLIMITED = {("GET", "/manage/events/new"), ("POST", "/manage/events/new")}
 # Pages of the account itself (every signed-in account, organisers and admins as the API allows).
 OWN = {("GET", "/manage/tokens"), ("POST", "/manage/tokens"), ("POST", "/manage/tokens/{token_id}/revoke")}
 EXAMPLES = {"event_ref": "{event}", "registration_id": "{registration}", "action": "approve", "token_id": "1",
-            "account_id": "1", "change": "enable"}
+            "account_id": "1", "change": "enable", "question_id": "{question}",
+            "session_id": "{session}"}
 # What a permitted call with an empty form answers: shown (200), done (303), refused for its content
 # (422), or a token that is not the caller's (404); never forbidden, never a redirect to sign in.
 PERMITTED = {"GET": (200,), "POST": (201, 303, 404, 422)}
@@ -43,17 +47,21 @@ def test_the_list_of_routes_is_the_consoles():
 
 
 @pytest.fixture
-def registration_id(db, console_event) -> int:
+def registration_id(db, console_event) -> dict:
+    """The ids the console's addresses name: a registration and a question of the event."""
     event, _ = console_event
     with db.transaction() as session:
-        return add_registration(session, session.get(Event, event.id)).id
+        stored = session.get(Event, event.id)
+        question = create_question(session, stored, QuestionCreate(key="diet", label="Diet", kind="text"))
+        return {"registration": add_registration(session, stored).id, "question": question.id,
+                "session": create_session(session, stored).id}
 
 
-def _call(client, method: str, path: str, event, registration_id: int):
+def _call(client, method: str, path: str, event, ids: dict):
     url = path
     for name, example in EXAMPLES.items():
         url = url.replace("{" + name + "}", example)
-    url = url.format(event=event.slug, registration=registration_id)
+    url = url.format(event=event.slug, **ids)
     if method == "GET":
         return client.get(url, follow_redirects=False)
     if COOKIE_NAME not in client.cookies:
