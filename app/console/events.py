@@ -18,7 +18,7 @@ from app.core.errors import AppError
 from app.core.timezones import in_zone
 from app.events import service as events_service
 from app.events.models import Event
-from app.events.schemas import EventCreate
+from app.events.schemas import EventCreate, EventUpdate
 from app.events.service import events_upcoming_first
 from app.registration.forms import form_choices
 from app.registration.privacy import DEFAULT_RETENTION_DAYS, set_retention
@@ -92,6 +92,14 @@ def edit_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, 
         else:
             return screen.redirect(f"/manage/events/{event.slug}", f"Saved the changes to {event.title}.")
     return _event_form(screen, session, viewer, event, values=parsed.values, errors=parsed.errors, status=422)
+
+
+@router.post("/manage/events/{event_ref}/publish")
+def publish_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
+    """A draft goes public: its page and registration form open (the events service decides, as a PATCH would)."""
+    events_service.update_event(session, event, EventUpdate(published=True))
+    return screen.redirect(f"/manage/events/{event.slug}", f"Published {event.title}: its public page and "
+                                                           "registration form are open.")
 
 
 # Last: its {event_ref} would otherwise take /manage/events/new.
