@@ -18,7 +18,7 @@ from app.agenda.models import AgendaSession, RoleKind, SessionKind
 from app.agenda.schemas import SessionCreate, SessionUpdate
 from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
 from app.core.pagination import MAX_LIMIT, Window
 from app.core.timezones import in_zone
@@ -26,7 +26,7 @@ from app.directory.service import list_people
 from app.events.models import Event
 from app.registration.forms import validation_errors
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 ROLE_ROWS = 3  # role rows on the form; a session with more roles gets them one save at a time
 LABELS = {"title": "Title", "kind": "Kind", "starts_at": "Starts", "ends_at": "Ends", "room": "Room",

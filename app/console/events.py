@@ -21,9 +21,9 @@ from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
 from app.events.service import events_upcoming_first
 from app.registration.forms import form_choices
-from app.registration.privacy import DEFAULT_RETENTION_DAYS, set_retention
 from app.registration.models import RegistrationStatus
 from app.registration.overview import event_figures
+from app.registration.privacy import DEFAULT_RETENTION_DAYS, set_retention
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
 from app.events.models import Event
 from app.registration import questions as service
@@ -21,7 +21,7 @@ from app.registration.forms import validation_errors
 from app.registration.models import Question, QuestionKind
 from app.registration.schemas import QuestionCreate, QuestionUpdate
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 KIND_LABELS = {
     QuestionKind.text: "Text", QuestionKind.single_choice: "One choice from a list",

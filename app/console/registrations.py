@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.countries import country_name
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError, NotFound
 from app.core.pagination import Window
 from app.core.timezones import in_zone
@@ -34,7 +34,7 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.overview import event_figures
 from app.registration.questions import event_questions
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 PAGE_SIZE = 50
 STATUS_LABELS = {status: status.value.replace("_", " ").capitalize() for status in RegistrationStatus}

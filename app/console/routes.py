@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from app.console import agenda, auth, events, questions, registrations, tokens, users
+from app.console import agenda, auth, events, imports, questions, registrations, tokens, users
 
-ROUTERS = [module.router for module in (auth, events, registrations, agenda, questions, tokens, users)]
+# imports before registrations: its /registrations/import must not be taken for a registration's id.
+ROUTERS = [module.router for module in (auth, events, imports, registrations, agenda, questions, tokens, users)]

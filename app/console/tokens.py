@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from app.accounts.tokens import GRANTABLE, create_own_token, list_tokens, revoke_token
 from app.console.access import Viewer, ViewerDep
 from app.console.screen import FormDep, Screen, ScreenDep, text
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
 from app.core.security import Role
 from app.events.service import events_upcoming_first
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
 def _page(screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, new_token: str | None = None,

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 from app.accounts import service as accounts
 from app.console.access import AdminViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
 from app.core.security import Role
 from app.events.service import events_upcoming_first
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 LABELS = {"email": "Email", "display_name": "Name", "role": "Role", "event_ids": "Events", "password": "Password"}
 
 

@@ -22,9 +22,9 @@ from app.core.errors import InvalidInput
 from app.core.types import utcnow
 from app.events.models import Event
 from app.notifications.models import EmailStatus, OutboxEmail
+from app.registration.history import Change, record
 from app.registration.models import LIVE_STATUSES, Publication, Registration
 from app.registration.questions import event_questions
-from app.registration.history import Change, record
 from app.registration.service import cancel_registration, read_registration
 
 log = logging.getLogger("convene.privacy")

@@ -33,9 +33,9 @@ from app.registration.schemas import (
     QuestionUpdate,
     RegistrationCreate,
     RegistrationDecision,
-    RegistrationRejection,
     RegistrationRead,
     RegistrationReceipt,
+    RegistrationRejection,
     RegistrationUpdate,
 )
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.db import keep_after_rollback
-from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Window, paginate
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -309,7 +309,7 @@ def update_registration(session: Session, registration: Registration, data: Regi
     """Change the participant's details; answers given replace the old ones and are checked again.
     The history names the fields whose values changed (not the values: they are personal data)."""
     changes = data.model_dump(exclude_unset=True)
-    record(session, registration.id, registration.status.value, Change.registered, by=by)
+    before = read_registration(session, registration).model_dump(mode="json")
     if "answers" in changes:
         event = _event_of(session, registration)
         registration.answers = validate_answers(event_questions(session, event), changes.pop("answers") or {})

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.events.models import Event
 from app.console.routes import ROUTERS
 from app.core.csrf import COOKIE_NAME, Csrf
-from tests.console.conftest import sign_in
+from app.events.models import Event
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
+from tests.console.conftest import sign_in
 from tests.factories import create_session
 from tests.registration.conftest import add_registration
 

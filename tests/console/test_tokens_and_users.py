@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from app.accounts.models import Account
-from app.core.security import ApiToken, Role
+from app.core.security import ApiToken
 from tests.console.conftest import PASSWORD, post_form, sign_in
 
 
