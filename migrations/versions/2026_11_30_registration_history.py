@@ -1,7 +1,7 @@
 """registration history: who changed what in a registration, and when (one row per change)
 
 Revision ID: 2026_11_30_registration_history
-Revises: 2026_11_30_report_parts_branding
+Revises: 2026_11_30_email_lowercase
 Create Date: 2026-11-30 22:27:05.185445
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import app.core.types
 
 
 revision = '2026_11_30_registration_history'
-down_revision = '2026_11_30_report_parts_branding'
+down_revision = '2026_11_30_email_lowercase'
 branch_labels = None
 depends_on = None
 
