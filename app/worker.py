@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from app.accounts.links import reset_links
 from app.core.config import Settings
@@ -31,7 +32,7 @@ def drain(database: Database, settings: Settings) -> int:
     handled = run_housekeeping(database)
     handled += apply_retention(database)
     handled += deliver_due_emails(database, settings, extend_context=email_context_links)
-    return handled + run_due_jobs(database, JOB_HANDLERS)
+    return handled + run_due_jobs(database, JOB_HANDLERS, lease=timedelta(seconds=settings.worker_lease_seconds))
 
 
 def run(settings: Settings, *, once: bool = False, interval: float = 2.0) -> None:

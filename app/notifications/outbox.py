@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.core.types import utcnow
 from app.notifications.catalogue import check_template
-from app.notifications.models import EmailStatus, OutboxEmail
+from app.core.queue import QueueStatus
+from app.notifications.models import OutboxEmail
 
 # A plain INSERT rather than an OutboxEmail added to the session: nothing reads the row back in
 # the request, and building the model and flushing it cost several times the insert itself
@@ -27,5 +28,5 @@ def queue_email(session: Session, *, template: str, to: str, context: dict, dedu
     now = utcnow()
     session.execute(_INSERT, {
         "template": template, "to_address": to, "context": context, "dedup_key": dedup_key,
-        "status": EmailStatus.queued, "attempts": 0, "next_attempt_at": now, "created_at": now,
+        "status": QueueStatus.queued, "attempts": 0, "due_at": now, "created_at": now,
     })

@@ -10,7 +10,8 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from datetime import datetime
+from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
 from app.notifications.catalogue import RenderedEmail
@@ -39,12 +40,19 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     )
 
 
-def build_message(*, sender: str, to: str, email: RenderedEmail, message_id_domain: str = "convene.localhost") -> EmailMessage:
+def message_id(outbox_id: int, queued_at: datetime, sender: str) -> str:
+    """The same for every attempt at one outbox email, so a resend after a crash is recognisable
+    (and different across installations, which do not share outbox ids and queueing instants)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "convene.localhost"
+    return f"<convene.{outbox_id}.{int(queued_at.timestamp() * 1_000_000)}@{domain}>"
+
+
+def build_message(*, sender: str, to: str, email: RenderedEmail, message_id: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(domain=message_id_domain)
+    message["Message-ID"] = message_id
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     return message

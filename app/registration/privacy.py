@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.core.db import Database
 from app.core.errors import InvalidInput
+from app.core.queue import QueueStatus
 from app.core.types import utcnow
 from app.events.models import Event
-from app.notifications.models import EmailStatus, OutboxEmail
+from app.notifications.models import OutboxEmail
 from app.registration.history import Change, record
 from app.registration.models import LIVE_STATUSES, Publication, Registration
 from app.registration.questions import event_questions
@@ -95,8 +96,8 @@ def _scrub_outbox(session: Session, registration: Registration) -> None:
     for row in rows:
         if row.context.get("registration_id") != registration.id:
             continue
-        if row.status in (EmailStatus.queued, EmailStatus.sending):
-            row.status = EmailStatus.failed
+        if row.status in (QueueStatus.queued, QueueStatus.running):
+            row.status = QueueStatus.failed
             row.last_error = "not sent: the recipient's data was erased"
         row.to_address = "erased@anonymised.invalid"
         row.context = {}

@@ -7,9 +7,10 @@ import hashlib
 import logging
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.agenda.models import AgendaSession
+from app.core.db import Database
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.jobs import enqueue
 from app.core.pagination import Window, paginate
@@ -215,30 +216,52 @@ def generate(session: Session, report: Report, *, event: Event, choice: Template
     try:
         content = render_event_report(session, event, report.format, choice, ReportOptions(**report.options))
     except TemplateProblem as problem:
-        report.status, report.error = ReportStatus.failed, f"template {choice.name!r}, {problem}"
-        session.flush()
+        _store(report, event, failure=f"template {choice.name!r}, {problem}")
+    else:
+        _store(report, event, content=content)
+    session.flush()
+
+
+def _store(report: Report, event: Event, *, content: bytes | None = None, failure: str | None = None) -> None:
+    if content is None:
+        report.status, report.error = ReportStatus.failed, failure
         return
+    session = object_session(report)
     session.merge(ReportFile(report_id=report.id, content=content))
     report.status, report.error = ReportStatus.done, None
     report.checksum = hashlib.sha256(content).hexdigest()
     report.size = len(content)
     report.filename = f"{event.slug}-report.{EXTENSIONS[report.format]}"
     report.generated_at = utcnow()
-    session.flush()
 
 
-def run_report_job(session: Session, payload: dict) -> None:
-    """The worker's handler for JOB_KIND. Whatever goes wrong is written on the report itself."""
-    report = session.get(Report, payload["report_id"])
-    if report is None or report.status is ReportStatus.done:
-        return
-    event = get_event(session, report.event_id)
-    try:
-        generate(session, report, event=event, choice=choose_template(session, report.template, report.format))
-    except Exception as error:  # the organiser must see the failure on the report, not in a log
-        log.exception("report %s failed", report.id)
-        report.status, report.error = ReportStatus.failed, f"{type(error).__name__}: {error}"
-        session.flush()
+def run_report_job(database: Database, payload: dict) -> None:
+    """The worker's handler for JOB_KIND: the data is read, the read transaction ended, and only then
+    is the report rendered, so a long render holds no lock. Whatever goes wrong is written on the
+    report itself."""
+    with database.transaction(write=False) as session:
+        report = session.get(Report, payload["report_id"])
+        if report is None or report.status is ReportStatus.done:
+            return
+        event = get_event(session, report.event_id)
+        try:
+            choice = choose_template(session, report.template, report.format)
+            context = build_context(session, event)
+        except Exception as error:  # e.g. the template was deleted since: the organiser sees why
+            choice, context, failure = None, None, f"{type(error).__name__}: {error}"
+    content = None
+    if context is not None:
+        try:
+            content, failure = render_report(report.format, choice, context), None
+        except TemplateProblem as problem:
+            failure = f"template {choice.name!r}, {problem}"
+        except Exception as error:  # the organiser must see the failure on the report, not in a log
+            log.exception("report %s failed", report.id)
+            failure = f"{type(error).__name__}: {error}"
+    with database.transaction() as session:
+        stored = session.get(Report, report.id)
+        if stored is not None:
+            _store(stored, event, content=content, failure=failure)
 
 
 def get_report(session: Session, report_id: int) -> Report:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -12,11 +13,14 @@ from tests.conftest import free_port
 
 
 class RecordingHandler:
-    """Keeps every message; refuses recipients listed in ``refuse`` with a permanent error."""
+    """Keeps every message; refuses recipients listed in ``refuse`` with a permanent error; waits
+    ``delay`` seconds before accepting each message (a slow server: the message is already kept, so
+    a client that dies meanwhile has delivered it without knowing)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -26,6 +30,7 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        await asyncio.sleep(self.delay)
         return "250 OK"
 
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from app.core.types import utcnow
-from app.notifications.delivery import MAX_ATTEMPTS, deliver_due_emails
-from app.notifications.models import EmailStatus, OutboxEmail
+from app.core.queue import MAX_ATTEMPTS, QueueStatus
+from app.notifications.delivery import deliver_due_emails
+from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.registration.links import email_links
 from app.worker import drain
@@ -31,7 +32,7 @@ def _emails(db) -> list[OutboxEmail]:
 
 def _make_due(db) -> None:
     with db.transaction() as session:
-        session.execute(update(OutboxEmail).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        session.execute(update(OutboxEmail).values(due_at=utcnow() - timedelta(seconds=1)))
 
 
 def test_email_arrives_with_plain_text_and_html_parts_and_the_participant_link(db, settings, smtp_server):
@@ -45,7 +46,7 @@ def test_email_arrives_with_plain_text_and_html_parts_and_the_participant_link(d
     html = message.get_body(("html",)).get_content()
     assert "R&D days" in text and "R&amp;D days" in html
     assert "http://testserver/r/" in text and 'href="http://testserver/r/' in html
-    assert [e.status for e in _emails(db)] == [EmailStatus.sent]
+    assert [e.status for e in _emails(db)] == [QueueStatus.done]
 
 
 def test_smtp_down_loses_nothing_and_sends_each_email_once_when_it_is_back(db, settings, smtp_server):
@@ -53,8 +54,8 @@ def test_smtp_down_loses_nothing_and_sends_each_email_once_when_it_is_back(db, s
     _queue(db, count=3)
     assert deliver_due_emails(db, settings, extend_context=email_links) == 0
     emails = _emails(db)
-    assert {e.status for e in emails} == {EmailStatus.queued}
-    assert all(e.attempts == 1 and e.last_error and e.next_attempt_at > utcnow() for e in emails)
+    assert {e.status for e in emails} == {QueueStatus.queued}
+    assert all(e.attempts == 1 and e.last_error and e.due_at > utcnow() for e in emails)
     assert deliver_due_emails(db, settings, extend_context=email_links) == 0  # not due yet: backing off
 
     smtp_server.start()
@@ -64,7 +65,7 @@ def test_smtp_down_loses_nothing_and_sends_each_email_once_when_it_is_back(db, s
     _make_due(db)
     assert deliver_due_emails(db, settings, extend_context=email_links) == 0
     assert sorted(m["To"] for m in smtp_server.handler.messages) == [f"ada{n}@example.org" for n in range(3)]
-    assert {e.status for e in _emails(db)} == {EmailStatus.sent}
+    assert {e.status for e in _emails(db)} == {QueueStatus.done}
 
 
 def test_server_down_never_gives_an_email_up(db, settings, smtp_server):
@@ -74,7 +75,7 @@ def test_server_down_never_gives_an_email_up(db, settings, smtp_server):
         _make_due(db)
         deliver_due_emails(db, settings, extend_context=email_links)
     [email] = _emails(db)
-    assert (email.status, email.attempts) == (EmailStatus.queued, MAX_ATTEMPTS + 2)
+    assert (email.status, email.attempts) == (QueueStatus.queued, MAX_ATTEMPTS + 2)
 
 
 def test_a_refused_recipient_fails_after_the_last_attempt_and_others_are_sent(db, settings, smtp_server):
@@ -86,9 +87,9 @@ def test_a_refused_recipient_fails_after_the_last_attempt_and_others_are_sent(db
         _make_due(db)
         deliver_due_emails(db, settings, extend_context=email_links)
     refused, delivered = _emails(db)
-    assert (refused.status, refused.attempts) == (EmailStatus.failed, MAX_ATTEMPTS)
+    assert (refused.status, refused.attempts) == (QueueStatus.failed, MAX_ATTEMPTS)
     assert "550" in refused.last_error
-    assert delivered.status is EmailStatus.sent
+    assert delivered.status is QueueStatus.done
     assert [m["To"] for m in smtp_server.handler.messages] == ["ada1@example.org"]
 
 
@@ -96,7 +97,7 @@ def test_without_an_smtp_url_emails_stay_queued(db, settings):
     _queue(db)
     assert deliver_due_emails(db, settings) == 0
     [email] = _emails(db)
-    assert (email.status, email.attempts) == (EmailStatus.queued, 0)
+    assert (email.status, email.attempts) == (QueueStatus.queued, 0)
 
 
 def test_two_workers_at_once_send_each_email_exactly_once(db, settings, smtp_server):

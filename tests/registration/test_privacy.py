@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.core.queue import QueueStatus
 from app.core.types import utcnow
-from app.notifications.models import EmailStatus, OutboxEmail
+from app.notifications.models import OutboxEmail
 from app.registration.models import Publication, Registration, RegistrationStatus
 from app.registration.privacy import (
     DEFAULT_RETENTION_DAYS,
@@ -68,7 +69,7 @@ def test_anonymising_replaces_identity_and_keeps_the_figures(session):
     assert (registration.country, registration.project_id, registration.organisation_id) == ("DE", project.id, organisation_id)
     emails = session.execute(select(OutboxEmail)).scalars().all()
     assert emails and all(e.to_address != "who@example.org" and e.context == {} for e in emails)
-    assert all(e.status is EmailStatus.failed for e in emails)
+    assert all(e.status is QueueStatus.failed for e in emails)
 
 
 def test_only_this_registrations_emails_are_scrubbed(session):
@@ -77,7 +78,7 @@ def test_only_this_registrations_emails_are_scrubbed(session):
     add_registration(session, second, email="same@example.org")
     anonymise(session, mine)
     remaining = session.execute(select(OutboxEmail).where(OutboxEmail.to_address == "same@example.org")).scalars().all()
-    assert len(remaining) == 1 and remaining[0].status is EmailStatus.queued
+    assert len(remaining) == 1 and remaining[0].status is QueueStatus.queued
 
 
 def test_retention_anonymises_only_events_whose_period_has_passed(session):

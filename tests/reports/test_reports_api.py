@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -130,7 +131,7 @@ def test_large_events_are_queued_and_finished_by_the_worker(client, organiser, e
     assert response.status_code == 202 and response.json()["status"] == "queued"
     report_url = f"/api/v1/reports/{response.json()['id']}"
     assert client.get(f"{report_url}/download", headers=organiser).status_code == 409
-    assert run_due_jobs(db, REPORT_JOB_HANDLERS) == 1
+    assert run_due_jobs(db, REPORT_JOB_HANDLERS, lease=timedelta(minutes=1)) == 1
     assert client.get(report_url, headers=organiser).json()["status"] == "done"
     assert client.get(f"{report_url}/download", headers=organiser).status_code == 200
 
