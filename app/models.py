@@ -5,6 +5,7 @@ from app.agenda.models import AgendaSession, SessionRole
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
 from app.core.db import metadata
+from app.core.idempotency import IdempotentRequest
 from app.core.jobs import Job
 from app.core.security import ApiToken
 from app.directory.models import Organisation, Person, Project
@@ -26,7 +27,7 @@ from app.reports.models import (
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
-    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
     "ReportTemplate", "SessionNote",
 ]
