@@ -18,6 +18,8 @@ from app.core.config import Settings, get_settings
 from app.core.db import Database
 from app.core.deps import TransactionRoute
 from app.core.errors import AppError
+from app.core.idempotency import IdempotencyMiddleware
+from app.core.ratelimit import RateLimits
 from app.core.templating import render_page
 
 log = logging.getLogger("convene")
@@ -31,6 +33,10 @@ waiting list, breakout groups, check-in and the event report.
 The organiser API lives under `/api/v1` and takes `Authorization: Bearer TOKEN`; create a token with
 `convene token create --role organiser`. Errors are `application/problem+json` (RFC 9457). Lists are
 `{"items": [...], "total": N}` with `limit` and `offset`. Times are ISO 8601 with an offset.
+
+A POST may carry an `Idempotency-Key` header (any unique string, e.g. a UUID): sent again with the same
+key and body, the request is not run twice and the first answer comes back (with `Idempotent-Replayed:
+true`); the same key with a different body is a 422. Keys are kept for 24 hours.
 """
 
 
@@ -47,7 +53,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.router.route_class = TransactionRoute
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings)
     _add_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
     include_routers(app)
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
@@ -95,8 +103,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, error: AppError):
         problem = error.problem()
-        return _problem(request, problem.pop("status"), problem.pop("title"), problem.pop("detail"),
-                        **{k: v for k, v in problem.items() if k != "type"})
+        response = _problem(request, problem.pop("status"), problem.pop("title"), problem.pop("detail"),
+                            **{k: v for k, v in problem.items() if k != "type"})
+        response.headers.update(error.headers())
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError):

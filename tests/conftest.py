@@ -97,8 +97,9 @@ def create_postgres_database() -> tuple[str, callable]:
 
 
 def make_test_settings(database_url: str) -> Settings:
+    # Rate limits off: the suite posts many registrations from one address (tests/test_rate_limits.py turns them on).
     return Settings(database_url=database_url, secret_key="test-secret-key", smtp_url=None,
-                    base_url="http://testserver", _env_file=None)
+                    base_url="http://testserver", rate_limits="off", _env_file=None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -182,7 +183,7 @@ def live_server(db, backend_url, tmp_path):
     """A real uvicorn with two worker processes on the test database; yields its base URL."""
     port = free_port()
     env = {**os.environ, "CONVENE_DATABASE_URL": backend_url, "CONVENE_SECRET_KEY": "concurrency-test-secret",
-           "CONVENE_SMTP_URL": ""}
+           "CONVENE_SMTP_URL": "", "CONVENE_RATE_LIMITS": "off"}
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         default=1, ge=0, le=30, description="check-in opens this many days before the event's first day (local midnight)")
     # How long a worker's claim on an email or job lasts without renewal; renewed every third of it
     # while the worker lives, so it bounds how long a crashed worker's items wait to be taken again.
+    # "off" for load tests and benchmarks; limits in the notation "N/second|minute|hour|day".
+    rate_limits: str = "on"
+    rate_limit_per_address: str = "60/minute"
+    rate_limit_per_email: str = "10/hour"
     worker_lease_seconds: float = Field(default=60.0, gt=0)
 
     @property

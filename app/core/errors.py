@@ -34,6 +34,10 @@ class AppError(Exception):
         body.update(self.extra)
         return body
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (e.g. ``Retry-After``)."""
+        return {}
+
 
 class NotFound(AppError):
     status = 404

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.core.deps import (
@@ -21,6 +21,7 @@ from app.core.deps import (
     WritingSessionDep,
 )
 from app.core.pagination import Page
+from app.core.ratelimit import limit_public_registration
 from app.directory.models import OrganisationType
 from app.events.dependencies import EventRef, ManagedEvent
 from app.events.service import get_event_by_ref
@@ -55,13 +56,18 @@ ManagedRegistration = Annotated[Registration, Depends(managed_registration)]
 @router.post(
     "/events/{event_id}/registrations", status_code=status.HTTP_201_CREATED,
     response_model=RegistrationRead | RegistrationReceipt, summary="Register for an event",
-    responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"}},
+    responses={409: {"description": "registration closed, or this email is already registered (its link is sent again)"},
+               429: {"description": "too many registrations from this address or for this email; see `Retry-After`"}},
 )
-def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, principal: OptionalPrincipalDep):
+def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, principal: OptionalPrincipalDep,
+             request: Request):
     """Anyone may register while registration is open; the answer is the outcome (`status`,
     `waitlist_position`) and nothing else. With an organiser token the registration is accepted at
     any time and confirmed directly (capacity still applies unless `override_capacity`), and the
-    whole registration is returned."""
+    whole registration is returned. Without a token, registrations are rate-limited per client
+    address and per email address (429 with `Retry-After`)."""
+    if principal is None:
+        limit_public_registration(request, data.email)
     event = get_event_by_ref(session, event_id)
     if principal is not None:
         principal.require_manages(event.id)

@@ -24,6 +24,7 @@ from app.breakouts.on_agenda import groups_on_agenda
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, CsrfFailed, FormDep
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.ratelimit import PublicRateLimitDep
 from app.core.templating import render_page
 from app.events.models import Event
 from app.events.service import get_public_event, local_times
@@ -74,7 +75,7 @@ def registration_form(slug: str, session: SessionDep, csrf: CsrfDep):
 
 
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
-def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: FormDep):
+def submit_registration(slug: str, limits: PublicRateLimitDep, session: SessionDep, csrf: CsrfDep, form: FormDep):
     event = get_public_event(session, slug)
     questions = event_questions(session, event)
     choices = open_choices(session, event)
@@ -94,6 +95,7 @@ def submit_registration(slug: str, session: SessionDep, csrf: CsrfDep, form: For
     if errors or parsed.data is None:
         return _form_page(session, csrf, event, questions, choices, values=parsed.values, errors=errors,
                           status=422, form=form)
+    limits.check_email(parsed.data.email)  # raised, not shown on the form: a plain page saying how long to wait
     try:
         registered = register(session, event, parsed.data)
     except AppError as error:
