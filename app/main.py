@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api import API_PREFIX, include_routers
 from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
-from app.core.db import Database
+from app.core.db import UNAVAILABLE, Database
 from app.core.deps import TransactionRoute
 from app.core.errors import AppError
 from app.core.idempotency import IdempotencyMiddleware
@@ -25,6 +25,7 @@ from app.core.templating import render_page
 log = logging.getLogger("convene")
 
 PROBLEM = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
 
 DESCRIPTION = """
 Convene runs workshops: the agenda, the projects and organisations taking part, registration with a
@@ -95,6 +96,14 @@ def _validation_error_item(item: dict) -> dict[str, str]:
     return {"field": _field_name(item["loc"]), "message": item["msg"].removeprefix("Value error, ")}
 
 
+def unavailable_response(request: Request) -> JSONResponse | HTMLResponse:
+    """503 while the database is down: fast, and saying when to try again."""
+    response = _problem(request, 503, "Service unavailable",
+                        "the database is not answering (restarting?); try again in a few seconds")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired):
@@ -124,6 +133,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         # Services check rules first; this is the database refusing a race the checks could not see.
         log.warning("integrity error: %s", error.orig)
         return _problem(request, 409, "Conflict", "the change conflicts with existing data; reload and try again")
+
+    async def database_unavailable(request: Request, error: Exception):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+        return unavailable_response(request)
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, database_unavailable)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception):

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -36,6 +38,13 @@ _IMMEDIATE = "convene_immediate"
 
 
 POOL_SIZE, POOL_OVERFLOW = 5, 10
+# While the database is down or restarting, a request fails within this many seconds (a 503)
+# instead of hanging; once it is back, the pool's pre-ping replaces the dead connections.
+CONNECT_TIMEOUT, POOL_TIMEOUT = 5, 10
+
+# What the driver raises when the database cannot be reached or dropped the connection (a
+# restart, a failover, pg_terminate_backend), or when no connection came free in time.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 
 
 def make_engine(url: str) -> Engine:
@@ -44,7 +53,8 @@ def make_engine(url: str) -> Engine:
                                pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True,
+                         pool_timeout=POOL_TIMEOUT, connect_args={"connect_timeout": CONNECT_TIMEOUT})
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -23,7 +23,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.db import Database
+from app.core.db import UNAVAILABLE, Database
 from app.core.types import UTCDateTime, utcnow
 
 HEADER = "idempotency-key"
@@ -91,8 +91,9 @@ def _free(database: Database, scope_hash: str) -> None:
 
 
 def _problem(status: int, title: str, detail: str) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "errors": [{"field": "Idempotency-Key", "message": detail}]}
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if status < 500:
+        body["errors"] = [{"field": "Idempotency-Key", "message": detail}]
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
@@ -115,7 +116,13 @@ class IdempotencyMiddleware:
         database: Database = scope["app"].state.database
         scope_hash = _digest(headers.get("authorization", "").encode(), scope["path"].encode(), key.encode())
         request_hash = _digest(headers.get("content-type", "").encode(), body)
-        earlier = await anyio.to_thread.run_sync(_take_slot, database, scope_hash, request_hash)
+        try:
+            earlier = await anyio.to_thread.run_sync(_take_slot, database, scope_hash, request_hash)
+        except UNAVAILABLE:  # outside the app's error handlers, so answered here
+            response = _problem(503, "Service unavailable", "the database is not answering; try again in a few seconds")
+            response.headers["Retry-After"] = "5"
+            await response(scope, receive, send)
+            return
         if earlier is not None:
             await _answer_again(earlier, request_hash, scope, receive, send)
             return
