@@ -109,6 +109,49 @@ def check(
     err.print("seat and waiting-list counters agree with the registrations")
 
 
+@app.command("export")
+def export(
+    slug: Annotated[str, typer.Argument(help="the event's slug")],
+    out_file: Annotated[Path, typer.Option("--out", help="the archive to write (JSON)")],
+) -> None:
+    """Write a whole event (agenda, people, registrations, narrative, breakouts, attendance, reports'
+    metadata) to a versioned JSON archive, for a backup or a move to another database."""
+    from app.backup.archive import export_event
+
+    database = _database()
+    try:
+        with database.transaction(write=False) as session:
+            archive = export_event(session, slug)
+    except AppError as error:
+        _fail(error)
+    out_file.write_text(json.dumps(archive, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    rows = sum(len(rows) for rows in archive["tables"].values())
+    err.print(f"wrote {out_file}: event {slug!r}, {rows} rows in {len(archive['tables'])} tables")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="an archive written by `convene export`")],
+    slug: Annotated[str | None, typer.Option(help="restore under this slug instead of the archived one")] = None,
+) -> None:
+    """Restore an event from an archive into the configured database (all of it, or nothing)."""
+    from app.backup.archive import import_event
+
+    try:
+        archive = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        err.print(f"[red]error:[/red] cannot read {file}: {error}")
+        raise typer.Exit(1)
+    database = _database()
+    try:
+        with database.transaction() as session:
+            event_id, counts = import_event(session, archive, slug=slug)
+    except AppError as error:
+        _fail(error)
+    err.print(f"restored event {slug or archive['event']!r} as id {event_id}: "
+              + ", ".join(f"{count} {name}" for name, count in counts.items()))
+
+
 @app.command()
 def worker(once: Annotated[bool, typer.Option("--once", help="drain what is due, then exit")] = False) -> None:
     """Deliver queued emails and run queued jobs (several workers may share a PostgreSQL database)."""

@@ -20,7 +20,7 @@ LAYERS = [
 ]
 # These compose the application and may import anything; nothing in a layer may import them.
 # site/ (the public pages) and console/ (the organiser's screens) compose pages across domains.
-COMPOSERS = {"main", "api", "cli", "worker", "models", "demo", "site", "console"}
+COMPOSERS = {"main", "api", "cli", "worker", "models", "demo", "site", "console", "backup"}
 
 
 def _layer_of(package: str) -> int | None:
