@@ -30,6 +30,10 @@ FORMAT = "convene-event-archive"
 VERSION = 1
 
 LEFT_BEHIND = {
+    "account": "sign-in accounts (password hashes) belong to this installation",
+    "account_event": "which accounts may manage the event is granted again where it is restored",
+    "password_reset": "secrets of this installation",
+    "sign_in_session": "secrets of this installation",
     "api_token": "secrets of this installation; check-ins keep their time, not who scanned them",
     "job": "work in progress of this installation",
     "outbox_email": "emails already sent or due here; the restored event must not send them again",
