@@ -25,10 +25,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from app.core.queue import QueueStatus
 from app.core.types import UTCDateTime
 from app.events.models import Event
 from app.notifications.catalogue import check_template
-from app.notifications.models import EmailStatus, OutboxEmail
+from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.registration import capacity
 from app.registration.models import Registration, RegistrationStatus
@@ -188,9 +189,9 @@ def _one_statement():
         "waitlist_position", case((decided.c.seated, null()), else_=decided.c.position),
     ))
     queued = postgresql.insert(outbox).from_select(
-        ["template", "to_address", "context", "status", "attempts", "next_attempt_at", "created_at"],
+        ["template", "to_address", "context", "status", "attempts", "due_at", "created_at"],
         select(if_seated("seated_template", String, literal("waitlisted")), bindparam("new_email", type_=String),
-               cast(context, outbox.c.context.type), literal(EmailStatus.queued.value), literal(0),
+               cast(context, outbox.c.context.type), literal(QueueStatus.queued.value), literal(0),
                bindparam("new_created_at", type_=UTCDateTime()), bindparam("new_created_at", type_=UTCDateTime()))
         .select_from(added).join(decided, true()),
     ).returning(outbox.c.id).cte("queued")
