@@ -13,7 +13,7 @@ from app.backup.archive import _references, export_event, import_event
 from app.cli import app as cli
 from app.core.config import get_settings
 from app.core.db import Database
-from app.core.errors import AppError
+from app.core.errors import AppError, NotFound
 from app.core.migrate import upgrade
 from app.demo.loader import DEMO_SLUG, load_demo
 from app.events.models import Event
@@ -22,6 +22,7 @@ from app.registration.models import Registration
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
 from app.reports.models import Report, ReportFormat, ReportStatus
+from app.reports.service import report_content
 from tests.conftest import create_postgres_database
 
 # Everything the issue names must travel, and does in the demo event.
@@ -82,6 +83,10 @@ def test_an_event_round_trips_into_another_database(db, target):
     with target.transaction(write=False) as session:
         again = export_event(session, DEMO_SLUG)
     assert _comparable(again) == _comparable(archive)
+    with target.transaction(write=False) as session:  # its metadata came, not its file
+        restored = session.execute(select(Report)).scalar_one()
+        with pytest.raises(NotFound, match="generate the report again"):
+            report_content(session, restored)
 
 
 def test_import_refuses_an_existing_slug_and_a_foreign_file_and_writes_nothing(db, target):

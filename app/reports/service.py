@@ -279,4 +279,8 @@ def list_reports(session: Session, event: Event, window: Window) -> tuple[list[R
 def report_content(session: Session, report: Report) -> bytes:
     if report.status is not ReportStatus.done:
         raise ReportNotReady(f"report {report.id} is {report.status.value}; download it once it is done")
-    return session.get(ReportFile, report.id).content
+    stored = session.get(ReportFile, report.id)
+    if stored is None:  # an event restored from an archive (convene import) brings no report files
+        raise NotFound(f"the file of report {report.id} is not stored in this database (the event was restored "
+                       f"from an archive); generate the report again")
+    return stored.content
