@@ -12,7 +12,7 @@ from app.registration.models import Registration
 from app.reports.models import Report
 from tests.attendance.conftest import add_participant
 from tests.conftest import token_headers
-from tests.factories import create_event
+from tests.factories import create_event, ongoing_event_times
 from tests.registration.conftest import registration_payload
 
 
@@ -61,7 +61,7 @@ def test_without_a_key_or_with_another_key_requests_run_as_usual(client, db):
 
 def test_a_retried_check_in_is_the_first_201_not_an_already_checked_in(client, db):
     with db.transaction() as session:
-        event = create_event(session)
+        event = create_event(session, **ongoing_event_times())  # check-in is open on the event's days
         code, event_id = add_participant(session, session.get(Event, event.id)).checkin_code, event.id
     staff = token_headers(db, Role.checkin, event_id=event_id) | {"Idempotency-Key": "scan-1"}
     url = f"/api/v1/events/{event_id}/checkins"
