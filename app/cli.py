@@ -141,7 +141,7 @@ def import_(
         archive = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         err.print(f"[red]error:[/red] cannot read {file}: {error}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     database = _database()
     try:
         with database.transaction() as session:

@@ -75,7 +75,7 @@ def test_an_event_round_trips_into_another_database(db, target):
     with db.transaction(write=False) as session:
         archive = export_event(session, DEMO_SLUG)
     assert archive["format"] == "convene-event-archive" and archive["version"] == 1 and archive["schema_revision"]
-    assert EXPECTED_TABLES <= {name for name, rows in archive["tables"].items() if rows}
+    assert {name for name, rows in archive["tables"].items() if rows} >= EXPECTED_TABLES
     assert {"outbox_email", "api_token", "job", "report_file"}.isdisjoint(archive["tables"])
     text = json.dumps(archive)  # what is written to the file, and read back
     with target.transaction() as session:

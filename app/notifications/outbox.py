@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from app.core.queue import QueueStatus
 from app.core.types import utcnow
 from app.notifications.catalogue import check_template
-from app.core.queue import QueueStatus
 from app.notifications.models import OutboxEmail
 
 # A plain INSERT rather than an OutboxEmail added to the session: nothing reads the row back in

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from app.core.types import utcnow
 from app.core.queue import MAX_ATTEMPTS, QueueStatus
+from app.core.types import utcnow
 from app.notifications.delivery import deliver_due_emails
 from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
