@@ -10,9 +10,8 @@ from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from app.registration.models import Registration
 from app.reports.models import Report
-from tests.attendance.conftest import add_participant
 from tests.conftest import token_headers
-from tests.factories import create_event, ongoing_event_times
+from tests.factories import add_participant, create_event, ongoing_event_times
 from tests.registration.conftest import registration_payload
 
 
