@@ -4,7 +4,7 @@ Emails: sending -> running, sent -> done; next_attempt_at -> due_at, sent_at -> 
 Jobs: run_after -> due_at, error -> last_error.
 
 Revision ID: 2026_11_30_one_queue
-Revises: 2026_11_30_email_lowercase
+Revises: 2026_11_30_registration_history
 Create Date: 2026-11-30 22:00:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "2026_11_30_one_queue"
-down_revision = "2026_11_30_email_lowercase"
+down_revision = "2026_11_30_registration_history"
 branch_labels = None
 depends_on = None
 
