@@ -245,7 +245,7 @@ def stop_profile(profiler: subprocess.Popen, path: str, top: int = 20) -> None:
 def print_rates(marks: list[tuple[float, float]], every: int, with_cpu: bool) -> None:
     """Registrations/s and server CPU per registration of each ``every`` answered in turn: a locked
     section that grows with the event shows here. CPU is the steadier of the two on a shared machine."""
-    slices = [(every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:])]
+    slices = [(every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:], strict=False)]
     for number, (rate, cpu_ms) in enumerate(slices, start=1):
         print(f"    {number * every:7d}: {rate:6.0f}/s" + (f"   server CPU {cpu_ms:5.2f} ms per registration" if with_cpu else ""))
     # The first slice includes the start (clients connecting); compare the second with the last.
