@@ -17,6 +17,7 @@ from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
 from app.core.db import UNAVAILABLE, Database
 from app.core.deps import TransactionRoute
+from app.core.docs import add_offline_docs
 from app.core.errors import AppError
 from app.core.idempotency import IdempotencyMiddleware
 from app.core.ratelimit import RateLimits
@@ -51,13 +52,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if database is None:
             app.state.database.dispose()
 
-    app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     app.router.route_class = TransactionRoute
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
     _add_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
     include_routers(app)
+    add_offline_docs(app)
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):
