@@ -13,7 +13,7 @@ from app.core.jobs import JobHandler, run_due_jobs
 from app.notifications.delivery import deliver_due_emails
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
-from app.registration.privacy import apply_retention
+from app.registration.retention import apply_retention, log_schedule
 from app.reports.jobs import REPORT_JOB_HANDLERS
 
 log = logging.getLogger("convene.worker")
@@ -30,7 +30,7 @@ def email_context_links(settings: Settings, context: dict) -> dict:
 def drain(database: Database, settings: Settings) -> int:
     """Do everything that is due now; returns how many emails and jobs were handled."""
     handled = run_housekeeping(database)
-    handled += apply_retention(database)
+    handled += apply_retention(database, settings)
     handled += deliver_due_emails(database, settings, extend_context=email_context_links)
     return handled + run_due_jobs(database, JOB_HANDLERS, lease=timedelta(seconds=settings.worker_lease_seconds))
 
@@ -38,6 +38,7 @@ def drain(database: Database, settings: Settings) -> int:
 def run(settings: Settings, *, once: bool = False, interval: float = 2.0) -> None:
     database = Database(settings.database_url)
     try:
+        log_schedule(database, settings)
         while True:
             handled = drain(database, settings)
             if once:

@@ -23,7 +23,7 @@ from app.events.service import events_upcoming_first
 from app.registration.forms import form_choices
 from app.registration.models import RegistrationStatus
 from app.registration.overview import event_figures
-from app.registration.privacy import DEFAULT_RETENTION_DAYS, set_retention
+from app.registration.retention import set_retention
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
@@ -40,7 +40,7 @@ def _event_form(screen: Screen, session: Session, viewer: Viewer, event: Event |
                 status: int = 200) -> HTMLResponse:
     return screen.render("console/event_form.html", status=status, viewer=viewer, event=event, values=values,
                          errors=errors, labels=LABELS, timezones=timezone_choices(), choices=form_choices(session),
-                         default_retention=DEFAULT_RETENTION_DAYS, has_drafts="published" in EventCreate.model_fields)
+                         default_retention=screen.settings.retention_days, has_drafts="published" in EventCreate.model_fields)
 
 
 def _creator(viewer: OrganiserViewer) -> Viewer:

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     rate_limit_per_address: str = "60/minute"
     rate_limit_per_email: str = "10/hour"
     worker_lease_seconds: float = Field(default=60.0, gt=0)
+    # Days after an event ends before its participants are anonymised, unless the event sets its own.
+    retention_days: int = Field(default=365, ge=0, le=36500)
+    # After the retention period, the organisers are told; the data is anonymised this many days later.
+    retention_grace_days: int = Field(default=14, ge=1, le=365)
+    # Where notices about an event go (retention, registrations awaiting approval) when it names no contact.
+    organiser_email: str | None = None
 
     @property
     def is_sqlite(self) -> bool:

@@ -46,5 +46,11 @@ class Event(SQLModel, table=True):
     seats_held: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     waiting_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     last_waitlist_rank: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    # Where notices about the event go (retention, approvals waiting); null: CONVENE_ORGANISER_EMAIL.
+    contact_email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
+    # When the organisers were told that the retention period had passed: the grace period runs from here.
+    retention_notice_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # When the last daily digest of registrations awaiting approval was queued.
+    approval_digest_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

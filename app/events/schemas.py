@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
+from app.core.config import Settings
 from app.core.fields import CountryCode, LongText, ShortText, Slug, TimeZoneName
 from app.core.patch import Patch, unchanged
 from app.core.timezones import in_zone
+from app.core.types import utcnow
 from app.events.models import Event
+from app.events.retention import anonymise_after, retention_days, retention_ends_at, valid_notice_at
 
 Topic = Annotated[str, Field(min_length=1, max_length=100)]
+RetentionDays = Annotated[int, Field(ge=0, le=36500)]
+CONTACT_EMAIL = "where Convene's notices about the event go (retention, registrations awaiting approval); " \
+                "null: the installation's CONVENE_ORGANISER_EMAIL"
+RETENTION_DAYS = "days after the event's end before its participants are anonymised; null: the installation's " \
+                 "default (CONVENE_RETENTION_DAYS)"
 
 
 def _not_an_id(value: str) -> str:
@@ -62,6 +70,8 @@ class EventCreate(BaseModel):
         default=None, description="who organises the event, printed on certificates of attendance as their issuer")
     published: bool = Field(default=True, description=(
         "false: a draft, with no public pages and no registrations until it is published"))
+    contact_email: EmailStr | None = Field(default=None, description=CONTACT_EMAIL)
+    retention_days: RetentionDays | None = Field(default=None, description=RETENTION_DAYS)
 
 
 class EventUpdate(Patch):
@@ -83,6 +93,29 @@ class EventUpdate(Patch):
     topics: Annotated[list[Topic], Field(max_length=50)] = unchanged()
     organised_by: ShortText | None = None
     published: bool = unchanged(description="true publishes a draft; false takes the event offline")
+    contact_email: EmailStr | None = Field(default=None, description=CONTACT_EMAIL)
+    retention_days: RetentionDays | None = Field(default=None, description=RETENTION_DAYS)
+
+
+class RetentionSummary(BaseModel):
+    """When the event's participants are anonymised, as things stand now."""
+
+    days: int = Field(description="days after the event's end (the event's own period, or the default)")
+    default: bool = Field(description="true when the installation's default period applies")
+    ends_at: datetime = Field(description="when the retention period ends: the organisers are then told")
+    notice_sent_at: datetime | None = Field(description="when the organisers were told it had ended")
+    anonymise_after: datetime = Field(description="the earliest moment the worker anonymises the participants: "
+                                                  "a grace period after the notice")
+
+    @classmethod
+    def of(cls, event: Event, settings: Settings) -> RetentionSummary:
+        notice = valid_notice_at(event, settings)
+        return cls(
+            days=retention_days(event, settings), default=event.retention_days is None,
+            ends_at=in_zone(retention_ends_at(event, settings), event.timezone),
+            notice_sent_at=in_zone(notice, event.timezone) if notice else None,
+            anonymise_after=in_zone(anonymise_after(event, settings, utcnow()), event.timezone),
+        )
 
 
 class EventRead(BaseModel):
@@ -105,14 +138,16 @@ class EventRead(BaseModel):
     topics: list[str]
     organised_by: str | None
     published: bool
+    contact_email: str | None
+    retention: RetentionSummary
 
     @classmethod
-    def of(cls, event: Event) -> EventRead:
+    def of(cls, event: Event, settings: Settings) -> EventRead:
         """The event with its times shown in its own zone."""
         def local(value: datetime | None) -> datetime | None:
             return in_zone(value, event.timezone) if value else None
 
-        data = {name: getattr(event, name) for name in cls.model_fields}
+        data = {name: getattr(event, name) for name in cls.model_fields if name != "retention"}
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             data[name] = local(data[name])
-        return cls(**data)
+        return cls(**data, retention=RetentionSummary.of(event, settings))

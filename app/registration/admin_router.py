@@ -3,26 +3,24 @@ and the event's retention period."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from app.core.deps import PrincipalDep, SessionDep, TransactionRoute
+from app.core.config import Settings
+from app.core.deps import PrincipalDep, SessionDep, SettingsDep, TransactionRoute
 from app.events.dependencies import ManagedEvent
+from app.events.models import Event
+from app.events.organisers import organiser_addresses
+from app.events.schemas import RETENTION_DAYS, RetentionDays, RetentionSummary
 from app.registration.exports import ExportFormat, export_registrations
 from app.registration.imports import MAX_BYTES, ImportRejected, import_registrations
-from app.registration.privacy import (
-    DEFAULT_RETENTION_DAYS,
-    Audience,
-    erase_registration,
-    personal_data,
-    retention_ends_at,
-    set_retention,
-)
+from app.registration.privacy import Audience, erase_registration, personal_data
+from app.registration.retention import set_retention
 from app.registration.router import ManagedRegistration
 from app.registration.service import read_registration
 
@@ -51,15 +49,16 @@ async def uploaded_csv(request: Request) -> bytes:
 
 
 class RetentionUpdate(BaseModel):
-    retention_days: Annotated[int, Field(ge=0, le=36500)] | None = Field(
-        description=f"days after the event's end; null: the default ({DEFAULT_RETENTION_DAYS} days)")
+    retention_days: RetentionDays | None = Field(description=RETENTION_DAYS)
 
 
-class RetentionRead(BaseModel):
+class RetentionRead(RetentionSummary):
     event_id: int
-    retention_days: int | None
-    default_days: int = DEFAULT_RETENTION_DAYS
-    anonymise_after: datetime
+    retention_days: int | None = Field(description="the event's own period; null: the default applies")
+    default_days: int = Field(description="the installation's default period (CONVENE_RETENTION_DAYS)")
+    grace_days: int = Field(description="days between the notice to the organisers and the anonymisation "
+                                        "(CONVENE_RETENTION_GRACE_DAYS)")
+    organisers: list[str] = Field(description="who is told; empty: nobody can be, so nothing is anonymised")
 
 
 class ImportResult(BaseModel):
@@ -99,8 +98,8 @@ def import_csv(
 
 
 @router.get("/registrations/{registration_id}/data", summary="Everything stored about a registrant (JSON)")
-def registrant_data(registration: ManagedRegistration, session: SessionDep):
-    return personal_data(session, registration)
+def registrant_data(registration: ManagedRegistration, session: SessionDep, settings: SettingsDep):
+    return personal_data(session, registration, settings)
 
 
 @router.post("/registrations/{registration_id}/erase", summary="Erase a registrant's personal data")
@@ -112,16 +111,21 @@ def erase(registration: ManagedRegistration, session: SessionDep, principal: Pri
         "anonymised_at": registration.anonymised_at.isoformat()}
 
 
-def _retention(event) -> RetentionRead:
-    return RetentionRead(event_id=event.id, retention_days=event.retention_days, anonymise_after=retention_ends_at(event))
+def _retention(session: Session, event: Event, settings: Settings) -> RetentionRead:
+    return RetentionRead(
+        **RetentionSummary.of(event, settings).model_dump(), event_id=event.id, retention_days=event.retention_days,
+        default_days=settings.retention_days, grace_days=settings.retention_grace_days,
+        organisers=organiser_addresses(session, event, settings),
+    )
 
 
 @router.get("/events/{event_id}/retention", response_model=RetentionRead, summary="The event's retention period")
-def read_retention(event: ManagedEvent):
-    return _retention(event)
+def read_retention(event: ManagedEvent, session: SessionDep, settings: SettingsDep):
+    return _retention(session, event, settings)
 
 
 @router.put("/events/{event_id}/retention", response_model=RetentionRead, summary="Set the event's retention period")
-def change_retention(event: ManagedEvent, session: SessionDep, data: RetentionUpdate):
-    """After `retention_days` past the event's end, `convene worker` anonymises its participants."""
-    return _retention(set_retention(session, event, data.retention_days))
+def change_retention(event: ManagedEvent, session: SessionDep, settings: SettingsDep, data: RetentionUpdate):
+    """When `retention_days` past the event's end have passed, `convene worker` emails the organisers; a grace
+    period later (`grace_days`) it anonymises the participants. Lengthening the period after the notice cancels it."""
+    return _retention(session, set_retention(session, event, data.retention_days), settings)

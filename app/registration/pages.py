@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, CsrfFailed, FormDep
-from app.core.deps import SessionDep, TransactionRoute
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError
 from app.core.qr import qr_svg
 from app.core.templating import render_page
@@ -211,8 +211,8 @@ def erase(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form:
 
 
 @router.get("/r/{token}/data.json")
-def download_my_data(participant: ParticipantDep, session: SessionDep):
+def download_my_data(participant: ParticipantDep, session: SessionDep, settings: SettingsDep):
     registration = participant.registration
-    return JSONResponse(personal_data(session, registration), headers={
+    return JSONResponse(personal_data(session, registration, settings), headers={
         **PRIVATE, "Content-Disposition": f'attachment; filename="registration-{registration.id}.json"',
     })

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -11,16 +9,7 @@ from app.core.queue import QueueStatus
 from app.core.types import utcnow
 from app.notifications.models import OutboxEmail
 from app.registration.models import Publication, Registration, RegistrationStatus
-from app.registration.privacy import (
-    DEFAULT_RETENTION_DAYS,
-    Audience,
-    anonymise,
-    anonymise_expired,
-    apply_retention,
-    publishable,
-    publishable_clause,
-)
-from app.worker import drain
+from app.registration.privacy import Audience, anonymise, publishable, publishable_clause
 from tests.factories import create_project
 from tests.registration.conftest import add_registration, open_event
 
@@ -81,42 +70,14 @@ def test_only_this_registrations_emails_are_scrubbed(session):
     assert len(remaining) == 1 and remaining[0].status is QueueStatus.queued
 
 
-def test_retention_anonymises_only_events_whose_period_has_passed(session):
-    old = open_event(session, starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
-    recent = open_event(session, starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
-    recent.retention_days = 365 * 100
-    kept = add_registration(session, recent, by_organiser=True)
-    gone = [add_registration(session, old, by_organiser=True) for _ in range(2)]
-    assert anonymise_expired(session) == 2
-    assert all(r.anonymised_at is not None for r in gone) and kept.anonymised_at is None
-    assert anonymise_expired(session) == 0
-
-
-def test_the_default_retention_is_counted_from_the_events_end(session):
-    event = open_event(session)
-    registration = add_registration(session, event)
-    assert anonymise_expired(session, now=event.ends_at + timedelta(days=DEFAULT_RETENTION_DAYS - 1)) == 0
-    assert anonymise_expired(session, now=event.ends_at + timedelta(days=DEFAULT_RETENTION_DAYS)) == 1
-    assert registration.anonymised_at is not None
-
-
-def test_the_worker_drain_applies_retention(db, settings):
-    with db.transaction() as session:
-        event = open_event(session, starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
-        add_registration(session, event, by_organiser=True)
-    drain(db, settings)
-    with db.transaction(write=False) as session:
-        assert session.execute(select(Registration.anonymised_at)).scalar_one() is not None
-    assert apply_retention(db) == 0  # nothing left to do: an idle worker stays read-only
-
-
 def test_organiser_sets_retention_reads_data_and_erases(client, db, organiser):
     with db.transaction() as session:
         event = open_event(session)
         registration = add_registration(session, event, email="data@example.org", by_organiser=True)
     changed = client.put(f"/api/v1/events/{event.id}/retention", json={"retention_days": 30}, headers=organiser)
     assert changed.status_code == 200 and changed.json()["retention_days"] == 30
-    assert changed.json()["anonymise_after"].startswith("2030-07-20")
+    assert changed.json()["ends_at"].startswith("2030-07-20")
+    assert changed.json()["anonymise_after"].startswith("2030-08-03")  # the notice, then 14 days' grace
     assert client.put(f"/api/v1/events/{event.id}/retention", json={"retention_days": -1},
                       headers=organiser).status_code == 422
     data = client.get(f"/api/v1/registrations/{registration.id}/data", headers=organiser)
