@@ -1,7 +1,7 @@
 """event: a contact address for organiser notices, when the retention notice was sent, the last approval digest
 
 Revision ID: 2026_11_30_retention_notices
-Revises: 2026_11_30_registration_history
+Revises: 2026_11_30_idempotency_keys
 Create Date: 2026-11-30 22:00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from app.core.types import UTCDateTime
 
 revision = '2026_11_30_retention_notices'
-down_revision = '2026_11_30_registration_history'
+down_revision = '2026_11_30_idempotency_keys'
 branch_labels = None
 depends_on = None
 
