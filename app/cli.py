@@ -293,6 +293,7 @@ def demo(
     from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
     from app.demo.loader import load_demo
     from app.demo.report import generate_demo_reports
+    from app.reports.links import signed_download_path
 
     settings = get_settings()
     database = Database(settings.database_url)
@@ -318,8 +319,8 @@ def demo(
     out.print(f"  Event in the API   {base}/api/v1/events/{event.id}")
     out.print(f"  Organiser token    {token}")
     out.print(f'  Try:  curl -H "Authorization: Bearer {token}" {base}/api/v1/events/{event.id}')
-    for item in reports:  # the event report, generated and stored in every format
-        out.print(f"  {f'Report ({item.format.value})':<19}{base}/api/v1/reports/{item.id}/download")
+    for item in reports:  # the event report in every format, by links a browser opens (for 7 days)
+        out.print(f"  {f'Report ({item.format.value})':<19}{base}{signed_download_path(settings, item)}")
     if serve_after:
         uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port, log_level="info")
 

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
-from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
+from app.core.deps import OrganiserDep, SessionDep, SettingsDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 from app.reports import service
+from app.reports.links import DOWNLOAD_PREFIX, report_for_download
 from app.reports.models import Report, ReportStatus
 from app.reports.render import MEDIA_TYPES
 from app.reports.schemas import (
@@ -29,6 +31,7 @@ from app.reports.schemas import (
 from app.reports.statistics import event_statistics
 
 router = APIRouter(route_class=TransactionRoute, tags=["reports"])
+download_router = APIRouter(route_class=TransactionRoute, tags=["reports"])  # outside /api/v1: signed links, for browsers
 
 
 def managed_report(report_id: int, session: SessionDep, organiser: OrganiserDep) -> Report:
@@ -116,14 +119,28 @@ def read_report(report: ManagedReport, request: Request):
     return _read(request, report)
 
 
-@router.get("/reports/{report_id}/download", summary="Download a generated report",
-            response_class=Response, responses={200: {"content": {value: {} for value in MEDIA_TYPES.values()}}})
-def download_report(report: ManagedReport, session: SessionDep):
+_FILE_RESPONSES = {200: {"content": {value: {} for value in MEDIA_TYPES.values()}}}
+
+
+def _file(session: Session, report: Report) -> Response:
     content = service.report_content(session, report)
     return Response(content, media_type=MEDIA_TYPES[report.format], headers={
         "Content-Disposition": f'attachment; filename="{report.filename}"',
         "ETag": f'"{report.checksum}"',
     })
+
+
+@router.get("/reports/{report_id}/download", summary="Download a generated report",
+            response_class=Response, responses=_FILE_RESPONSES)
+def download_report(report: ManagedReport, session: SessionDep):
+    return _file(session, report)
+
+
+@download_router.get(f"{DOWNLOAD_PREFIX}/{{token}}", summary="Download a report by a signed link (no token)",
+                     response_class=Response, responses=_FILE_RESPONSES)
+def download_report_by_link(token: str, session: SessionDep, settings: SettingsDep):
+    """The links `convene demo` prints: signed, valid for 7 days, they open in a browser."""
+    return _file(session, report_for_download(session, settings, token))
 
 
 @router.post("/report-templates", response_model=TemplateRead, status_code=status.HTTP_201_CREATED,
