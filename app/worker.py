@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.jobs import JobHandler, run_due_jobs
 from app.notifications.delivery import deliver_due_emails
+from app.registration.digest import send_approval_digests
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
 from app.registration.retention import apply_retention, log_schedule
@@ -31,6 +32,7 @@ def drain(database: Database, settings: Settings) -> int:
     """Do everything that is due now; returns how many emails and jobs were handled."""
     handled = run_housekeeping(database)
     handled += apply_retention(database, settings)
+    handled += send_approval_digests(database, settings)
     handled += deliver_due_emails(database, settings, extend_context=email_context_links)
     return handled + run_due_jobs(database, JOB_HANDLERS, lease=timedelta(seconds=settings.worker_lease_seconds))
 

@@ -26,7 +26,7 @@ from app.core.errors import InvalidInput
 from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.events.models import Event
-from app.events.organisers import organiser_addresses
+from app.events.organisers import organiser_addresses, warn_nobody_to_tell
 from app.events.retention import (
     anonymise_after,
     notice_due,
@@ -93,23 +93,10 @@ def plan(session: Session, settings: Settings, now: datetime, *, lock: bool = Fa
         if organiser_addresses(session, item.event, settings):
             notices.append(item)
         else:
-            _NoOneToTell.warn(item.event, settings)
+            warn_nobody_to_tell(item.event, f"that its retention period ended on "
+                                            f"{_day(retention_ends_at(item.event, settings), item.event)}; its "
+                                            "participants are kept until someone is told")
     return RetentionStep(notices, [item for item in ended if _may_anonymise(item, settings, now)])
-
-
-class _NoOneToTell:
-    """Warns once per process and event (the worker looks every few seconds)."""
-
-    warned: set[int] = set()
-
-    @classmethod
-    def warn(cls, event: Event, settings: Settings) -> None:
-        if event.id in cls.warned:
-            return
-        cls.warned.add(event.id)
-        log.warning("the retention period of event %r ended on %s, but no organiser address is known: set the "
-                    "event's contact_email or CONVENE_ORGANISER_EMAIL; its participants are kept until someone is told",
-                    event.slug, _day(retention_ends_at(event, settings), event))
 
 
 def _day(moment: datetime, event: Event) -> str:
