@@ -27,6 +27,8 @@ token_app = typer.Typer(help="API tokens for organisers, admins and check-in sta
 app.add_typer(token_app, name="token")
 user_app = typer.Typer(help="Console accounts: people who sign in at /manage.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+outbox_app = typer.Typer(help="The emails Convene has queued: read what is (or would be) sent.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -160,6 +162,54 @@ def worker(once: Annotated[bool, typer.Option("--once", help="drain what is due,
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run(get_settings(), once=once)
+
+
+@outbox_app.command("list")
+def outbox_list(
+    event: Annotated[str | None, typer.Option(help="only the emails about this event (its slug or id)")] = None,
+    status: Annotated[str | None, typer.Option(help="queued, running, done (sent) or failed")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="how many, newest first")] = 50,
+) -> None:
+    """List queued and sent emails, newest first: id, status, message, when queued or sent, recipient."""
+    from app.core.queue import QueueStatus
+    from app.events.service import get_event_by_ref
+    from app.notifications.reading import list_outbox
+    from app.registration.emails import event_emails
+
+    try:
+        wanted = QueueStatus(status) if status else None
+    except ValueError:
+        err.print(f"[red]error:[/red] --status must be one of {', '.join(s.value for s in QueueStatus)}")
+        raise typer.Exit(2) from None
+    try:
+        with _database().transaction(write=False) as session:
+            emails = (event_emails(session, get_event_by_ref(session, event), status=wanted, limit=limit) if event
+                      else list_outbox(session, status=wanted, limit=limit))
+    except AppError as error:
+        _fail(error)
+    table = Table("id", "status", "message", "when (UTC)", "last error")
+    table.add_column("to", no_wrap=True)
+    for email in emails:
+        table.add_row(str(email.id), email.status.value, email.template,
+                      f"{email.finished_at or email.created_at:%Y-%m-%d %H:%M}", email.last_error or "", email.to_address)
+    out.print(table)
+
+
+@outbox_app.command("show")
+def outbox_show(email_id: Annotated[int, typer.Argument(help="the id shown by `convene outbox list`")]) -> None:
+    """Print one email as it is (or would be) sent: headers, then the plain-text part, links included."""
+    from app.core.config import get_settings
+    from app.notifications.reading import get_outbox_email, render_outbox_email
+    from app.worker import email_context_links
+
+    settings = get_settings()
+    try:
+        with _database().transaction(write=False) as session:
+            email = get_outbox_email(session, email_id)
+            rendered = render_outbox_email(email, settings, email_context_links)
+    except AppError as error:
+        _fail(error)
+    print(f"To: {email.to_address}\nSubject: {rendered.subject}\nStatus: {email.status.value}\n\n{rendered.text}", end="")
 
 
 @token_app.command("create")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -25,21 +24,18 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.queue import Heartbeat, QueueStatus, claim, record
-from app.notifications.catalogue import render_email
 from app.notifications.models import OutboxEmail
+from app.notifications.reading import ContextExtender, is_development, links_in, list_outbox, render_outbox_email
 from app.notifications.smtp import build_message, connect, message_id, parse_smtp_url
 
 log = logging.getLogger("convene.delivery")
 
 BATCH_SIZE = 50
 
-# Adds what the stored context must not hold (e.g. a participant's signed link) at delivery.
-ContextExtender = Callable[[Settings, dict], dict]
-
 
 def _message(email: OutboxEmail, settings: Settings, extend: ContextExtender | None) -> EmailMessage:
-    context = {"base_url": settings.base_url, **email.context, **(extend(settings, email.context) if extend else {})}
-    return build_message(sender=settings.mail_from, to=email.to_address, email=render_email(email.template, context),
+    return build_message(sender=settings.mail_from, to=email.to_address,
+                         email=render_outbox_email(email, settings, extend),
                          message_id=message_id(email.id, email.created_at, settings.mail_from))
 
 
@@ -80,17 +76,40 @@ def _send(database: Database, batch: list[OutboxEmail], settings: Settings, exte
 
 
 class _UnsentReport:
-    """Without an SMTP server, emails stay queued; the log says so when their number changes."""
+    """Without an SMTP server, emails stay queued; the log says so when their number changes, and
+    names each new one (recipient and subject; on a development machine its links too), so a
+    participant's link can be reached without a mail server. ``convene outbox`` reads them all."""
 
     last_count = 0
+    last_logged_id = 0
+    shown_per_pass = 20
 
     @classmethod
-    def update(cls, database: Database) -> None:
+    def update(cls, database: Database, settings: Settings, extend: ContextExtender | None) -> None:
         with database.transaction(write=False) as session:
             waiting = _count_queued(session)
+            new = list_outbox(session, status=QueueStatus.queued, after_id=cls.last_logged_id,
+                              limit=cls.shown_per_pass + 1)
         if waiting != cls.last_count:
             log.warning("%d email(s) queued and kept: set CONVENE_SMTP_URL to send them", waiting)
             cls.last_count = waiting
+        if not new:
+            return
+        cls.last_logged_id = new[0].id
+        if len(new) > cls.shown_per_pass:
+            log.info("more emails queued than shown here: `convene outbox list` lists them all")
+        for email in reversed(new[:cls.shown_per_pass]):
+            cls._log(email, settings, extend)
+
+    @staticmethod
+    def _log(email: OutboxEmail, settings: Settings, extend: ContextExtender | None) -> None:
+        try:
+            rendered = render_outbox_email(email, settings, extend)
+        except Exception as error:  # logged, not raised: the worker's other work goes on
+            log.warning("queued email %s to %s cannot be rendered: %s", email.id, email.to_address, error)
+            return
+        links = " ".join(links_in(rendered)) if is_development(settings) else "(`convene outbox show` shows them)"
+        log.info("queued email %s to %s: %s; links: %s", email.id, email.to_address, rendered.subject, links)
 
 
 def _count_queued(session: Session) -> int:
@@ -104,7 +123,7 @@ def deliver_due_emails(database: Database, settings: Settings, *, extend_context
                        batch_size: int = BATCH_SIZE) -> int:
     """Send every email that is due; returns how many were sent. Stops early when the server is down."""
     if not settings.smtp_url:
-        _UnsentReport.update(database)
+        _UnsentReport.update(database, settings, extend_context)
         return 0
     lease = timedelta(seconds=settings.worker_lease_seconds)
     sent = 0

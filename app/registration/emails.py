@@ -6,13 +6,15 @@ are added at delivery by :func:`app.registration.links.email_links`, so no usabl
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.core.queue import QueueStatus
 from app.core.timezones import in_zone
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
+from app.notifications.reading import list_outbox
 from app.registration.models import Registration
 
 
@@ -54,3 +56,13 @@ def registration_emails(session: Session, registration: Registration) -> list[Ou
     to_address = session.execute(select(OutboxEmail).where(OutboxEmail.to_address == registration.email)
                                  .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())).scalars()
     return [email for email in to_address if email.context.get("registration_id") == registration.id]
+
+
+def event_emails(session: Session, event: Event, *, status: QueueStatus | None = None, limit: int = 100) -> list[OutboxEmail]:
+    """The emails about ``event``, newest first: its participants' and its organisers' notices."""
+    about_event = or_(
+        OutboxEmail.context["registration_id"].as_integer().in_(
+            select(Registration.id).where(Registration.event_id == event.id)),
+        OutboxEmail.context["event_id"].as_integer() == event.id,
+    )
+    return list_outbox(session, status=status, where=about_event, limit=limit)
