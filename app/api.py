@@ -8,6 +8,7 @@ from app.agenda import pages as agenda_pages
 from app.agenda import router as agenda_router
 from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
+from app.backup import router as backup_router
 from app.breakouts import pages as breakouts_pages
 from app.breakouts import router as breakouts_router
 from app.console.routes import ROUTERS as CONSOLE_ROUTERS
@@ -25,7 +26,7 @@ API_PREFIX = "/api/v1"
 
 def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
-    for module in (events_router, agenda_router, directory_router, attendance_router, breakouts_router):
+    for module in (events_router, backup_router, agenda_router, directory_router, attendance_router, breakouts_router):
         api.include_router(module.router)
     api.include_router(registration_admin_router.router)  # before registration_router: its /export, /import are literal
     api.include_router(registration_router.router)

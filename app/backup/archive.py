@@ -172,8 +172,13 @@ def check_archive(archive: Any) -> None:
                                      field=f"tables.{name}")
 
 
-def import_event(session: Session, archive: dict, *, slug: str | None = None) -> tuple[int, dict[str, int]]:
-    """Restore the archived event (under ``slug`` if given); returns its new id and rows per table."""
+def import_event(session: Session, archive: dict, *, slug: str | None = None,
+                 same_directory: bool = False) -> tuple[int, dict[str, int]]:
+    """Restore the archived event (under ``slug`` if given); returns its new id and rows per table.
+
+    ``same_directory``: the archive comes from this database and carries no directory rows, so
+    people, organisations and projects are referred to by their ids here (a clone).
+    """
     check_archive(archive)
     tables = archive["tables"]
     slug = slug or tables["event"][0]["slug"]
@@ -190,7 +195,7 @@ def import_event(session: Session, archive: dict, *, slug: str | None = None) ->
         for row in tables.get(table.name, []):
             values = {name: _decode(table.c[name], value) for name, value in row.items()}
             for name, target in references.items():
-                if name in values:
+                if name in values and not (same_directory and target is not None and target not in owned):
                     values[name] = None if target is None or values[name] is None else new_ids[target][values[name]]
             if table.name == "event":
                 values["slug"] = slug

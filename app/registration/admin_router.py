@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from app.accounts.organisers import organiser_addresses
 from app.core.config import Settings
 from app.core.deps import PrincipalDep, SessionDep, SettingsDep, TransactionRoute
 from app.events.dependencies import ManagedEvent
 from app.events.models import Event
-from app.events.organisers import organiser_addresses
 from app.events.schemas import RETENTION_DAYS, RetentionDays, RetentionSummary
 from app.registration.exports import ExportFormat, export_registrations
 from app.registration.imports import MAX_BYTES, ImportRejected, import_registrations

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.accounts.organisers import organiser_addresses, warn_nobody_to_tell
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.directory.models import Organisation
 from app.events.models import Event
-from app.events.organisers import organiser_addresses, warn_nobody_to_tell
 from app.notifications.outbox import queue_email
 from app.registration.emails import event_context
 from app.registration.models import Registration, RegistrationStatus

@@ -20,13 +20,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.accounts.organisers import organiser_addresses, warn_nobody_to_tell
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.errors import InvalidInput
 from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.events.models import Event
-from app.events.organisers import organiser_addresses, warn_nobody_to_tell
 from app.events.retention import (
     anonymise_after,
     notice_due,

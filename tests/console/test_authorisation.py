@@ -23,7 +23,8 @@ OPEN = {("GET", "/manage/login"), ("POST", "/manage/login"), ("POST", "/manage/l
 # Pages for admins only, and pages for accounts not limited to chosen events (the organiser of the
 # cast is limited to its event, as an API token for one event would be).
 ADMIN_ONLY = {("GET", "/manage/users"), ("POST", "/manage/users"), ("POST", "/manage/users/{account_id}/{change}")}
-UNLIMITED = {("GET", "/manage/events/new"), ("POST", "/manage/events/new")}
+UNLIMITED = {("GET", "/manage/events/new"), ("POST", "/manage/events/new"),
+             ("GET", "/manage/events/{event_ref}/clone"), ("POST", "/manage/events/{event_ref}/clone")}
 # Pages of the account itself (every signed-in account, organisers and admins as the API allows).
 OWN = {("GET", "/manage/tokens"), ("POST", "/manage/tokens"), ("POST", "/manage/tokens/{token_id}/revoke")}
 EXAMPLES = {"event_ref": "{event}", "registration_id": "{registration}", "action": "approve", "token_id": "1",

@@ -74,3 +74,30 @@ def test_an_organiser_of_chosen_events_cannot_create_events(client, db, cast):
     sign_in(client, cast.organiser)
     assert client.get("/manage/events/new").status_code == 403
     assert "Create an event" not in client.get("/manage").text
+
+
+def test_cloning_an_event_makes_a_draft_on_the_new_first_day(client, db):
+    make_account(db, "lead@example.org", Role.organiser)
+    sign_in(client, "lead@example.org")
+    post_form(client, "/manage/events/new", "/manage/events/new", GOOD)
+
+    page = client.get("/manage/events/s3-peer-review-2031")
+    assert 'href="/manage/events/s3-peer-review-2031/clone"' in page.text
+    form = client.get("/manage/events/s3-peer-review-2031/clone")
+    assert 'value="2031-03-04"' in form.text and 'value="s3-peer-review-2031-next"' in form.text
+    bad = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
+                    {"title": "", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"})
+    assert bad.status_code == 422 and 'id="f-title-error"' in bad.text and _events(db) == 1
+    taken = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
+                      {"title": "Peer review 2032", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"})
+    assert taken.status_code == 422 and 'id="f-slug-error"' in taken.text and _events(db) == 1
+
+    done = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
+                     {"title": "Peer review 2032", "slug": "s3-peer-review-2032", "starts_on": "2032-03-10"})
+
+    assert done.status_code == 303 and done.headers["location"] == "/manage/events/s3-peer-review-2032"
+    assert "draft copy" in client.get(done.headers["location"]).text
+    with db.transaction(write=False) as session:
+        copy = session.execute(select(Event).where(Event.slug == "s3-peer-review-2032")).scalar_one()
+        assert (copy.title, copy.published, copy.capacity) == ("Peer review 2032", False, 25)
+        assert copy.starts_at.isoformat() == "2032-03-10T09:30:00+00:00"

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.accounts.models import Account
+from app.accounts.service import create_account
+from app.core.roles import Role
 from app.core.types import utcnow
 from app.notifications.catalogue import render_email
 from app.notifications.models import OutboxEmail
@@ -42,3 +45,39 @@ def test_one_digest_a_day_per_event_while_registrations_wait(client, db, setting
     for registration in waiting:
         assert client.post(f"/api/v1/registrations/{registration['id']}/approve", headers=organiser).status_code == 200
     assert send_approval_digests(db, settings, now=now + timedelta(days=3)) == 0  # nobody waits any more
+
+
+def test_the_digest_reaches_the_contact_and_the_events_own_organiser_accounts(client, db, settings):
+    with db.transaction() as session:
+        event = open_event(session, requires_approval=True, contact_email="Team@Agency.example")
+        other = open_event(session, requires_approval=True)
+        for email, role, events in (("lead@agency.example", Role.organiser, {event.id}),
+                                    ("away@agency.example", Role.organiser, {event.id}),
+                                    ("elsewhere@agency.example", Role.organiser, {other.id}),
+                                    ("door@agency.example", Role.checkin, {event.id}),
+                                    ("boss@agency.example", Role.admin, frozenset())):
+            create_account(session, email=email, display_name=email, password="correct horse battery", role=role,
+                           event_ids=frozenset(events))
+        session.execute(Account.__table__.update().where(Account.email == "away@agency.example")
+                        .values(disabled_at=utcnow()))
+    for target in (event, other):
+        assert client.post(f"/api/v1/events/{target.id}/registrations", json=registration_payload()).status_code == 201
+
+    assert send_approval_digests(db, settings) == 2
+    addresses = {}
+    for digest in digests(db):
+        addresses.setdefault(digest.context["event_id"], set()).add(digest.to_address)
+    assert addresses[event.id] == {"team@agency.example", "lead@agency.example"}
+    assert addresses[other.id] == {"elsewhere@agency.example"}
+    email = render_email("approval_digest", {**digests(db)[0].context, "base_url": "http://convene.example"})
+    assert f"http://convene.example/manage/events/{event.id}/registrations?status=pending_approval" in email.text
+
+
+def test_without_any_address_the_digest_goes_to_the_organisers_of_every_event(client, db, settings):
+    with db.transaction() as session:
+        event = open_event(session, requires_approval=True)
+        create_account(session, email="boss@agency.example", display_name="Boss", password="correct horse battery",
+                       role=Role.admin, event_ids=frozenset())
+    assert client.post(f"/api/v1/events/{event.id}/registrations", json=registration_payload()).status_code == 201
+    assert send_approval_digests(db, settings.model_copy(update={"organiser_email": None})) == 1
+    assert [digest.to_address for digest in digests(db)] == ["boss@agency.example"]
