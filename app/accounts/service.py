@@ -118,7 +118,7 @@ def set_disabled(session: Session, account: Account, disabled: bool) -> Account:
 def principal_for(session: Session, account: Account) -> Principal:
     """The same principal an API token with this account's role and events would be."""
     event_ids = None if account.role is Role.admin else (account_event_ids(session, account) or None)
-    return Principal(role=account.role, event_ids=event_ids, account_id=account.id,
+    return Principal(role=account.role, event_ids=event_ids, account_id=account.id, owner_account_id=account.id,
                      name=f"{account.display_name} <{account.email}>")
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from app.agenda import service
 from app.agenda.models import SessionKind
 from app.agenda.schemas import SessionCreate, SessionRead, SessionUpdate
-from app.core.deps import SessionDep, TransactionRoute, WindowDep
+from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
@@ -18,13 +18,13 @@ router = APIRouter(route_class=TransactionRoute, tags=["agenda"])
 
 @router.post("/events/{event_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionRead,
              summary="Add an agenda session")
-def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep):
+def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep, organiser: OrganiserDep):
     """Add a talk, panel, breakout, break... Sessions may run in parallel; each must lie within the
     event's dates. `roles` names speakers, panellists, moderators, facilitators, rapporteurs and chairs:
     a known person by `person_id`, or inline by `person`, matched to an existing person by email, else
     by exact name among the people already on this event's agenda, else created (`matched_by` says
     which). Another session in the same room at the same time is accepted with a `warnings` entry."""
-    written = service.create_session(session, event, data)
+    written = service.create_session(session, event, data, principal=organiser)
     return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
@@ -45,10 +45,12 @@ def read_session(session_id: int, event: ManagedEvent, session: SessionDep):
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Change a session")
-def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, session: SessionDep):
+def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, session: SessionDep,
+                   organiser: OrganiserDep):
     """Only the fields named change; `roles`, when given, replaces all the session's roles (inline
     people matched as when adding a session)."""
-    written = service.update_session(session, event, service.get_session_of_event(session, event, session_id), data)
+    item = service.get_session_of_event(session, event, session_id)
+    written = service.update_session(session, event, item, data, principal=organiser)
     return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 

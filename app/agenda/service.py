@@ -13,6 +13,7 @@ from app.agenda.models import AgendaSession, RoleKind, SessionKind, SessionRole
 from app.agenda.schemas import PersonMatch, RoleAssign, RoleRead, SessionCreate, SessionRead, SessionUpdate
 from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Window, paginate
+from app.core.security import Principal
 from app.core.timezones import in_zone
 from app.directory.models import Organisation, Person
 from app.directory.schemas import PersonCreate
@@ -58,13 +59,19 @@ def _resolve_person(session: Session, event: Event, data: PersonCreate) -> tuple
     return create_person(session, data), "new"
 
 
-def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[RoleAssign]) -> Matches:
+def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[RoleAssign],
+               principal: Principal | None) -> Matches:
+    # People named by id must be ones the caller sees in the directory (an organiser limited to its
+    # events cannot reach another event's people by guessing ids); checked before the session's
+    # roles are cleared, while its own people are still on the agenda.
+    known = {position: get_person(session, assign.person_id, field=f"roles.{position}.person_id", principal=principal)
+             for position, assign in enumerate(roles) if assign.person_id is not None}
     session.execute(delete(SessionRole).where(SessionRole.session_id == item.id))
     seen: set[tuple[int, RoleKind]] = set()
     matches: Matches = {}
     for position, assign in enumerate(roles):
-        if assign.person_id is not None:
-            person = get_person(session, assign.person_id, field=f"roles.{position}.person_id")
+        if position in known:
+            person = known[position]
         else:
             person, how = _resolve_person(session, event, assign.person)
             matches.setdefault((person.id, assign.role), how)
@@ -84,7 +91,7 @@ class WrittenSession:
     matches: Matches
 
 
-def create_session(session: Session, event: Event, data: SessionCreate) -> WrittenSession:
+def create_session(session: Session, event: Event, data: SessionCreate, *, principal: Principal | None = None) -> WrittenSession:
     values = data.model_dump(exclude={"roles"})
     values["starts_at"] = in_zone(values["starts_at"], event.timezone)
     values["ends_at"] = in_zone(values["ends_at"], event.timezone)
@@ -92,15 +99,17 @@ def create_session(session: Session, event: Event, data: SessionCreate) -> Writt
     _check_times(event, item)
     session.add(item)
     session.flush()
-    return WrittenSession(item, _set_roles(session, event, item, data.roles))
+    return WrittenSession(item, _set_roles(session, event, item, data.roles, principal))
 
 
-def update_session(session: Session, event: Event, item: AgendaSession, data: SessionUpdate) -> WrittenSession:
+def update_session(
+    session: Session, event: Event, item: AgendaSession, data: SessionUpdate, *, principal: Principal | None = None
+) -> WrittenSession:
     changes = data.model_dump(exclude_unset=True, exclude={"roles"})
     for key, value in changes.items():
         setattr(item, key, in_zone(value, event.timezone) if isinstance(value, datetime) else value)
     _check_times(event, item)
-    matches = _set_roles(session, event, item, data.roles) if data.roles is not None else {}
+    matches = _set_roles(session, event, item, data.roles, principal) if data.roles is not None else {}
     session.flush()
     return WrittenSession(item, matches)
 

@@ -20,7 +20,7 @@ from app.breakouts.schemas import (
     SettingsRead,
     SettingsUpdate,
 )
-from app.core.deps import SessionDep, TransactionRoute
+from app.core.deps import OrganiserDep, SessionDep, TransactionRoute
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
@@ -42,10 +42,10 @@ def list_groups(item: Breakout, session: SessionDep):
 
 
 @router.post("/groups", status_code=status.HTTP_201_CREATED, response_model=GroupRead, summary="Add a breakout group")
-def create_group(data: GroupCreate, item: Breakout, session: SessionDep):
+def create_group(data: GroupCreate, item: Breakout, session: SessionDep, organiser: OrganiserDep):
     """A working group with a title, theme, room, capacity and facilitator; a facilitator who is a
     confirmed participant is always placed in their own group."""
-    return service.read_groups(session, [service.create_group(session, item, data)])[0]
+    return service.read_groups(session, [service.create_group(session, item, data, principal=organiser)])[0]
 
 
 @router.get("/groups/{group_id}", response_model=GroupRead, summary="Read a breakout group")
@@ -54,9 +54,9 @@ def read_group(group_id: int, item: Breakout, session: SessionDep):
 
 
 @router.patch("/groups/{group_id}", response_model=GroupRead, summary="Change a breakout group")
-def update_group(group_id: int, data: GroupUpdate, item: Breakout, session: SessionDep):
+def update_group(group_id: int, data: GroupUpdate, item: Breakout, session: SessionDep, organiser: OrganiserDep):
     """Any field, including the rapporteur and the `report_notes` the event report prints."""
-    group = service.update_group(session, service.get_group(session, item, group_id), data)
+    group = service.update_group(session, service.get_group(session, item, group_id), data, principal=organiser)
     return service.read_groups(session, [group])[0]
 
 

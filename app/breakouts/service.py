@@ -17,6 +17,7 @@ from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPref
 from app.breakouts.schemas import GroupCreate, GroupRead, GroupUpdate, PreferenceRead, SettingsRead, SettingsUpdate
 from app.core.collation import person_sort_key
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.security import Principal
 from app.directory.models import Person
 from app.directory.service import get_person
 from app.events.models import Event
@@ -96,10 +97,11 @@ def get_group(session: Session, item: AgendaSession, group_id: int, *, field: st
     return group
 
 
-def _check_people(session: Session, values: dict) -> None:
+def _check_people(session: Session, values: dict, principal: Principal | None) -> None:
+    """Facilitators and rapporteurs are people the caller sees in the directory."""
     for key in ("facilitator_person_id", "rapporteur_person_id"):
         if values.get(key) is not None:
-            get_person(session, values[key], field=key)
+            get_person(session, values[key], field=key, principal=principal)
 
 
 def _assigned_count(session: Session, group: BreakoutGroup) -> int:
@@ -108,9 +110,11 @@ def _assigned_count(session: Session, group: BreakoutGroup) -> int:
     ).scalar_one()
 
 
-def create_group(session: Session, item: AgendaSession, data: GroupCreate) -> BreakoutGroup:
+def create_group(
+    session: Session, item: AgendaSession, data: GroupCreate, *, principal: Principal | None = None
+) -> BreakoutGroup:
     values = data.model_dump()
-    _check_people(session, values)
+    _check_people(session, values, principal)
     if values["position"] is None:
         last = session.execute(select(func.max(BreakoutGroup.position)).where(BreakoutGroup.session_id == item.id)).scalar()
         values["position"] = 0 if last is None else last + 1
@@ -120,9 +124,11 @@ def create_group(session: Session, item: AgendaSession, data: GroupCreate) -> Br
     return group
 
 
-def update_group(session: Session, group: BreakoutGroup, data: GroupUpdate) -> BreakoutGroup:
+def update_group(
+    session: Session, group: BreakoutGroup, data: GroupUpdate, *, principal: Principal | None = None
+) -> BreakoutGroup:
     changes = data.model_dump(exclude_unset=True)
-    _check_people(session, changes)
+    _check_people(session, changes, principal)
     if "capacity" in changes:
         assigned = _assigned_count(session, group)
         if changes["capacity"] < assigned:

@@ -109,7 +109,7 @@ def _blank(event: Event) -> dict[str, Any]:
 
 def _page(screen: Screen, session: Session, viewer: Viewer, event: Event, *, values: dict, errors: dict,
           editing: AgendaSession | None = None, status: int = 200) -> HTMLResponse:
-    people, _ = list_people(session, Window(limit=MAX_LIMIT))
+    people, _ = list_people(session, Window(limit=MAX_LIMIT), principal=viewer.principal)
     agenda = service.event_agenda(session, event)
     return screen.render(
         "console/agenda.html", status=status, viewer=viewer, event=event, slots=service.group_by_time(agenda),
@@ -137,8 +137,8 @@ def _save(screen: Screen, session: Session, viewer: Viewer, event: Event, form, 
         else:
             try:
                 with session.begin_nested():
-                    written = service.update_session(session, event, item, data) if item else \
-                        service.create_session(session, event, data)
+                    written = service.update_session(session, event, item, data, principal=viewer.principal) \
+                        if item else service.create_session(session, event, data, principal=viewer.principal)
             except AppError as error:
                 errors[error.field or "title"] = error.detail
             else:

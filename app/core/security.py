@@ -52,6 +52,9 @@ class Principal:
     token_id: int | None = None
     account_id: int | None = None
     name: str = ""  # who it is, for the history of what they changed
+    # The account this caller acts for: the signed-in account, or the one that created the token
+    # (None for a token made with the CLI). What it creates belongs to it (app.core.ownership).
+    owner_account_id: int | None = None
 
     @property
     def _kind(self) -> str:
@@ -60,6 +63,11 @@ class Principal:
     def require(self, *roles: Role) -> None:
         if self.role is not Role.admin and self.role not in roles:
             raise Forbidden(f"this {self._kind}'s role ({self.role.value}) may not do this")
+
+    @property
+    def all_events(self) -> bool:
+        """An admin, or an organiser (or check-in staff) not limited to chosen events."""
+        return self.role is Role.admin or self.event_ids is None
 
     def may_act_on(self, event_id: int) -> bool:
         return self.event_ids is None or event_id in self.event_ids
@@ -109,7 +117,7 @@ def authenticate(session: Session, raw: str | None) -> Principal:
         raise Unauthorized("this API token is not valid")
     _note_use(session, token)
     return Principal(role=token.role, event_ids=None if token.event_id is None else frozenset({token.event_id}),
-                     token_id=token.id, name=f"API token {token.name!r}")
+                     token_id=token.id, owner_account_id=token.account_id, name=f"API token {token.name!r}")
 
 
 def _note_use(session: Session, token: ApiToken) -> None:

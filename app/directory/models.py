@@ -7,6 +7,7 @@ import enum
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
+from app.core.ownership import owner_account_field, owner_token_field
 from app.core.types import enum_column
 
 
@@ -55,6 +56,9 @@ class Organisation(SQLModel, table=True):
         default=OrganisationType.other, sa_column=Column(enum_column(OrganisationType, "organisation_type"), nullable=False)
     )
     country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    # Who added it (app.core.ownership): an organiser limited to chosen events sees what it added.
+    owner_account_id: int | None = owner_account_field()
+    owner_token_id: int | None = owner_token_field()
 
 
 class Project(SQLModel, table=True):
@@ -68,6 +72,8 @@ class Project(SQLModel, table=True):
     url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
     programme: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     topic: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    owner_account_id: int | None = owner_account_field()
+    owner_token_id: int | None = owner_token_field()
 
 
 class Person(SQLModel, table=True):
@@ -85,6 +91,8 @@ class Person(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True),
     )
     country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
+    owner_account_id: int | None = owner_account_field()
+    owner_token_id: int | None = owner_token_field()
 
     @property
     def full_name(self) -> str:

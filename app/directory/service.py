@@ -6,7 +6,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.ownership import owner_values
 from app.core.pagination import Window, paginate
+from app.core.security import Principal
 from app.directory.models import Organisation, OrganisationType, Person, Project
 from app.directory.schemas import (
     OrganisationCreate,
@@ -17,6 +19,10 @@ from app.directory.schemas import (
     ProjectCreate,
     ProjectUpdate,
 )
+from app.directory.scope import require_changeable, require_visible, visible
+
+# Every function taking ``principal`` answers as that caller sees the directory (see ``scope``);
+# without one (the CLI, the demo, other services' own lookups) it sees all of it.
 
 # --- organisations -------------------------------------------------------------------------
 
@@ -40,23 +46,27 @@ def get_or_create_organisation(
     return organisation
 
 
-def create_organisation(session: Session, data: OrganisationCreate) -> Organisation:
+def create_organisation(session: Session, data: OrganisationCreate, *, principal: Principal | None = None) -> Organisation:
     if find_organisation(session, data.name) is not None:
         raise Conflict(f"an organisation named {data.name!r} already exists", field="name")
-    organisation = Organisation(**data.model_dump())
+    organisation = Organisation(**data.model_dump(), **owner_values(principal))
     session.add(organisation)
     session.flush()
     return organisation
 
 
-def get_organisation(session: Session, organisation_id: int) -> Organisation:
+def get_organisation(session: Session, organisation_id: int, *, principal: Principal | None = None) -> Organisation:
+    """The organisation, as ``principal`` sees the directory (404 for one of other events only)."""
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
         raise NotFound(f"no organisation with id {organisation_id}")
-    return organisation
+    return require_visible(session, organisation, principal)
 
 
-def update_organisation(session: Session, organisation: Organisation, data: OrganisationUpdate) -> Organisation:
+def update_organisation(
+    session: Session, organisation: Organisation, data: OrganisationUpdate, *, principal: Principal | None = None
+) -> Organisation:
+    require_changeable(session, organisation, principal)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes:
         other = find_organisation(session, changes["name"])
@@ -70,9 +80,9 @@ def update_organisation(session: Session, organisation: Organisation, data: Orga
 
 def list_organisations(
     session: Session, window: Window, *, q: str | None = None, type: OrganisationType | None = None,
-    country: str | None = None,
+    country: str | None = None, principal: Principal | None = None,
 ) -> tuple[list[Organisation], int]:
-    statement = select(Organisation).order_by(Organisation.name)
+    statement = _seen_by(select(Organisation).order_by(Organisation.name), Organisation, principal)
     if q:
         statement = statement.where(Organisation.name.ilike(f"%{q}%"))
     if type:
@@ -91,20 +101,21 @@ def _acronym_taken(session: Session, acronym: str, *, except_id: int | None = No
     return session.execute(statement).first() is not None
 
 
-def create_project(session: Session, data: ProjectCreate) -> Project:
+def create_project(session: Session, data: ProjectCreate, *, principal: Principal | None = None) -> Project:
     if _acronym_taken(session, data.acronym):
         raise Conflict(f"a project with acronym {data.acronym!r} already exists", field="acronym")
-    project = Project(**data.model_dump())
+    project = Project(**data.model_dump(), **owner_values(principal))
     session.add(project)
     session.flush()
     return project
 
 
-def get_project(session: Session, project_id: int) -> Project:
+def get_project(session: Session, project_id: int, *, principal: Principal | None = None) -> Project:
+    """The project, as ``principal`` sees the directory (404 for one of other events only)."""
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound(f"no project with id {project_id}")
-    return project
+    return require_visible(session, project, principal)
 
 
 def project_by_acronym(session: Session, acronym: str, *, field: str = "project") -> Project:
@@ -117,7 +128,8 @@ def project_by_acronym(session: Session, acronym: str, *, field: str = "project"
     return project
 
 
-def update_project(session: Session, project: Project, data: ProjectUpdate) -> Project:
+def update_project(session: Session, project: Project, data: ProjectUpdate, *, principal: Principal | None = None) -> Project:
+    require_changeable(session, project, principal)
     changes = data.model_dump(exclude_unset=True)
     if "acronym" in changes and _acronym_taken(session, changes["acronym"], except_id=project.id):
         raise Conflict(f"a project with acronym {changes['acronym']!r} already exists", field="acronym")
@@ -128,9 +140,10 @@ def update_project(session: Session, project: Project, data: ProjectUpdate) -> P
 
 
 def list_projects(
-    session: Session, window: Window, *, q: str | None = None, programme: str | None = None, topic: str | None = None
+    session: Session, window: Window, *, q: str | None = None, programme: str | None = None, topic: str | None = None,
+    principal: Principal | None = None,
 ) -> tuple[list[Project], int]:
-    statement = select(Project).order_by(Project.acronym)
+    statement = _seen_by(select(Project).order_by(Project.acronym), Project, principal)
     if q:
         statement = statement.where(or_(Project.acronym.ilike(f"%{q}%"), Project.title.ilike(f"%{q}%")))
     if programme:
@@ -152,8 +165,8 @@ def _person_values(session: Session, data: PersonCreate | PersonUpdate) -> dict:
     return values
 
 
-def create_person(session: Session, data: PersonCreate) -> Person:
-    person = Person(**_person_values(session, data))
+def create_person(session: Session, data: PersonCreate, *, principal: Principal | None = None) -> Person:
+    person = Person(**_person_values(session, data), **owner_values(principal))
     session.add(person)
     session.flush()
     return person
@@ -166,24 +179,32 @@ def find_person_by_email(session: Session, email: str) -> Person | None:
     ).scalar_one_or_none()
 
 
-def get_person(session: Session, person_id: int, *, field: str | None = None) -> Person:
+def get_person(session: Session, person_id: int, *, field: str | None = None, principal: Principal | None = None) -> Person:
+    """The person, as ``principal`` sees the directory: one of other events only is as unknown as an
+    id never given (a 404, or a 422 naming ``field`` when the id was sent in a body)."""
     person = session.get(Person, person_id)
-    if person is None:
+    try:
+        if person is None:
+            raise NotFound(f"no person with id {person_id}")
+        return require_visible(session, person, principal)
+    except NotFound as missing:
         if field:
-            raise InvalidInput(f"no person with id {person_id}", field=field)
-        raise NotFound(f"no person with id {person_id}")
-    return person
+            raise InvalidInput(missing.detail, field=field) from None
+        raise
 
 
-def update_person(session: Session, person: Person, data: PersonUpdate) -> Person:
+def update_person(session: Session, person: Person, data: PersonUpdate, *, principal: Principal | None = None) -> Person:
+    require_changeable(session, person, principal)
     for key, value in _person_values(session, data).items():
         setattr(person, key, value)
     session.flush()
     return person
 
 
-def list_people(session: Session, window: Window, *, q: str | None = None) -> tuple[list[Person], int]:
-    statement = select(Person).order_by(Person.last_name, Person.first_name)
+def list_people(
+    session: Session, window: Window, *, q: str | None = None, principal: Principal | None = None
+) -> tuple[list[Person], int]:
+    statement = _seen_by(select(Person).order_by(Person.last_name, Person.first_name), Person, principal)
     if q:
         pattern = f"%{q}%"
         statement = statement.where(or_(Person.first_name.ilike(pattern), Person.last_name.ilike(pattern)))
@@ -203,6 +224,13 @@ def read_people(session: Session, people: list[Person]) -> list[PersonRead]:
     ]
 
 
-def delete(session: Session, row) -> None:
+def delete(session: Session, row: Organisation | Project | Person, *, principal: Principal | None = None) -> None:
+    """Delete a directory row, if no event but ``principal``'s uses it (a 403 saying so otherwise)."""
+    require_changeable(session, row, principal)
     session.delete(row)
     session.flush()
+
+
+def _seen_by(statement, model, principal: Principal | None):
+    restriction = visible(model, principal)
+    return statement if restriction is None else statement.where(restriction)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
+from app.core.ownership import owner_account_field, owner_token_field
 from app.core.types import UTCDateTime, enum_column, utcnow
 from app.reports.formats import ReportFormat
 
@@ -71,6 +72,9 @@ class ReportTemplate(SQLModel, table=True):
     source: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    # Its creator (app.core.ownership): organisers see only their own; none = an admin's.
+    owner_account_id: int | None = owner_account_field()
+    owner_token_id: int | None = owner_token_field()
 
 
 class Report(SQLModel, table=True):

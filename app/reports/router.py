@@ -99,9 +99,10 @@ def update_session_note(session_id: int, data: SessionNoteUpdate, event: Managed
 
 @router.post("/events/{event_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED,
              summary="Generate a report", responses={202: {"model": ReportRead, "description": "queued for the worker"}})
-def create_report(data: ReportCreate, event: ManagedEvent, session: SessionDep, request: Request):
-    """201 with the finished report, or 202 when the event is large and `convene worker` will finish it."""
-    report = service.request_report(session, event, data)
+def create_report(data: ReportCreate, event: ManagedEvent, session: SessionDep, request: Request, organiser: OrganiserDep):
+    """201 with the finished report, or 202 when the event is large and `convene worker` will finish it.
+    An uploaded template must be one of yours (admins may use any)."""
+    report = service.request_report(session, event, data, principal=organiser)
     body = _read(request, report)
     if report.status is ReportStatus.queued:
         return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
@@ -145,24 +146,25 @@ def download_report_by_link(token: str, session: SessionDep, settings: SettingsD
 
 @router.post("/report-templates", response_model=TemplateRead, status_code=status.HTTP_201_CREATED,
              summary="Upload a report template")
-def create_template(data: TemplateCreate, session: SessionDep, _: OrganiserDep):
+def create_template(data: TemplateCreate, session: SessionDep, organiser: OrganiserDep):
     """A Jinja2 template rendered in a sandbox; a syntax error is a 422 naming the line.
-    The context is documented in docs/report-context.md."""
-    return service.create_template(session, data)
+    The context is documented in docs/report-context.md. It belongs to you: organisers see, use and
+    delete their own templates (and the built-in ones), admins all of them."""
+    return service.create_template(session, data, principal=organiser)
 
 
-@router.get("/report-templates", response_model=Page[TemplateRead], summary="List uploaded report templates")
-def list_templates(session: SessionDep, _: OrganiserDep, window: WindowDep):
-    items, total = service.list_templates(session, window)
+@router.get("/report-templates", response_model=Page[TemplateRead], summary="List your uploaded report templates")
+def list_templates(session: SessionDep, organiser: OrganiserDep, window: WindowDep):
+    items, total = service.list_templates(session, window, principal=organiser)
     return Page(items=items, total=total)
 
 
 @router.get("/report-templates/{template_id}", response_model=TemplateRead, summary="Read a report template")
-def read_template(template_id: int, session: SessionDep, _: OrganiserDep):
-    return service.get_template(session, template_id)
+def read_template(template_id: int, session: SessionDep, organiser: OrganiserDep):
+    return service.get_template(session, template_id, principal=organiser)
 
 
 @router.delete("/report-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a report template")
-def delete_template(template_id: int, session: SessionDep, _: OrganiserDep):
-    service.delete_template(session, service.get_template(session, template_id))
+def delete_template(template_id: int, session: SessionDep, organiser: OrganiserDep):
+    service.delete_template(session, service.get_template(session, template_id, principal=organiser))

@@ -13,7 +13,9 @@ from app.agenda.models import AgendaSession
 from app.core.db import Database
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.jobs import enqueue
+from app.core.ownership import owned_by, owner_values, owns
 from app.core.pagination import Window, paginate
+from app.core.security import Principal, Role
 from app.core.types import utcnow
 from app.events.models import Event
 from app.events.service import get_event
@@ -137,7 +139,19 @@ def _store_session_note(session: Session, event: Event, session_id: int, values:
 
 # --- templates -------------------------------------------------------------------------------
 
-def create_template(session: Session, data: TemplateCreate) -> ReportTemplate:
+# An uploaded template belongs to whoever uploaded it: organisers see and use their own (and the
+# built-in ones), admins every one. A ``principal`` of None (the worker, the CLI) sees them all.
+
+def _sees_all(principal: Principal | None) -> bool:
+    return principal is None or principal.role is Role.admin
+
+
+def _templates_of(principal: Principal | None):
+    statement = select(ReportTemplate)
+    return statement if _sees_all(principal) else statement.where(owned_by(ReportTemplate, principal))
+
+
+def create_template(session: Session, data: TemplateCreate, *, principal: Principal | None = None) -> ReportTemplate:
     if data.name in BUILTIN_TEMPLATES:
         raise TemplateNameTaken(f"{data.name!r} is a built-in template; choose another name", field="name")
     if session.execute(select(ReportTemplate.id).where(ReportTemplate.name == data.name)).first():
@@ -147,20 +161,23 @@ def create_template(session: Session, data: TemplateCreate) -> ReportTemplate:
     except TemplateProblem as problem:
         raise TemplateSyntax(f"the template does not parse: {problem}", field="source",
                              extra={"line": problem.line}) from None
-    template = ReportTemplate(name=data.name, kind=data.kind, source=data.source)
+    template = ReportTemplate(name=data.name, kind=data.kind, source=data.source, **owner_values(principal))
     session.add(template)
     session.flush()
     return template
 
 
-def list_templates(session: Session, window: Window) -> tuple[list[ReportTemplate], int]:
-    return paginate(session, select(ReportTemplate).order_by(ReportTemplate.name), window)
+def list_templates(
+    session: Session, window: Window, *, principal: Principal | None = None
+) -> tuple[list[ReportTemplate], int]:
+    return paginate(session, _templates_of(principal).order_by(ReportTemplate.name), window)
 
 
-def get_template(session: Session, template_id: int) -> ReportTemplate:
+def get_template(session: Session, template_id: int, *, principal: Principal | None = None) -> ReportTemplate:
+    """The template, when ``principal`` may see it; someone else's is a 404, as if absent."""
     template = session.get(ReportTemplate, template_id)
-    if template is None:
-        raise NotFound(f"no report template with id {template_id}")
+    if template is None or not (_sees_all(principal) or owns(template, principal)):
+        raise NotFound(f"no report template with id {template_id}" + ("" if _sees_all(principal) else " among yours"))
     return template
 
 
@@ -169,14 +186,19 @@ def delete_template(session: Session, template: ReportTemplate) -> None:
     session.flush()
 
 
-def choose_template(session: Session, name: str | None, format: ReportFormat) -> TemplateChoice:
-    """The built-in or uploaded template called ``name``, checked against the format asked for."""
+def choose_template(
+    session: Session, name: str | None, format: ReportFormat, *, principal: Principal | None = None
+) -> TemplateChoice:
+    """The built-in or uploaded template called ``name`` (one ``principal`` may use), checked against
+    the format asked for."""
     name = name or DEFAULT_TEMPLATE
     if name in BUILTIN_TEMPLATES:
         return TemplateChoice(name=name)
-    template = session.execute(select(ReportTemplate).where(ReportTemplate.name == name)).scalar_one_or_none()
+    usable = _templates_of(principal)
+    template = session.execute(usable.where(ReportTemplate.name == name)).scalar_one_or_none()
     if template is None:
-        known = ", ".join([*BUILTIN_TEMPLATES, *session.execute(select(ReportTemplate.name)).scalars()])
+        names = session.execute(usable.with_only_columns(ReportTemplate.name).order_by(ReportTemplate.name)).scalars()
+        known = ", ".join([*BUILTIN_TEMPLATES, *names])
         raise InvalidInput(f"no report template named {name!r} (known: {known})", field="template")
     if format is ReportFormat.docx:
         raise InvalidInput("DOCX reports are built from the built-in template only", field="template")
@@ -187,9 +209,12 @@ def choose_template(session: Session, name: str | None, format: ReportFormat) ->
 
 # --- reports ---------------------------------------------------------------------------------
 
-def request_report(session: Session, event: Event, data: ReportCreate, *, background: bool | None = None) -> Report:
+def request_report(
+    session: Session, event: Event, data: ReportCreate, *, background: bool | None = None,
+    principal: Principal | None = None,
+) -> Report:
     """Generate now (status done or failed), or queue for the worker when the event is large."""
-    choice = choose_template(session, data.template, data.format)
+    choice = choose_template(session, data.template, data.format, principal=principal)
     report = Report(event_id=event.id, format=data.format, template=choice.name, options=data.options.model_dump())
     session.add(report)
     session.flush()
