@@ -20,6 +20,7 @@ from app.events import service as events_service
 from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
 from app.events.service import events_upcoming_first
+from app.registration.emails import failed_email_counts
 from app.registration.forms import form_choices
 from app.registration.models import RegistrationStatus
 from app.registration.overview import event_figures
@@ -32,7 +33,8 @@ router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 def events_list(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer):
     events = events_upcoming_first(session, only_ids=viewer.principal.event_ids)
     figures = event_figures(session, events)
-    return screen.render("console/events.html", viewer=viewer, events=events, figures=figures,
+    failed = failed_email_counts(session, [event.id for event in events])
+    return screen.render("console/events.html", viewer=viewer, events=events, figures=figures, failed=failed,
                          statuses=list(RegistrationStatus), local=in_zone)
 
 
@@ -106,5 +108,6 @@ def publish_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
 @router.get("/manage/events/{event_ref}", response_class=HTMLResponse)
 def event_overview(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
     figures = event_figures(session, [event])[event.id]
-    return screen.render("console/event.html", viewer=viewer, event=event, figures=figures,
+    failed = failed_email_counts(session, [event.id])[event.id]
+    return screen.render("console/event.html", viewer=viewer, event=event, figures=figures, failed=failed,
                          statuses=list(RegistrationStatus), local=in_zone)

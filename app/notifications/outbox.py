@@ -5,10 +5,16 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from app.core.errors import Conflict
 from app.core.queue import QueueStatus
 from app.core.types import utcnow
 from app.notifications.catalogue import check_template
 from app.notifications.models import OutboxEmail
+
+
+class NotFailed(Conflict):
+    title = "Email not failed"
+
 
 # A plain INSERT rather than an OutboxEmail added to the session: nothing reads the row back in
 # the request, and building the model and flushing it cost several times the insert itself
@@ -30,3 +36,11 @@ def queue_email(session: Session, *, template: str, to: str, context: dict, dedu
         "template": template, "to_address": to, "context": context, "dedup_key": dedup_key,
         "status": QueueStatus.queued, "attempts": 0, "due_at": now, "created_at": now,
     })
+
+
+def retry_email(session: Session, email: OutboxEmail) -> None:
+    """Queue a failed email again, due now, with a fresh count of attempts (its last error stays
+    visible until it is sent)."""
+    if email.status is not QueueStatus.failed:
+        raise NotFailed(f"email {email.id} is {email.status.value}: only a failed email is sent again", field="email")
+    email.status, email.attempts, email.due_at, email.finished_at = QueueStatus.queued, 0, utcnow(), None

@@ -6,7 +6,7 @@ are added at delivery by :func:`app.registration.links.email_links`, so no usabl
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.queue import QueueStatus
@@ -58,11 +58,41 @@ def registration_emails(session: Session, registration: Registration) -> list[Ou
     return [email for email in to_address if email.context.get("registration_id") == registration.id]
 
 
+def _registration_of_email():
+    return OutboxEmail.context["registration_id"].as_integer()
+
+
+def _event_of_email():
+    return OutboxEmail.context["event_id"].as_integer()
+
+
 def event_emails(session: Session, event: Event, *, status: QueueStatus | None = None, limit: int = 100) -> list[OutboxEmail]:
     """The emails about ``event``, newest first: its participants' and its organisers' notices."""
-    about_event = or_(
-        OutboxEmail.context["registration_id"].as_integer().in_(
-            select(Registration.id).where(Registration.event_id == event.id)),
-        OutboxEmail.context["event_id"].as_integer() == event.id,
-    )
+    about_event = or_(_registration_of_email().in_(select(Registration.id).where(Registration.event_id == event.id)),
+                      _event_of_email() == event.id)
     return list_outbox(session, status=status, where=about_event, limit=limit)
+
+
+def failed_email_counts(session: Session, event_ids: list[int]) -> dict[int, int]:
+    """How many emails about each event failed for good (refused or unrenderable), in two queries."""
+    failed = OutboxEmail.status == QueueStatus.failed
+    counts: dict[int, int] = dict.fromkeys(event_ids, 0)
+    to_participants = session.execute(
+        select(Registration.event_id, func.count()).select_from(OutboxEmail)
+        .join(Registration, Registration.id == _registration_of_email())
+        .where(failed, Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
+    about = _event_of_email().label("about_event")  # grouped by its label: PostgreSQL sees one expression
+    to_organisers = session.execute(
+        select(about, func.count()).where(failed, _event_of_email().in_(event_ids)).group_by(about))
+    for event_id, number in (*to_participants, *to_organisers):
+        counts[event_id] += number
+    return counts
+
+
+def is_about_event(session: Session, email: OutboxEmail, event: Event) -> bool:
+    """Whether ``email`` is one of :func:`event_emails` (a participant's, or an organisers' notice)."""
+    registration_id = email.context.get("registration_id")
+    if registration_id is not None:
+        registration = session.get(Registration, registration_id)
+        return registration is not None and registration.event_id == event.id
+    return email.context.get("event_id") == event.id

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.events.models import Event
-from app.registration.models import SEAT_STATUSES, Registration, RegistrationStatus
+from app.registration.models import Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
 class EventFigures:
     by_status: dict[RegistrationStatus, int] = field(default_factory=dict)
     capacity: int | None = None
+    seats_held: int = 0  # the event's counter, kept with every change of status (app.registration.capacity)
 
     def count(self, status: RegistrationStatus) -> int:
         return self.by_status.get(status, 0)
@@ -24,7 +25,7 @@ class EventFigures:
     def places_left(self) -> int | None:
         if self.capacity is None:
             return None
-        return max(self.capacity - sum(self.count(status) for status in SEAT_STATUSES), 0)
+        return max(self.capacity - self.seats_held, 0)
 
     @property
     def awaiting_approval(self) -> int:
@@ -47,4 +48,4 @@ def status_counts(session: Session, event_ids: list[int]) -> dict[int, dict[Regi
 
 def event_figures(session: Session, events: list[Event]) -> dict[int, EventFigures]:
     counts = status_counts(session, [event.id for event in events])
-    return {event.id: EventFigures(dict(counts.get(event.id, {})), event.capacity) for event in events}
+    return {event.id: EventFigures(dict(counts.get(event.id, {})), event.capacity, event.seats_held) for event in events}
