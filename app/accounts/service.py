@@ -29,6 +29,7 @@ from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.security import Principal, Role
 from app.core.types import utcnow
 from app.events.models import Event
+from app.notifications.messages import Message, PasswordResetProps
 from app.notifications.outbox import queue_email
 
 # Wrong passwords in a row before the account is locked, and for how long.
@@ -201,9 +202,9 @@ def request_password_reset(session: Session, email: str) -> None:
     session.add(reset)
     session.flush()
     period = int(now.timestamp()) // RESET_EMAIL_PERIOD_SECONDS
-    queue_email(session, template="password_reset", to=account.email,
-                context={"display_name": account.display_name, "password_reset_id": reset.id,
-                         "valid_minutes": int(RESET_LIFETIME.total_seconds() // 60)},
+    props = PasswordResetProps(display_name=account.display_name, password_reset_id=reset.id,
+                               valid_minutes=int(RESET_LIFETIME.total_seconds() // 60))
+    queue_email(session, Message.password_reset, to=account.email, props=props,
                 dedup_key=f"password_reset:{account.id}:{period}")
 
 

@@ -11,10 +11,10 @@ from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.directory.models import Person
 from app.events.models import Event
+from app.notifications.messages import BreakoutAssignedProps, Message
 from app.notifications.outbox import queue_email
+from app.registration.emails import registration_fields
 from app.registration.models import Registration, RegistrationStatus
-
-TEMPLATE = "breakout_assigned"
 
 
 def notify_assigned(session: Session, event: Event, item: AgendaSession) -> int:
@@ -31,16 +31,15 @@ def notify_assigned(session: Session, event: Event, item: AgendaSession) -> int:
     starts, ends = in_zone(item.starts_at, event.timezone), in_zone(item.ends_at, event.timezone)
     now = utcnow()
     for assignment, registration, group, facilitator in rows:
+        # The delivery adds the participant's link from registration_id; no link is stored.
+        props = BreakoutAssignedProps(
+            **registration_fields(event, registration), session_title=item.title,
+            date=f"{starts:%A %d %B %Y}", time=f"{starts:%H:%M}–{ends:%H:%M}", timezone=event.timezone,
+            group_title=group.title, group_theme=group.theme, group_room=group.room,
+            facilitator=facilitator.full_name if facilitator else None,
+        )
         queue_email(
-            session, template=TEMPLATE, to=registration.email,
-            # The delivery adds the participant's link from registration_id; no link is stored.
-            context={
-                "registration_id": registration.id, "first_name": registration.first_name,
-                "event_title": event.title, "session_title": item.title,
-                "date": f"{starts:%A %d %B %Y}", "time": f"{starts:%H:%M}–{ends:%H:%M}", "timezone": event.timezone,
-                "group_title": group.title, "group_theme": group.theme, "group_room": group.room,
-                "facilitator": facilitator.full_name if facilitator else None,
-            },
+            session, Message.breakout_assigned, to=registration.email, props=props,
             dedup_key=f"breakout-assigned:{assignment.id}:{group.id}:{now.isoformat()}",
         )
         assignment.notified_at = now

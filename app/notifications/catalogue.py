@@ -1,5 +1,6 @@
-"""The email templates in ``email_templates/``: one Jinja file per message with ``subject``,
-``text`` and ``html`` blocks, rendered with autoescape (HTML) and StrictUndefined."""
+"""The email templates in ``email_templates/``: one Jinja file per :class:`Message` with ``subject``,
+``text`` and ``html`` blocks, rendered with autoescape (HTML) and StrictUndefined from the
+message's props (app.notifications.messages) and the links added at delivery."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from app.notifications.messages import Message, Props, load_props
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "email_templates"
 
@@ -32,20 +35,23 @@ def _environment(autoescape: bool) -> Environment:
     )
 
 
-def check_template(name: str) -> None:
-    """Fail at queue time, in the request, for a template that does not exist."""
-    if not (TEMPLATE_DIR / f"{name}.jinja").is_file():
-        raise LookupError(f"no email template {name!r} in {TEMPLATE_DIR}")
-
-
 def _block(name: str, block: str, context: dict, *, autoescape: bool) -> str:
     template = _environment(autoescape).get_template(f"{name}.jinja")
     return "".join(template.blocks[block](template.new_context(context))).strip()
 
 
-def render_email(name: str, context: dict) -> RenderedEmail:
+def render_email(message: Message, props: Props, extras: dict | None = None) -> RenderedEmail:
+    """``message`` rendered from its ``props`` and ``extras`` (``base_url``, links: never stored)."""
+    name, context = message.value, {**(extras or {}), **props.model_dump()}
     return RenderedEmail(
         subject=" ".join(_block(name, "subject", context, autoescape=False).split()),
         text=_block(name, "text", context, autoescape=False) + "\n",
         html=_block(name, "html", context, autoescape=True),
     )
+
+
+def render_stored(template: str, context: dict, extras: dict | None = None) -> RenderedEmail:
+    """An outbox row rendered: its stored props are read back through the message's model, so a
+    context the model does not accept (an unknown message, a missing or extra field) raises here."""
+    message = Message(template)
+    return render_email(message, load_props(message, context), extras)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import Conflict
 from app.core.queue import QueueStatus
 from app.core.types import utcnow
-from app.notifications.catalogue import check_template
+from app.notifications.messages import Message, Props, check_props
 from app.notifications.models import OutboxEmail
 
 
@@ -23,17 +23,17 @@ _INSERT = insert(OutboxEmail.__table__)
 _QUEUED = select(OutboxEmail.id).where(OutboxEmail.dedup_key == bindparam("dedup_key"))
 
 
-def queue_email(session: Session, *, template: str, to: str, context: dict, dedup_key: str | None = None) -> None:
-    """Queue ``template`` for ``to``; ``context`` must be JSON-serialisable (it is stored).
+def queue_email(session: Session, message: Message, *, to: str, props: Props, dedup_key: str | None = None) -> None:
+    """Queue ``message`` for ``to`` with its props (exactly its model, app.notifications.messages).
 
     With a ``dedup_key`` already queued, nothing new is queued.
     """
-    check_template(template)
+    check_props(message, props)
     if dedup_key is not None and session.execute(_QUEUED, {"dedup_key": dedup_key}).first() is not None:
         return
     now = utcnow()
     session.execute(_INSERT, {
-        "template": template, "to_address": to, "context": context, "dedup_key": dedup_key,
+        "template": message.value, "to_address": to, "context": props.model_dump(mode="json"), "dedup_key": dedup_key,
         "status": QueueStatus.queued, "attempts": 0, "due_at": now, "created_at": now,
     })
 

@@ -18,7 +18,7 @@ from sqlalchemy.sql import ColumnElement
 from app.core.config import Settings
 from app.core.errors import NotFound
 from app.core.queue import QueueStatus
-from app.notifications.catalogue import RenderedEmail, render_email
+from app.notifications.catalogue import RenderedEmail, render_stored
 from app.notifications.models import OutboxEmail
 
 # Adds what the stored context must not hold (e.g. a participant's signed link) at delivery.
@@ -33,9 +33,10 @@ class EmailNotFound(NotFound):
 
 
 def render_outbox_email(email: OutboxEmail, settings: Settings, extend: ContextExtender | None = None) -> RenderedEmail:
-    """The email exactly as the worker would send it, links included."""
-    context = {"base_url": settings.base_url, **email.context, **(extend(settings, email.context) if extend else {})}
-    return render_email(email.template, context)
+    """The email exactly as the worker would send it, links included; raises for stored props that
+    its message's model refuses (app.notifications.catalogue.render_stored)."""
+    extras = {"base_url": settings.base_url, **(extend(settings, email.context) if extend else {})}
+    return render_stored(email.template, email.context, extras)
 
 
 def links_in(rendered: RenderedEmail) -> list[str]:

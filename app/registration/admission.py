@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from app.core.queue import QueueStatus
 from app.core.types import UTCDateTime
 from app.events.models import Event
-from app.notifications.catalogue import check_template
+from app.notifications.messages import Message, RegistrationProps
 from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.registration import capacity
@@ -61,8 +61,8 @@ class Seat:
                    now if status is RegistrationStatus.confirmed else None)
 
     @property
-    def template(self) -> str:
-        return "confirm_email" if self.status is RegistrationStatus.pending_confirmation else "registered"
+    def message(self) -> Message:
+        return Message.confirm_email if self.status is RegistrationStatus.pending_confirmation else Message.registered
 
     def apply(self, registration: Registration) -> None:
         registration.status, registration.waitlist_rank = self.status, None
@@ -82,9 +82,9 @@ class Admission:
 def admit(session: Session, event: Event, registration: Registration, seat: Seat, *, override: bool,
           context: dict) -> Admission:
     """Count, insert and queue the newcomer (``registration``, built but not added, status waiting);
-    ``context`` is the email's, without what the seats decide. The registration joins the session,
+    ``context`` is the email's props (RegistrationProps) but for what the seats decide. The
+    registration joins the session,
     seated (``seat`` applied) or waiting (ranked last), unless it is a duplicate."""
-    check_template(seat.template)
     if session.get_bind().dialect.name == "postgresql":
         admission = _in_one_statement(session, event, registration, seat, override, context)
     else:
@@ -116,9 +116,9 @@ def _in_steps(session: Session, event: Event, registration: Registration, seat: 
     new_id = session.execute(_insert_if_new(session.get_bind().dialect.name), values).scalar()
     if new_id is not None:
         registration.id = new_id
-        queue_email(session, template=seat.template if seated else "waitlisted", to=registration.email, context={
-            **context, "registration_id": new_id, "status": registration.status.value, "waitlist_position": position,
-        })
+        props = RegistrationProps(**{**context, "registration_id": new_id, "status": registration.status.value,
+                                     "waitlist_position": position})
+        queue_email(session, seat.message if seated else Message.waitlisted, to=registration.email, props=props)
     return Admission(seats, seated, new_id is not None, position)
 
 
@@ -147,7 +147,7 @@ def _in_one_statement(session: Session, event: Event, registration: Registration
     values = {f"new_{column.key}": getattr(registration, column.key) for column in _COLUMNS}
     row = session.execute(_one_statement(), {
         **values, "event_id": event.id, "override": override, "seated_status": seat.status.value, "seated_expires_at": seat.expires_at,
-        "seated_confirmed_at": seat.confirmed_at, "seated_template": seat.template, "context": json.dumps(context),
+        "seated_confirmed_at": seat.confirmed_at, "seated_template": seat.message.value, "context": json.dumps(context),
     }).one()
     seats = capacity.remember(event, row[:4])
     position = _decided(registration, seat, seats, row.seated)
@@ -190,7 +190,7 @@ def _one_statement():
     ))
     queued = postgresql.insert(outbox).from_select(
         ["template", "to_address", "context", "status", "attempts", "due_at", "created_at"],
-        select(if_seated("seated_template", String, literal("waitlisted")), bindparam("new_email", type_=String),
+        select(if_seated("seated_template", String, literal(Message.waitlisted.value)), bindparam("new_email", type_=String),
                cast(context, outbox.c.context.type), literal(QueueStatus.queued.value), literal(0),
                bindparam("new_created_at", type_=UTCDateTime()), bindparam("new_created_at", type_=UTCDateTime()))
         .select_from(added).join(decided, true()),

@@ -21,6 +21,7 @@ from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.directory.models import Organisation
 from app.events.models import Event
+from app.notifications.messages import ApprovalDigestProps, Message, WaitingPerson
 from app.notifications.outbox import queue_email
 from app.registration.emails import event_context
 from app.registration.models import Registration, RegistrationStatus
@@ -47,7 +48,7 @@ def _due(session: Session, now: datetime, *, lock: bool = False, skip_locked: bo
     return [(event, count) for event, count in session.execute(statement)]
 
 
-def _waiting_people(session: Session, event: Event) -> list[dict]:
+def _waiting_people(session: Session, event: Event) -> list[WaitingPerson]:
     rows = session.execute(
         select(Registration.first_name, Registration.last_name, Registration.country, Registration.created_at,
                Organisation.name)
@@ -55,17 +56,17 @@ def _waiting_people(session: Session, event: Event) -> list[dict]:
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.pending_approval)
         .order_by(Registration.created_at, Registration.id).limit(LISTED)
     ).all()
-    return [{"name": f"{row.first_name} {row.last_name}", "organisation": row.name or "", "country": row.country or "",
-             "registered_on": f"{in_zone(row.created_at, event.timezone):%d %B %Y}"} for row in rows]
+    return [WaitingPerson(name=f"{row.first_name} {row.last_name}", organisation=row.name or "", country=row.country or "",
+                          registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}") for row in rows]
 
 
 def queue_digest(session: Session, event: Event, waiting: int, addresses: list[str], now: datetime) -> None:
     event.approval_digest_at = now
     people = _waiting_people(session, event)
-    context = {**event_context(event), "event_id": event.id, "waiting": waiting, "people": people,
-               "more": waiting - len(people)}
+    props = ApprovalDigestProps(**event_context(event), event_id=event.id, waiting=waiting, people=people,
+                                more=waiting - len(people))
     for address in addresses:
-        queue_email(session, template="approval_digest", to=address, context=context)
+        queue_email(session, Message.approval_digest, to=address, props=props)
 
 
 def send_approval_digests(database: Database, settings: Settings, *, now: datetime | None = None) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.queue import QueueStatus
 from app.core.timezones import in_zone
 from app.events.models import Event
+from app.notifications.messages import PROPS, Message
 from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.notifications.reading import list_outbox
@@ -27,19 +28,18 @@ def event_context(event: Event) -> dict:
 
 
 def notify(
-    session: Session, event: Event, registration: Registration, template: str, *,
+    session: Session, event: Event, registration: Registration, message: Message, *,
     dedup_key: str | None = None, waitlist_position: int | None = None, **details: str | int | bool | None,
 ) -> None:
-    """Queue ``template`` for the participant. ``dedup_key`` makes a repeat a no-op; ``details`` are
-    what one template needs beyond the common context."""
-    context = message_context(event, registration, waitlist_position=waitlist_position, **details)
-    queue_email(session, template=template, to=registration.email, context=context, dedup_key=dedup_key)
+    """Queue ``message`` for the participant. ``dedup_key`` makes a repeat a no-op; ``details`` are
+    what one message's props take beyond the common ones (app.notifications.messages)."""
+    props = PROPS[message](**registration_fields(event, registration, waitlist_position=waitlist_position), **details)
+    queue_email(session, message, to=registration.email, props=props, dedup_key=dedup_key)
 
 
-def message_context(
-    event: Event, registration: Registration, *, waitlist_position: int | None = None, **details: str | int | bool | None,
-) -> dict:
-    """What every email about ``registration`` may show: who, which event, and where they stand."""
+def registration_fields(event: Event, registration: Registration, *, waitlist_position: int | None = None) -> dict:
+    """The props every email about ``registration`` has (RegistrationProps): who, which event, and
+    where they stand."""
     return {
         "registration_id": registration.id,
         "first_name": registration.first_name,
@@ -47,7 +47,6 @@ def message_context(
         "status": registration.status.value,
         "waitlist_position": waitlist_position,
         **event_context(event),
-        **details,
     }
 
 

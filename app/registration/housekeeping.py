@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.core.db import Database
 from app.core.types import utcnow
 from app.events.models import Event
+from app.notifications.messages import Message
 from app.registration.emails import notify
 from app.registration.models import Registration, RegistrationStatus
 from app.registration.service import expire_registration
@@ -53,7 +54,7 @@ def queue_reminders(database: Database) -> int:
         rows = session.execute(statement).all()
         for registration, event in rows:
             registration.reminded_at = now
-            notify(session, event, registration, "reminder", dedup_key=f"reminder:{registration.id}")
+            notify(session, event, registration, Message.reminder, dedup_key=f"reminder:{registration.id}")
         return len(rows)
 
 

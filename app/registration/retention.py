@@ -34,6 +34,7 @@ from app.events.retention import (
     retention_ends_at,
     valid_notice_at,
 )
+from app.notifications.messages import Message, RetentionNoticeProps
 from app.notifications.outbox import queue_email
 from app.registration.emails import event_context
 from app.registration.history import Change, record
@@ -107,17 +108,17 @@ def send_notice(session: Session, item: Identities, settings: Settings, now: dat
     """Queue the retention notice to the event's organisers and start the grace period."""
     event = item.event
     event.retention_notice_at = now
-    context = {
-        **event_context(event), "event_id": event.id, "event_slug": event.slug, "participants": item.count,
-        "retention_days": retention_days(event, settings), "retention_ended_on": _day(retention_ends_at(event, settings), event),
-        "anonymise_on": _day(anonymise_after(event, settings, now), event), "grace_days": settings.retention_grace_days,
-    }
+    props = RetentionNoticeProps(
+        **event_context(event), event_id=event.id, event_slug=event.slug, participants=item.count,
+        retention_days=retention_days(event, settings), retention_ended_on=_day(retention_ends_at(event, settings), event),
+        anonymise_on=_day(anonymise_after(event, settings, now), event), grace_days=settings.retention_grace_days,
+    )
     addresses = organiser_addresses(session, event, settings)
     for address in addresses:
-        queue_email(session, template="retention_notice", to=address, context=context)
+        queue_email(session, Message.retention_notice, to=address, props=props)
     log.warning("retention period of event %r ended on %s: told %s; its %d participant(s) will be anonymised on or "
-                "after %s unless the retention period is extended", event.slug, context["retention_ended_on"],
-                ", ".join(addresses), item.count, context["anonymise_on"])
+                "after %s unless the retention period is extended", event.slug, props.retention_ended_on,
+                ", ".join(addresses), item.count, props.anonymise_on)
 
 
 def anonymise_event(session: Session, item: Identities, settings: Settings, now: datetime) -> int:

@@ -23,10 +23,11 @@ from app.core.types import utcnow
 from app.directory.models import Organisation, OrganisationType, Project
 from app.directory.service import find_organisation, get_or_create_organisation, project_by_acronym
 from app.events.models import Event
+from app.notifications.messages import Message
 from app.registration import admission, capacity
 from app.registration.admission import Seat
 from app.registration.capacity import waitlist_position
-from app.registration.emails import message_context, notify
+from app.registration.emails import notify, registration_fields
 from app.registration.history import Change, record
 from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers
@@ -128,7 +129,7 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     )
 
     seat = Seat.for_(event, registration, now)
-    context = message_context(event, registration)
+    context = registration_fields(event, registration)
     # Locked from here to the commit: count the newcomer, insert, queue the email (admission.py).
     admitted = admission.admit(session, event, registration, seat, context=context,
                                override=by_organiser and data.override_capacity)
@@ -166,7 +167,7 @@ def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
 def _resend_link(session: Session, *, event_id: int, registration_id: int, now: datetime) -> None:
     event, registration = session.get(Event, event_id), session.get(Registration, registration_id)
     period = int(now.timestamp()) // RESEND_PERIOD_SECONDS
-    notify(session, event, registration, "link_resent", dedup_key=f"link_resent:{registration.id}:{period}",
+    notify(session, event, registration, Message.link_resent, dedup_key=f"link_resent:{registration.id}:{period}",
            waitlist_position=waitlist_position(session, registration))
 
 
@@ -185,7 +186,7 @@ def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> l
     for registration in promoted:
         _take_seat(event, registration, now)
         registration.updated_at = now
-        notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+        notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
         record(session, registration.id, registration.status.value, Change.seat_came_free)
     if promoted:
         capacity.move(session, event, held=len(promoted), waiting=-len(promoted))
@@ -206,7 +207,7 @@ def _locked(session: Session, registration: Registration) -> tuple[Event, capaci
 _LEAVING = {Action.cancel: Change.cancelled, Action.reject: Change.rejected, Action.expire: Change.expired}
 
 
-def _leave(session: Session, registration: Registration, action: Action, template: str, *, by: str | None = None,
+def _leave(session: Session, registration: Registration, action: Action, message: Message, *, by: str | None = None,
            reason: str | None = None, **details: bool) -> Registration:
     """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
     event, _ = _locked(session, registration)
@@ -219,7 +220,7 @@ def _leave(session: Session, registration: Registration, action: Action, templat
         registration.cancelled_at = registration.updated_at
     session.flush()
     seats = capacity.change(session, event, before, registration.status)
-    notify(session, event, registration, template, dedup_key=f"{template}:{registration.id}", **details,
+    notify(session, event, registration, message, dedup_key=f"{message.value}:{registration.id}", **details,
            **({"reason": reason} if action is Action.reject else {}))
     record(session, registration.id, registration.status.value, _LEAVING[action], by=by,
            **({"reason": reason} if reason else {}))
@@ -235,7 +236,7 @@ def _event_of(session: Session, registration: Registration) -> Event:
 def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool,
                         by: str | None = None) -> Registration:
     """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
-    return _leave(session, registration, Action.cancel, "cancelled", by=by, by_organiser=by_organiser)
+    return _leave(session, registration, Action.cancel, Message.cancelled, by=by, by_organiser=by_organiser)
 
 
 MAX_REASON_LENGTH = 1000
@@ -247,12 +248,12 @@ def reject_registration(session: Session, registration: Registration, *, reason:
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(f"the reason may have at most {MAX_REASON_LENGTH} characters", field="reason")
-    return _leave(session, registration, Action.reject, "rejected", by=by, reason=reason)
+    return _leave(session, registration, Action.reject, Message.rejected, by=by, reason=reason)
 
 
 def expire_registration(session: Session, registration: Registration) -> Registration:
     """An email not confirmed in time: the registration lapses (told by email) and frees its seat."""
-    return _leave(session, registration, Action.expire, "expired")
+    return _leave(session, registration, Action.expire, Message.expired)
 
 
 def confirm_email(session: Session, registration: Registration) -> Registration:
@@ -270,7 +271,7 @@ def confirm_email(session: Session, registration: Registration) -> Registration:
         if registration.status is RegistrationStatus.confirmed:
             registration.confirmed_at = now
         session.flush()
-        notify(session, event, registration, "registered", dedup_key=f"registered:{registration.id}")
+        notify(session, event, registration, Message.registered, dedup_key=f"registered:{registration.id}")
         record(session, registration.id, registration.status.value, Change.email_confirmed)
     return registration
 
@@ -280,7 +281,7 @@ def approve_registration(session: Session, registration: Registration, *, by: st
     registration.status = transition(registration.status, Action.approve)
     registration.approved_at = registration.confirmed_at = registration.updated_at = utcnow()
     session.flush()
-    notify(session, event, registration, "approved", dedup_key=f"approved:{registration.id}")
+    notify(session, event, registration, Message.approved, dedup_key=f"approved:{registration.id}")
     record(session, registration.id, registration.status.value, Change.approved, by=by)
     return registration
 
@@ -298,7 +299,7 @@ def promote_registration(session: Session, registration: Registration, *, overri
     registration.updated_at = now
     session.flush()
     capacity.move(session, event, held=1, waiting=-1)
-    notify(session, event, registration, "promoted", dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+    notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
     record(session, registration.id, registration.status.value, Change.promoted, by=by,
            **({"override_capacity": True} if override_capacity else {}))
     return registration

@@ -10,19 +10,20 @@ from sqlalchemy import select, update
 from app.core.queue import MAX_ATTEMPTS, QueueStatus
 from app.core.types import utcnow
 from app.notifications.delivery import deliver_due_emails
+from app.notifications.messages import Message, RegistrationProps
 from app.notifications.models import OutboxEmail
 from app.notifications.outbox import queue_email
 from app.registration.links import email_links
 from app.worker import drain
 
-CONTEXT = {"registration_id": 1, "first_name": "Ada", "last_name": "Peeters", "status": "confirmed",
-           "waitlist_position": None, "event_title": "R&D days", "event_when": "20 June 2030", "event_where": "Leuven"}
+PROPS = RegistrationProps(registration_id=1, first_name="Ada", last_name="Peeters", status="confirmed",
+                          event_title="R&D days", event_when="20 June 2030", event_where="Leuven")
 
 
 def _queue(db, count: int = 1, to: str = "ada{}@example.org") -> None:
     with db.transaction() as session:
         for number in range(count):
-            queue_email(session, template="registered", to=to.format(number), context=CONTEXT)
+            queue_email(session, Message.registered, to=to.format(number), props=PROPS)
 
 
 def _emails(db) -> list[OutboxEmail]:

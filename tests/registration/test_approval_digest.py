@@ -10,7 +10,7 @@ from app.accounts.models import Account
 from app.accounts.service import create_account
 from app.core.roles import Role
 from app.core.types import utcnow
-from app.notifications.catalogue import render_email
+from app.notifications.catalogue import render_stored
 from app.notifications.models import OutboxEmail
 from app.registration.digest import send_approval_digests
 from tests.registration.conftest import open_event, registration_payload
@@ -35,7 +35,7 @@ def test_one_digest_a_day_per_event_while_registrations_wait(client, db, setting
     assert send_approval_digests(db, settings, now=now) == 1
     [digest] = digests(db)
     assert digest.to_address == "team@agency.example"
-    email = render_email("approval_digest", {**digest.context, "base_url": "http://convene.example"})
+    email = render_stored(digest.template, digest.context, {"base_url": "http://convene.example"})
     assert email.subject == "Selective: 2 registrations waiting for your approval"
     assert "Zoë Janssens, Kemin Oy (FI)" in email.text and "Zoë Ahola" in email.text
     assert f"/api/v1/events/{event.id}/registrations?status=pending_approval" in email.text

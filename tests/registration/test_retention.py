@@ -12,7 +12,7 @@ from app.core.timezones import in_zone
 from app.core.types import utcnow
 from app.demo.loader import load_demo
 from app.events.models import Event
-from app.notifications.catalogue import render_email
+from app.notifications.catalogue import render_stored
 from app.notifications.models import OutboxEmail
 from app.registration.models import Registration
 from app.registration.retention import apply_retention
@@ -52,7 +52,7 @@ def test_a_past_event_is_anonymised_only_a_grace_period_after_its_organisers_wer
     assert identities(db) == before
     [notice] = notices(db)
     assert notice.to_address == "team@agency.example"
-    email = render_email("retention_notice", {**notice.context, "base_url": "http://convene.example"})
+    email = render_stored(notice.template, notice.context, {"base_url": "http://convene.example"})
     anonymise_on = f"{in_zone(now + timedelta(days=14), event.timezone):%d %B %Y}"  # dates as at the venue
     assert email.subject.endswith(f"will be anonymised on {anonymise_on}")
     assert "2 participant(s)" in email.text and f"/api/v1/events/{event.id}/retention" in email.text

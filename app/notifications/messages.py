@@ -1,0 +1,138 @@
+"""The catalogue of messages Convene sends: an enum of them and one props model per message.
+
+A sender queues a :class:`Message` with an instance of exactly its props model
+(:func:`app.notifications.outbox.queue_email` refuses any other); the props are what the outbox
+stores, and the delivery validates them again against the same model before rendering, so a
+template never meets a context its callers do not send. Links that must not be stored (the
+participant's page, a password reset) are added at delivery, never part of the props.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Message(str, enum.Enum):
+    """Every email Convene sends; the value names its template in ``email_templates/``."""
+
+    confirm_email = "confirm_email"
+    registered = "registered"
+    waitlisted = "waitlisted"
+    promoted = "promoted"
+    approved = "approved"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    expired = "expired"
+    reminder = "reminder"
+    link_resent = "link_resent"
+    breakout_assigned = "breakout_assigned"
+    approval_digest = "approval_digest"
+    retention_notice = "retention_notice"
+    password_reset = "password_reset"
+
+
+class Props(BaseModel):
+    """What one message's template may show; stored as JSON in the outbox."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventProps(Props):
+    event_title: str
+    event_when: str  # "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)", on the venue's clock
+    event_where: str  # venue and city, "" when neither is known
+
+
+class RegistrationProps(EventProps):
+    """A message to a participant about their registration; the delivery adds their links
+    (``participant_url``, ``confirmation_url``) from ``registration_id``."""
+
+    registration_id: int
+    first_name: str
+    last_name: str
+    status: str
+    waitlist_position: int | None = None
+
+
+class RejectedProps(RegistrationProps):
+    reason: str | None = None
+
+
+class CancelledProps(RegistrationProps):
+    by_organiser: bool = False
+
+
+class BreakoutAssignedProps(RegistrationProps):
+    session_title: str
+    date: str
+    time: str
+    timezone: str
+    group_title: str
+    group_theme: str | None = None
+    group_room: str | None = None
+    facilitator: str | None = None
+
+
+class WaitingPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    organisation: str
+    country: str
+    registered_on: str
+
+
+class ApprovalDigestProps(EventProps):
+    event_id: int
+    waiting: int
+    people: list[WaitingPerson]
+    more: int
+
+
+class RetentionNoticeProps(EventProps):
+    event_id: int
+    event_slug: str
+    participants: int
+    retention_days: int
+    retention_ended_on: str
+    anonymise_on: str
+    grace_days: int
+
+
+class PasswordResetProps(Props):
+    display_name: str
+    password_reset_id: int
+    valid_minutes: int
+
+
+PROPS: dict[Message, type[Props]] = {
+    Message.confirm_email: RegistrationProps,
+    Message.registered: RegistrationProps,
+    Message.waitlisted: RegistrationProps,
+    Message.promoted: RegistrationProps,
+    Message.approved: RegistrationProps,
+    Message.rejected: RejectedProps,
+    Message.cancelled: CancelledProps,
+    Message.expired: RegistrationProps,
+    Message.reminder: RegistrationProps,
+    Message.link_resent: RegistrationProps,
+    Message.breakout_assigned: BreakoutAssignedProps,
+    Message.approval_digest: ApprovalDigestProps,
+    Message.retention_notice: RetentionNoticeProps,
+    Message.password_reset: PasswordResetProps,
+}
+
+
+def check_props(message: Message, props: Props) -> None:
+    """Refuse props of another model than the message's (a subclass too: its extra fields would be
+    stored and then refused at delivery)."""
+    expected = PROPS[message]
+    if type(props) is not expected:
+        raise TypeError(f"{message.value} takes {expected.__name__}, not {type(props).__name__}")
+
+
+def load_props(message: Message, context: dict) -> Props:
+    """The stored props read back and checked against the message's model."""
+    return PROPS[message].model_validate(context)
