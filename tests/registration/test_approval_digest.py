@@ -69,7 +69,7 @@ def test_the_digest_reaches_the_contact_and_the_events_own_organiser_accounts(cl
         addresses.setdefault(digest.context["event_id"], set()).add(digest.to_address)
     assert addresses[event.id] == {"team@agency.example", "lead@agency.example"}
     assert addresses[other.id] == {"elsewhere@agency.example"}
-    email = render_email("approval_digest", {**digests(db)[0].context, "base_url": "http://convene.example"})
+    email = render_stored(digests(db)[0].template, digests(db)[0].context, {"base_url": "http://convene.example"})
     assert f"http://convene.example/manage/events/{event.id}/registrations?status=pending_approval" in email.text
 
 
