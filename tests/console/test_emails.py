@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from app.core.queue import QueueStatus
 from app.core.roles import Role
 from app.events.models import Event
+from app.notifications.messages import Message
 from app.notifications.models import OutboxEmail
 from app.registration.emails import notify
 from tests.console.conftest import make_account, post_form, sign_in
@@ -19,7 +20,7 @@ def _queue_for(db, event_id: int, first_name: str) -> int:
     with db.transaction() as session:
         event = session.get(Event, event_id)
         registration = add_participant(session, event, first_name=first_name)
-        notify(session, event, registration, "registered")
+        notify(session, event, registration, Message.registered)
         return session.execute(select(OutboxEmail.id).order_by(OutboxEmail.id.desc()).limit(1)).scalar_one()
 
 
