@@ -26,7 +26,7 @@ from app.attendance.schemas import AttendanceRead, CheckinCreate, SessionAttenda
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.timezones import in_zone
 from app.core.types import utcnow
-from app.directory.models import Organisation
+from app.directory.models import Organisation, display_name
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
 
@@ -93,7 +93,7 @@ class Attendee:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return display_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def _view(roster: Roster, placed: dict[int, int], *, saved: bool, status: str, o
         else:  # a new place: the solver's, once saved
             locked, source = False, AssignmentSource.solver if saved else None
         members[group_id].append(MemberRead(
-            registration_id=rid, name=f"{registration.first_name} {registration.last_name}",
+            registration_id=rid, name=registration.full_name,
             organisation=organisation, country=registration.country, rank=roster.rank_of(rid, group_id),
             locked=locked, source=source,
         ))

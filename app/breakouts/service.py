@@ -196,7 +196,7 @@ def list_preferences(session: Session, item: AgendaSession) -> list[PreferenceRe
     registrations = sorted(session.execute(
         select(Registration).where(Registration.id.in_(list(ranked))).order_by(Registration.id)
     ).scalars(), key=lambda r: person_sort_key(r.last_name, r.first_name)) if ranked else []
-    return [PreferenceRead(registration_id=r.id, name=f"{r.first_name} {r.last_name}", group_ids=ranked[r.id])
+    return [PreferenceRead(registration_id=r.id, name=r.full_name, group_ids=ranked[r.id])
             for r in registrations]
 
 

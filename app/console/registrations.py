@@ -112,10 +112,6 @@ def _decide(session: Session, registration: Registration, action: str, viewer: V
 ACTIONS = ("approve", "reject", "cancel", "promote", "resend")
 
 
-def _name(registration: Registration) -> str:
-    return f"{registration.first_name} {registration.last_name}"
-
-
 @router.post("/manage/events/{event_ref}/registrations/bulk")
 def bulk_decision(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
     action, back = text(form, "action"), _base(event) + (f"?{text(form, 'query')}" if text(form, "query") else "")
@@ -132,9 +128,9 @@ def bulk_decision(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
             continue
         try:
             _decide(session, registration, action, viewer, text(form, "reason"))
-            done.append(_name(registration))
+            done.append(registration.full_name)
         except AppError as error:
-            refused.append(f"{_name(registration)}: {error.detail}")
+            refused.append(f"{registration.full_name}: {error.detail}")
     message = f"{'Approved' if action == 'approve' else 'Rejected'} {len(done)} registration{'s' if len(done) != 1 else ''}"
     message += f" ({', '.join(done)})." if done else "."
     if refused:
@@ -162,7 +158,7 @@ def add_registration(screen: ScreenDep, session: SessionDep, viewer: OrganiserVi
         else:
             registration = registered.registration
             return screen.redirect(f"{_base(event)}/{registration.id}",
-                                   f"Added {_name(registration)}: {STATUS_LABELS[registration.status].lower()}.")
+                                   f"Added {registration.full_name}: {STATUS_LABELS[registration.status].lower()}.")
     return _details_form(screen, session, viewer, event, None, values=parsed.values, errors=parsed.errors, status=422)
 
 
@@ -205,7 +201,7 @@ def edit(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event:
         except AppError as error:
             parsed.errors[error.field or "form"] = error.detail
         else:
-            return screen.redirect(f"{_base(event)}/{registration.id}", f"Saved the details of {_name(registration)}.")
+            return screen.redirect(f"{_base(event)}/{registration.id}", f"Saved the details of {registration.full_name}.")
     parsed.values["email"] = registration.email
     return _details_form(screen, session, viewer, event, registration, values=parsed.values, errors=parsed.errors,
                          status=422)
@@ -221,5 +217,5 @@ def decide(action: str, screen: ScreenDep, session: SessionDep, viewer: Organise
     try:
         outcome = _decide(session, registration, action, viewer, text(form, "reason"))
     except AppError as error:
-        return screen.redirect(page, f"{_name(registration)} was not changed: {error.detail}.", problem=True)
-    return screen.redirect(page, f"{_name(registration)}: {outcome}.")
+        return screen.redirect(page, f"{registration.full_name} was not changed: {error.detail}.", problem=True)
+    return screen.redirect(page, f"{registration.full_name}: {outcome}.")

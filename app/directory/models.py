@@ -11,6 +11,10 @@ from app.core.ownership import owner_account_field, owner_token_field
 from app.core.types import enum_column
 
 
+def display_name(first_name: str, last_name: str) -> str:
+    """How a person (or a registration) is named on every page, email and document."""
+    return " ".join(part for part in (first_name.strip(), last_name.strip()) if part)
+
 class OrganisationType(str, enum.Enum):
     public_authority = "public_authority"
     agency = "agency"
@@ -96,4 +100,4 @@ class Person(SQLModel, table=True):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return display_name(self.first_name, self.last_name)

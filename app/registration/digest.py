@@ -19,7 +19,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.timezones import in_zone
 from app.core.types import utcnow
-from app.directory.models import Organisation
+from app.directory.models import Organisation, display_name
 from app.events.models import Event
 from app.notifications.messages import ApprovalDigestProps, Message, WaitingPerson
 from app.notifications.outbox import queue_email
@@ -56,8 +56,9 @@ def _waiting_people(session: Session, event: Event) -> list[WaitingPerson]:
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.pending_approval)
         .order_by(Registration.created_at, Registration.id).limit(LISTED)
     ).all()
-    return [WaitingPerson(name=f"{row.first_name} {row.last_name}", organisation=row.name or "", country=row.country or "",
-                          registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}") for row in rows]
+    return [WaitingPerson(name=display_name(row.first_name, row.last_name), organisation=row.name or "",
+                          country=row.country or "", registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}")
+            for row in rows]
 
 
 def queue_digest(session: Session, event: Event, waiting: int, addresses: list[str], now: datetime) -> None:

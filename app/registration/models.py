@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UTCDateTime, enum_column, utcnow
+from app.directory.models import display_name
 
 
 class RegistrationStatus(str, enum.Enum):
@@ -112,6 +113,10 @@ class Registration(SQLModel, table=True):
     reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     anonymised_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+    @property
+    def full_name(self) -> str:
+        return display_name(self.first_name, self.last_name)
 
 
 class QuestionKind(str, enum.Enum):

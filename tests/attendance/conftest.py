@@ -29,7 +29,8 @@ def checkin_staff(db: Database, event_id: int) -> dict[str, str]:
 
 
 @pytest.fixture
-def live_server(db, settings):
-    """The app served by uvicorn on a real port, in a thread of this process."""
+def app_in_thread(db, settings):
+    """The app served by uvicorn on a real port, in a thread of this process (unlike the
+    suite's ``live_server``, two worker processes): the browser and concurrent scans need real HTTP."""
     with served_in_thread(create_app(settings, database=db)) as base_url:
         yield base_url

@@ -16,7 +16,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 
-def test_staff_check_someone_in_on_a_phone(live_server, backend_url, db, event_id, checkin_staff):
+def test_staff_check_someone_in_on_a_phone(app_in_thread, backend_url, db, event_id, checkin_staff):
     if not backend_url.startswith("sqlite"):
         pytest.skip("the browser path does not depend on the database; once is enough")
     if not Path(CHROMIUM).exists():
@@ -28,7 +28,7 @@ def test_staff_check_someone_in_on_a_phone(live_server, backend_url, db, event_i
         try:
             page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
                                     java_script_enabled=False)
-            page.goto(f"{live_server}/events/door-test/checkin")
+            page.goto(f"{app_in_thread}/events/door-test/checkin")
             page.get_by_label("Your check-in token").fill(checkin_staff["Authorization"].removeprefix("Bearer "))
             page.get_by_role("button", name="Sign in").click()
             page.get_by_label("Find by name or organisation").fill("Fernández")

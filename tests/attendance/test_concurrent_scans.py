@@ -31,12 +31,12 @@ def scan_together(url: str, payload: dict, headers: dict) -> list[int]:
     return statuses
 
 
-def test_simultaneous_scans_of_one_code_leave_exactly_one_row(live_server, db, event_id, checkin_staff):
+def test_simultaneous_scans_of_one_code_leave_exactly_one_row(app_in_thread, db, event_id, checkin_staff):
     with db.transaction() as session:
         event = session.get(Event, event_id)
         code = add_participant(session, event).checkin_code
         talk_id = create_session(session, event).id
-    url = f"{live_server}/api/v1/events/{event_id}/checkins"
+    url = f"{app_in_thread}/api/v1/events/{event_id}/checkins"
 
     assert sorted(scan_together(url, {"code": code}, checkin_staff)) == [200] * (SCANS - 1) + [201]
     assert sorted(scan_together(url, {"code": code, "session_id": talk_id}, checkin_staff)) == [200] * (SCANS - 1) + [201]
