@@ -232,6 +232,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/manage/events/{event_ref}/questions/{question_id}"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/questions/{question_id}"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/questions/{question_id}/{change}"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/emails"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/emails/{email_id}/retry"): C_EVENT,
     # An account's own tokens; the one in the address is the organiser of A's (admins see every token).
     ("GET", "/manage/tokens"): console(*SIGNED_IN),
     ("POST", "/manage/tokens"): console(*SIGNED_IN),

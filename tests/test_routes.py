@@ -39,9 +39,11 @@ from app.core.security import ApiToken, Role, create_token
 from app.directory.schemas import PersonCreate
 from app.directory.service import create_person
 from app.main import create_app
+from app.notifications.models import OutboxEmail
 from app.registration.links import participant_token
 from app.registration.questions import create_question
-from app.registration.schemas import QuestionCreate
+from app.registration.schemas import QuestionCreate, RegistrationCreate
+from app.registration.service import register
 from app.reports.formats import ReportFormat
 from app.reports.links import signed_download_path
 from app.reports.models import (
@@ -55,6 +57,7 @@ from app.reports.models import (
 )
 from tests.conftest import clear_tables, make_test_settings
 from tests.factories import add_participant, create_event, create_project, event_payload
+from tests.registration.conftest import registration_payload
 from tests.routes import (
     ADMIN,
     ALL,
@@ -130,6 +133,7 @@ def _seed(database: Database, settings, world: World) -> None:
         registration = add_participant(session, a, project_id=project.id, organisation="Participants of A")
         registration.email = PARTICIPANT_A
         add_participant(session, b, organisation="Participants of B")
+        register(session, a, RegistrationCreate(**registration_payload()))  # queues an email about event A
         question = create_question(session, a, QuestionCreate(key="diet", label="Diet", kind="text"))
         checkin = Checkin(event_id=a.id, registration_id=registration.id)
         report = Report(event_id=a.id, format=ReportFormat.html, template="default", status=ReportStatus.done,
@@ -156,13 +160,14 @@ def _seed(database: Database, settings, world: World) -> None:
                                   owner_account_id=accounts[ORG_A].id)
         session.add(template)
         session.flush()
+        email = session.execute(select(OutboxEmail.id)).scalar_one()
         own_token = session.execute(select(ApiToken.id).where(ApiToken.account_id == accounts[ORG_A].id)).scalar_one()
         world.values = {
             "event_id": str(a.id), "event_ref": a.slug, "slug": a.slug, "session_id": str(breakout.id),
             "group_id": str(group.id), "registration_id": str(registration.id), "question_id": str(question.id),
             "checkin_id": str(checkin.id), "person_id": str(speaker.id), "organisation_id": str(speaker.organisation_id),
             "project_id": str(project.id), "report_id": str(report.id), "template_id": str(template.id),
-            "image_id": str(image.id), "token": participant_token(settings, registration),
+            "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
             "report_link": signed_download_path(settings, report), "token_id": str(own_token),
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve",
         }
