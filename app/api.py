@@ -10,6 +10,7 @@ from app.attendance import pages as attendance_pages
 from app.attendance import router as attendance_router
 from app.backup import router as backup_router
 from app.breakouts import pages as breakouts_pages
+from app.breakouts import rapporteurs as rapporteur_pages
 from app.breakouts import router as breakouts_router
 from app.console.routes import ROUTERS as CONSOLE_ROUTERS
 from app.directory import router as directory_router
@@ -35,7 +36,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(api)
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)
-    for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages):
+    for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages,
+                   rapporteur_pages):
         app.include_router(module.router)
     for console_router in CONSOLE_ROUTERS:
         app.include_router(console_router)

@@ -3,7 +3,14 @@
 from app.accounts.models import Account, AccountEvent, PasswordReset, SignInSession
 from app.agenda.models import AgendaSession, SessionRole
 from app.attendance.models import Checkin
-from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
+from app.breakouts.models import (
+    BreakoutAssignment,
+    BreakoutDraft,
+    BreakoutDraftPlace,
+    BreakoutGroup,
+    BreakoutPreference,
+    BreakoutSettings,
+)
 from app.core.db import metadata
 from app.core.idempotency import IdempotentRequest
 from app.core.jobs import Job
@@ -27,7 +34,7 @@ from app.reports.models import (
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
-    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
     "ReportTemplate", "SessionNote",
 ]

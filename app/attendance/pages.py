@@ -56,8 +56,10 @@ def _login(event: Event, csrf, *, error: str | None = None, status: int = 200) -
     return csrf.set_cookie(HTMLResponse(page, status_code=status))
 
 
-def _page(session, event: Event, csrf, *, q: str = "", session_id: int | None = None,
-          notice: dict | None = None, status: int = 200) -> HTMLResponse:
+def checkin_screen(session, event: Event, csrf, *, path: str, sign_out: str, back: str | None = None, q: str = "",
+                   session_id: int | None = None, notice: dict | None = None, status: int = 200) -> HTMLResponse:
+    """The check-in page at ``path`` (the public one here, or the console's), signing out at ``sign_out``,
+    with a link ``back`` to where the staff came from (the console)."""
     choices = service.session_choices(session, event)
     if session_id is not None and session_id not in {item_id for item_id, _, _ in choices}:
         session_id, notice, status = None, {"kind": "error", "text": "that session is not on this event's agenda"}, 404
@@ -69,8 +71,34 @@ def _page(session, event: Event, csrf, *, q: str = "", session_id: int | None = 
     page = render_page(
         "attendance/checkin.html", event=event, csrf_token=csrf.token, q=q, session_id=session_id,
         choices=choices, checked_in=checked_in, confirmed=confirmed, results=results, notice=notice,
+        path=path, sign_out=sign_out, back=back,
     )
     return csrf.set_cookie(HTMLResponse(page, status_code=status))
+
+
+def _page(session, event: Event, csrf, **options) -> HTMLResponse:
+    return checkin_screen(session, event, csrf, path=_path(event), sign_out=_path(event) + "/logout", **options)
+
+
+def record(session, event: Event, staff: Principal, settings, *, code: str, registration_id: str, session_id: str,
+           action: str) -> tuple[dict, int | None, int]:
+    """One tap of the check-in page: (the notice to show, the session it was for, the HTTP status)."""
+    try:
+        data = CheckinCreate(code=code or None, registration_id=registration_id or None, session_id=session_id or None)
+    except ValidationError:
+        notice = {"kind": "error", "text": "this is not a check-in code: scan or paste the code from the badge or email"}
+        return notice, None, 422
+    try:
+        if action == "undo":
+            attendee, removed = service.undo_checkin(session, event, data)
+            text = f"{attendee.name}: check-in undone" if removed else f"{attendee.name} was not checked in"
+            return {"kind": "done", "text": text}, data.session_id, 200
+        result = service.check_in(session, event, data, by_token_id=staff.token_id,
+                                  opens_days_before=settings.checkin_opens_days_before,
+                                  organiser=staff.role is not Role.checkin)
+        return {"kind": "done" if result.created else "repeat", "text": result.message(event)}, data.session_id, 200
+    except AppError as error:
+        return {"kind": "error", "text": error.detail}, data.session_id, error.status
 
 
 @router.get("/events/{slug}/checkin", response_class=HTMLResponse)
@@ -119,25 +147,9 @@ def checkin_submit(
     if staff is None:
         return _login(event, csrf, error="sign in again: your check-in token is missing or no longer valid", status=401)
     csrf.verify(csrf_token)
-    try:
-        data = CheckinCreate(code=code or None, registration_id=registration_id or None, session_id=session_id or None)
-    except ValidationError:
-        notice = {"kind": "error", "text": "this is not a check-in code: scan or paste the code from the badge or email"}
-        return _page(session, event, csrf, q=q, notice=notice, status=422)
-    try:
-        if action == "undo":
-            attendee, removed = service.undo_checkin(session, event, data)
-            text = f"{attendee.name}: check-in undone" if removed else f"{attendee.name} was not checked in"
-            notice = {"kind": "done", "text": text}
-        else:
-            result = service.check_in(session, event, data, by_token_id=staff.token_id,
-                                      opens_days_before=settings.checkin_opens_days_before,
-                                      organiser=staff.role is not Role.checkin)
-            notice = {"kind": "done" if result.created else "repeat", "text": result.message(event)}
-    except AppError as error:
-        return _page(session, event, csrf, q=q, session_id=data.session_id,
-                     notice={"kind": "error", "text": error.detail}, status=error.status)
-    return _page(session, event, csrf, q=q, session_id=data.session_id, notice=notice)
+    notice, chosen, status = record(session, event, staff, settings, code=code, registration_id=registration_id,
+                                    session_id=session_id, action=action)
+    return _page(session, event, csrf, q=q, session_id=chosen, notice=notice, status=status)
 
 
 @router.get("/events/{slug}/checkin/counts")

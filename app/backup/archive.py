@@ -40,6 +40,8 @@ LEFT_BEHIND = {
     "idempotent_request": "answers kept for clients' retries, here only",
     "report_file": "the files themselves are regenerated from the data; their metadata travels",
     "report_template": "templates belong to their author, not to one event",
+    "breakout_draft": "an assignment being proposed, not yet committed: propose again where it is restored",
+    "breakout_draft_place": "an assignment being proposed, not yet committed: propose again where it is restored",
 }
 # Directory rows without a unique constraint, matched on these columns when they are set.
 MATCH_ON = {"person": ("email",)}

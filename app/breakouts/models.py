@@ -132,3 +132,41 @@ class BreakoutAssignment(SQLModel, table=True):
     assigned_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     # When the participant was emailed this group; cleared when the group changes.
     notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class BreakoutDraft(SQLModel, table=True):
+    """An organiser's proposed assignment for one session, kept between requests until it is committed
+    (written to :class:`BreakoutAssignment` and emailed) or discarded. Participants never see it."""
+
+    __tablename__ = "breakout_draft"
+
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # A second round: the other breakout session whose group mates the proposal keeps apart.
+    avoid_repeats_with_session_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    proposed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    proposed_by: str = Field(sa_column=Column(String(300), nullable=False))
+
+
+class BreakoutDraftPlace(SQLModel, table=True):
+    """One person's place in a draft; locked places stay put when the proposal is solved again."""
+
+    __tablename__ = "breakout_draft_place"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id"),
+        _group_of_session(),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(sa_column=_registration_column())
+    session_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("breakout_draft.session_id", ondelete="CASCADE"), nullable=False, index=True
+    ))
+    group_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
+    locked: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    # Placed by the organiser's hand rather than the solver (saved as a manual assignment on commit).
+    moved: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.agenda.models import AgendaSession
@@ -29,11 +29,16 @@ from app.breakouts.service import (
     session_settings,
     stored_settings,
 )
-from app.core.errors import InvalidInput, NotFound
+from app.core.countries import country_name
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.types import utcnow
-from app.directory.models import Organisation
+from app.directory.models import Organisation, OrganisationType
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
+
+
+class CapReached(Conflict):
+    title = "Cap reached"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Roster:
     people: dict[int, tuple[Registration, str | None]]  # confirmed registrations and their organisation's name
     preferences: dict[int, list[int]]
     assignments: dict[int, BreakoutAssignment]
+    organisation_types: dict[int, OrganisationType]  # of the confirmed registrations that name an organisation
 
     def ranked(self, registration_id: int) -> list[int]:
         return self.preferences.get(registration_id, [])[: self.settings.max_preferences]
@@ -57,7 +63,7 @@ class Roster:
 
 def load_roster(session: Session, event: Event, item: AgendaSession) -> Roster:
     rows = session.execute(
-        select(Registration, Organisation.name)
+        select(Registration, Organisation.name, Organisation.type)
         .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
         .order_by(Registration.id)
@@ -65,23 +71,65 @@ def load_roster(session: Session, event: Event, item: AgendaSession) -> Roster:
     assignments = session.execute(select(BreakoutAssignment).where(BreakoutAssignment.session_id == item.id)).scalars()
     return Roster(
         item=item, settings=session_settings(session, item), groups=groups_of(session, item),
-        people={registration.id: (registration, organisation) for registration, organisation in rows},
+        people={registration.id: (registration, organisation) for registration, organisation, _ in rows},
         preferences=ranked_preferences(session, item),
         assignments={assignment.registration_id: assignment for assignment in assignments},
+        organisation_types={registration.id: kind for registration, _, kind in rows if kind is not None},
     )
 
 
-def _pins(roster: Roster) -> dict[int, int]:
-    """Facilitators who registered sit in their group; locked assignments (organisers' word) win."""
+def facilitator_pins(roster: Roster) -> dict[int, int]:
+    """Facilitators who registered sit in their group, whatever else happens."""
     by_person = {registration.person_id: rid for rid, (registration, _) in roster.people.items() if registration.person_id}
-    pins = {by_person[group.facilitator_person_id]: group.id for group in roster.groups
+    return {by_person[group.facilitator_person_id]: group.id for group in roster.groups
             if group.facilitator_person_id in by_person}
-    pins.update({rid: assignment.group_id for rid, assignment in roster.assignments.items()
-                 if assignment.locked and rid in roster.people})
-    return pins
 
 
-def _previous_groups(session: Session, event: Event, item: AgendaSession, other_id: int | None) -> dict[int, int] | None:
+def saved_locks(roster: Roster) -> dict[int, int]:
+    """The saved assignments an organiser locked, of people still confirmed."""
+    return {rid: assignment.group_id for rid, assignment in roster.assignments.items()
+            if assignment.locked and rid in roster.people}
+
+
+def _pins(roster: Roster, locked: dict[int, int] | None = None) -> dict[int, int]:
+    """Facilitators, then the locked places (organisers' word, which wins): the saved locks unless given."""
+    return facilitator_pins(roster) | (saved_locks(roster) if locked is None else locked)
+
+
+def check_move(roster: Roster, placed: dict[int, int], registration_id: int, group: BreakoutGroup) -> None:
+    refused = refusal(roster, placed, registration_id, group)
+    if refused is not None:
+        raise refused
+
+
+def refusal(roster: Roster, placed: dict[int, int], registration_id: int, group: BreakoutGroup) -> Conflict | None:
+    """Why ``registration_id`` may not join ``group`` beside the others ``placed`` there: its capacity
+    (:class:`GroupFull`), then the caps per country and per organisation (:class:`CapReached`); None
+    when it may. The one check of a move by hand, into the saved assignment (the API) or into a
+    proposal (the console)."""
+    others = [rid for rid, group_id in placed.items() if group_id == group.id and rid != registration_id]
+    if len(others) >= group.capacity:
+        return GroupFull(f"{group.title!r} is full ({len(others)} of {group.capacity} places taken)", field="group_id")
+    registration, organisation = roster.people[registration_id]
+    country_cap, organisation_cap = roster.settings.max_per_country, roster.settings.max_per_organisation
+    if country_cap is not None and registration.country:
+        same = sum(roster.people[rid][0].country == registration.country for rid in others if rid in roster.people)
+        if same >= country_cap:
+            return CapReached(f"{group.title!r} already has {_people(same)} from {country_name(registration.country)}, "
+                              f"the most per country ({country_cap})", field="group_id")
+    if organisation_cap is not None and organisation:
+        same = sum(roster.people[rid][1] == organisation for rid in others if rid in roster.people)
+        if same >= organisation_cap:
+            return CapReached(f"{group.title!r} already has {_people(same)} from {organisation}, the most per "
+                              f"organisation ({organisation_cap})", field="group_id")
+    return None
+
+
+def _people(count: int) -> str:
+    return f"{count} participant{'s' if count != 1 else ''}"
+
+
+def previous_groups(session: Session, event: Event, item: AgendaSession, other_id: int | None) -> dict[int, int] | None:
     if other_id is None:
         return None
     field = "avoid_repeats_with_session_id"
@@ -97,7 +145,8 @@ def _previous_groups(session: Session, event: Event, item: AgendaSession, other_
     return dict(rows)
 
 
-def build_instance(roster: Roster, previous: dict[int, int] | None = None) -> Instance:
+def build_instance(roster: Roster, previous: dict[int, int] | None = None,
+                   locked: dict[int, int] | None = None) -> Instance:
     if not roster.groups:
         raise InvalidInput(f"session {roster.item.id} has no breakout groups yet; create them first")
     previous = previous or {}
@@ -112,7 +161,7 @@ def build_instance(roster: Roster, previous: dict[int, int] | None = None) -> In
             for rid, (registration, organisation) in roster.people.items()
         ),
         max_preferences=roster.settings.max_preferences,
-        pinned={str(rid): str(group_id) for rid, group_id in _pins(roster).items()},
+        pinned={str(rid): str(group_id) for rid, group_id in _pins(roster, locked).items()},
         max_per_country=roster.settings.max_per_country,
         max_per_organisation=roster.settings.max_per_organisation,
         avoid_repeats=bool(previous),
@@ -147,7 +196,7 @@ def _view(roster: Roster, placed: dict[int, int], *, saved: bool, status: str, o
 
 
 def _solve(session: Session, event: Event, roster: Roster, request: AssignmentRequest) -> tuple[dict[int, int], dict]:
-    previous = _previous_groups(session, event, roster.item, request.avoid_repeats_with_session_id)
+    previous = previous_groups(session, event, roster.item, request.avoid_repeats_with_session_id)
     result = solve(build_instance(roster, previous)).to_json()
     placed = {int(pid): int(gid) for pid, gid in result["assignment"].items()}
     return placed, result
@@ -161,35 +210,46 @@ def preview_assignment(session: Session, event: Event, item: AgendaSession, requ
                  metrics=result["metrics"], seconds=result["seconds"])
 
 
-def _lock_session(session: Session, item: AgendaSession) -> None:
+def lock_session(session: Session, item: AgendaSession) -> None:
     """Serialise assignment writes per session (PostgreSQL row lock; SQLite already has one writer)."""
     session.execute(select(AgendaSession.id).where(AgendaSession.id == item.id).with_for_update())
 
 
 def solve_and_save_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
     """Solve and save: unlocked assignments are replaced, locked ones kept; new groups are emailed."""
-    _lock_session(session, item)
+    lock_session(session, item)
     roster = load_roster(session, event, item)
     placed, result = _solve(session, event, roster, request)
     view = _view(roster, placed, saved=True, status=result["status"], objective=result["objective"],
                  metrics=result["metrics"], seconds=result["seconds"])
+    save_placement(session, event, roster, placed, notify=request.notify)
+    return view
+
+
+def save_placement(session: Session, event: Event, roster: Roster, placed: dict[int, int], *, notify: bool,
+                   locked: set[int] | None = None, moved: frozenset[int] = frozenset()) -> int:
+    """Write ``placed`` as the session's assignment and mark it committed: changed places are the
+    solver's (or manual, for ``moved``) and emailed again; ``locked``, when given, says who is locked
+    (else locks stay as they were). The caller holds the session's lock (:func:`_lock_session`)."""
     now = utcnow()
     for rid, assignment in roster.assignments.items():
         if rid not in placed:  # no longer confirmed
             session.delete(assignment)
     for rid, group_id in placed.items():
+        source = AssignmentSource.manual if rid in moved else AssignmentSource.solver
         assignment = roster.assignments.get(rid)
         if assignment is None:
-            session.add(BreakoutAssignment(registration_id=rid, session_id=item.id, group_id=group_id,
-                                           source=AssignmentSource.solver, assigned_at=now))
+            assignment = BreakoutAssignment(registration_id=rid, session_id=roster.item.id, group_id=group_id,
+                                            source=source, assigned_at=now)
+            session.add(assignment)
         elif assignment.group_id != group_id:
-            assignment.group_id, assignment.source, assignment.assigned_at = group_id, AssignmentSource.solver, now
+            assignment.group_id, assignment.source, assignment.assigned_at = group_id, source, now
             assignment.notified_at = None
-    stored_settings(session, item).committed_at = now
+        if locked is not None:
+            assignment.locked = rid in locked
+    stored_settings(session, roster.item).committed_at = now
     session.flush()
-    if request.notify:
-        notify_assigned(session, event, item)
-    return view
+    return notify_assigned(session, event, roster.item) if notify else 0
 
 
 def read_assignment(session: Session, event: Event, item: AgendaSession) -> AssignmentRead:
@@ -211,18 +271,15 @@ def read_assignment(session: Session, event: Event, item: AgendaSession) -> Assi
 
 def move_participant(session: Session, event: Event, item: AgendaSession, data: MoveRequest) -> AssignmentRead:
     """Put one person in a group by hand (capacity checked), locked there by default."""
-    _lock_session(session, item)
+    lock_session(session, item)
     registration = registration_of_event(session, event, data.registration_id, field="registration_id")
     if registration.status is not RegistrationStatus.confirmed:
         raise InvalidInput(f"only confirmed participants take part; this one is {registration.status.value}",
                            field="registration_id")
     group = get_group(session, item, data.group_id, field="group_id")
-    others = session.execute(
-        select(func.count()).select_from(BreakoutAssignment)
-        .where(BreakoutAssignment.group_id == group.id, BreakoutAssignment.registration_id != registration.id)
-    ).scalar_one()
-    if others >= group.capacity:
-        raise GroupFull(f"{group.title!r} is full ({others} of {group.capacity} places taken)", field="group_id")
+    roster = load_roster(session, event, item)
+    placed = {rid: assignment.group_id for rid, assignment in roster.assignments.items()}
+    check_move(roster, placed, registration.id, group)
     assignment = session.execute(select(BreakoutAssignment).where(
         BreakoutAssignment.registration_id == registration.id, BreakoutAssignment.session_id == item.id
     )).scalar_one_or_none()

@@ -95,6 +95,16 @@ def managed_event(event_ref: str, session: SessionDep, viewer: OrganiserViewer) 
 ManagedEvent = Annotated[Event, Depends(managed_event)]
 
 
+def door_event(event_ref: str, session: SessionDep, viewer: ViewerDep) -> Event:
+    """The event, when the signed-in account may check people in to it (check-in staff or its organisers)."""
+    event = get_event_by_ref(session, event_ref)
+    viewer.principal.require_event(event.id, Role.organiser, Role.checkin)
+    return event
+
+
+DoorEvent = Annotated[Event, Depends(door_event)]
+
+
 def login_url(next_url: str) -> str:
     return "/manage/login" + ("" if next_url in ("", "/manage") else f"?next={quote(next_url, safe='/')}")
 

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from app.console.access import ManagedEvent, OrganiserViewer, Viewer
+from app.console.access import ManagedEvent, OrganiserViewer, Viewer, ViewerDep
 from app.console.event_form import LABELS, event_values, parse_event, timezone_choices
 from app.console.screen import FormDep, Screen, ScreenDep
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events import service as events_service
 from app.events.models import Event
@@ -30,8 +31,12 @@ router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
 @router.get("/manage", response_class=HTMLResponse)
-def events_list(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer):
+def events_list(screen: ScreenDep, session: SessionDep, viewer: ViewerDep):
     events = events_upcoming_first(session, only_ids=viewer.principal.event_ids)
+    if viewer.principal.role is Role.checkin:
+        # Door staff: not a refusal, but what they can do, the check-in page of each of their events.
+        return screen.render("console/checkin_home.html", viewer=viewer, events=events, local=in_zone)
+    viewer.principal.require(Role.organiser)
     figures = event_figures(session, events)
     failed = failed_email_counts(session, [event.id for event in events])
     return screen.render("console/events.html", viewer=viewer, events=events, figures=figures, failed=failed,

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from app.console import agenda, auth, clone, emails, events, imports, questions, registrations, tokens, users
+from app.console import (
+    agenda,
+    auth,
+    breakouts,
+    breakouts_proposal,
+    clone,
+    day,
+    emails,
+    events,
+    imports,
+    questions,
+    registrations,
+    tokens,
+    users,
+)
 
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
-ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions, tokens, users)]
+ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
+                                        breakouts, breakouts_proposal, day, tokens, users)]

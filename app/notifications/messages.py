@@ -28,6 +28,7 @@ class Message(str, enum.Enum):
     reminder = "reminder"
     link_resent = "link_resent"
     breakout_assigned = "breakout_assigned"
+    breakout_choose = "breakout_choose"
     approval_digest = "approval_digest"
     retention_notice = "retention_notice"
     password_reset = "password_reset"
@@ -75,6 +76,14 @@ class BreakoutAssignedProps(RegistrationProps):
     facilitator: str | None = None
 
 
+class BreakoutChooseProps(RegistrationProps):
+    """A reminder to rank the working groups of a breakout session (the link to do so is added at delivery)."""
+
+    session_title: str
+    date: str
+    groups: list[str]
+
+
 class WaitingPerson(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -119,6 +128,7 @@ PROPS: dict[Message, type[Props]] = {
     Message.reminder: RegistrationProps,
     Message.link_resent: RegistrationProps,
     Message.breakout_assigned: BreakoutAssignedProps,
+    Message.breakout_choose: BreakoutChooseProps,
     Message.approval_digest: ApprovalDigestProps,
     Message.retention_notice: RetentionNoticeProps,
     Message.password_reset: PasswordResetProps,

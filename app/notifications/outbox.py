@@ -23,19 +23,20 @@ _INSERT = insert(OutboxEmail.__table__)
 _QUEUED = select(OutboxEmail.id).where(OutboxEmail.dedup_key == bindparam("dedup_key"))
 
 
-def queue_email(session: Session, message: Message, *, to: str, props: Props, dedup_key: str | None = None) -> None:
+def queue_email(session: Session, message: Message, *, to: str, props: Props, dedup_key: str | None = None) -> bool:
     """Queue ``message`` for ``to`` with its props (exactly its model, app.notifications.messages).
 
-    With a ``dedup_key`` already queued, nothing new is queued.
+    With a ``dedup_key`` already queued, nothing new is queued (and False is returned).
     """
     check_props(message, props)
     if dedup_key is not None and session.execute(_QUEUED, {"dedup_key": dedup_key}).first() is not None:
-        return
+        return False
     now = utcnow()
     session.execute(_INSERT, {
         "template": message.value, "to_address": to, "context": props.model_dump(mode="json"), "dedup_key": dedup_key,
         "status": QueueStatus.queued, "attempts": 0, "due_at": now, "created_at": now,
     })
+    return True
 
 
 def retry_email(session: Session, email: OutboxEmail) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.breakouts.schemas import GroupCreate
+from app.breakouts.service import create_group
 from app.console.routes import ROUTERS
 from app.core.csrf import COOKIE_NAME, Csrf
 from app.events.models import Event
@@ -27,9 +29,18 @@ UNLIMITED = {("GET", "/manage/events/new"), ("POST", "/manage/events/new"),
              ("GET", "/manage/events/{event_ref}/clone"), ("POST", "/manage/events/{event_ref}/clone")}
 # Pages of the account itself (every signed-in account, organisers and admins as the API allows).
 OWN = {("GET", "/manage/tokens"), ("POST", "/manage/tokens"), ("POST", "/manage/tokens/{token_id}/revoke")}
+# The check-in pages: the event's check-in staff as well as its organisers; and the list of them that
+# check-in staff see at /manage (organisers see their events there).
+DOOR = {("GET", "/manage/events/{event_ref}/checkin"), ("POST", "/manage/events/{event_ref}/checkin"),
+        ("GET", "/manage/events/{event_ref}/checkin/counts")}
+CHECKIN_STAFF = OWN | DOOR | {("GET", "/manage")}
+# A download with nothing to print yet goes back to its page with the reason (nobody is checked in);
+# a check-in with an empty form is refused as the door's rules say (the test event is years away).
+NOTHING_YET = {("GET", "/manage/events/{event_ref}/day/certificates.pdf")}
+NOT_OPEN_YET = {("POST", "/manage/events/{event_ref}/checkin")}
 EXAMPLES = {"event_ref": "{event}", "registration_id": "{registration}", "action": "approve", "token_id": "1",
             "account_id": "1", "change": "enable", "question_id": "{question}",
-            "session_id": "{session}", "email_id": "1"}
+            "session_id": "{session}", "email_id": "1", "group_id": "{group}"}
 # What a permitted call with an empty form answers: shown (200), done (303), refused for its content
 # (422), or a token that is not the caller's (404); never forbidden, never a redirect to sign in.
 PERMITTED = {"GET": (200,), "POST": (201, 303, 404, 422)}
@@ -49,13 +60,15 @@ def test_the_list_of_routes_is_the_consoles():
 
 @pytest.fixture
 def registration_id(db, console_event) -> dict:
-    """The ids the console's addresses name: a registration and a question of the event."""
+    """The ids the console's addresses name: a registration, a question, a (breakout) session and its group."""
     event, _ = console_event
     with db.transaction() as session:
         stored = session.get(Event, event.id)
         question = create_question(session, stored, QuestionCreate(key="diet", label="Diet", kind="text"))
+        item = create_session(session, stored, kind="breakout")
+        group = create_group(session, item, GroupCreate(title="Skills", capacity=5))
         return {"registration": add_registration(session, stored).id, "question": question.id,
-                "session": create_session(session, stored).id}
+                "session": item.id, "group": group.id}
 
 
 def _call(client, method: str, path: str, event, ids: dict):
@@ -84,7 +97,10 @@ def test_checkin_staff_are_refused(client, cast, console_event, registration_id,
     event, _ = console_event
     sign_in(client, cast.checkin)
     response = _call(client, method, path, event, registration_id)
-    assert response.status_code in (PERMITTED[method] if (method, path) in OWN else (403,))
+    permitted = PERMITTED[method] + ((409,) if (method, path) in NOT_OPEN_YET else ())
+    assert response.status_code in (permitted if (method, path) in CHECKIN_STAFF else (403,))
+    if path == "/manage":
+        assert f"/manage/events/{event.slug}/checkin" in response.text
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -111,6 +127,9 @@ def test_the_events_organiser_and_admins_may(client, cast, console_event, regist
         assert response.status_code == 403
         return
     # A GET shows the page; a POST with an empty form is refused for its content or done, never forbidden.
-    assert response.status_code in PERMITTED[method], response.text[:300]
+    permitted = PERMITTED[method] + ((303,) if (method, path) in NOTHING_YET else ()) + \
+        ((409,) if (method, path) in NOT_OPEN_YET else ())
+    assert response.status_code in permitted, response.text[:300]
+    assert not response.headers.get("location", "").startswith("/manage/login")
     if path == "/manage":
         assert event.title in response.text and (other.title in response.text) is (role == "admin")

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from app.accounts.service import create_account, request_password_reset
 from app.breakouts.models import AssignmentSource, BreakoutAssignment
 from app.breakouts.notices import notify_assigned
+from app.breakouts.standing import remind_to_choose
 from app.core.roles import Role
 from app.core.types import utcnow
 from app.notifications.catalogue import TEMPLATE_DIR, render_stored
@@ -122,6 +123,15 @@ def breakout_assigned(db, client, settings):
         assert notify_assigned(session, event, item) == 1
 
 
+def breakout_choose(db, client, settings):
+    with db.transaction() as session:
+        event = open_event(session)
+        item = create_breakout(session, event)
+        add_groups(session, item, 10, 10)
+        add_participant(session, event, first_name="Zoë")
+        assert remind_to_choose(session, event, item) == 1
+
+
 def approval_digest(db, client, settings):
     with db.transaction() as session:
         add_registration(session, open_event(session, requires_approval=True, contact_email="team@agency.example"))
@@ -145,7 +155,7 @@ def password_reset(db, client, settings):
 
 CALLERS = {caller.__name__: caller for caller in (
     confirm_email, registered, waitlisted, promoted, approved, rejected, cancelled, expired, reminder, link_resent,
-    breakout_assigned, approval_digest, retention_notice, password_reset,
+    breakout_assigned, breakout_choose, approval_digest, retention_notice, password_reset,
 )}
 
 
