@@ -91,7 +91,7 @@ def session_page(screen: Screen, session: Session, viewer: Viewer, event: Event,
                  settings_errors: dict | None = None, status: int = 200) -> HTMLResponse:
     settings = service.session_settings(session, item)
     groups = service.groups_of(session, item)
-    people, _ = list_people(session, Window(limit=MAX_LIMIT))
+    people, _ = list_people(session, Window(limit=MAX_LIMIT), principal=viewer.principal)
     others = [other for other in service.breakout_sessions(session, event) if other.id != item.id]
     return screen.render(
         "console/breakout.html", status=status, viewer=viewer, event=event, item=item, settings=settings,
@@ -141,8 +141,8 @@ def _save_group(screen: Screen, session: Session, viewer: Viewer, event: Event, 
         else:
             try:
                 with session.begin_nested():
-                    saved = service.update_group(session, group, data) if group else \
-                        service.create_group(session, item, data)
+                    saved = service.update_group(session, group, data, principal=viewer.principal) if group else \
+                        service.create_group(session, item, data, principal=viewer.principal)
             except AppError as error:
                 errors[error.field or "title"] = error.detail
             else:
@@ -178,7 +178,7 @@ def save_notes(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, 
     notes = str(form.get("report_notes") or "").strip()
     try:
         with session.begin_nested():
-            service.update_group(session, group, GroupUpdate(report_notes=notes or None))
+            service.update_group(session, group, GroupUpdate(report_notes=notes or None), principal=viewer.principal)
     except (ValidationError, AppError) as error:
         detail = error.detail if isinstance(error, AppError) else "; ".join(validation_errors(error).values())
         return screen.redirect(session_base(event, item) + "#key-points", f"The key points of “{group.title}” were "
