@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.breakouts.models import BreakoutPreference
-from app.breakouts.placement import move_participant, preview_assignment, read_assignment, solve_and_save_assignment
+from app.breakouts.placement import (
+    CapReached,
+    move_participant,
+    preview_assignment,
+    read_assignment,
+    solve_and_save_assignment,
+)
 from app.breakouts.schemas import AssignmentRequest, GroupUpdate, MoveRequest
 from app.breakouts.service import GroupFull, PreferencesClosed, breakout_sessions, set_preferences, update_group
 from app.core.errors import Infeasible, InvalidInput
@@ -99,6 +105,23 @@ def test_moving_into_a_full_group_is_refused_and_changes_nothing(session):
         move_participant(session, event, item, MoveRequest(registration_id=outsider.id, group_id=full.id))
 
     assert refused.value.field == "group_id"
+    assert saved_groups(session, item) == before
+
+
+def test_a_move_past_the_country_cap_is_refused_with_the_reason(session):
+    event = create_event(session)
+    item = create_breakout(session, event, max_per_country=1)
+    one, two = add_groups(session, item, 3, 3)
+    belgians = add_choosers(session, event, item, [one, two], 2, country="BE")
+    solve_and_save_assignment(session, event, item, COMMIT)
+    before = saved_groups(session, item)
+    mover, stayer = belgians
+
+    with pytest.raises(CapReached) as refused:
+        move_participant(session, event, item, MoveRequest(registration_id=mover.id, group_id=before[stayer.id]))
+
+    assert refused.value.status == 409 and refused.value.field == "group_id"
+    assert "from Belgium, the most per country (1)" in refused.value.detail
     assert saved_groups(session, item) == before
 
 
