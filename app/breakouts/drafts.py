@@ -33,6 +33,7 @@ from app.breakouts.placement import (
 from app.breakouts.service import get_group
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.types import utcnow
+from app.directory.models import display_name
 from app.events.models import Event
 
 
@@ -155,7 +156,7 @@ def move_in_draft(session: Session, event: Event, item: AgendaSession, registrat
     place.group_id, place.locked, place.moved = group.id, lock, True
     session.flush()
     registration = roster.people[registration_id][0]
-    return f"{registration.first_name} {registration.last_name}", group
+    return display_name(registration.first_name, registration.last_name), group
 
 
 def locked_count(session: Session, item: AgendaSession) -> int:
@@ -223,7 +224,7 @@ def read_proposal(session: Session, event: Event, item: AgendaSession) -> Propos
         registration, organisation = roster.people[rid]
         kind = roster.organisation_types.get(rid)
         members[place.group_id].append(Member(
-            registration_id=rid, name=f"{registration.first_name} {registration.last_name}", organisation=organisation,
+            registration_id=rid, name=display_name(registration.first_name, registration.last_name), organisation=organisation,
             organisation_type=kind.value.replace("_", " ") if kind else None, country=registration.country,
             rank=roster.rank_of(rid, place.group_id), locked=place.locked, moved=place.moved,
             facilitator=facilitators.get(rid) == place.group_id,
@@ -238,7 +239,7 @@ def read_proposal(session: Session, event: Event, item: AgendaSession) -> Propos
         groups=[ProposedGroup(group, sorted(members[group.id], key=lambda m: m.name.casefold()))
                 for group in roster.groups],
         metrics=figures,
-        unplaced=[(rid, f"{r.first_name} {r.last_name}") for rid, (r, _) in roster.people.items() if rid not in places],
+        unplaced=[(rid, display_name(r.first_name, r.last_name)) for rid, (r, _) in roster.people.items() if rid not in places],
         second_round_of=session.get(AgendaSession, draft.avoid_repeats_with_session_id)
         if draft.avoid_repeats_with_session_id else None,
     )
