@@ -186,6 +186,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/r/{token}/data.json"): LINK,
     ("GET", "/r/{token}/breakouts"): LINK,
     ("POST", "/r/{token}/breakouts"): LINK,
+    # A working group's rapporteur: the signed link opens that group alone, whoever else is signed in.
+    ("GET", "/rapporteur/{token}"): LINK,
+    ("POST", "/rapporteur/{token}"): LINK,
     # The door's check-in page: its sign-in form is open; the rest needs a check-in or organiser
     # token of the event in its cookie (anything else is asked to sign in: a 401 page).
     ("GET", "/events/{slug}/checkin"): PUBLIC,
@@ -201,7 +204,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/forgot-password"): PUBLIC,
     ("GET", "/manage/reset-password"): PUBLIC,
     ("POST", "/manage/reset-password"): PUBLIC,
-    ("GET", "/manage"): console(*ORGANISERS),  # each sees the events it manages
+    ("GET", "/manage"): console(*SIGNED_IN),  # organisers see the events they manage, check-in staff their doors
     ("GET", "/manage/events/new"): console(*ALL_EVENTS),
     ("POST", "/manage/events/new"): console(*ALL_EVENTS),
     ("GET", "/manage/events/{event_ref}/clone"): console(*ALL_EVENTS),
@@ -234,6 +237,28 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/events/{event_ref}/questions/{question_id}/{change}"): C_EVENT,
     ("GET", "/manage/events/{event_ref}/emails"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/emails/{email_id}/retry"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/breakouts"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/breakouts/{session_id}"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/groups"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/groups/{group_id}"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/groups/{group_id}/delete"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/groups/{group_id}/notes"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/settings"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/remind"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/breakouts/{session_id}/proposal"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/proposal"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/proposal/move"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/proposal/lock"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/proposal/commit"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/proposal/discard"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/breakouts/{session_id}/lists.pdf"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/day"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/day/badges.pdf"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/day/certificates.pdf"): C_EVENT,
+    # The console's check-in page: the event's door staff as well as its organisers.
+    ("GET", "/manage/events/{event_ref}/checkin"): console(*STAFF_A),
+    ("POST", "/manage/events/{event_ref}/checkin"): console(*STAFF_A),
+    ("GET", "/manage/events/{event_ref}/checkin/counts"): console(*STAFF_A),
     # An account's own tokens; the one in the address is the organiser of A's (admins see every token).
     ("GET", "/manage/tokens"): console(*SIGNED_IN),
     ("POST", "/manage/tokens"): console(*SIGNED_IN),

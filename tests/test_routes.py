@@ -30,6 +30,7 @@ from app.agenda.service import create_session
 from app.attendance import badges
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutGroup
+from app.breakouts.rapporteurs import rapporteur_token
 from app.console.access import SESSION_COOKIE, session_signer
 from app.core.csrf import COOKIE_NAME as CSRF_COOKIE
 from app.core.csrf import FIELD_NAME as CSRF_FIELD
@@ -169,6 +170,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "project_id": str(project.id), "report_id": str(report.id), "template_id": str(template.id),
             "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
             "report_link": signed_download_path(settings, report), "token_id": str(own_token),
+            "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve",
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
@@ -198,6 +200,8 @@ def matrix(shared_database: Database, backend_url) -> Iterator[tuple[TestClient,
 def _url(path: str, world: World) -> str:
     if path.startswith("/downloads/reports/"):
         return world.values["report_link"]
+    if path.startswith("/rapporteur/"):
+        return world.values["rapporteur_link"]
     change = "enable" if path.startswith("/manage/users/") else world.values["change"]
     return re.sub(r"\{(\w+)\}", lambda m: change if m[1] == "change" else world.values[m[1]], path)
 

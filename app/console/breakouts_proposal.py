@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 
-from app.attendance.badges import render_pdf
+from app.attendance import badges
 from app.breakouts import drafts
 from app.breakouts.choices import ordinal
 from app.breakouts.placement import read_assignment
@@ -120,5 +120,5 @@ def group_lists(session: SessionDep, viewer: OrganiserViewer, event: ManagedEven
                        country_name=country_name, starts=in_zone(item.starts_at, event.timezone),
                        ends=in_zone(item.ends_at, event.timezone))
     name = f"{event.slug}-groups-{item.id}.pdf"
-    return Response(render_pdf(html), media_type="application/pdf",
+    return Response(badges.render_pdf(html), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
