@@ -114,6 +114,22 @@ def test_an_organiser_of_b_cannot_reach_a_person_of_a_by_id_through_its_agenda(c
     assert client.get(f"/api/v1/people/{world.speaker_a}", headers=organiser_b).status_code == 404
 
 
+def test_an_organiser_of_b_cannot_make_a_person_of_a_facilitate_bs_breakout_group(client, world, organiser_b):
+    body = {"title": "Groups", "kind": "breakout", "starts_at": "2030-06-20T11:00:00+02:00",
+            "ends_at": "2030-06-20T12:00:00+02:00"}
+    breakout = client.post(f"/api/v1/events/{world.event_b}/sessions", json=body, headers=organiser_b).json()["id"]
+    groups = f"/api/v1/events/{world.event_b}/sessions/{breakout}/groups"
+    refused = client.post(groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.speaker_a},
+                          headers=organiser_b)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "facilitator_person_id"
+    group = client.post(groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.shared},
+                        headers=organiser_b)
+    assert group.status_code == 201
+    changed = client.patch(f"{groups}/{group.json()['id']}", json={"rapporteur_person_id": world.speaker_a},
+                           headers=organiser_b)
+    assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "rapporteur_person_id"
+
+
 def test_an_organiser_of_b_adds_people_changes_them_and_puts_them_on_bs_agenda(client, world, organiser_b):
     created = client.post("/api/v1/people", json={"first_name": "Bea", "last_name": "Brugge", "email": "bea@b.example"},
                           headers=organiser_b)
