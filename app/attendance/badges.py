@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.attendance.models import Checkin
 from app.core.collation import person_sort_key
 from app.core.errors import Conflict
+from app.core.isolation import preload, run_isolated
 from app.core.qr import qr_svg
 from app.core.templating import render_page
 from app.core.timezones import in_zone
@@ -27,6 +28,9 @@ from app.registration.models import Registration, RegistrationStatus
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
+
+PRINT_SECONDS = 120.0
+preload("weasyprint", __name__)  # imported once by the fork server the printing children come from
 
 
 class NothingToPrint(Conflict):
@@ -81,16 +85,24 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=restricted_fetcher()).write_pdf()
 
 
-def badges_pdf(session: Session, event: Event) -> bytes:
+def pdf_isolated(html: str) -> bytes:
+    """The PDF of ``html``, printed in a child process with a deadline and a memory limit (the caller
+    has ended its transaction: printing holds nothing a registration would wait for)."""
+    return run_isolated(render_pdf, html, seconds=PRINT_SECONDS, what="printing the PDF")
+
+
+def badges_html(session: Session, event: Event) -> str:
+    """The badges' page, to print with :func:`pdf_isolated`."""
     holders = _holders(session, event, attended=False)
     if not holders:
         raise NothingToPrint("no confirmed participants yet, so there are no badges to print")
-    return render_pdf(render_page("attendance/badges.html", event=event, holders=holders))
+    return render_page("attendance/badges.html", event=event, holders=holders)
 
 
-def certificates_pdf(session: Session, event: Event, *, registration_id: int | None = None) -> bytes:
+def certificates_html(session: Session, event: Event, *, registration_id: int | None = None) -> str:
     """One page per attendee (checked in to the event), or for one registration only; none before the
-    event has started, so no certificate ever vouches for a day still to come."""
+    event has started, so no certificate ever vouches for a day still to come. To print with
+    :func:`pdf_isolated`."""
     now = utcnow()
     if now < event.starts_at:
         starts = in_zone(event.starts_at, event.timezone)
@@ -101,11 +113,11 @@ def certificates_pdf(session: Session, event: Event, *, registration_id: int | N
         detail = ("this participant was not checked in to the event, so there is no certificate of attendance"
                   if registration_id is not None else "no one has been checked in to the event yet")
         raise NothingToPrint(detail)
-    return render_pdf(render_page(
+    return render_page(
         "attendance/certificates.html", event=event, holders=holders,
         starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
         issued_on=in_zone(now, event.timezone), paragraphs=paragraphs(event.description),
-    ))
+    )
 
 
 def paragraphs(text: str | None) -> list[str]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+import anyio
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
 from app.attendance import badges, service
 from app.attendance.schemas import (
@@ -14,7 +18,14 @@ from app.attendance.schemas import (
     CheckinRead,
     UndoResult,
 )
-from app.core.deps import OrganiserDep, PrincipalDep, SessionDep, SettingsDep, TransactionRoute
+from app.core.deps import (
+    OrganiserDep,
+    PrincipalDep,
+    SessionDep,
+    SettingsDep,
+    TransactionRoute,
+    end_request_transaction,
+)
 from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events.dependencies import CheckinEvent, ManagedEvent
@@ -93,24 +104,33 @@ def read_attendance(event: ManagedEvent, session: SessionDep):
     return service.read_attendance(session, event)
 
 
+async def _printed(request: Request, session: Session, page: Callable[[Session], str], filename: str) -> Response:
+    """Read the page's data, end the request's transaction, then print it in a child process."""
+    html = await anyio.to_thread.run_sync(page, session)
+    await end_request_transaction(request)
+    return _pdf(await anyio.to_thread.run_sync(badges.pdf_isolated, html), filename)
+
+
 @router.get("/events/{event_id}/badges.pdf", response_class=Response, summary="Name badges (PDF)",
             responses={200: {"content": {PDF: {}}}})
-def badges_pdf(event: ManagedEvent, session: SessionDep):
+async def badges_pdf(event: ManagedEvent, session: SessionDep, request: Request):
     """A4 sheets of eight badges (name, organisation, project, country, QR code) for every confirmed participant."""
-    return _pdf(badges.badges_pdf(session, event), f"{event.slug}-badges.pdf")
+    return await _printed(request, session, partial(badges.badges_html, event=event), f"{event.slug}-badges.pdf")
 
 
 @router.get("/events/{event_id}/certificates.pdf", response_class=Response, summary="Certificates of attendance (PDF)",
             responses={200: {"content": {PDF: {}}}})
-def certificates_pdf(event: ManagedEvent, session: SessionDep):
+async def certificates_pdf(event: ManagedEvent, session: SessionDep, request: Request):
     """One page per person checked in to the event."""
-    return _pdf(badges.certificates_pdf(session, event), f"{event.slug}-certificates.pdf")
+    return await _printed(request, session, partial(badges.certificates_html, event=event),
+                          f"{event.slug}-certificates.pdf")
 
 
 @router.get("/registrations/{registration_id}/certificate.pdf", response_class=Response,
             summary="One certificate of attendance (PDF)", responses={200: {"content": {PDF: {}}}})
-def certificate_pdf(registration_id: int, session: SessionDep, organiser: OrganiserDep):
-    registration, event = service.registration_with_event(session, registration_id)
+async def certificate_pdf(registration_id: int, session: SessionDep, organiser: OrganiserDep, request: Request):
+    registration, event = await anyio.to_thread.run_sync(service.registration_with_event, session, registration_id)
     organiser.require_manages(event.id)
-    return _pdf(badges.certificates_pdf(session, event, registration_id=registration.id),
-                f"{event.slug}-certificate-{registration.id}.pdf")
+    return await _printed(request, session, partial(badges.certificates_html, event=event,
+                                                    registration_id=registration.id),
+                          f"{event.slug}-certificate-{registration.id}.pdf")

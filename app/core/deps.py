@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from anyio.lowlevel import RunVar
@@ -20,6 +20,7 @@ from app.core.pagination import MAX_LIMIT, Window
 from app.core.roles import Role
 from app.core.security import Principal, authenticate
 
+T = TypeVar("T")
 _READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 _bearer = HTTPBearer(auto_error=False, description="An API token from `convene token create`")
 
@@ -46,16 +47,40 @@ def _loop_local(var: RunVar, factory):
         return value
 
 
-@asynccontextmanager
-async def _turn(database: Database, write: bool) -> AsyncIterator[None]:
-    """Wait for the right to open a session, in the event loop, not in a worker thread: a thread
+class _Turn:
+    """The right to open a session, waited for in the event loop, not in a worker thread: a thread
     that blocked on SQLite's single writer or on an exhausted connection pool would be one fewer for
     the request that holds the lock, and under load every thread ends up waiting (a deadlock on
     SQLite, pool timeouts on PostgreSQL). So a write on SQLite first takes the process's writer
-    lock, and no more sessions open than the pool has connections."""
-    writer = _loop_local(_sqlite_writer, anyio.Lock) if (write and database.is_sqlite) else nullcontext()
-    async with writer, _loop_local(_session_slots, lambda: anyio.Semaphore(database.pool_capacity)):
-        yield
+    lock, and no more sessions open than the pool has connections. Released once, by whichever
+    comes first: the end of the request, or the handler ending its transaction early."""
+
+    def __init__(self, database: Database, write: bool):
+        self._writer = _loop_local(_sqlite_writer, anyio.Lock) if (write and database.is_sqlite) else None
+        self._slots = _loop_local(_session_slots, lambda: anyio.Semaphore(database.pool_capacity))
+        self._held = False
+
+    async def __aenter__(self) -> _Turn:
+        if self._writer is not None:
+            await self._writer.acquire()
+        try:
+            await self._slots.acquire()
+        except BaseException:
+            if self._writer is not None:
+                self._writer.release()
+            raise
+        self._held = True
+        return self
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._slots.release()
+            if self._writer is not None:
+                self._writer.release()
+
+    async def __aexit__(self, *exc_info) -> None:
+        self.release()
 
 
 # Set on the request by ``TransactionRoute`` when the answer is an error: the transaction rolls back.
@@ -79,22 +104,63 @@ class TransactionRoute(APIRoute):
         return handle_and_mark_refusals
 
 
+_UNIT = "convene.unit"
+
+
+class _RequestUnit:
+    """The request's transaction and its turn, ended exactly once (see ``end_request_transaction``)."""
+
+    def __init__(self, transaction, turn: _Turn):
+        self._transaction, self._turn, self.ended = transaction, turn, False
+
+    async def end(self, *, commit: bool) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            # Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
+            # holding the writer's lock meanwhile. Shielded: a cancelled request still ends its transaction.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(partial(self._transaction.end, commit=commit))
+        finally:
+            self._turn.release()
+
+
 @asynccontextmanager
 async def _request_transaction(request: Request, *, write: bool) -> AsyncIterator[Session]:
     """The request's unit of work (``Database.begin``): committed before the response is sent,
     rolled back when the handler raises or answers with an error."""
     database: Database = request.app.state.database
-    async with _turn(database, write):
-        transaction = database.begin(write=write)
+    async with _Turn(database, write) as turn:
+        unit = _RequestUnit(database.begin(write=write), turn)
+        request.scope[_UNIT] = unit
         try:
-            yield transaction.db
+            yield unit._transaction.db
         except BaseException:
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(partial(transaction.end, commit=False))
+            await unit.end(commit=False)
             raise
-        # Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
-        # holding the writer's lock meanwhile.
-        await anyio.to_thread.run_sync(partial(transaction.end, commit=not request.scope.get(_REFUSED)))
+        await unit.end(commit=not request.scope.get(_REFUSED))
+
+
+async def end_request_transaction(request: Request) -> None:
+    """Commit the request's work so far and give back its connection (and SQLite's writer) now, for a
+    handler that goes on to slow work needing no database: rendering a report in a child process
+    holds no lock that a registration would wait for. The handler must not touch the request's
+    session afterwards; what it still has to write goes through ``in_transaction``."""
+    await request.scope[_UNIT].end(commit=not request.scope.get(_REFUSED))
+
+
+async def in_transaction(request: Request, work: Callable[[Session], T], *, write: bool = True) -> T:
+    """``work(session)`` in a unit of work of its own, after ``end_request_transaction``: it waits
+    its turn in the event loop like the request's own, runs in a worker thread, and commits."""
+    database: Database = request.app.state.database
+    async with _Turn(database, write):
+        return await anyio.to_thread.run_sync(partial(_run_in_transaction, database, work, write))
+
+
+def _run_in_transaction(database: Database, work: Callable[[Session], T], write: bool) -> T:
+    with database.transaction(write=write) as session:
+        return work(session)
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

@@ -22,7 +22,7 @@ from app.reports.branding import add_image, set_logo, write_branding
 from app.reports.models import EventNarrative, Report, ReportFormat, ReportStatus
 from app.reports.parts import write_parts
 from app.reports.schemas import BrandingWrite, NarrativeWrite, PartsWrite, PartWrite, ReportCreate, SessionNoteWrite
-from app.reports.service import request_report, write_narrative, write_session_note
+from app.reports.service import generate_report, write_narrative, write_session_note
 
 FIXTURE = Path(__file__).with_name("narrative_2018.json")
 LOGO = Path(__file__).with_name("logo.svg")
@@ -71,6 +71,6 @@ def generate_demo_reports(session: Session, event: Event) -> list[Report]:
         ).scalars()
     }
     return [
-        existing.get(format) or request_report(session, event, ReportCreate(format=format), background=False)
+        existing.get(format) or generate_report(session, event, ReportCreate(format=format), requested_by="convene demo")
         for format in ReportFormat
     ]

@@ -11,7 +11,7 @@ from app.core.db import Database
 from app.events.service import get_event_by_ref
 from app.reports.context import build_context
 from app.reports.models import ReportFormat
-from app.reports.render import render_report
+from app.reports.render import render_isolated
 from app.reports.service import choose_template
 
 
@@ -28,7 +28,7 @@ def write_report(database: Database, slug: str, format: ReportFormat, out: Path,
             context = build_context(session, event)
         progress.update(task, advance=1, description=f"Rendering {format.value.upper()} "
                                                      f"({context.statistics['participants']} participants)")
-        content = render_report(format, choice, context)
+        content = render_isolated(format, choice, context)
         progress.update(task, advance=1, description=f"Writing {out}")
         out.write_bytes(content)
         progress.update(task, advance=1, description=f"Wrote {out} ({len(content):,} bytes)")

@@ -94,6 +94,8 @@ class Report(SQLModel, table=True):
     checksum: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     size: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     options: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    # Who asked for it: the account's name and address, or the API token's name (None before this was kept).
+    requested_by: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     generated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 

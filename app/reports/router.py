@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from app.core.deps import OrganiserDep, SessionDep, SettingsDep, TransactionRoute, WindowDep
+from app.core.deps import (
+    OrganiserDep,
+    SessionDep,
+    SettingsDep,
+    TransactionRoute,
+    WindowDep,
+    end_request_transaction,
+    in_transaction,
+)
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 from app.reports import service
 from app.reports.links import DOWNLOAD_PREFIX, report_for_download
-from app.reports.models import Report, ReportStatus
+from app.reports.models import Report
 from app.reports.render import MEDIA_TYPES
 from app.reports.schemas import (
     NarrativeRead,
@@ -99,14 +109,21 @@ def update_session_note(session_id: int, data: SessionNoteUpdate, event: Managed
 
 @router.post("/events/{event_id}/reports", response_model=ReportRead, status_code=status.HTTP_201_CREATED,
              summary="Generate a report", responses={202: {"model": ReportRead, "description": "queued for the worker"}})
-def create_report(data: ReportCreate, event: ManagedEvent, session: SessionDep, request: Request, organiser: OrganiserDep):
+async def create_report(data: ReportCreate, event: ManagedEvent, session: SessionDep, organiser: OrganiserDep,
+                        request: Request):
     """201 with the finished report, or 202 when the event is large and `convene worker` will finish it.
-    An uploaded template must be one of yours (admins may use any)."""
-    report = service.request_report(session, event, data, principal=organiser)
-    body = _read(request, report)
-    if report.status is ReportStatus.queued:
-        return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
-    return body
+
+    The data is read, the request's transaction ended, and only then is the report rendered (in a
+    child process with a time and memory limit): registrations never wait behind a render. An uploaded
+    template must be one of yours (admins may use any)."""
+    prepared = await anyio.to_thread.run_sync(partial(service.prepare_report, session, event, data, principal=organiser))
+    if isinstance(prepared, Report):
+        return JSONResponse(_read(request, prepared).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
+    await end_request_transaction(request)
+    rendered = await anyio.to_thread.run_sync(service.render_work, prepared)
+    report = await in_transaction(request, partial(service.store_report, work=prepared, rendered=rendered,
+                                                   requested_by=organiser.name))
+    return _read(request, report)
 
 
 @router.get("/events/{event_id}/reports", response_model=Page[ReportRead], summary="List the event's reports")

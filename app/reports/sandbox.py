@@ -1,16 +1,14 @@
-"""Organisers' own report templates, rendered in Jinja2's immutable sandbox inside a child process.
+"""Organisers' own report templates, rendered in Jinja2's immutable sandbox.
 
 The sandbox refuses unsafe attributes (``__class__``, ``mro``...) and methods that change data;
 the environment has no loader, so ``include``/``extends``/``import`` cannot read any file, and the
 data is plain dicts and lists. What the sandbox cannot bound is time and memory: a template may
-loop for ever. So rendering happens in a fresh (spawned) process with an address-space limit,
-and is killed at a deadline.
+loop for ever. The whole render of a report (this template, then WeasyPrint) therefore runs in a
+child process with a deadline and an address-space limit (``app.core.isolation``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
 from types import TracebackType
 
 from jinja2 import StrictUndefined, TemplateSyntaxError
@@ -18,8 +16,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.reports.filters import FILTERS
 
-RENDER_SECONDS = 20.0
-MEMORY_LIMIT = 1024 * 1024 * 1024
 TEMPLATE_FILENAME = "<template>"
 
 
@@ -27,7 +23,7 @@ class TemplateProblem(Exception):
     """A template that does not parse or does not render; ``line`` is in the template's source."""
 
     def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
+        super().__init__(message, line)  # both in args: the problem crosses the child's pipe whole
         self.message = message
         self.line = line
 
@@ -61,36 +57,13 @@ def _template_line(traceback: TracebackType | None) -> int | None:
     return line
 
 
-def _render_in_child(source: str, data: dict, autoescape: bool, connection) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    try:
-        text = sandbox_environment(autoescape=autoescape).from_string(source).render(data)
-        connection.send(("ok", text, None))
-    except Exception as error:  # any failure of the organiser's template is reported, with its line
-        connection.send(("error", f"{type(error).__name__}: {error}", _template_line(error.__traceback__)))
-    finally:
-        connection.close()
+def render_sandboxed(source: str, data: dict, *, autoescape: bool) -> str:
+    """Render an uploaded template against plain ``data``; raise TemplateProblem on any failure.
 
-
-def render_sandboxed(source: str, data: dict, *, autoescape: bool, timeout: float | None = None) -> str:
-    """Render an uploaded template against plain ``data``; raise TemplateProblem on any failure."""
-    timeout = timeout or RENDER_SECONDS
+    The sandbox bounds what a template may touch, not how long it runs or how much it allocates:
+    this runs only inside the report's child process (``render.render_isolated``), which has both limits."""
     check_syntax(source)
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_in_child, args=(source, data, autoescape, sender), daemon=True)
-    process.start()
-    sender.close()
     try:
-        if not receiver.poll(timeout):
-            raise TemplateProblem(f"the template took longer than {timeout:g} s to render and was stopped")
-        status, value, line = receiver.recv()
-    except EOFError:
-        raise TemplateProblem("the template used too much memory and was stopped") from None
-    finally:
-        receiver.close()
-        process.kill()
-        process.join()
-    if status != "ok":
-        raise TemplateProblem(value, line)
-    return value
+        return sandbox_environment(autoescape=autoescape).from_string(source).render(data)
+    except Exception as error:  # any failure of the organiser's template is reported, with its line
+        raise TemplateProblem(f"{type(error).__name__}: {error}", _template_line(error.__traceback__)) from None

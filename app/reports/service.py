@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session
 
 from app.agenda.models import AgendaSession
 from app.core.db import Database
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.isolation import RenderStopped
 from app.core.jobs import enqueue
 from app.core.ownership import owned_by, owner_values, owns
 from app.core.pagination import Window, paginate
@@ -20,7 +22,7 @@ from app.core.types import utcnow
 from app.events.models import Event
 from app.events.service import get_event
 from app.registration.models import Registration
-from app.reports.context import build_context
+from app.reports.context import ReportContext, build_context
 from app.reports.models import (
     EventNarrative,
     Report,
@@ -30,7 +32,7 @@ from app.reports.models import (
     ReportTemplate,
     SessionNote,
 )
-from app.reports.render import TEMPLATE_KIND, render_report
+from app.reports.render import TEMPLATE_KIND, render_isolated
 from app.reports.render.text import BUILTIN_TEMPLATES, DEFAULT_TEMPLATE, TemplateChoice
 from app.reports.sandbox import TemplateProblem, check_syntax
 from app.reports.schemas import (
@@ -209,61 +211,98 @@ def choose_template(
 
 # --- reports ---------------------------------------------------------------------------------
 
-def request_report(
-    session: Session, event: Event, data: ReportCreate, *, background: bool | None = None,
-    principal: Principal | None = None,
-) -> Report:
-    """Generate now (status done or failed), or queue for the worker when the event is large."""
+@dataclass(frozen=True)
+class ReportWork:
+    """What rendering one report needs, read from the database: it renders with no session open."""
+
+    event_id: int
+    slug: str
+    format: ReportFormat
+    choice: TemplateChoice
+    options: dict
+    context: ReportContext
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A render's outcome: the file, or why there is none (a template's error with its line, a limit)."""
+
+    content: bytes | None = None
+    failure: str | None = None
+
+
+def prepare_report(session: Session, event: Event, data: ReportCreate, *, principal: Principal | None = None,
+                   requested_by: str | None = None, background: bool | None = None) -> Report | ReportWork:
+    """A large event's report is queued for ``convene worker`` (the queued Report is returned);
+    otherwise the data is read and returned as the ReportWork that ``render_work`` renders once the
+    caller has ended its transaction, and ``store_report`` stores. Nothing is written for it before.
+    An uploaded template must be one ``principal`` may use; ``requested_by`` defaults to its name."""
     choice = choose_template(session, data.template, data.format, principal=principal)
-    report = Report(event_id=event.id, format=data.format, template=choice.name, options=data.options.model_dump())
-    session.add(report)
-    session.flush()
+    requested_by = requested_by or (principal.name if principal else None)
     if background is None:
         registrations = session.execute(
             select(func.count(Registration.id)).where(Registration.event_id == event.id)
         ).scalar_one()
         background = registrations > BACKGROUND_ABOVE
     if background:
+        report = Report(event_id=event.id, format=data.format, template=choice.name, options=data.options.model_dump(),
+                        requested_by=requested_by)
+        session.add(report)
+        session.flush()
         enqueue(session, JOB_KIND, {"report_id": report.id})
-    else:
-        generate(session, report, event=event, choice=choice)
+        return report
+    return ReportWork(event_id=event.id, slug=event.slug, format=data.format, choice=choice,
+                      options=data.options.model_dump(), context=build_context(session, event, options=data.options))
+
+
+def render_work(work: ReportWork) -> Rendered:
+    """Render in a child process with a deadline and a memory limit; a failure is told, never raised."""
+    try:
+        return Rendered(content=render_isolated(work.format, work.choice, work.context))
+    except TemplateProblem as problem:
+        return Rendered(failure=f"template {work.choice.name!r}, {problem}")
+    except RenderStopped as stopped:
+        return Rendered(failure=stopped.detail)
+    except Exception as error:  # the organiser must see the failure on the report, not in a log
+        log.exception("report of event %s failed", work.event_id)
+        return Rendered(failure=f"{type(error).__name__}: {error}")
+
+
+def store_report(session: Session, work: ReportWork, rendered: Rendered, *, requested_by: str | None = None) -> Report:
+    """The report row with its file (done) or its failure, written once the render is over."""
+    report = Report(event_id=work.event_id, format=work.format, template=work.choice.name, options=work.options,
+                    requested_by=requested_by)
+    session.add(report)
+    session.flush()
+    _store(report, work.slug, rendered)
+    session.flush()
     return report
 
 
-def render_event_report(session: Session, event: Event, format: ReportFormat, choice: TemplateChoice,
-                        options: ReportOptions | None = None) -> bytes:
-    return render_report(format, choice, build_context(session, event, options=options or ReportOptions()))
+def generate_report(session: Session, event: Event, data: ReportCreate, *, requested_by: str | None = None) -> Report:
+    """Read, render and store in the caller's one transaction: for commands where nothing waits on
+    it (the demo); the server's routes end their transaction before rendering."""
+    work = prepare_report(session, event, data, requested_by=requested_by, background=False)
+    return store_report(session, work, render_work(work), requested_by=requested_by)
 
 
-def generate(session: Session, report: Report, *, event: Event, choice: TemplateChoice) -> None:
-    """Render ``report`` and store its bytes; a template's own error fails the report, with its line."""
-    report.status = ReportStatus.running
-    try:
-        content = render_event_report(session, event, report.format, choice, ReportOptions(**report.options))
-    except TemplateProblem as problem:
-        _store(report, event, failure=f"template {choice.name!r}, {problem}")
-    else:
-        _store(report, event, content=content)
-    session.flush()
-
-
-def _store(report: Report, event: Event, *, content: bytes | None = None, failure: str | None = None) -> None:
-    if content is None:
-        report.status, report.error = ReportStatus.failed, failure
+def _store(report: Report, slug: str, rendered: Rendered) -> None:
+    if rendered.content is None:
+        report.status, report.error = ReportStatus.failed, rendered.failure
         return
     session = object_session(report)
-    session.merge(ReportFile(report_id=report.id, content=content))
+    session.merge(ReportFile(report_id=report.id, content=rendered.content))
     report.status, report.error = ReportStatus.done, None
-    report.checksum = hashlib.sha256(content).hexdigest()
-    report.size = len(content)
-    report.filename = f"{event.slug}-report.{EXTENSIONS[report.format]}"
+    report.checksum = hashlib.sha256(rendered.content).hexdigest()
+    report.size = len(rendered.content)
+    report.filename = f"{slug}-report.{EXTENSIONS[report.format]}"
     report.generated_at = utcnow()
 
 
 def run_report_job(database: Database, payload: dict) -> None:
     """The worker's handler for JOB_KIND: the data is read, the read transaction ended, and only then
-    is the report rendered, so a long render holds no lock. Whatever goes wrong is written on the
-    report itself."""
+    is the report rendered (in a child process, with its limits), so a long render holds no lock.
+    Whatever goes wrong is written on the report itself."""
     with database.transaction(write=False) as session:
         report = session.get(Report, payload["report_id"])
         if report is None or report.status is ReportStatus.done:
@@ -271,22 +310,19 @@ def run_report_job(database: Database, payload: dict) -> None:
         event = get_event(session, report.event_id)
         try:
             choice = choose_template(session, report.template, report.format)
-            context = build_context(session, event)
+            options = ReportOptions(**report.options)
+            work = ReportWork(event_id=event.id, slug=event.slug, format=report.format, choice=choice,
+                              options=report.options, context=build_context(session, event, options=options))
         except Exception as error:  # e.g. the template was deleted since: the organiser sees why
-            choice, context, failure = None, None, f"{type(error).__name__}: {error}"
-    content = None
-    if context is not None:
-        try:
-            content, failure = render_report(report.format, choice, context), None
-        except TemplateProblem as problem:
-            failure = f"template {choice.name!r}, {problem}"
-        except Exception as error:  # the organiser must see the failure on the report, not in a log
-            log.exception("report %s failed", report.id)
-            failure = f"{type(error).__name__}: {error}"
+            work, rendered = None, Rendered(failure=f"{type(error).__name__}: {error}")
+    with database.transaction() as session:  # running: the console's progress shows it
+        session.execute(update(Report).where(Report.id == report.id).values(status=ReportStatus.running))
+    if work is not None:
+        rendered = render_work(work)
     with database.transaction() as session:
         stored = session.get(Report, report.id)
         if stored is not None:
-            _store(stored, event, content=content, failure=failure)
+            _store(stored, event.slug, rendered)
 
 
 def get_report(session: Session, report_id: int) -> Report:

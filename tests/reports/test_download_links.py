@@ -15,7 +15,7 @@ from app.reports import links
 from app.reports.links import signed_download_path
 from app.reports.models import ReportFormat
 from app.reports.schemas import ReportCreate
-from app.reports.service import request_report
+from app.reports.service import generate_report
 from tests.factories import add_participant, create_event
 
 
@@ -24,7 +24,7 @@ def report(db):
     with db.transaction() as session:
         event = create_event(session, title="Linked workshop")
         add_participant(session, event, first_name="Carl Arvid", last_name="Dahlöf")
-        return request_report(session, event, ReportCreate(format=ReportFormat.md), background=False)
+        return generate_report(session, event, ReportCreate(format=ReportFormat.md))
 
 
 def test_a_signed_link_downloads_the_report_without_a_token(client, settings, report):

@@ -74,7 +74,7 @@ def test_the_sandbox_refuses_escapes_files_and_changes(client, organiser, event_
 
 
 def test_a_template_that_runs_too_long_is_stopped(client, organiser, event_id, monkeypatch):
-    monkeypatch.setattr("app.reports.sandbox.RENDER_SECONDS", 1.5)
+    monkeypatch.setattr("app.reports.render.RENDER_SECONDS", 1.5)
     upload(client, organiser, "forever", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
     body = report(client, organiser, event_id, "forever")
     assert body["status"] == "failed" and "longer than 1.5 s" in body["error"]

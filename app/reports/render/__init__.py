@@ -1,7 +1,9 @@
-"""One entry point from (format, template, context) to the file's bytes."""
+"""One entry point from (format, template, context) to the file's bytes, and the same in a child
+process with a deadline and a memory limit: how reports are rendered outside the tests of the renderers."""
 
 from __future__ import annotations
 
+from app.core.isolation import preload, run_isolated
 from app.reports.context import ReportContext
 from app.reports.models import ReportFormat, TemplateKind
 from app.reports.render.pdf import render_pdf
@@ -28,3 +30,16 @@ def render_report(format: ReportFormat, choice: TemplateChoice, context: ReportC
     if format is ReportFormat.pdf:
         return render_pdf(text)
     return text.encode("utf-8")
+
+
+# The whole render of one report, the template, WeasyPrint or python-docx included.
+RENDER_SECONDS = 120.0
+# Imported once by the fork server the render children come from, not by each child.
+preload("weasyprint", "docx", __name__, "app.reports.render.docx")
+
+
+def render_isolated(format: ReportFormat, choice: TemplateChoice, context: ReportContext) -> bytes:
+    """``render_report`` in a child process: past RENDER_SECONDS or the memory limit it is stopped
+    (``RenderStopped``); a template's own error comes back as its ``TemplateProblem``."""
+    return run_isolated(render_report, format, choice, context, seconds=RENDER_SECONDS,
+                        what=f"rendering the {format.value.upper()} report")
