@@ -12,12 +12,17 @@ from app.console import (
     emails,
     events,
     imports,
+    narrative,
     questions,
     registrations,
+    report_templates,
+    reports,
+    statistics,
     tokens,
     users,
 )
 
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
 ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
-                                        breakouts, breakouts_proposal, day, tokens, users)]
+                                        breakouts, breakouts_proposal, day, narrative, reports, report_templates,
+                                        statistics, tokens, users)]

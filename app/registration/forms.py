@@ -99,8 +99,9 @@ def answer_errors(questions: list[Question], answers: dict[str, Any]) -> dict[st
     return errors
 
 
-def validation_errors(error: ValidationError) -> dict[str, str]:
-    """Pydantic's errors keyed by the form's field names, in words a person can act on.
+def validation_errors(error: ValidationError, *, depth: int = 2) -> dict[str, str]:
+    """Pydantic's errors keyed by the form's field names (the first ``depth`` parts of each error's
+    location: ``answers.diet``, or ``next_steps.0.date`` with a depth of 3), in words a person can act on.
 
     The page shows each next to its field, so a message need not name the field; the templates
     capitalise it.
@@ -110,7 +111,7 @@ def validation_errors(error: ValidationError) -> dict[str, str]:
         location = [str(part) for part in item["loc"]]
         if location[:1] == ["consents"]:
             location = location[1:]
-        errors.setdefault(".".join(location[:2]) or "form", _plain(item))
+        errors.setdefault(".".join(location[:depth]) or "form", _plain(item))
     return errors
 
 

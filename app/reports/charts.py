@@ -1,4 +1,5 @@
-"""Pie charts drawn here: SVG for HTML and PDF, PNG (Pillow, which WeasyPrint ships with) for DOCX.
+"""Charts drawn here: the report's pies as SVG for HTML and PDF, PNG (Pillow, which WeasyPrint ships
+with) for DOCX; and the statistics dashboard's bars and line over time, as SVG.
 
 Slices start at twelve o'clock and run clockwise, largest first. A pie keeps every category while
 there are at most ``MAX_SLICES``; beyond that the smallest are gathered into one "Other" slice, whole
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -162,3 +164,68 @@ def pie_png(parts: list[Slice], *, scale: int = 3) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+# --- the statistics dashboard's charts: horizontal bars, and a line over time ------------------------
+
+BAR_WIDTH = 560
+BAR_LABEL = 200
+BAR_ROW = 22
+
+
+def _svg(title: str, description: str, width: int, height: int, chart_id: str, body: str) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12" fill="#222">'
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+        f'{body}</svg>'
+    )
+
+
+def bar_svg(title: str, bars: list[tuple[str, int]], *, chart_id: str) -> Markup:
+    """One horizontal bar per ``(label, count)``, in the order given, the count at the bar's end."""
+    most = max((count for _, count in bars), default=0) or 1
+    room = BAR_WIDTH - BAR_LABEL - 50
+    rows = []
+    for index, (label, count) in enumerate(bars):
+        y = 4 + index * BAR_ROW
+        length = room * count / most
+        shown = label if len(label) <= 30 else label[:29] + "…"
+        rows.append(
+            f'<text x="{BAR_LABEL - 6}" y="{y + 14}" text-anchor="end">{escape(shown)}</text>'
+            f'<rect x="{BAR_LABEL}" y="{y + 3}" width="{length:.1f}" height="{BAR_ROW - 6}" fill="{PALETTE[0]}">'
+            f'<title>{escape(label)}: {count}</title></rect>'
+            f'<text x="{BAR_LABEL + length + 5:.1f}" y="{y + 14}">{count}</text>'
+        )
+    description = f"{title}: " + ("; ".join(f"{label} {count}" for label, count in bars) or "none yet") + "."
+    return _svg(title, description, BAR_WIDTH, 8 + BAR_ROW * max(len(bars), 1), chart_id, "".join(rows))
+
+
+def line_svg(title: str, points: list[tuple[date, int]], *, chart_id: str) -> Markup:
+    """A running total over time: one point per ``(day, total)``, days placed by the calendar, with the
+    first and last day and the highest total written on the axes."""
+    width, height, left, bottom, top, right = BAR_WIDTH, 220, 44, 30, 12, 16
+    description = f"{title}: " + ("; ".join(f"{day.isoformat()} {total}" for day, total in points) or "none yet") + "."
+    if not points:
+        return _svg(title, description, width, 40, chart_id, '<text x="4" y="24">No registrations yet.</text>')
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    highest = max(total for _, total in points) or 1
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def place(day: date, total: int) -> tuple[float, float]:
+        x = left + plot_w * ((day - first).days / span if len(points) > 1 else 0.5)
+        return x, top + plot_h * (1 - total / highest)
+
+    placed = [place(day, total) for day, total in points]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(placed))
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{PALETTE[0]}"><title>{day.isoformat()}: {total}'
+                   f'</title></circle>' for (x, y), (day, total) in zip(placed, points, strict=True))
+    axes = (f'<path d="M{left},{top} V{top + plot_h} H{left + plot_w}" stroke="#888" fill="none"/>'
+            f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{highest}</text>'
+            f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>'
+            f'<text x="{left}" y="{height - 8}">{first.isoformat()}</text>'
+            f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end">{last.isoformat()}</text>')
+    body = f'{axes}<path d="{path}" stroke="{PALETTE[0]}" stroke-width="2" fill="none"/>{dots}'
+    return _svg(title, description, width, height, chart_id, body)

@@ -273,7 +273,9 @@ def _country_label(code: str) -> str:
     return country_name(code) if code != UNKNOWN else "Not given"
 
 
-def _charts(stats: Statistics) -> dict[str, Chart]:
+def statistics_charts(stats: Statistics) -> dict[str, Chart]:
+    """The pies the report prints (countries, types of organisation), each with its words; the console
+    shows the same before a report is generated."""
     specs = {
         "countries": ("Participants by country", "Where the participants came from", ("country", "countries"),
                       stats.countries, _country_label),
@@ -369,7 +371,7 @@ def build_context(session: Session, event: Event, *, now: datetime | None = None
              for p in projects.values()),
             key=lambda p: p.acronym.casefold(),
         ),
-        charts=_charts(stats),
+        charts=statistics_charts(stats),
         sessions=sessions,
         participants=listed,
         unlisted_participants=stats.participants - len(listed),

@@ -58,6 +58,7 @@ class Cast:
     organiser: str
     other_organiser: str
     checkin: str
+    all_organiser: str  # an organiser of every event, limited to none
 
 
 @pytest.fixture
@@ -77,4 +78,5 @@ def cast(db, console_event) -> Cast:
         organiser=make_account(db, "organiser@example.org", Role.organiser, (event.id,)),
         other_organiser=make_account(db, "other@example.org", Role.organiser, (other.id,)),
         checkin=make_account(db, "door@example.org", Role.checkin, (event.id,)),
+        all_organiser=make_account(db, "everything@example.org", Role.organiser),
     )
