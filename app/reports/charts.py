@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -203,9 +203,11 @@ def bar_svg(title: str, bars: list[tuple[str, int]], *, chart_id: str) -> Markup
 
 
 def line_svg(title: str, points: list[tuple[date, int]], *, chart_id: str) -> Markup:
-    """A running total over time: one point per ``(day, total)``, days placed by the calendar, with the
-    first and last day and the highest total written on the axes."""
+    """A running total over time: one point per ``(day, total)``, days placed by the calendar, from zero
+    the day before the first, with the first and last day and the highest total written on the axes."""
     width, height, left, bottom, top, right = BAR_WIDTH, 220, 44, 30, 12, 16
+    if points:
+        points = [(points[0][0] - timedelta(days=1), 0), *points]
     description = f"{title}: " + ("; ".join(f"{day.isoformat()} {total}" for day, total in points) or "none yet") + "."
     if not points:
         return _svg(title, description, width, 40, chart_id, '<text x="4" y="24">No registrations yet.</text>')
@@ -215,8 +217,7 @@ def line_svg(title: str, points: list[tuple[date, int]], *, chart_id: str) -> Ma
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def place(day: date, total: int) -> tuple[float, float]:
-        x = left + plot_w * ((day - first).days / span if len(points) > 1 else 0.5)
-        return x, top + plot_h * (1 - total / highest)
+        return left + plot_w * (day - first).days / span, top + plot_h * (1 - total / highest)
 
     placed = [place(day, total) for day, total in points]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(placed))
