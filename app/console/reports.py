@@ -90,8 +90,7 @@ async def generate_report(request: Request, screen: ScreenDep, session: SessionD
                                              "below when it is ready.")
     await end_request_transaction(request)
     rendered = await anyio.to_thread.run_sync(service.render_work, prepared)
-    report = await in_transaction(request, partial(service.store_report, work=prepared, rendered=rendered,
-                                                   requested_by=viewer.principal.name))
+    report = await in_transaction(request, partial(service.store_report, work=prepared, rendered=rendered))
     if report.status is ReportStatus.failed:
         return screen.redirect(_base(event), f"The {label} report failed: {report.error}", problem=True)
     return screen.redirect(_base(event), f"Generated the {label} report ({report.size:,} bytes): download it below.")

@@ -57,7 +57,7 @@ def _read(request: Request, report: Report) -> ReportRead:
     return ReportRead(
         id=report.id, event_id=report.event_id, status=report.status, format=report.format, template=report.template,
         download_url=str(request.url_for("download_report", report_id=report.id)), error=report.error,
-        filename=report.filename, size=report.size, checksum=report.checksum,
+        filename=report.filename, size=report.size, checksum=report.checksum, requested_by=report.requested_by,
         created_at=report.created_at, generated_at=report.generated_at,
     )
 
@@ -121,8 +121,7 @@ async def create_report(data: ReportCreate, event: ManagedEvent, session: Sessio
         return JSONResponse(_read(request, prepared).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)
     await end_request_transaction(request)
     rendered = await anyio.to_thread.run_sync(service.render_work, prepared)
-    report = await in_transaction(request, partial(service.store_report, work=prepared, rendered=rendered,
-                                                   requested_by=organiser.name))
+    report = await in_transaction(request, partial(service.store_report, work=prepared, rendered=rendered))
     return _read(request, report)
 
 

@@ -223,6 +223,7 @@ class ReportRead(BaseModel):
     filename: str | None
     size: int | None
     checksum: str | None = Field(description="SHA-256 of the file")
+    requested_by: str | None = Field(default=None, description="who asked for it: an account or an API token")
     created_at: datetime
     generated_at: datetime | None
 

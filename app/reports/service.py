@@ -221,6 +221,7 @@ class ReportWork:
     choice: TemplateChoice
     options: dict
     context: ReportContext
+    requested_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,8 @@ def prepare_report(session: Session, event: Event, data: ReportCreate, *, princi
         enqueue(session, JOB_KIND, {"report_id": report.id})
         return report
     return ReportWork(event_id=event.id, slug=event.slug, format=data.format, choice=choice,
-                      options=data.options.model_dump(), context=build_context(session, event, options=data.options))
+                      options=data.options.model_dump(), context=build_context(session, event, options=data.options),
+                      requested_by=requested_by)
 
 
 def render_work(work: ReportWork) -> Rendered:
@@ -268,10 +270,10 @@ def render_work(work: ReportWork) -> Rendered:
         return Rendered(failure=f"{type(error).__name__}: {error}")
 
 
-def store_report(session: Session, work: ReportWork, rendered: Rendered, *, requested_by: str | None = None) -> Report:
+def store_report(session: Session, work: ReportWork, rendered: Rendered) -> Report:
     """The report row with its file (done) or its failure, written once the render is over."""
     report = Report(event_id=work.event_id, format=work.format, template=work.choice.name, options=work.options,
-                    requested_by=requested_by)
+                    requested_by=work.requested_by)
     session.add(report)
     session.flush()
     _store(report, work.slug, rendered)
@@ -283,7 +285,7 @@ def generate_report(session: Session, event: Event, data: ReportCreate, *, reque
     """Read, render and store in the caller's one transaction: for commands where nothing waits on
     it (the demo); the server's routes end their transaction before rendering."""
     work = prepare_report(session, event, data, requested_by=requested_by, background=False)
-    return store_report(session, work, render_work(work), requested_by=requested_by)
+    return store_report(session, work, render_work(work))
 
 
 def _store(report: Report, slug: str, rendered: Rendered) -> None:
