@@ -260,6 +260,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/events/{event_ref}/checkin"): console(*STAFF_A),
     ("GET", "/manage/events/{event_ref}/checkin/counts"): console(*STAFF_A),
     # An account's own tokens; the one in the address is the organiser of A's (admins see every token).
+    ("GET", "/manage/events/{event_ref}/narrative"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/narrative/{part}"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/narrative/sessions/{session_id}"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/report"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/report"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/report/{report_id}/download"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/statistics"): C_EVENT,
+    ("GET", "/manage/report-templates"): console(*ORGANISERS),  # each sees their own and the built-in ones
+    ("POST", "/manage/report-templates"): console(*ORGANISERS),
+    ("GET", "/manage/report-templates/context"): console(*ORGANISERS),
+    ("POST", "/manage/report-templates/{template_id}/delete"): console(ADMIN, ORG_A, hidden=(ALL, ORG_B)),
     ("GET", "/manage/tokens"): console(*SIGNED_IN),
     ("POST", "/manage/tokens"): console(*SIGNED_IN),
     ("POST", "/manage/tokens/{token_id}/revoke"): console(ADMIN, ORG_A, hidden=(ALL, ORG_B, DOOR_A)),

@@ -171,7 +171,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
             "report_link": signed_download_path(settings, report), "token_id": str(own_token),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
-            "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve",
+            "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "part": "summary",
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
     world.cookies[WRONG] = f"{SESSION_COOKIE}=forged.cookie; convene_checkin=cvn_wrong; {CSRF_COOKIE}={CSRF_VALUE}"
@@ -190,7 +190,7 @@ def matrix(shared_database: Database, backend_url) -> Iterator[tuple[TestClient,
         patch.setattr(passwords, "_hasher", lambda: cheap)
         # Who may call is decided before anything is drawn; WeasyPrint's seconds a sheet of badges
         # are tested in tests/attendance, not once per caller here.
-        patch.setattr(badges, "render_pdf", lambda html: b"%PDF-1.7 (not drawn)")
+        patch.setattr(badges, "pdf_isolated", lambda html: b"%PDF-1.7 (not drawn)")
         world = World()
         _seed(shared_database, settings, world)
         yield client, world

@@ -9,7 +9,8 @@ requests of a browser without JavaScript.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import anyio
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.attendance import badges
@@ -20,10 +21,11 @@ from app.console.access import ManagedEvent, OrganiserViewer
 from app.console.breakouts import ManagedBreakout, session_base
 from app.console.screen import FormDep, ScreenDep, text
 from app.core.countries import country_name
-from app.core.deps import SessionDep, TransactionRoute
+from app.core.deps import SessionDep, TransactionRoute, end_request_transaction
 from app.core.errors import AppError
 from app.core.templating import render_page
 from app.core.timezones import in_zone
+from app.events.models import Event
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
@@ -112,13 +114,20 @@ def discard(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, eve
     return screen.redirect(session_base(event, item) + "#assignment", "Discarded the proposal; nothing was saved.")
 
 
-@router.get("/manage/events/{event_ref}/breakouts/{session_id}/lists.pdf")
-def group_lists(session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, item: ManagedBreakout):
-    """One page per group of the committed assignment, for its facilitator: who is in it, with a box to tick."""
+def _group_lists_html(session, event: Event, item) -> str:
     assignment = read_assignment(session, event, item)
-    html = render_page("console/breakout_lists.html", event=event, item=item, assignment=assignment,
+    return render_page("console/breakout_lists.html", event=event, item=item, assignment=assignment,
                        country_name=country_name, starts=in_zone(item.starts_at, event.timezone),
                        ends=in_zone(item.ends_at, event.timezone))
+
+
+@router.get("/manage/events/{event_ref}/breakouts/{session_id}/lists.pdf")
+async def group_lists(request: Request, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
+                      item: ManagedBreakout):
+    """One page per group of the committed assignment, for its facilitator: who is in it, with a box to tick.
+    The data is read, the request's transaction ended, then the PDF printed in a child process."""
+    html = await anyio.to_thread.run_sync(_group_lists_html, session, event, item)
+    await end_request_transaction(request)
     name = f"{event.slug}-groups-{item.id}.pdf"
-    return Response(badges.render_pdf(html), media_type="application/pdf",
+    return Response(await anyio.to_thread.run_sync(badges.pdf_isolated, html), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -8,10 +8,13 @@ accounts land on it from ``/manage``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Response
+import anyio
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.orm import Session
 
 from app.attendance import badges
 from app.attendance.pages import SessionChoice, checkin_screen, record
@@ -19,7 +22,7 @@ from app.attendance.service import attendance_summary, checkin_counts, session_c
 from app.console.access import DoorEvent, ManagedEvent, OrganiserViewer, ViewerDep
 from app.console.screen import PRIVATE, ScreenDep
 from app.core.csrf import CsrfDep
-from app.core.deps import SessionDep, SettingsDep, TransactionRoute
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute, end_request_transaction
 from app.core.errors import AppError
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -44,24 +47,30 @@ def day_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, ev
                          refresh=REFRESH_SECONDS, now=in_zone(utcnow(), event.timezone))
 
 
-def _pdf_or_back(screen, event: Event, make, name: str) -> Response:
+async def _pdf_or_back(request: Request, screen, session: Session, event: Event, page, name: str) -> Response:
+    """Read the page's data, end the request's transaction, then print it in a child process (as the API)."""
     try:
-        body = make()
+        html = await anyio.to_thread.run_sync(page, session)
     except AppError as error:
         return screen.redirect(f"/manage/events/{event.slug}/day", f"No PDF: {error.detail}.", problem=True)
+    await end_request_transaction(request)
+    body = await anyio.to_thread.run_sync(badges.pdf_isolated, html)
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE})
 
 
 @router.get("/manage/events/{event_ref}/day/badges.pdf")
-def badges_pdf(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
-    return _pdf_or_back(screen, event, lambda: badges.badges_pdf(session, event), f"{event.slug}-badges.pdf")
+async def badges_pdf(request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+                     event: ManagedEvent):
+    return await _pdf_or_back(request, screen, session, event, partial(badges.badges_html, event=event),
+                              f"{event.slug}-badges.pdf")
 
 
 @router.get("/manage/events/{event_ref}/day/certificates.pdf")
-def certificates_pdf(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
-    return _pdf_or_back(screen, event, lambda: badges.certificates_pdf(session, event),
-                        f"{event.slug}-certificates.pdf")
+async def certificates_pdf(request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+                           event: ManagedEvent):
+    return await _pdf_or_back(request, screen, session, event, partial(badges.certificates_html, event=event),
+                              f"{event.slug}-certificates.pdf")
 
 
 @router.get("/manage/events/{event_ref}/checkin", response_class=HTMLResponse)
