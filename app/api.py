@@ -13,6 +13,7 @@ from app.breakouts import pages as breakouts_pages
 from app.breakouts import rapporteurs as rapporteur_pages
 from app.breakouts import router as breakouts_router
 from app.console.routes import ROUTERS as CONSOLE_ROUTERS
+from app.core.problems import API_PREFIX
 from app.directory import router as directory_router
 from app.events import router as events_router
 from app.registration import admin_router as registration_admin_router
@@ -21,8 +22,6 @@ from app.registration import router as registration_router
 from app.reports import material_router as reports_material_router
 from app.reports import router as reports_router
 from app.site import pages as site_pages
-
-API_PREFIX = "/api/v1"
 
 
 def include_routers(app: FastAPI) -> None:

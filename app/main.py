@@ -18,14 +18,15 @@ from app.core.config import Settings, get_settings
 from app.core.db import UNAVAILABLE, Database
 from app.core.deps import TransactionRoute
 from app.core.docs import add_offline_docs
+from app.core.edge import EdgeMiddleware
 from app.core.errors import AppError
 from app.core.idempotency import IdempotencyMiddleware
+from app.core.openapi import document_problems
+from app.core.problems import problem_response
 from app.core.ratelimit import RateLimits
-from app.core.templating import render_page
 
 log = logging.getLogger("convene")
 
-PROBLEM = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 
 DESCRIPTION = """
@@ -59,8 +60,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.rate_limits = RateLimits(settings)
     _add_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
+    # Outermost: nothing reads a body, not even the idempotency keys, before its size and text are checked.
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     include_routers(app)
     add_offline_docs(app)
+    document_problems(app)
 
     @app.get("/healthz", tags=["health"], summary="Is the service up and its database answering?")
     def healthz(request: Request):
@@ -75,15 +80,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     return app
 
 
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(API_PREFIX) and "text/html" in request.headers.get("accept", "")
-
-
 def _problem(request: Request, status: int, title: str, detail: str, **extra) -> JSONResponse | HTMLResponse:
-    if _wants_html(request):
-        return HTMLResponse(render_page("error.html", status=status, title=title, detail=detail), status_code=status)
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return problem_response(request.scope, status, title, detail, **extra)
 
 
 def _field_name(location: tuple) -> str:
@@ -128,7 +126,8 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden",
+                  413: "Content too large"}
         return _problem(request, error.status_code, titles.get(error.status_code, "Error"), str(error.detail))
 
     @app.exception_handler(IntegrityError)

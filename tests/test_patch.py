@@ -53,3 +53,11 @@ def test_a_null_event_title_is_refused_before_reaching_the_database(client, orga
                            headers=organiser)
     assert refused.status_code == 422
     assert [error["field"] for error in refused.json()["errors"]] == ["title"]
+
+
+def test_patching_an_organisation_with_a_null_name_is_a_422_naming_it(client, organiser):
+    created = client.post("/api/v1/organisations", json={"name": "Flanders Agency", "type": "agency"}, headers=organiser)
+    assert created.status_code == 201, created.text
+    refused = client.patch(f"/api/v1/organisations/{created.json()['id']}", json={"name": None}, headers=organiser)
+    assert refused.status_code == 422, refused.text
+    assert [error["field"] for error in refused.json()["errors"]] == ["name"]

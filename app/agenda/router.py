@@ -10,6 +10,7 @@ from app.agenda import service
 from app.agenda.models import SessionKind
 from app.agenda.schemas import SessionCreate, SessionRead, SessionUpdate
 from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
+from app.core.fields import Id
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
@@ -39,13 +40,13 @@ def list_sessions(
 
 
 @router.get("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Read a session")
-def read_session(session_id: int, event: ManagedEvent, session: SessionDep):
+def read_session(session_id: Id, event: ManagedEvent, session: SessionDep):
     item = service.get_session_of_event(session, event, session_id)
     return service.read_sessions(session, event, [item])[0]
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Change a session")
-def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, session: SessionDep,
+def update_session(session_id: Id, data: SessionUpdate, event: ManagedEvent, session: SessionDep,
                    organiser: OrganiserDep):
     """Only the fields named change; `roles`, when given, replaces all the session's roles (inline
     people matched as when adding a session)."""
@@ -56,5 +57,5 @@ def update_session(session_id: int, data: SessionUpdate, event: ManagedEvent, se
 
 @router.delete("/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a session")
-def delete_session(session_id: int, event: ManagedEvent, session: SessionDep):
+def delete_session(session_id: Id, event: ManagedEvent, session: SessionDep):
     service.delete_session(session, service.get_session_of_event(session, event, session_id))

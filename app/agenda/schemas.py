@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.agenda.models import RoleKind, SessionKind
-from app.core.fields import LongText
+from app.core.fields import Id, LongText
 from app.core.patch import Patch, unchanged
 from app.directory.schemas import PersonCreate
 
@@ -21,7 +21,7 @@ class RoleAssign(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     role: RoleKind
-    person_id: int | None = None
+    person_id: Id | None = None
     person: PersonCreate | None = None
     note: Annotated[str, Field(max_length=300)] | None = None
 

@@ -18,6 +18,7 @@ from app.attendance.schemas import CheckinCreate
 from app.core.csrf import CsrfDep
 from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError, Forbidden, Unauthorized
+from app.core.fields import Id
 from app.core.security import Principal, Role, authenticate
 from app.core.templating import render_page
 from app.core.timezones import in_zone
@@ -30,7 +31,7 @@ COOKIE = "convene_checkin"
 COOKIE_MAX_AGE = 18 * 3600  # one long event day
 
 FormText = Annotated[str, Form(max_length=200)]
-SessionChoice = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+SessionChoice = Annotated[Id | None, Query()]
 
 
 def _path(event: Event) -> str:

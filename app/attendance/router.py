@@ -26,6 +26,7 @@ from app.core.deps import (
     TransactionRoute,
     end_request_transaction,
 )
+from app.core.fields import Id
 from app.core.security import Role
 from app.core.timezones import in_zone
 from app.events.dependencies import CheckinEvent, ManagedEvent
@@ -79,7 +80,7 @@ def undo_check_in(data: CheckinCreate, event: CheckinEvent, session: SessionDep)
 
 @router.delete("/events/{event_id}/checkins/{checkin_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove one check-in")
-def delete_check_in(checkin_id: int, event: CheckinEvent, session: SessionDep):
+def delete_check_in(checkin_id: Id, event: CheckinEvent, session: SessionDep):
     service.delete_checkin(session, event, checkin_id)
 
 
@@ -128,7 +129,7 @@ async def certificates_pdf(event: ManagedEvent, session: SessionDep, request: Re
 
 @router.get("/registrations/{registration_id}/certificate.pdf", response_class=Response,
             summary="One certificate of attendance (PDF)", responses={200: {"content": {PDF: {}}}})
-async def certificate_pdf(registration_id: int, session: SessionDep, organiser: OrganiserDep, request: Request):
+async def certificate_pdf(registration_id: Id, session: SessionDep, organiser: OrganiserDep, request: Request):
     registration, event = await anyio.to_thread.run_sync(service.registration_with_event, session, registration_id)
     organiser.require_manages(event.id)
     return await _printed(request, session, partial(badges.certificates_html, event=event,

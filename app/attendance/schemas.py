@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from app.core.fields import Id
+
 
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
@@ -14,7 +16,6 @@ def _strip(value: object) -> object:
 
 # Codes are ``secrets.token_urlsafe`` output; anything else is refused before touching the database.
 CheckinCode = Annotated[str, BeforeValidator(_strip), StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class CheckinCreate(BaseModel):

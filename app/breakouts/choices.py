@@ -12,6 +12,7 @@ from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutGroup
 from app.breakouts.service import breakout_sessions, groups_of, session_settings
 from app.core.errors import InvalidInput
+from app.core.fields import parse_id
 from app.events.models import Event
 
 ORDINALS = ["1st", "2nd", "3rd"]
@@ -26,9 +27,9 @@ def ranked_choices(submitted: list[str], *, field_prefix: str = "choice_") -> li
     """The chosen group ids in rank order; blank boxes are skipped, so a gap closes up.
     ``submitted`` holds the boxes' values, best rank first; box ``rank`` is the field ``field_prefix + rank``."""
     for rank, value in enumerate(submitted, start=1):
-        if value and not value.isdigit():
+        if value and parse_id(value) is None:
             raise InvalidInput(CHOOSE_FROM_LIST, field=f"{field_prefix}{rank}")
-    return [int(value) for value in submitted if value]
+    return [parse_id(value) for value in submitted if value]
 
 
 @dataclass(frozen=True)

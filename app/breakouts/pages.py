@@ -12,6 +12,7 @@ from app.breakouts.service import get_breakout_session, participant_breakouts, s
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, FormDep
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError, InvalidInput
+from app.core.fields import parse_id
 from app.core.templating import render_page
 from app.core.timezones import in_zone
 from app.registration.dependencies import Participant, ParticipantDep
@@ -46,10 +47,10 @@ def _submitted(form, max_preferences: int) -> list[str]:
 def save_choices(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form: FormDep):
     csrf.verify(form.get(FIELD_NAME))
     event, registration = participant.event, participant.registration
-    session_id = str(form.get("session_id", ""))
-    if not session_id.isdigit():
+    session_id = parse_id(str(form.get("session_id", "")))
+    if session_id is None:
         raise InvalidInput("the form does not say which breakout session it is for", field="session_id")
-    item = get_breakout_session(session, event, int(session_id))
+    item = get_breakout_session(session, event, session_id)
     submitted = _submitted(form, session_settings(session, item).max_preferences)
     try:
         # Every check comes before the first write, so a refused choice leaves the old one in place.

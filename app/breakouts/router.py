@@ -21,13 +21,14 @@ from app.breakouts.schemas import (
     SettingsUpdate,
 )
 from app.core.deps import OrganiserDep, SessionDep, TransactionRoute
+from app.core.fields import Id
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 
 router = APIRouter(route_class=TransactionRoute, prefix="/events/{event_id}/sessions/{session_id}", tags=["breakouts"])
 
 
-def breakout_session(session_id: int, event: ManagedEvent, session: SessionDep) -> AgendaSession:
+def breakout_session(session_id: Id, event: ManagedEvent, session: SessionDep) -> AgendaSession:
     """The breakout session of a managed event (404 if not the event's, 422 if not a breakout)."""
     return service.get_breakout_session(session, event, session_id)
 
@@ -49,19 +50,19 @@ def create_group(data: GroupCreate, item: Breakout, session: SessionDep, organis
 
 
 @router.get("/groups/{group_id}", response_model=GroupRead, summary="Read a breakout group")
-def read_group(group_id: int, item: Breakout, session: SessionDep):
+def read_group(group_id: Id, item: Breakout, session: SessionDep):
     return service.read_groups(session, [service.get_group(session, item, group_id)])[0]
 
 
 @router.patch("/groups/{group_id}", response_model=GroupRead, summary="Change a breakout group")
-def update_group(group_id: int, data: GroupUpdate, item: Breakout, session: SessionDep, organiser: OrganiserDep):
+def update_group(group_id: Id, data: GroupUpdate, item: Breakout, session: SessionDep, organiser: OrganiserDep):
     """Any field, including the rapporteur and the `report_notes` the event report prints."""
     group = service.update_group(session, service.get_group(session, item, group_id), data, principal=organiser)
     return service.read_groups(session, [group])[0]
 
 
 @router.delete("/groups/{group_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a breakout group")
-def delete_group(group_id: int, item: Breakout, session: SessionDep):
+def delete_group(group_id: Id, item: Breakout, session: SessionDep):
     service.delete_group(session, service.get_group(session, item, group_id))
 
 

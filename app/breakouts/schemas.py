@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.breakouts.models import DEFAULT_MAX_PREFERENCES, AssignmentSource
-from app.core.fields import LongText
+from app.core.fields import Id, LongText
 from app.core.patch import Patch, unchanged
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
@@ -31,8 +31,8 @@ class GroupCreate(BaseModel):
     theme: LongText | None = None
     room: Room | None = None
     capacity: Capacity
-    facilitator_person_id: int | None = Field(default=None, description="pinned to this group if registered")
-    rapporteur_person_id: int | None = None
+    facilitator_person_id: Id | None = Field(default=None, description="pinned to this group if registered")
+    rapporteur_person_id: Id | None = None
     report_notes: LongText | None = None
     position: int | None = Field(default=None, description="order among the session's groups; default: last")
 
@@ -44,8 +44,8 @@ class GroupUpdate(Patch):
     theme: LongText | None = None
     room: Room | None = None
     capacity: Capacity = unchanged()
-    facilitator_person_id: int | None = None
-    rapporteur_person_id: int | None = None
+    facilitator_person_id: Id | None = None
+    rapporteur_person_id: Id | None = None
     report_notes: LongText | None = None
     position: int = unchanged()
 
@@ -87,8 +87,8 @@ class SettingsRead(BaseModel):
 
 class PreferenceSet(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"registration_id": 7, "group_ids": [3, 1]}]})
-    registration_id: int
-    group_ids: Annotated[list[int], Field(max_length=10, description="best first; empty clears the choices")]
+    registration_id: Id
+    group_ids: Annotated[list[Id], Field(max_length=10, description="best first; empty clears the choices")]
 
 
 class PreferenceRead(BaseModel):
@@ -103,7 +103,7 @@ class AssignmentRequest(BaseModel):
         json_schema_extra={"examples": [{"dry_run": True}, {"dry_run": False, "avoid_repeats_with_session_id": 12}]},
     )
     dry_run: bool = Field(default=True, description="true: propose and report, save nothing")
-    avoid_repeats_with_session_id: int | None = Field(
+    avoid_repeats_with_session_id: Id | None = Field(
         default=None, description="another breakout session of the event: meet as few of its group mates as possible"
     )
     notify: bool = Field(default=True, description="on commit, email each participant whose group is new")
@@ -111,8 +111,8 @@ class AssignmentRequest(BaseModel):
 
 class MoveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    registration_id: int
-    group_id: int
+    registration_id: Id
+    group_id: Id
     lock: bool = Field(default=True, description="keep the person there when the assignment is solved again")
 
 

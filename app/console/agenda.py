@@ -20,6 +20,7 @@ from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.fields import Id, parse_id
 from app.core.pagination import MAX_LIMIT, Window
 from app.core.timezones import in_zone
 from app.directory.service import list_people
@@ -65,7 +66,7 @@ def _roles(values: dict, errors: dict) -> list[dict]:
             continue
         role: dict[str, Any] = {"role": row["role"] or "speaker"}
         if row["person_id"]:
-            role["person_id"] = int(row["person_id"]) if row["person_id"].isdigit() else -1
+            role["person_id"] = parse_id(row["person_id"]) or -1
         else:
             role["person"] = {"first_name": row["first_name"], "last_name": row["last_name"],
                               "organisation": row["organisation"] or None}
@@ -154,7 +155,7 @@ def add_session(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
 
 
 @router.get("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
-def edit_session_page(session_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def edit_session_page(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                       event: ManagedEvent):
     item = service.get_session_of_event(session, event, session_id)
     roles = service.roles_by_session(session, [item.id]).get(item.id, [])
@@ -162,13 +163,13 @@ def edit_session_page(session_id: int, screen: ScreenDep, session: SessionDep, v
 
 
 @router.post("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
-def edit_session(session_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def edit_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                  event: ManagedEvent, form: FormDep):
     return _save(screen, session, viewer, event, form, service.get_session_of_event(session, event, session_id))
 
 
 @router.post("/manage/events/{event_ref}/agenda/{session_id}/delete")
-def delete_session(session_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def delete_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                    event: ManagedEvent, form: FormDep):
     item = service.get_session_of_event(session, event, session_id)
     service.delete_session(session, item)

@@ -15,6 +15,7 @@ from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.fields import Id
 from app.events.models import Event
 from app.registration import questions as service
 from app.registration.forms import validation_errors
@@ -88,7 +89,7 @@ def add_question(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer
 
 
 @router.get("/manage/events/{event_ref}/questions/{question_id}", response_class=HTMLResponse)
-def edit_question_page(question_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def edit_question_page(question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                        event: ManagedEvent):
     question = service.get_question_of_event(session, event, question_id)
     values = {"label": question.label, "key": question.key, "kind": question.kind.value, "required": question.required,
@@ -97,7 +98,7 @@ def edit_question_page(question_id: int, screen: ScreenDep, session: SessionDep,
 
 
 @router.post("/manage/events/{event_ref}/questions/{question_id}", response_class=HTMLResponse)
-def edit_question(question_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def edit_question(question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                   event: ManagedEvent, form: FormDep):
     question = service.get_question_of_event(session, event, question_id)
     values = _values(form) | {"key": question.key, "kind": question.kind.value}
@@ -119,7 +120,7 @@ def edit_question(question_id: int, screen: ScreenDep, session: SessionDep, view
 
 
 @router.post("/manage/events/{event_ref}/questions/{question_id}/{change}")
-def move_or_remove(question_id: int, change: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+def move_or_remove(question_id: Id, change: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                    event: ManagedEvent, form: FormDep):
     question = service.get_question_of_event(session, event, question_id)
     if change in ("up", "down"):

@@ -21,6 +21,7 @@ from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.countries import country_name
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError, NotFound
+from app.core.fields import Id, parse_id
 from app.core.pagination import Window
 from app.core.timezones import in_zone
 from app.directory.models import Organisation, OrganisationType, Project
@@ -44,7 +45,7 @@ def _base(event: Event) -> str:
     return f"/manage/events/{event.slug}/registrations"
 
 
-def managed_registration(registration_id: int, event: ManagedEvent, session: SessionDep) -> Registration:
+def managed_registration(registration_id: Id, event: ManagedEvent, session: SessionDep) -> Registration:
     """A registration of the managed event (another event's id is not found here)."""
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
@@ -117,7 +118,7 @@ def bulk_decision(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
     action, back = text(form, "action"), _base(event) + (f"?{text(form, 'query')}" if text(form, "query") else "")
     if action not in ("approve", "reject"):
         return screen.redirect(back, "choose approve or reject for the selected registrations", problem=True)
-    ids = [int(value) for value in form.getlist("selected") if isinstance(value, str) and value.isdigit()]
+    ids = [parse_id(value) for value in form.getlist("selected") if isinstance(value, str) and parse_id(value)]
     if not ids:
         return screen.redirect(back, "select at least one registration first", problem=True)
     done, refused = [], []

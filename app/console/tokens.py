@@ -15,6 +15,7 @@ from app.console.access import Viewer, ViewerDep
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.fields import Id, parse_id
 from app.core.security import Role
 from app.events.service import events_upcoming_first
 
@@ -43,7 +44,7 @@ def create_token(screen: ScreenDep, session: SessionDep, viewer: ViewerDep, form
         role = Role(values["role"])
     except ValueError:
         errors["role"] = "choose a role from the list"
-    event_id = int(values["event_id"]) if values["event_id"].isdigit() else None
+    event_id = parse_id(values["event_id"])
     if values["event_id"] and event_id is None:
         errors["event_id"] = "choose an event from the list"
     if not errors:
@@ -59,6 +60,6 @@ def create_token(screen: ScreenDep, session: SessionDep, viewer: ViewerDep, form
 
 
 @router.post("/manage/tokens/{token_id}/revoke")
-def revoke(token_id: int, screen: ScreenDep, session: SessionDep, viewer: ViewerDep, form: FormDep):
+def revoke(token_id: Id, screen: ScreenDep, session: SessionDep, viewer: ViewerDep, form: FormDep):
     token = revoke_token(session, token_id, principal=viewer.principal)
     return screen.redirect("/manage/tokens", f"Revoked the token {token.name!r}: it no longer works.")

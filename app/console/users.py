@@ -11,6 +11,7 @@ from app.console.access import AdminViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.fields import Id, parse_id
 from app.core.security import Role
 from app.events.service import events_upcoming_first
 
@@ -39,7 +40,7 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
         role = Role(values["role"])
     except ValueError:
         errors["role"] = "choose a role from the list"
-    if not all(value.isdigit() for value in values["event_ids"]):
+    if any(parse_id(value) is None for value in values["event_ids"]):
         errors["event_ids"] = "choose events from the list"
     if not errors:
         try:
@@ -47,7 +48,7 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
                 account = accounts.create_account(
                     session, email=values["email"], display_name=values["display_name"],
                     password=str(form.get("password") or ""), role=role,
-                    event_ids=frozenset(int(value) for value in values["event_ids"]))
+                    event_ids=frozenset(parse_id(value) for value in values["event_ids"]))
         except AppError as error:
             errors[error.field or "email"] = error.detail
         else:
@@ -56,7 +57,7 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
 
 
 @router.post("/manage/users/{account_id}/{change}")
-def enable_or_disable(account_id: int, change: str, screen: ScreenDep, session: SessionDep, viewer: AdminViewer,
+def enable_or_disable(account_id: Id, change: str, screen: ScreenDep, session: SessionDep, viewer: AdminViewer,
                       form: FormDep):
     if change not in ("disable", "enable"):
         return screen.redirect("/manage/users", "choose disable or enable", problem=True)

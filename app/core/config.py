@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=0, le=36500)
     # After the retention period, the organisers are told; the data is anonymised this many days later.
     retention_grace_days: int = Field(default=14, ge=1, le=365)
+    # Request bodies (JSON, forms) and uploads (multipart, CSV) beyond these sizes are refused with a 413
+    # while they stream in, never read whole.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Where notices about an event go (retention, registrations awaiting approval) when it names no contact.
     organiser_email: str | None = None
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.db import Database
+from app.core.fields import Offset
 from app.core.pagination import MAX_LIMIT, Window
 from app.core.roles import Role
 from app.core.security import Principal, authenticate
@@ -218,7 +219,7 @@ OptionalPrincipalDep = Annotated[Principal | None, Depends(get_optional_principa
 
 def get_window(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="how many items to return")] = 50,
-    offset: Annotated[int, Query(ge=0, description="how many items to skip")] = 0,
+    offset: Annotated[Offset, Query(description="how many items to skip")] = 0,
 ) -> Window:
     return Window(limit=limit, offset=offset)
 

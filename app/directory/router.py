@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.core.deps import OrganiserDep, SessionDep, TransactionRoute, WindowDep
+from app.core.fields import Id
 from app.core.pagination import Page
 from app.directory import service
 from app.directory.models import OrganisationType
@@ -47,20 +48,20 @@ def list_organisations(
 
 @router.get("/organisations/{organisation_id}", response_model=OrganisationRead, summary="Read an organisation",
             tags=["organisations"])
-def read_organisation(organisation_id: int, session: SessionDep, organiser: OrganiserDep):
+def read_organisation(organisation_id: Id, session: SessionDep, organiser: OrganiserDep):
     return service.get_organisation(session, organisation_id, principal=organiser)
 
 
 @router.patch("/organisations/{organisation_id}", response_model=OrganisationRead, summary="Change an organisation",
               tags=["organisations"])
-def update_organisation(organisation_id: int, data: OrganisationUpdate, session: SessionDep, organiser: OrganiserDep):
+def update_organisation(organisation_id: Id, data: OrganisationUpdate, session: SessionDep, organiser: OrganiserDep):
     return service.update_organisation(session, service.get_organisation(session, organisation_id, principal=organiser), data,
                                        principal=organiser)
 
 
 @router.delete("/organisations/{organisation_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete an organisation", tags=["organisations"])
-def delete_organisation(organisation_id: int, session: SessionDep, organiser: OrganiserDep):
+def delete_organisation(organisation_id: Id, session: SessionDep, organiser: OrganiserDep):
     service.delete(session, service.get_organisation(session, organisation_id, principal=organiser), principal=organiser)
 
 
@@ -83,19 +84,19 @@ def list_projects(
 
 
 @router.get("/projects/{project_id}", response_model=ProjectRead, summary="Read a project", tags=["projects"])
-def read_project(project_id: int, session: SessionDep, organiser: OrganiserDep):
+def read_project(project_id: Id, session: SessionDep, organiser: OrganiserDep):
     return service.get_project(session, project_id, principal=organiser)
 
 
 @router.patch("/projects/{project_id}", response_model=ProjectRead, summary="Change a project", tags=["projects"])
-def update_project(project_id: int, data: ProjectUpdate, session: SessionDep, organiser: OrganiserDep):
+def update_project(project_id: Id, data: ProjectUpdate, session: SessionDep, organiser: OrganiserDep):
     return service.update_project(session, service.get_project(session, project_id, principal=organiser), data,
                                   principal=organiser)
 
 
 @router.delete("/projects/{project_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a project",
                tags=["projects"])
-def delete_project(project_id: int, session: SessionDep, organiser: OrganiserDep):
+def delete_project(project_id: Id, session: SessionDep, organiser: OrganiserDep):
     service.delete(session, service.get_project(session, project_id, principal=organiser), principal=organiser)
 
 
@@ -115,12 +116,12 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response_model=PersonRead, summary="Read a person", tags=["people"])
-def read_person(person_id: int, session: SessionDep, organiser: OrganiserDep):
+def read_person(person_id: Id, session: SessionDep, organiser: OrganiserDep):
     return service.read_people(session, [service.get_person(session, person_id, principal=organiser)])[0]
 
 
 @router.patch("/people/{person_id}", response_model=PersonRead, summary="Change a person", tags=["people"])
-def update_person(person_id: int, data: PersonUpdate, session: SessionDep, organiser: OrganiserDep):
+def update_person(person_id: Id, data: PersonUpdate, session: SessionDep, organiser: OrganiserDep):
     person = service.update_person(session, service.get_person(session, person_id, principal=organiser), data,
                                    principal=organiser)
     return service.read_people(session, [person])[0]
@@ -128,5 +129,5 @@ def update_person(person_id: int, data: PersonUpdate, session: SessionDep, organ
 
 @router.delete("/people/{person_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a person",
                tags=["people"])
-def delete_person(person_id: int, session: SessionDep, organiser: OrganiserDep):
+def delete_person(person_id: Id, session: SessionDep, organiser: OrganiserDep):
     service.delete(session, service.get_person(session, person_id, principal=organiser), principal=organiser)

@@ -8,6 +8,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.fields import parse_id
 from app.core.pagination import Window, paginate
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -82,7 +83,12 @@ def get_event_by_ref(session: Session, ref: str | int) -> Event:
     """An event named by its id (digits) or its slug, as every API address and CLI command accepts.
     A slug always has a letter (see schemas.EventSlug), so the two never collide."""
     text = str(ref).strip()
-    return get_event(session, int(text)) if text.isdigit() else get_event_by_slug(session, text)
+    if text.isascii() and text.isdigit():
+        number = parse_id(text)
+        if number is None:
+            raise NotFound(f"no event with id {text}")
+        return get_event(session, number)
+    return get_event_by_slug(session, text)
 
 
 def get_event_by_slug(session: Session, slug: str) -> Event:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,12 @@ from app.registration.privacy import Audience, publishable
 
 # A leading one of these makes Excel, LibreOffice and Sheets evaluate the cell (OWASP: CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ... and so does one after a separator, once a spreadsheet splits the line at its own list separator
+# (";" in Belgian, French and German Excel, "," elsewhere, tab when pasted), quotes and spaces between.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t][\s\"']*)([=+\-@])")
+# XML 1.0 cannot hold these, so neither can an XLSX cell; stored text might (written before the
+# edge refused them, or imported straight into the database).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ORGANISER_COLUMNS = [
     "id", "status", "waitlist_position", "first_name", "last_name", "email", "organisation", "organisation_type",
@@ -53,7 +60,9 @@ class Table:
 
 
 def neutralise(value: str) -> str:
-    """Prefix a cell that would start a formula with an apostrophe, so it stays text."""
+    """An apostrophe before every formula a spreadsheet could find in the cell: at its start, and
+    after each separator a spreadsheet might split it at (``x;=1+1`` read with ";" as the separator)."""
+    value = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
@@ -140,7 +149,7 @@ def to_xlsx(table: Table, *, title: str = "Registrations") -> bytes:
     sheet.title = title[:31]
     sheet.append(table.header)
     for row in table.rows:
-        sheet.append(row)
+        sheet.append([_NOT_XML.sub("", cell) for cell in row])
     for cells in sheet.iter_rows():
         for cell in cells:
             # Strings starting with "=" would otherwise be stored as formulas by openpyxl.

@@ -20,6 +20,7 @@ from app.core.deps import (
     WindowDep,
     WritingSessionDep,
 )
+from app.core.fields import Id
 from app.core.pagination import Page
 from app.core.ratelimit import limit_public_registration
 from app.directory.models import OrganisationType
@@ -44,7 +45,7 @@ router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
 page_router = APIRouter(route_class=TransactionRoute, tags=["registrations"], include_in_schema=False)
 
 
-def managed_registration(registration_id: int, session: SessionDep, organiser: OrganiserDep) -> Registration:
+def managed_registration(registration_id: Id, session: SessionDep, organiser: OrganiserDep) -> Registration:
     registration = service.get_registration(session, registration_id)
     organiser.require_manages(registration.event_id)
     return registration
@@ -152,13 +153,13 @@ def create_question(data: QuestionCreate, event: ManagedEvent, session: SessionD
 
 
 @router.patch("/events/{event_id}/questions/{question_id}", response_model=QuestionRead, summary="Change a question")
-def update_question(question_id: int, data: QuestionUpdate, event: ManagedEvent, session: SessionDep):
+def update_question(question_id: Id, data: QuestionUpdate, event: ManagedEvent, session: SessionDep):
     return questions.update_question(session, questions.get_question_of_event(session, event, question_id), data)
 
 
 @router.delete("/events/{event_id}/questions/{question_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a question (answers already given are kept)")
-def delete_question(question_id: int, event: ManagedEvent, session: SessionDep):
+def delete_question(question_id: Id, event: ManagedEvent, session: SessionDep):
     questions.delete_question(session, questions.get_question_of_event(session, event, question_id))
 
 

@@ -8,6 +8,7 @@ from starlette.datastructures import UploadFile
 
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import InvalidInput
+from app.core.fields import Id, parse_id
 from app.events.dependencies import ManagedEvent
 from app.events.models import Event
 from app.reports import branding as service
@@ -122,10 +123,10 @@ async def upload_report_image(event: ManagedEvent, session: SessionDep, request:
     introduction or in the agenda item's section, in every format."""
     content, fields = await _form(request, IMAGE_MAX_BYTES)
     raw_session = (fields.get("session_id") or "").strip()
-    if raw_session and not raw_session.isdigit():
+    session_id = parse_id(raw_session)
+    if raw_session and session_id is None:
         raise InvalidInput("session_id must be an agenda item's id", field="session_id")
-    image = service.add_image(session, event, content, caption=fields.get("caption", ""),
-                              session_id=int(raw_session) if raw_session else None)
+    image = service.add_image(session, event, content, caption=fields.get("caption", ""), session_id=session_id)
     return _image_read(request, image)
 
 
@@ -136,12 +137,12 @@ def list_report_images(event: ManagedEvent, session: SessionDep, request: Reques
 
 @router.get("/events/{event_id}/report-images/{image_id}", response_class=Response, summary="A report photo",
             responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}})
-def read_report_image(image_id: int, event: ManagedEvent, session: SessionDep):
+def read_report_image(image_id: Id, event: ManagedEvent, session: SessionDep):
     image = service.get_image(session, event, image_id)
     return Response(image.content, media_type=image.content_type, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @router.delete("/events/{event_id}/report-images/{image_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a report photo")
-def delete_report_image(image_id: int, event: ManagedEvent, session: SessionDep):
+def delete_report_image(image_id: Id, event: ManagedEvent, session: SessionDep):
     service.delete_image(session, service.get_image(session, event, image_id))

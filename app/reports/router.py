@@ -19,6 +19,7 @@ from app.core.deps import (
     end_request_transaction,
     in_transaction,
 )
+from app.core.fields import Id
 from app.core.pagination import Page
 from app.events.dependencies import ManagedEvent
 from app.reports import service
@@ -44,7 +45,7 @@ router = APIRouter(route_class=TransactionRoute, tags=["reports"])
 download_router = APIRouter(route_class=TransactionRoute, tags=["reports"])  # outside /api/v1: signed links, for browsers
 
 
-def managed_report(report_id: int, session: SessionDep, organiser: OrganiserDep) -> Report:
+def managed_report(report_id: Id, session: SessionDep, organiser: OrganiserDep) -> Report:
     report = service.get_report(session, report_id)
     organiser.require_manages(report.event_id)
     return report
@@ -90,20 +91,20 @@ def update_narrative(data: NarrativeUpdate, event: ManagedEvent, session: Sessio
 
 @router.get("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
             summary="Read a session's report notes")
-def read_session_note(session_id: int, event: ManagedEvent, session: SessionDep):
+def read_session_note(session_id: Id, event: ManagedEvent, session: SessionDep):
     return service.read_session_note(session, event, session_id)
 
 
 @router.put("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
             summary="Replace a session's report notes and key points")
-def write_session_note(session_id: int, data: SessionNoteWrite, event: ManagedEvent, session: SessionDep):
+def write_session_note(session_id: Id, data: SessionNoteWrite, event: ManagedEvent, session: SessionDep):
     """A full replacement: a part left out is emptied. PATCH changes only what it names."""
     return service.write_session_note(session, event, session_id, data)
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}/notes", response_model=SessionNoteRead,
               summary="Change a session's report notes or key points")
-def update_session_note(session_id: int, data: SessionNoteUpdate, event: ManagedEvent, session: SessionDep):
+def update_session_note(session_id: Id, data: SessionNoteUpdate, event: ManagedEvent, session: SessionDep):
     return service.update_session_note(session, event, session_id, data)
 
 
@@ -176,11 +177,11 @@ def list_templates(session: SessionDep, organiser: OrganiserDep, window: WindowD
 
 
 @router.get("/report-templates/{template_id}", response_model=TemplateRead, summary="Read a report template")
-def read_template(template_id: int, session: SessionDep, organiser: OrganiserDep):
+def read_template(template_id: Id, session: SessionDep, organiser: OrganiserDep):
     return service.get_template(session, template_id, principal=organiser)
 
 
 @router.delete("/report-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a report template")
-def delete_template(template_id: int, session: SessionDep, organiser: OrganiserDep):
+def delete_template(template_id: Id, session: SessionDep, organiser: OrganiserDep):
     service.delete_template(session, service.get_template(session, template_id, principal=organiser))

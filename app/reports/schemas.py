@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
-from app.core.fields import LongText, Slug, Url
+from app.core.fields import Id, LongText, Slug, Url
 from app.reports.models import ReportFormat, ReportStatus, TemplateKind
 
 Line = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -160,7 +160,7 @@ class PartWrite(BaseModel):
     title: Heading
     introduction: LongText | None = Field(default=None, description="Markdown, printed before the items")
     key_points: Annotated[list[Line], Field(max_length=50)] = []
-    session_ids: Annotated[list[int], Field(min_length=1, max_length=100)] = Field(
+    session_ids: Annotated[list[Id], Field(min_length=1, max_length=100)] = Field(
         description="the agenda items of the part, consecutive in the agenda (breaks between them allowed)"
     )
 

@@ -45,6 +45,29 @@ def test_cells_that_start_a_formula_are_neutralised(value, expected):
     assert neutralise(value) == expected
 
 
+@pytest.mark.parametrize("value, expected", [("x;=1+1;y", "x;'=1+1;y"), ("x, -2", "x, '-2"), ('a;"=1"', 'a;"\'=1"'),
+                                             ("x\t@SUM(A1)", "x\t'@SUM(A1)"), ("R&D; AI", "R&D; AI")])
+def test_formulas_after_a_separator_are_neutralised(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_a_csv_split_at_semicolons_or_commas_holds_no_formula(client, db, organiser):
+    """How Belgian, French and German Excel read a CSV: split at ";" whatever the file's separator."""
+    with db.transaction() as session:
+        event = open_event(session, slug="split-me")
+        create_question(session, event, QuestionCreate(key="note", label="Note", kind="text"))
+        for hostile in ("x;=1+1;y", "x,=2+2", 'a; "-3+3"', "b;@SUM(A1)", "c, +4"):
+            add_registration(session, event, organisation=hostile, answers={"note": hostile}, last_name=hostile[:1],
+                             consents={"privacy": True, "publication": "everyone"})
+    response = client.get(f"/api/v1/events/{event.id}/registrations/export?format=csv", headers=organiser)
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()[1:]
+    assert len(lines) == 5
+    for separator in ";,":
+        cells = [cell.strip().strip('"').strip() for line in lines for cell in line.split(separator)]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], separator
+
+
 def test_csv_export_has_every_registration_with_its_answers(client, event, organiser):
     response = client.get(f"/api/v1/events/{event.id}/registrations/export?format=csv", headers=organiser)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
