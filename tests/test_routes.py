@@ -105,9 +105,11 @@ class World:
     dirty: bool = False
 
     def restore(self, database: Database) -> None:
-        """Back to the world as seeded, same ids: faster than seeding again (the matrix does it ~100 times)."""
-        clear_tables(database)
+        """Back to the world as seeded, same ids, in one transaction: much faster than seeding again
+        (the matrix does it about a hundred times)."""
         with database.engine.begin() as connection:
+            for table, _ in reversed(self.rows):
+                connection.execute(table.delete())
             for table, rows in self.rows:
                 if rows:
                     connection.execute(table.insert(), rows)
@@ -262,6 +264,7 @@ def test_each_caller_gets_what_the_rule_says(matrix, shared_database, method, pa
             leaked = [email for email in (SPEAKER_A, PARTICIPANT_A) if email in response.text]
             if leaked:
                 wrong.append(f"{role}: the answer shows event A's {leaked}")
-        if method in ("POST", "DELETE") and response.status_code < 400:
+        sent_to_sign_in = role in (ANONYMOUS, WRONG) and outcome == SIGN_IN  # changed nothing
+        if method in ("POST", "DELETE") and response.status_code < 400 and not sent_to_sign_in:
             world.dirty = True  # it may have removed or changed what the next call needs: a fresh world
     assert not wrong, f"{method} {path}:\n" + "\n".join(wrong)
