@@ -72,6 +72,7 @@ def test_session_notes_belong_to_a_session_of_the_event(client, organiser, event
 def test_html_report_escapes_text_keeps_accents_and_lists_only_consenting(client, organiser, event_id):
     client.put(f"/api/v1/events/{event_id}/narrative", json=NARRATIVE, headers=organiser)
     body, download = _generate(client, organiser, event_id, "html")
+    assert body["requested_by"] == "API token 'test organiser'"  # who asked for it
     assert download.headers["content-type"].startswith("text/html")
     assert download.headers["content-disposition"] == f'attachment; filename="{body["filename"]}"'
     html = download.text
