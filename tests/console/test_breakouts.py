@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutAssignment, BreakoutDraft, BreakoutDraftPlace, BreakoutGroup, BreakoutSettings
+from app.breakouts.service import breakout_sessions
 from app.core.security import Role
+from app.demo.loader import load_demo
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from tests.breakouts.conftest import add_choosers, add_groups, create_breakout, saved_groups
@@ -199,3 +201,41 @@ def _item(session, workshop: Workshop) -> AgendaSession:
 def _group_section(html: str, title: str) -> str:
     return re.search(r'<section class="card" aria-labelledby="group-\d+">\s*<h2 id="group-\d+">' + re.escape(title)
                      + r"</h2>(.*?)</section>", html, re.S).group(1)
+
+
+def test_the_demos_breakout_sessions_open_and_solve_in_the_console(client, db):
+    with db.transaction() as session:
+        load_demo(session)
+        sessions = [(event.slug, item.id) for event in session.execute(select(Event)).scalars()
+                    for item in breakout_sessions(session, event)]
+    assert sessions
+    make_account(db, "demo-lead@example.org", Role.organiser)
+    sign_in(client, "demo-lead@example.org")
+    for slug, item_id in sessions:
+        base = f"/manage/events/{slug}/breakouts/{item_id}"
+        assert client.get(f"/manage/events/{slug}/breakouts").status_code == 200
+        page = client.get(base)
+        assert page.status_code == 200 and "Working groups" in page.text
+        proposed = post_form(client, base, base + "/proposal", {})
+        assert proposed.headers["location"] == base + "/proposal", _flash(client, proposed)
+        proposal = client.get(base + "/proposal")
+        assert proposal.status_code == 200 and "First choice:" in proposal.text
+
+
+def test_a_second_round_proposal_counts_the_pairs_who_meet_again(client, cast, workshop, db):
+    with db.transaction() as session:
+        event = session.get(Event, workshop.event.id)
+        second = create_breakout(session, event, starts=16)
+        add_groups(session, second, 3, 3)
+        second_id = second.id
+    sign_in(client, cast.organiser)
+    _post(client, workshop.base, workshop.base + "/proposal")
+    _post(client, workshop.base + "/proposal", workshop.base + "/proposal/commit")
+    base = f"/manage/events/{workshop.event.slug}/breakouts/{second_id}"
+    proposed = _post(client, base, base + "/proposal", {"avoid_repeats_with_session_id": str(workshop.session_id)})
+    assert "Proposed an assignment" in _flash(client, proposed)
+    page = client.get(base + "/proposal").text
+    assert "keeps apart the group mates of “Working groups at 14:00”" in page
+    assert re.search(r"Pairs meeting again from the first round: <strong>\d+</strong>", page)
+    wrong = _post(client, base, base + "/proposal", {"avoid_repeats_with_session_id": str(second_id)})
+    assert "No proposal: name another breakout session of the event, not this one" in _flash(client, wrong)
