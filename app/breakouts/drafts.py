@@ -148,7 +148,7 @@ def move_in_draft(session: Session, event: Event, item: AgendaSession, registrat
                            field="registration_id")
     group = get_group(session, item, group_id, field="group_id")
     places = _places(session, item)
-    check_move(roster, {rid: p.group_id for rid, p in places.items()}, registration_id, group)
+    check_move(roster, {rid: p.group_id for rid, p in places.items() if rid in roster.people}, registration_id, group)
     place = places.get(registration_id)
     if place is None:
         place = BreakoutDraftPlace(registration_id=registration_id, session_id=item.id, group_id=group.id)

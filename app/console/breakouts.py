@@ -66,7 +66,7 @@ def breakouts_list(screen: ScreenDep, session: SessionDep, viewer: OrganiserView
     items = service.breakout_sessions(session, event)
     return screen.render("console/breakouts.html", viewer=viewer, event=event, items=items,
                          settings={item.id: service.session_settings(session, item) for item in items},
-                         groups={item.id: len(service.groups_of(session, item)) for item in items},
+                         groups={item.id: service.groups_of(session, item) for item in items},
                          local=lambda moment: in_zone(moment, event.timezone))
 
 

@@ -52,6 +52,7 @@ def test_a_rapporteur_writes_key_points_that_the_organiser_sees_and_edits(client
         assert session.get(BreakoutGroup, second).report_notes is None
 
     sign_in(client, cast.organiser)
+    assert ">1 of 2 groups</a>" in client.get(f"/manage/events/{event.slug}/breakouts").text  # the points arrived
     console = client.get(f"/manage/events/{event.slug}/breakouts/{session_id(db, first)}")
     assert "Regions need **shared** roadmaps" in console.text
     assert re.search(r'value="http://testserver/rapporteur/[^"]+"', console.text)
