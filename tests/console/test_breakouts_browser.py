@@ -1,7 +1,8 @@
 """Breakouts in a real browser without JavaScript, controls found by their label and role: an
 organiser opens a breakout session, sees how many ranked each group, proposes an assignment, moves
 one person, commits (each participant's email arrives at a real SMTP server); a rapporteur opens
-their private link and writes the group's key points, which the organiser then sees."""
+their private link and writes the group's key points, which the organiser then sees; the organiser
+writes the summary, previews it, generates the PDF report and downloads it: it carries both."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from tests.breakouts.conftest import add_choosers, add_groups, create_breakout, 
 from tests.conftest import free_port, missing_service, served_in_thread
 from tests.console.conftest import PASSWORD, make_account
 from tests.console.test_browser import _shot, field
+from tests.console.test_report_browser import (
+    SUMMARY_WORDS,
+    generate_and_download_the_pdf,
+    write_and_preview_the_summary,
+)
 from tests.factories import add_participant, create_event
 from tests.registration.test_browser import ARGS, CHROMIUM
 
@@ -42,7 +48,8 @@ def _status(page: Page) -> str:
 
 
 @pytest.mark.browser
-def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_url, db, settings, smtp_server):
+def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_url, db, settings, smtp_server,
+                                                                        tmp_path):
     if not Path(CHROMIUM).exists():
         missing_service(f"no chromium at {CHROMIUM}")
     data = _workshop(db)
@@ -53,7 +60,8 @@ def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_
     with served_in_thread(create_app(site, database=db), port) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
+            organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
+                                            accept_downloads=True)
             organiser.set_default_timeout(60_000)
             page = organiser.new_page()
             page.goto(f"{base}/manage")
@@ -99,6 +107,10 @@ def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_
 
             page.reload()
             assert field(page, "Key points of Skills").input_value() == "- Regions share **one** training roadmap"
+
+            page.goto(f"{base}/manage")
+            write_and_preview_the_summary(page, "Breakout day")
+            report = " ".join(generate_and_download_the_pdf(page, tmp_path).split())
         finally:
             browser.close()
 
@@ -108,4 +120,5 @@ def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_
     drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))
     assigned = [m for m in smtp_server.handler.messages if m["Subject"].startswith("Your breakout group")]
     assert sorted(m["To"] for m in assigned) == sorted(data["emails"])
+    assert SUMMARY_WORDS in report and "Regions share one training roadmap" in report
 
