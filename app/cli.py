@@ -35,6 +35,7 @@ err = Console(stderr=True)
 
 
 def _database():
+    import app.models  # noqa: F401  (every table mapped: a token's row refers to an account's)
     from app.core.config import get_settings
     from app.core.db import Database
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -83,6 +87,15 @@ def test_token_create_prints_only_the_token_and_stores_only_its_hash(sqlite_url)
         stored = session.execute(select(ApiToken)).scalar_one()
     database.dispose()
     assert stored.token_hash == hash_token(token) and token not in stored.token_hash
+
+
+def test_token_create_works_in_a_fresh_process(sqlite_url):
+    """As a script calls it: only the command's own imports loaded (every table must still be mapped)."""
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = subprocess.run([sys.executable, "-c", "from app.cli import app; app()", "token", "create", "--role", "admin"],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "CONVENE_DATABASE_URL": sqlite_url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("cvn_")
 
 
 def test_token_for_an_unknown_event_fails_with_a_message(sqlite_url):
