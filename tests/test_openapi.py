@@ -35,6 +35,7 @@ def test_each_operation_documents_the_errors_it_gives():
     assert "404" not in documented[("GET", "/api/v1/events")] and "413" not in documented[("GET", "/api/v1/events")]
     assert {"401", "403", "404", "409", "413", "422"} <= documented[("PATCH", "/api/v1/projects/{project_id}")]
     assert "401" not in documented[("GET", "/healthz")]
+    assert "409" in documented[("GET", "/api/v1/events/{event_id}/badges.pdf")]  # named by the route itself
 
 
 def test_the_errors_sent_match_the_documented_schema(client, organiser):

@@ -35,6 +35,8 @@ from app.events.models import Event
 router = APIRouter(route_class=TransactionRoute, tags=["attendance"])
 
 PDF = "application/pdf"
+# Printing is refused (409) while there is nothing to print: no confirmed participant, no one checked in.
+_PRINTED = {200: {"content": {PDF: {}}}, 409: {"description": "nothing to print yet"}}
 
 
 def _pdf(body: bytes, filename: str) -> Response:
@@ -113,14 +115,14 @@ async def _printed(request: Request, session: Session, page: Callable[[Session],
 
 
 @router.get("/events/{event_id}/badges.pdf", response_class=Response, summary="Name badges (PDF)",
-            responses={200: {"content": {PDF: {}}}})
+            responses=_PRINTED)
 async def badges_pdf(event: ManagedEvent, session: SessionDep, request: Request):
     """A4 sheets of eight badges (name, organisation, project, country, QR code) for every confirmed participant."""
     return await _printed(request, session, partial(badges.badges_html, event=event), f"{event.slug}-badges.pdf")
 
 
 @router.get("/events/{event_id}/certificates.pdf", response_class=Response, summary="Certificates of attendance (PDF)",
-            responses={200: {"content": {PDF: {}}}})
+            responses=_PRINTED)
 async def certificates_pdf(event: ManagedEvent, session: SessionDep, request: Request):
     """One page per person checked in to the event."""
     return await _printed(request, session, partial(badges.certificates_html, event=event),
@@ -128,7 +130,7 @@ async def certificates_pdf(event: ManagedEvent, session: SessionDep, request: Re
 
 
 @router.get("/registrations/{registration_id}/certificate.pdf", response_class=Response,
-            summary="One certificate of attendance (PDF)", responses={200: {"content": {PDF: {}}}})
+            summary="One certificate of attendance (PDF)", responses=_PRINTED)
 async def certificate_pdf(registration_id: Id, session: SessionDep, organiser: OrganiserDep, request: Request):
     registration, event = await anyio.to_thread.run_sync(service.registration_with_event, session, registration_id)
     organiser.require_manages(event.id)

@@ -5,7 +5,8 @@ it can give, with their real schema (``Problem``), in place of FastAPI's ``HTTPV
 Which errors an operation can give follows from what it is made of, so a new route is documented
 without anyone remembering to: a token (401, 403), a path parameter (404), a body (413), a write
 (409: business rules and races), the public rate limit (429); 422 for all, since the edge checks
-every path and query string.
+every path and query string. A route that answers one for another reason (a GET refused with a 409)
+names it with a description in its ``responses``; the schema is filled in here.
 """
 
 from __future__ import annotations
@@ -35,19 +36,20 @@ _DESCRIPTIONS = {
 }
 
 
-def _calls(dependant: Dependant) -> Iterator[Callable]:
+def _tree(dependant: Dependant) -> Iterator[Dependant]:
+    """The route's dependant and every dependency under it (the event's loader reads its path id)."""
+    yield dependant
     for dependency in dependant.dependencies:
-        if dependency.call is not None:
-            yield dependency.call
-        yield from _calls(dependency)
+        yield from _tree(dependency)
 
 
 def _statuses(route: APIRoute, method: str) -> set[int]:
-    calls = set(_calls(route.dependant))
+    tree = list(_tree(route.dependant))
+    calls: set[Callable] = {dependant.call for dependant in tree if dependant.call is not None}
     statuses = {422}
     if calls & {get_principal, get_optional_principal}:
         statuses |= {401, 403}
-    if route.dependant.path_params:
+    if any(dependant.path_params for dependant in tree):
         statuses.add(404)
     if method in _WRITES:
         statuses |= {409, 413}
@@ -88,7 +90,12 @@ def document_problems(app: FastAPI) -> None:
                 if operation is None:
                     continue
                 responses = operation.setdefault("responses", {})
-                responses.update({str(status): _problem_response(status) for status in _statuses(route, method.lower())})
+                for status in _statuses(route, method.lower()):
+                    responses.setdefault(str(status), {})
+                for status, response in responses.items():
+                    if status.startswith("4"):  # a route's own description is kept, the shape is ours
+                        response.update(_problem_response(int(status)) | {
+                            "description": response.get("description") or _DESCRIPTIONS.get(int(status), "")})
                 operation["responses"] = dict(sorted(responses.items()))
         app.openapi_schema = schema
         return schema
