@@ -27,6 +27,7 @@ from app.console.access import ManagedEvent, OrganiserViewer, Viewer
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
+from app.core.fields import parse_count, parse_id
 from app.core.pagination import MAX_LIMIT, Window
 from app.core.timezones import in_zone
 from app.directory.service import list_people
@@ -119,12 +120,13 @@ def breakout_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
 def _group_payload(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     payload: dict[str, Any] = {"title": values["title"], "theme": values["theme"] or None,
                                "room": values["room"] or None}
-    if not values["capacity"].isdigit():
+    capacity = parse_count(values["capacity"])
+    if capacity is None:
         errors["capacity"] = "give the number of places, such as 12"
     else:
-        payload["capacity"] = int(values["capacity"])
+        payload["capacity"] = capacity
     for name in ("facilitator_person_id", "rapporteur_person_id"):
-        payload[name] = int(values[name]) if values[name].isdigit() else None
+        payload[name] = parse_id(values[name])
     return payload
 
 
@@ -191,10 +193,10 @@ def save_notes(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, 
 def _cap(value: str, name: str, errors: dict[str, str]) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    number = parse_count(value)
+    if number is None:
         errors[name] = "give a whole number, or leave it empty for no cap"
-        return None
-    return int(value)
+    return number
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/settings", response_class=HTMLResponse)
@@ -207,10 +209,11 @@ def save_settings(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
                                "max_per_country": _cap(values["max_per_country"], "max_per_country", errors),
                                "max_per_organisation": _cap(values["max_per_organisation"], "max_per_organisation",
                                                             errors)}
-    if not values["max_preferences"].isdigit():
+    max_preferences = parse_count(values["max_preferences"])
+    if max_preferences is None:
         errors["max_preferences"] = "give a whole number from 1 to 10"
     else:
-        payload["max_preferences"] = int(values["max_preferences"])
+        payload["max_preferences"] = max_preferences
     if not errors:
         try:
             service.update_settings(session, item, SettingsUpdate.model_validate(payload))

@@ -23,6 +23,7 @@ from app.console.screen import FormDep, ScreenDep, text
 from app.core.countries import country_name
 from app.core.deps import SessionDep, TransactionRoute, end_request_transaction
 from app.core.errors import AppError
+from app.core.fields import parse_id
 from app.core.templating import render_page
 from app.core.timezones import in_zone
 from app.events.models import Event
@@ -35,8 +36,7 @@ def _proposal_url(event, item) -> str:
 
 
 def _number(form, name: str) -> int | None:
-    value = text(form, name)
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_id(text(form, name))
 
 
 @router.get("/manage/events/{event_ref}/breakouts/{session_id}/proposal", response_class=HTMLResponse)

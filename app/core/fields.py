@@ -78,6 +78,13 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pa
                 AfterValidator(_url)]
 
 
+def parse_count(text: str) -> int | None:
+    """A whole number typed in a form (ASCII digits, at most nine), else None: "²" or "١٢" are
+    digits to ``str.isdigit`` but not to ``int``."""
+    text = text.strip()
+    return int(text) if 0 < len(text) <= 9 and text.isascii() and text.isdigit() else None
+
+
 def parse_id(text: str) -> int | None:
     """An id posted in a form (ASCII digits naming a possible row), else None: words, signs, other
     scripts' digits and numbers past ``MAX_ID`` name no row."""
