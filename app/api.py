@@ -12,6 +12,7 @@ from app.backup import router as backup_router
 from app.breakouts import pages as breakouts_pages
 from app.breakouts import rapporteurs as rapporteur_pages
 from app.breakouts import router as breakouts_router
+from app.communications import router as communications_router
 from app.console.routes import ROUTERS as CONSOLE_ROUTERS
 from app.core.problems import API_PREFIX
 from app.directory import router as directory_router
@@ -32,6 +33,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(registration_router.router)
     api.include_router(reports_router.router)
     api.include_router(reports_material_router.router)
+    api.include_router(communications_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)

@@ -200,6 +200,7 @@ def outbox_list(
 def outbox_show(email_id: Annotated[int, typer.Argument(help="the id shown by `convene outbox list`")]) -> None:
     """Print one email as it is (or would be) sent: headers, then the plain-text part, links included."""
     from app.core.config import get_settings
+    from app.notifications.event_texts import texts_for
     from app.notifications.reading import get_outbox_email, render_outbox_email
     from app.worker import email_context_links
 
@@ -207,7 +208,8 @@ def outbox_show(email_id: Annotated[int, typer.Argument(help="the id shown by `c
     try:
         with _database().transaction(write=False) as session:
             email = get_outbox_email(session, email_id)
-            rendered = render_outbox_email(email, settings, email_context_links)
+            rendered = render_outbox_email(email, settings, email_context_links,
+                                           text=texts_for(session, [email]).get(email.id))
     except AppError as error:
         _fail(error)
     print(f"To: {email.to_address}\nSubject: {rendered.subject}\nStatus: {email.status.value}\n\n{rendered.text}", end="")

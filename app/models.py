@@ -17,7 +17,7 @@ from app.core.jobs import Job
 from app.core.security import ApiToken
 from app.directory.models import Organisation, Person, Project
 from app.events.models import Event
-from app.notifications.models import OutboxEmail
+from app.notifications.models import MessageText, OutboxEmail
 from app.registration.history import RegistrationChange
 from app.registration.models import Question, Registration
 from app.reports.models import (
@@ -34,7 +34,7 @@ from app.reports.models import (
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
-    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "MessageText", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
     "ReportTemplate", "SessionNote",
 ]

@@ -16,6 +16,7 @@ LAYERS = [
     {"agenda"},
     {"registration"},
     {"breakouts", "attendance"},
+    {"communications"},
     {"reports"},
 ]
 # These compose the application and may import anything; nothing in a layer may import them.

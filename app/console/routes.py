@@ -12,6 +12,7 @@ from app.console import (
     emails,
     events,
     imports,
+    messages,
     narrative,
     questions,
     registrations,
@@ -25,4 +26,4 @@ from app.console import (
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
 ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
                                         breakouts, breakouts_proposal, day, narrative, reports, report_templates,
-                                        statistics, tokens, users)]
+                                        statistics, messages, tokens, users)]

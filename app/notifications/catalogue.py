@@ -1,6 +1,8 @@
-"""The email templates in ``email_templates/``: one Jinja file per :class:`Message` with ``subject``,
-``text`` and ``html`` blocks, rendered with autoescape (HTML) and StrictUndefined from the
-message's props (app.notifications.messages) and the links added at delivery."""
+"""Rendering a :class:`Message` from its props (app.notifications.messages) and the links added at
+delivery. The messages to participants are Markdown texts (``email_templates/{message}.md``, or
+the event's own, app.notifications.texts); the organisers' notices are Jinja files
+(``email_templates/{message}.jinja`` with ``subject``, ``text`` and ``html`` blocks, autoescaped
+HTML, StrictUndefined)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from app.notifications.messages import Message, Props, load_props
+from app.notifications.messages import EDITABLE, Message, Props, RegistrationProps, load_props
+from app.notifications.texts import Text, default_text, render_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "email_templates"
 
@@ -40,8 +43,13 @@ def _block(name: str, block: str, context: dict, *, autoescape: bool) -> str:
     return "".join(template.blocks[block](template.new_context(context))).strip()
 
 
-def render_email(message: Message, props: Props, extras: dict | None = None) -> RenderedEmail:
-    """``message`` rendered from its ``props`` and ``extras`` (``base_url``, links: never stored)."""
+def render_email(message: Message, props: Props, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:
+    """``message`` rendered from its ``props`` and ``extras`` (``base_url``, links: never stored);
+    ``text`` is the event's own text of a message to participants, if it has one."""
+    if message in EDITABLE:
+        assert isinstance(props, RegistrationProps)
+        rendered = render_text(text or default_text(message), props, extras or {})
+        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html)
     name, context = message.value, {**(extras or {}), **props.model_dump()}
     return RenderedEmail(
         subject=" ".join(_block(name, "subject", context, autoescape=False).split()),
@@ -50,8 +58,8 @@ def render_email(message: Message, props: Props, extras: dict | None = None) -> 
     )
 
 
-def render_stored(template: str, context: dict, extras: dict | None = None) -> RenderedEmail:
+def render_stored(template: str, context: dict, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:
     """An outbox row rendered: its stored props are read back through the message's model, so a
     context the model does not accept (an unknown message, a missing or extra field) raises here."""
     message = Message(template)
-    return render_email(message, load_props(message, context), extras)
+    return render_email(message, load_props(message, context), extras, text=text)

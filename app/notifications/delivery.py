@@ -24,18 +24,20 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.queue import Heartbeat, QueueStatus, claim, record
+from app.notifications.event_texts import texts_for
 from app.notifications.models import OutboxEmail
 from app.notifications.reading import ContextExtender, is_development, links_in, list_outbox, render_outbox_email
 from app.notifications.smtp import build_message, connect, message_id, parse_smtp_url
+from app.notifications.texts import Text
 
 log = logging.getLogger("convene.delivery")
 
 BATCH_SIZE = 50
 
 
-def _message(email: OutboxEmail, settings: Settings, extend: ContextExtender | None) -> EmailMessage:
+def _message(email: OutboxEmail, settings: Settings, extend: ContextExtender | None, text: Text | None) -> EmailMessage:
     return build_message(sender=settings.mail_from, to=email.to_address,
-                         email=render_outbox_email(email, settings, extend),
+                         email=render_outbox_email(email, settings, extend, text=text),
                          message_id=message_id(email.id, email.created_at, settings.mail_from))
 
 
@@ -47,10 +49,12 @@ def _send(database: Database, batch: list[OutboxEmail], settings: Settings, exte
         heartbeat.release(email_id)
         record(database, OutboxEmail, email_id, error=error, gives_up=gives_up)
 
+    with database.transaction(write=False) as session:
+        texts = texts_for(session, batch)  # the events' own texts, read once for the batch
     messages = {}
     for email in batch:
         try:
-            messages[email.id] = _message(email, settings, extend)
+            messages[email.id] = _message(email, settings, extend, texts.get(email.id))
         except Exception as error:  # a broken template or context: this email's fault, recorded on it
             log.exception("cannot render email %s (%s)", email.id, email.template)
             settle(email.id, f"render: {type(error).__name__}: {error}")
@@ -90,6 +94,7 @@ class _UnsentReport:
             waiting = _count_queued(session)
             new = list_outbox(session, status=QueueStatus.queued, after_id=cls.last_logged_id,
                               limit=cls.shown_per_pass + 1)
+            texts = texts_for(session, new[:cls.shown_per_pass])
         if waiting != cls.last_count:
             log.warning("%d email(s) queued and kept: set CONVENE_SMTP_URL to send them", waiting)
             cls.last_count = waiting
@@ -99,12 +104,12 @@ class _UnsentReport:
         if len(new) > cls.shown_per_pass:
             log.info("more emails queued than shown here: `convene outbox list` lists them all")
         for email in reversed(new[:cls.shown_per_pass]):
-            cls._log(email, settings, extend)
+            cls._log(email, settings, extend, texts.get(email.id))
 
     @staticmethod
-    def _log(email: OutboxEmail, settings: Settings, extend: ContextExtender | None) -> None:
+    def _log(email: OutboxEmail, settings: Settings, extend: ContextExtender | None, text: Text | None) -> None:
         try:
-            rendered = render_outbox_email(email, settings, extend)
+            rendered = render_outbox_email(email, settings, extend, text=text)
         except Exception as error:  # logged, not raised: the worker's other work goes on
             log.warning("queued email %s to %s cannot be rendered: %s", email.id, email.to_address, error)
             return

@@ -48,21 +48,38 @@ class EventProps(Props):
 
 class RegistrationProps(EventProps):
     """A message to a participant about their registration; the delivery adds their links
-    (``participant_url``, ``confirmation_url``) from ``registration_id``."""
+    (``participant_url``, ``confirmation_url``) from ``registration_id``. Its text is the event's
+    own when the organisers wrote one (app.notifications.texts), hence ``event_id``."""
 
+    event_id: int | None = None  # None only in emails queued before texts could be edited
     registration_id: int
     first_name: str
     last_name: str
     status: str
     waitlist_position: int | None = None
 
+    def placeholders(self, links: dict[str, str]) -> dict:
+        """What an organiser's text may name: ``{{ participant.first_name }}``, ``{{ links.manage }}``..."""
+        return {
+            "participant": {"first_name": self.first_name, "last_name": self.last_name, "status": self.status,
+                            "waitlist_position": self.waitlist_position},
+            "event": {"title": self.event_title, "when": self.event_when, "where": self.event_where},
+            "links": {"manage": links.get("participant_url", ""), "confirm": links.get("confirmation_url", "")},
+        }
+
 
 class RejectedProps(RegistrationProps):
     reason: str | None = None
 
+    def placeholders(self, links: dict[str, str]) -> dict:
+        return {**super().placeholders(links), "reason": self.reason}
+
 
 class CancelledProps(RegistrationProps):
     by_organiser: bool = False
+
+    def placeholders(self, links: dict[str, str]) -> dict:
+        return {**super().placeholders(links), "by_organiser": self.by_organiser}
 
 
 class BreakoutAssignedProps(RegistrationProps):
@@ -74,6 +91,13 @@ class BreakoutAssignedProps(RegistrationProps):
     group_theme: str | None = None
     group_room: str | None = None
     facilitator: str | None = None
+
+    def placeholders(self, links: dict[str, str]) -> dict:
+        return {**super().placeholders(links), "breakout": {
+            "session": self.session_title, "date": self.date, "time": self.time, "timezone": self.timezone,
+            "group": self.group_title, "theme": self.group_theme, "room": self.group_room,
+            "facilitator": self.facilitator,
+        }}
 
 
 class BreakoutChooseProps(RegistrationProps):
@@ -133,6 +157,28 @@ PROPS: dict[Message, type[Props]] = {
     Message.retention_notice: RetentionNoticeProps,
     Message.password_reset: PasswordResetProps,
 }
+
+
+# The messages whose subject and body organisers may rewrite per event: those to participants.
+EDITABLE: tuple[Message, ...] = tuple(message for message in Message if issubclass(PROPS[message], RegistrationProps))
+
+_SAMPLE = {
+    "event_id": None, "registration_id": 0, "first_name": "Ada", "last_name": "Lovelace", "status": "confirmed",
+    "waitlist_position": None, "event_title": "Regional innovation workshop",
+    "event_when": "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)", "event_where": "Town hall, Leuven",
+    "reason": "The workshop is for the network's members.", "by_organiser": True, "session_title": "Working groups",
+    "date": "Thursday 20 June 2030", "time": "14:00–15:30", "timezone": "Europe/Brussels",
+    "group_title": "Smart specialisation", "group_theme": "Regional strategies", "group_room": "Room 2",
+    "facilitator": "Jan Peeters",
+}
+SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
+                "confirmation_url": "https://convene.example/r/sample-link/confirm"}
+
+
+def sample_props(message: Message) -> RegistrationProps:
+    """A sample participant's props for ``message`` (an editable one): previews and checks use it."""
+    model = PROPS[message]
+    return model(**{name: value for name, value in _SAMPLE.items() if name in model.model_fields})
 
 
 def check_props(message: Message, props: Props) -> None:

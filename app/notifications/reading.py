@@ -20,6 +20,7 @@ from app.core.errors import NotFound
 from app.core.queue import QueueStatus
 from app.notifications.catalogue import RenderedEmail, render_stored
 from app.notifications.models import OutboxEmail
+from app.notifications.texts import Text
 
 # Adds what the stored context must not hold (e.g. a participant's signed link) at delivery.
 ContextExtender = Callable[[Settings, dict], dict]
@@ -32,11 +33,13 @@ class EmailNotFound(NotFound):
     title = "Email not found"
 
 
-def render_outbox_email(email: OutboxEmail, settings: Settings, extend: ContextExtender | None = None) -> RenderedEmail:
-    """The email exactly as the worker would send it, links included; raises for stored props that
-    its message's model refuses (app.notifications.catalogue.render_stored)."""
+def render_outbox_email(email: OutboxEmail, settings: Settings, extend: ContextExtender | None = None, *,
+                        text: Text | None = None) -> RenderedEmail:
+    """The email exactly as the worker would send it, links included (``text``: the event's own,
+    from app.notifications.event_texts.texts_for); raises for stored props that its message's
+    model refuses (app.notifications.catalogue.render_stored)."""
     extras = {"base_url": settings.base_url, **(extend(settings, email.context) if extend else {})}
-    return render_stored(email.template, email.context, extras)
+    return render_stored(email.template, email.context, extras, text=text)
 
 
 def links_in(rendered: RenderedEmail) -> list[str]:

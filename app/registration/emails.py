@@ -41,6 +41,7 @@ def registration_fields(event: Event, registration: Registration, *, waitlist_po
     """The props every email about ``registration`` has (RegistrationProps): who, which event, and
     where they stand."""
     return {
+        "event_id": event.id,
         "registration_id": registration.id,
         "first_name": registration.first_name,
         "last_name": registration.last_name,

@@ -45,7 +45,8 @@ NOT_OPEN_YET = {("POST", "/manage/events/{event_ref}/checkin")}
 EXAMPLES = {"event_ref": "{event}", "registration_id": "{registration}", "action": "approve", "token_id": "1",
             "account_id": "1", "change": "enable", "question_id": "{question}",
             "session_id": "{session}", "email_id": "1", "group_id": "{group}", "part": "summary",
-            "report_id": "{report}", "template_id": "{template}"}
+            "report_id": "{report}", "template_id": "{template}",
+            "message": "registered"}
 # What a permitted call with an empty form answers: shown (200), done (303), refused for its content
 # (422), or a token that is not the caller's (404); never forbidden, never a redirect to sign in.
 PERMITTED = {"GET": (200,), "POST": (201, 303, 404, 422)}

@@ -161,7 +161,8 @@ CALLERS = {caller.__name__: caller for caller in (
 
 def test_every_message_has_a_template_and_a_caller_test():
     assert set(CALLERS) == {message.value for message in Message}
-    assert {path.stem for path in TEMPLATE_DIR.glob("*.jinja")} - {"base"} == set(CALLERS)
+    templates = {path.stem for path in [*TEMPLATE_DIR.glob("*.jinja"), *TEMPLATE_DIR.glob("*.md")]} - {"base"}
+    assert templates == set(CALLERS)
 
 
 @pytest.mark.parametrize("message", list(Message), ids=lambda message: message.value)
