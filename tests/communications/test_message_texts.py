@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from app.core.roles import Role
 from app.notifications.catalogue import render_stored
 from app.notifications.event_texts import texts_for
+from app.notifications.messages import EDITABLE
 from app.notifications.models import MessageText, OutboxEmail
+from app.notifications.texts import placeholder_names
 from app.worker import drain, email_context_links
 from tests.conftest import token_headers
 from tests.registration.conftest import open_event, registration_payload
@@ -141,3 +145,11 @@ def test_every_message_text_route_for_every_role(client, db, event_id, role):
         assert response.status_code in expected, f"{role}: {method} {url} answered {response.status_code}"
     if allowed != 200:
         assert _stored(db) == 0
+
+
+def test_the_documentation_lists_every_placeholder():
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "messages.md").read_text()
+    for message in EDITABLE:
+        assert f"`{message.value}`" in documented
+        for name in placeholder_names(message):
+            assert f"`{name}`" in documented, f"{name} of {message.value} is not in docs/messages.md"
