@@ -169,6 +169,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/report-templates/{template_id}"): api(ADMIN, ORG_A, hidden=(ALL, ORG_B)),
     ("DELETE", "/api/v1/report-templates/{template_id}"): api(ADMIN, ORG_A, hidden=(ALL, ORG_B)),
     ("GET", "/downloads/reports/{token}"): LINK,
+    # --- API: an event's own email texts ---
+    ("GET", "/api/v1/events/{event_id}/messages"): A_EVENT,
+    ("GET", "/api/v1/events/{event_id}/messages/{message}"): A_EVENT,
+    ("PUT", "/api/v1/events/{event_id}/messages/{message}"): A_EVENT,
+    ("POST", "/api/v1/events/{event_id}/messages/{message}/preview"): A_EVENT,
+    ("DELETE", "/api/v1/events/{event_id}/messages/{message}"): A_EVENT,
     # --- public pages ---
     ("GET", "/events/{slug}"): PUBLIC,
     ("GET", "/events/{slug}/register"): PUBLIC,
@@ -237,6 +243,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/events/{event_ref}/questions/{question_id}/{change}"): C_EVENT,
     ("GET", "/manage/events/{event_ref}/emails"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/emails/{email_id}/retry"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/messages"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/messages/{message}"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/messages/{message}"): C_EVENT,
+    ("POST", "/manage/events/{event_ref}/messages/{message}/restore"): C_EVENT,
     ("GET", "/manage/events/{event_ref}/breakouts"): C_EVENT,
     ("GET", "/manage/events/{event_ref}/breakouts/{session_id}"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/breakouts/{session_id}/groups"): C_EVENT,

@@ -173,7 +173,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
             "report_link": signed_download_path(settings, report), "token_id": str(own_token),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
-            "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "part": "summary",
+            "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
     world.cookies[WRONG] = f"{SESSION_COOKIE}=forged.cookie; convene_checkin=cvn_wrong; {CSRF_COOKIE}={CSRF_VALUE}"

@@ -83,7 +83,9 @@ def failed_email_counts(session: Session, event_ids: list[int]) -> dict[int, int
         .where(failed, Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
     about = _event_of_email().label("about_event")  # grouped by its label: PostgreSQL sees one expression
     to_organisers = session.execute(
-        select(about, func.count()).where(failed, _event_of_email().in_(event_ids)).group_by(about))
+        # Participants' emails carry the event too (their text may be the event's own): counted above.
+        select(about, func.count()).where(failed, _event_of_email().in_(event_ids), _registration_of_email().is_(None))
+        .group_by(about))
     for event_id, number in (*to_participants, *to_organisers):
         counts[event_id] += number
     return counts

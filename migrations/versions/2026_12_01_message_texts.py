@@ -1,7 +1,7 @@
 """message texts: an event's own subject and body for a message to its participants
 
 Revision ID: 2026_12_01_message_texts
-Revises: 2026_12_01_owners
+Revises: 2026_12_01_report_requested_by
 Create Date: 2026-12-01 02:00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import app.core.types
 
 revision = '2026_12_01_message_texts'
-down_revision = '2026_12_01_owners'
+down_revision = '2026_12_01_report_requested_by'
 branch_labels = None
 depends_on = None
 
