@@ -25,6 +25,7 @@ NAMES = {
     Message.approved: "Approved", Message.rejected: "Not accepted", Message.cancelled: "Cancelled",
     Message.expired: "Lapsed (email not confirmed)", Message.reminder: "Reminder before the event",
     Message.link_resent: "Link sent again", Message.breakout_assigned: "Breakout group assigned",
+    Message.breakout_choose: "Choose your breakout groups",
 }
 LABELS = {"subject": "Subject", "body": "Text"}
 

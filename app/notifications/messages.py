@@ -107,6 +107,10 @@ class BreakoutChooseProps(RegistrationProps):
     date: str
     groups: list[str]
 
+    def placeholders(self, links: dict[str, str]) -> dict:
+        return {**super().placeholders(links),
+                "breakout": {"session": self.session_title, "date": self.date, "groups": self.groups}}
+
 
 class WaitingPerson(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -169,7 +173,7 @@ _SAMPLE = {
     "reason": "The workshop is for the network's members.", "by_organiser": True, "session_title": "Working groups",
     "date": "Thursday 20 June 2030", "time": "14:00–15:30", "timezone": "Europe/Brussels",
     "group_title": "Smart specialisation", "group_theme": "Regional strategies", "group_room": "Room 2",
-    "facilitator": "Jan Peeters",
+    "facilitator": "Jan Peeters", "groups": ["Smart specialisation", "Digital transition"],
 }
 SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
                 "confirmation_url": "https://convene.example/r/sample-link/confirm"}

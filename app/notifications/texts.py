@@ -4,8 +4,8 @@ the organisers' own per event (:class:`MessageText`).
 A text is a subject line and a Markdown body naming placeholders (``{{ participant.first_name }}``,
 ``{{ links.manage }}``, ``{% if participant.status == "waitlisted" %}...{% endif %}``). It is
 checked before it is stored: it must parse, name only the message's placeholders, and use nothing
-but placeholders, filters from a short list and ``if``, so it cannot loop, compute or reach
-anything (and it renders in Jinja's immutable sandbox besides). The plain-text part and the HTML
+but placeholders, filters from a short list, ``if`` and ``for`` over a list the message has
+(``{% for group in breakout.groups %}``), so it cannot loop on its own, compute or reach anything (and it renders in Jinja's immutable sandbox besides). The plain-text part and the HTML
 part both come from the one source: the HTML through markdown-it (raw HTML off) and nh3, with the
 placeholders' values escaped for Markdown so a participant's name cannot become a link.
 """
@@ -30,7 +30,7 @@ MAX_SUBJECT = 300
 MAX_BODY = 20_000
 FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default"})
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Const, nodes.If,
-            nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Filter, nodes.Test)
+            nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Filter, nodes.Test, nodes.For)
 _TESTS = frozenset({"none", "defined", "number", "string"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -97,6 +97,16 @@ def placeholder_names(message: Message) -> list[str]:
     return sorted(_paths(sample_props(message).placeholders(SAMPLE_LINKS)))
 
 
+def _lists(namespace: dict, prefix: str = "") -> set[str]:
+    names = set()
+    for key, value in namespace.items():
+        if isinstance(value, dict):
+            names |= _lists(value, f"{prefix}{key}.")
+        elif isinstance(value, list):
+            names.add(f"{prefix}{key}")
+    return names
+
+
 def _paths(namespace: dict, prefix: str = "") -> set[str]:
     names = set()
     for key, value in namespace.items():
@@ -113,9 +123,15 @@ def _dotted(node: nodes.Node) -> str | None:
     return None
 
 
-def _check_nodes(tree: nodes.Template, known: set[str], field: str) -> None:
+def _check_nodes(tree: nodes.Template, known: set[str], lists: set[str], field: str) -> None:
     # ``participant`` in ``participant.first_name`` is checked as part of the whole name.
     inner = {id(getattr_.node) for getattr_ in tree.find_all(nodes.Getattr)}
+    known = set(known)
+    for loop in tree.find_all(nodes.For):
+        if not isinstance(loop.target, nodes.Name) or _dotted(loop.iter) not in lists or loop.test or loop.else_:
+            raise TextProblem(f"line {loop.lineno}: a loop goes over a list of the message ({', '.join(sorted(lists)) or 'none'}): "
+                              "{% for item in list %}...{% endfor %}", field=field)
+        known.add(loop.target.name)  # the loop's variable, as a placeholder of its own
     for node in tree.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
         if not isinstance(node, _ALLOWED):
@@ -141,7 +157,8 @@ def check_text(message: Message, text: Text) -> None:
     placeholder, uses more than placeholders and ``if``, or does not render for a sample participant."""
     if message not in EDITABLE:
         raise InvalidInput(f"the text of {message.value} cannot be changed per event", field="message")
-    known = set(placeholder_names(message))
+    namespace = sample_props(message).placeholders(SAMPLE_LINKS)
+    known, lists = _paths(namespace), _lists(namespace)
     for field, source, limit in (("subject", text.subject, MAX_SUBJECT), ("body", text.body, MAX_BODY)):
         if not source.strip():
             raise InvalidInput(f"the {field} is empty", field=field)
@@ -153,7 +170,7 @@ def check_text(message: Message, text: Text) -> None:
             tree = _environment(markdown=False).parse(source)
         except TemplateSyntaxError as error:
             raise TextProblem(f"line {error.lineno}: {error.message}", field=field) from None
-        _check_nodes(tree, known, field)
+        _check_nodes(tree, known, lists, field)
     try:
         render_text(text, sample_props(message), SAMPLE_LINKS)
     except Exception as error:  # any failure for the sample participant refuses the text, saying why

@@ -12,7 +12,7 @@ from app.notifications.catalogue import render_stored
 from app.notifications.event_texts import texts_for
 from app.notifications.messages import EDITABLE
 from app.notifications.models import MessageText, OutboxEmail
-from app.notifications.texts import placeholder_names
+from app.notifications.texts import check_text, default_text, placeholder_names
 from app.worker import drain, email_context_links
 from tests.conftest import token_headers
 from tests.registration.conftest import open_event, registration_payload
@@ -81,6 +81,7 @@ def test_delete_restores_the_default(client, db, organiser, event_id):
     ("body", "{{ participant.first_name.__class__ }}", "unknown placeholder"),
     ("body", "{{ event.title|attr('x') }}", "unknown filter"),
     ("body", "{{ participant }}", "unknown placeholder {{ participant }}"),
+    ("body", "{% for letter in event.title %}{{ letter }}{% endfor %}", "line 1: a loop goes over a list"),
 ])
 def test_a_bad_text_is_refused_with_the_field_and_line_and_nothing_is_stored(client, db, organiser, event_id, field,
                                                                             source, words):
@@ -91,6 +92,11 @@ def test_a_bad_text_is_refused_with_the_field_and_line_and_nothing_is_stored(cli
     assert _stored(db) == 0
     preview = client.post(f"{_url(event_id)}/preview", json={**OWN, field: source}, headers=organiser)
     assert preview.status_code == 422 and preview.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("message", EDITABLE, ids=lambda message: message.value)
+def test_every_default_text_passes_the_checks_an_organisers_text_must(message):
+    check_text(message, default_text(message))
 
 
 def test_a_preview_is_not_saved(client, db, organiser, event_id):
