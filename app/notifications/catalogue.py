@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from app.notifications.calendar import FILENAME, event_calendar
 from app.notifications.messages import EDITABLE, Message, Props, RegistrationProps, load_props
 from app.notifications.texts import Text, default_text, render_text
 
@@ -19,10 +20,22 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "email_templates"
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar"
+    content: bytes
+
+
+@dataclass(frozen=True)
 class RenderedEmail:
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+# The emails that give a participant their seat carry the event for their calendar.
+WITH_CALENDAR = frozenset({Message.registered, Message.promoted, Message.approved})
 
 
 @lru_cache
@@ -49,13 +62,21 @@ def render_email(message: Message, props: Props, extras: dict | None = None, *, 
     if message in EDITABLE:
         assert isinstance(props, RegistrationProps)
         rendered = render_text(text or default_text(message), props, extras or {})
-        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html)
+        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html,
+                             attachments=_calendar(message, props, (extras or {}).get("base_url", "")))
     name, context = message.value, {**(extras or {}), **props.model_dump()}
     return RenderedEmail(
         subject=" ".join(_block(name, "subject", context, autoescape=False).split()),
         text=_block(name, "text", context, autoescape=False) + "\n",
         html=_block(name, "html", context, autoescape=True),
     )
+
+
+def _calendar(message: Message, props: RegistrationProps, base_url: str) -> tuple[Attachment, ...]:
+    if message not in WITH_CALENDAR or props.status != "confirmed":
+        return ()
+    content = event_calendar(props, base_url)
+    return (Attachment(FILENAME, "text/calendar", content),) if content else ()
 
 
 def render_stored(template: str, context: dict, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:

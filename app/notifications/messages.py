@@ -44,6 +44,10 @@ class EventProps(Props):
     event_title: str
     event_when: str  # "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)", on the venue's clock
     event_where: str  # venue and city, "" when neither is known
+    # For the calendar attachment; None only in emails queued before it was attached.
+    event_starts_at: str | None = None  # ISO 8601 with offset
+    event_ends_at: str | None = None
+    event_timezone: str | None = None
 
 
 class RegistrationProps(EventProps):
@@ -170,6 +174,8 @@ _SAMPLE = {
     "event_id": None, "registration_id": 0, "first_name": "Ada", "last_name": "Lovelace", "status": "confirmed",
     "waitlist_position": None, "event_title": "Regional innovation workshop",
     "event_when": "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)", "event_where": "Town hall, Leuven",
+    "event_starts_at": "2030-06-20T09:00:00+02:00", "event_ends_at": "2030-06-20T17:00:00+02:00",
+    "event_timezone": "Europe/Brussels",
     "reason": "The workshop is for the network's members.", "by_organiser": True, "session_title": "Working groups",
     "date": "Thursday 20 June 2030", "time": "14:00–15:30", "timezone": "Europe/Brussels",
     "group_title": "Smart specialisation", "group_theme": "Regional strategies", "group_room": "Room 2",

@@ -55,6 +55,10 @@ def build_message(*, sender: str, to: str, email: RenderedEmail, message_id: str
     message["Message-ID"] = message_id
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
+                               params={"method": "PUBLISH"} if subtype == "calendar" else {})
     return message
 
 

@@ -24,7 +24,9 @@ def event_context(event: Event) -> dict:
     same_day = starts.date() == ends.date()
     when = f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M}" if same_day else f"{starts:%d %B %Y} to {ends:%d %B %Y}"
     where = ", ".join(part for part in (event.venue, event.city) if part)
-    return {"event_title": event.title, "event_when": f"{when} ({event.timezone})", "event_where": where}
+    return {"event_title": event.title, "event_when": f"{when} ({event.timezone})", "event_where": where,
+            "event_starts_at": event.starts_at.isoformat(), "event_ends_at": event.ends_at.isoformat(),
+            "event_timezone": event.timezone}
 
 
 def notify(
