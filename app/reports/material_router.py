@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from starlette.datastructures import UploadFile
 
 from app.core.deps import SessionDep, TransactionRoute
+from app.core.edge import control_character_message
 from app.core.errors import InvalidInput
 from app.core.fields import Id, parse_id
 from app.events.dependencies import ManagedEvent
@@ -38,7 +39,12 @@ async def _form(request: Request, limit: int) -> tuple[bytes, dict[str, str]]:
     content = await upload.read(limit + 1)
     if len(content) > limit:
         raise TooLarge(f"the file is larger than {limit:,} bytes", field="file")
-    return content, {key: value for key, value in form.items() if isinstance(value, str)}
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    # The edge middleware reads JSON, urlencoded forms and queries; a multipart form's text is read here.
+    for key, value in fields.items():
+        if problem := control_character_message(value):
+            raise InvalidInput(f"{key} {problem}", field=key)
+    return content, fields
 
 
 def _branding_read(request: Request, event: Event, row: EventBranding | None) -> BrandingRead:

@@ -114,6 +114,7 @@ def test_photos_are_checked_stored_and_printed_with_their_caption(client, organi
     talk = agenda["sessions"][0]
     for files, data, status, field in (
         ({"file": ("p.jpg", picture("JPEG"))}, {}, 422, "caption"),
+        ({"file": ("p.jpg", picture("JPEG"))}, {"caption": "Plenary\x00 room"}, 422, "caption"),
         ({"file": ("p.gif", picture("GIF"))}, {"caption": "A"}, 422, "file"),
         ({"file": ("p.jpg", picture("JPEG"))}, {"caption": "A", "session_id": str(agenda["foreign"])}, 422, "session_id"),
         ({"file": ("p.jpg", b"\xff\xd8" + b"0" * (5 * 1024 * 1024))}, {"caption": "A"}, 413, "file"),
