@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from app.directory.models import Organisation
 from app.events.models import Event
 from app.reports.models import ReportFormat
-from app.reports.render.text import TemplateChoice
-from app.reports.service import render_event_report
+from app.reports.schemas import ReportCreate
+from app.reports.service import prepare_report, render_work
 from tests.factories import add_participant, create_event, create_project, create_session
 
 
@@ -52,9 +52,11 @@ def test_xlsx_and_csv_exports_render_stored_control_characters(client, organiser
 @pytest.mark.parametrize("format", list(ReportFormat))
 def test_every_report_format_renders_stored_control_characters(db, event_id, format):
     with db.transaction() as session:
-        content = render_event_report(session, session.get(Event, event_id), format,
-                                      TemplateChoice(name="thematic-workshop"))
-    assert content
+        work = prepare_report(session, session.get(Event, event_id),
+                              ReportCreate(format=format, template="thematic-workshop"), background=False)
+    rendered = render_work(work)
+    content = rendered.content
+    assert content, rendered.failure
     if format is ReportFormat.docx:
         text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(content)).paragraphs)
         assert "Ann" in text and "\x01" not in text and "\x0b" not in text

@@ -29,8 +29,8 @@ from app.reports.models import (
     ReportPartSession,
     SessionNote,
 )
-from app.reports.render.text import TemplateChoice
-from app.reports.service import render_event_report
+from app.reports.schemas import ReportCreate
+from app.reports.service import prepare_report, render_work
 from tests.conftest import missing_service
 from tests.factories import add_participant, create_event, create_project, create_session
 from tests.reports.test_demo_report import inflated
@@ -103,8 +103,11 @@ def hostile_event(db):
 
 def render(db, event_id: int, format: ReportFormat) -> bytes:
     with db.transaction() as session:
-        event = session.get(Event, event_id)
-        return render_event_report(session, event, format, TemplateChoice(name="thematic-workshop"))
+        work = prepare_report(session, session.get(Event, event_id),
+                              ReportCreate(format=format, template="thematic-workshop"), background=False)
+    rendered = render_work(work)
+    assert rendered.content, rendered.failure
+    return rendered.content
 
 
 def test_html_report(db, hostile_event):
