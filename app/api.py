@@ -23,6 +23,7 @@ from app.registration import router as registration_router
 from app.reports import material_router as reports_material_router
 from app.reports import router as reports_router
 from app.site import pages as site_pages
+from app.webhooks import router as webhooks_router
 
 
 def include_routers(app: FastAPI) -> None:
@@ -34,6 +35,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(reports_router.router)
     api.include_router(reports_material_router.router)
     api.include_router(communications_router.router)
+    api.include_router(webhooks_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)

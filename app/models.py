@@ -31,10 +31,11 @@ from app.reports.models import (
     ReportTemplate,
     SessionNote,
 )
+from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
     "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "MessageText", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
-    "ReportTemplate", "SessionNote",
+    "ReportTemplate", "SessionNote", "Webhook", "WebhookDelivery",
 ]

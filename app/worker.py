@@ -16,6 +16,7 @@ from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
 from app.registration.retention import apply_retention, log_schedule
 from app.reports.jobs import REPORT_JOB_HANDLERS
+from app.webhooks.delivery import deliver_due_webhooks
 
 log = logging.getLogger("convene.worker")
 
@@ -34,6 +35,7 @@ def drain(database: Database, settings: Settings) -> int:
     handled += apply_retention(database, settings)
     handled += send_approval_digests(database, settings)
     handled += deliver_due_emails(database, settings, extend_context=email_context_links)
+    handled += deliver_due_webhooks(database, settings)
     return handled + run_due_jobs(database, JOB_HANDLERS, lease=timedelta(seconds=settings.worker_lease_seconds))
 
 

@@ -99,7 +99,8 @@ def create_postgres_database() -> tuple[str, callable]:
 def make_test_settings(database_url: str) -> Settings:
     # Rate limits off: the suite posts many registrations from one address (tests/test_rate_limits.py turns them on).
     return Settings(database_url=database_url, secret_key="test-secret-key", smtp_url=None,
-                    base_url="http://testserver", rate_limits="off", _env_file=None)
+                    base_url="http://testserver", rate_limits="off", webhooks_allow_private=True,
+                    _env_file=None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -175,6 +175,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/events/{event_id}/messages/{message}"): A_EVENT,
     ("POST", "/api/v1/events/{event_id}/messages/{message}/preview"): A_EVENT,
     ("DELETE", "/api/v1/events/{event_id}/messages/{message}"): A_EVENT,
+    # Organisers see their events' hooks (and, when not limited to events, every hook); B's must not learn of A's.
+    ("POST", "/api/v1/webhooks"): ANY_ORGANISER,
+    ("GET", "/api/v1/webhooks"): ANY_ORGANISER,
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): A_DIRECTORY_ROW,
     # --- public pages ---
     ("GET", "/events/{slug}"): PUBLIC,
     ("GET", "/events/{slug}/register"): PUBLIC,

@@ -12,6 +12,7 @@ LAYERS = [
     {"core"},
     {"notifications"},
     {"directory", "events"},
+    {"webhooks"},
     {"accounts"},
     {"agenda"},
     {"registration"},

@@ -56,6 +56,7 @@ from app.reports.models import (
     ReportTemplate,
     TemplateKind,
 )
+from app.webhooks.models import Webhook
 from tests.conftest import clear_tables, make_test_settings
 from tests.factories import add_participant, create_event, create_project, event_payload
 from tests.registration.conftest import registration_payload
@@ -147,6 +148,8 @@ def _seed(database: Database, settings, world: World) -> None:
         image = ReportImage(event_id=a.id, caption="Room", content_type="image/png", width=1, height=1,
                             size=len(PNG), content=PNG)
         session.add_all([image, EventBranding(event_id=a.id, logo=PNG, logo_type="image/png")])
+        webhook = Webhook(event_id=a.id, url="http://127.0.0.1:9/hook", events=["registration.created"], secret="s")
+        session.add(webhook)
         events = {"a": a.id, "b": b.id}
         accounts, raw_tokens = {}, {}
         for role, (kind, event) in ACCOUNTS.items():
@@ -171,7 +174,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "checkin_id": str(checkin.id), "person_id": str(speaker.id), "organisation_id": str(speaker.organisation_id),
             "project_id": str(project.id), "report_id": str(report.id), "template_id": str(template.id),
             "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
-            "report_link": signed_download_path(settings, report), "token_id": str(own_token),
+            "report_link": signed_download_path(settings, report), "token_id": str(own_token), "webhook_id": str(webhook.id),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
         }

@@ -29,6 +29,8 @@ from app.core.types import utcnow
 from app.directory.models import Organisation, display_name
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
+from app.webhooks.schemas import EventType
+from app.webhooks.service import emit
 
 # Arriving later than this after the start counts as a late arrival.
 LATE_GRACE = timedelta(minutes=15)
@@ -170,6 +172,8 @@ def check_in(
     else:
         new_id = _insert_once(session, {**values, "session_id": data.session_id})
     if new_id is not None:
+        emit(session, event.id, EventType.attendee_checked_in,
+             {"registration_id": attendee.registration_id, "session_id": data.session_id, "checkin_id": new_id})
         return CheckinResult(new_id, data.session_id, now, True, attendee)
     existing = session.execute(
         select(Checkin.id, Checkin.checked_in_at).where(

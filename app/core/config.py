@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Where notices about an event go (retention, registrations awaiting approval) when it names no contact.
     organiser_email: str | None = None
+    # Webhook URLs reaching loopback, private or other non-routable addresses are refused unless this is
+    # true (a development machine, the tests): a hook must not let an organiser probe the server's network.
+    webhooks_allow_private: bool = False
+    # How long the worker waits for a webhook receiver (connect, and each read), in seconds.
+    webhooks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
     @property
     def is_sqlite(self) -> bool:

@@ -33,6 +33,8 @@ from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, R
 from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from app.registration.workflow import Action, transition
+from app.webhooks.schemas import EventType
+from app.webhooks.service import emit
 
 PRIVACY_WORDING_VERSION = "2026-11"
 # Duplicate attempts resend the link at most once per this period (a flood sends one email).
@@ -136,6 +138,7 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     if not admitted.inserted:
         _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
     record(session, registration.id, registration.status.value, Change.registered, by=by)
+    _tell_webhooks(session, registration, Change.registered)
     if admitted.seats.promotable():
         _promote_waiting(session, event, admitted.seats)
     return Registered(registration, admitted.waitlist_position)
@@ -178,6 +181,13 @@ def resend_link(session: Session, registration: Registration, *, by: str | None 
     return registration
 
 
+def _tell_webhooks(session: Session, registration: Registration, change: Change) -> None:
+    """Queue the change for the event's webhooks, in this transaction (app.webhooks)."""
+    kind = EventType.registration_created if change is Change.registered else EventType.registration_status_changed
+    emit(session, registration.event_id, kind,
+         {"registration_id": registration.id, "status": registration.status.value, "change": change.value})
+
+
 def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> list[Registration]:
     """Give every free seat to the first people waiting (the caller holds the event's lock and
     passes the counters as they are)."""
@@ -188,6 +198,7 @@ def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> l
         registration.updated_at = now
         notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
         record(session, registration.id, registration.status.value, Change.seat_came_free)
+        _tell_webhooks(session, registration, Change.seat_came_free)
     if promoted:
         capacity.move(session, event, held=len(promoted), waiting=-len(promoted))
     session.flush()
@@ -224,6 +235,7 @@ def _leave(session: Session, registration: Registration, action: Action, message
            **({"reason": reason} if action is Action.reject else {}))
     record(session, registration.id, registration.status.value, _LEAVING[action], by=by,
            **({"reason": reason} if reason else {}))
+    _tell_webhooks(session, registration, _LEAVING[action])
     if before in SEAT_STATUSES:
         _promote_waiting(session, event, seats)
     return registration
@@ -273,6 +285,7 @@ def confirm_email(session: Session, registration: Registration) -> Registration:
         session.flush()
         notify(session, event, registration, Message.registered, dedup_key=f"registered:{registration.id}")
         record(session, registration.id, registration.status.value, Change.email_confirmed)
+        _tell_webhooks(session, registration, Change.email_confirmed)
     return registration
 
 
@@ -283,6 +296,7 @@ def approve_registration(session: Session, registration: Registration, *, by: st
     session.flush()
     notify(session, event, registration, Message.approved, dedup_key=f"approved:{registration.id}")
     record(session, registration.id, registration.status.value, Change.approved, by=by)
+    _tell_webhooks(session, registration, Change.approved)
     return registration
 
 
@@ -302,6 +316,7 @@ def promote_registration(session: Session, registration: Registration, *, overri
     notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
     record(session, registration.id, registration.status.value, Change.promoted, by=by,
            **({"override_capacity": True} if override_capacity else {}))
+    _tell_webhooks(session, registration, Change.promoted)
     return registration
 
 

@@ -46,6 +46,8 @@ from app.reports.schemas import (
     SessionNoteWrite,
     TemplateCreate,
 )
+from app.webhooks.schemas import EventType
+from app.webhooks.service import emit
 
 log = logging.getLogger("convene.reports")
 
@@ -278,6 +280,8 @@ def store_report(session: Session, work: ReportWork, rendered: Rendered) -> Repo
     session.flush()
     _store(report, work.slug, rendered)
     session.flush()
+    emit(session, report.event_id, EventType.report_generated,
+         {"report_id": report.id, "format": report.format.value, "status": report.status.value})
     return report
 
 

@@ -1,0 +1,1 @@
+"""Webhooks: an organiser's URLs called, signed, when registrations, check-ins and reports change."""

@@ -1,0 +1,102 @@
+"""Hooks: created (URL checked, secret made), listed and deleted by organisers; ``emit`` writes
+one delivery per interested hook in the caller's transaction, so it exists exactly when the change does."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput, NotFound
+from app.core.security import Principal
+from app.events.service import get_event
+from app.webhooks.models import Webhook, WebhookDelivery
+from app.webhooks.schemas import EventType, WebhookCreate
+
+SECRET_PREFIX = "whsec_"
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError as error:
+        raise InvalidInput(f"the host {host!r} cannot be resolved", field="url") from error
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Refuse a URL that is not http(s) or, unless ``allow_private``, that reaches an address which is
+    not publicly routable (loopback, private, link-local...): a hook must not probe the server's own network."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("the URL must start with http:// or https:// and name a host", field="url")
+    if allow_private:
+        return
+    if any(not address.is_global for address in _addresses(parts.hostname)):
+        raise InvalidInput("the URL points at a private or non-routable address", field="url")
+
+
+def create_webhook(session: Session, data: WebhookCreate, principal: Principal, *, allow_private: bool,
+                   ) -> tuple[Webhook, str]:
+    """The new hook and its secret (returned once, to be shown once)."""
+    if data.event_id is None:
+        principal.require_all_events()
+    else:
+        get_event(session, data.event_id)
+        principal.require_manages(data.event_id)
+    check_url(data.url, allow_private=allow_private)
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    hook = Webhook(event_id=data.event_id, url=data.url, events=sorted({kind.value for kind in data.events}),
+                   secret=secret, created_by=principal.name or None)
+    session.add(hook)
+    session.flush()
+    return hook, secret
+
+
+def visible(principal: Principal):
+    """The hooks a caller may see: every one for an organiser of all events, else their events' hooks."""
+    if principal.event_ids is None:
+        return Webhook.id.is_not(None)
+    return Webhook.event_id.in_(principal.event_ids)
+
+
+def list_webhooks(session: Session, principal: Principal) -> list[Webhook]:
+    return list(session.execute(select(Webhook).where(visible(principal)).order_by(Webhook.id)).scalars())
+
+
+def get_webhook(session: Session, principal: Principal, webhook_id: int) -> Webhook:
+    hook = session.execute(select(Webhook).where(Webhook.id == webhook_id, visible(principal))).scalar_one_or_none()
+    if hook is None:
+        raise NotFound(f"no webhook with id {webhook_id}")
+    return hook
+
+
+def delete_webhook(session: Session, principal: Principal, webhook_id: int) -> None:
+    session.delete(get_webhook(session, principal, webhook_id))
+    session.flush()
+
+
+def recent_deliveries(session: Session, principal: Principal, *, limit: int = 50) -> list[WebhookDelivery]:
+    return list(session.execute(
+        select(WebhookDelivery).join(Webhook, Webhook.id == WebhookDelivery.webhook_id).where(visible(principal))
+        .order_by(WebhookDelivery.id.desc()).limit(limit)
+    ).scalars())
+
+
+def emit(session: Session, event_id: int, kind: EventType, payload: dict) -> None:
+    """Queue ``payload`` (JSON) for every enabled hook of ``event_id`` (or of every event) wanting ``kind``."""
+    hooks = session.execute(
+        select(Webhook.id, Webhook.events)
+        .where(Webhook.enabled, or_(Webhook.event_id == event_id, Webhook.event_id.is_(None)))
+    ).all()
+    body = {"type": kind.value, "event_id": event_id, "data": payload}
+    session.add_all([WebhookDelivery(webhook_id=hook.id, event_type=kind.value, payload=body)
+                     for hook in hooks if kind.value in hook.events])
