@@ -21,9 +21,10 @@ from app.console import (
     statistics,
     tokens,
     users,
+    webhooks,
 )
 
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
 ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
                                         breakouts, breakouts_proposal, day, narrative, reports, report_templates,
-                                        statistics, messages, tokens, users)]
+                                        statistics, messages, tokens, users, webhooks)]
