@@ -179,6 +179,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/webhooks"): ANY_ORGANISER,
     ("GET", "/api/v1/webhooks"): ANY_ORGANISER,
     ("DELETE", "/api/v1/webhooks/{webhook_id}"): A_DIRECTORY_ROW,
+    ("POST", "/api/v1/events/{event_id}/mailings/preview"): A_EVENT,
+    ("POST", "/api/v1/events/{event_id}/mailings"): A_EVENT,
+    ("GET", "/api/v1/events/{event_id}/mailings"): A_EVENT,
+    ("GET", "/api/v1/events/{event_id}/mailings/{mailing_id}"): A_EVENT,
     # --- public pages ---
     ("GET", "/events/{slug}"): PUBLIC,
     ("GET", "/events/{slug}/register"): PUBLIC,

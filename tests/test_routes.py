@@ -31,6 +31,7 @@ from app.attendance import badges
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutGroup
 from app.breakouts.rapporteurs import rapporteur_token
+from app.communications.models import Mailing
 from app.console.access import SESSION_COOKIE, session_signer
 from app.core.csrf import COOKIE_NAME as CSRF_COOKIE
 from app.core.csrf import FIELD_NAME as CSRF_FIELD
@@ -142,7 +143,8 @@ def _seed(database: Database, settings, world: World) -> None:
         checkin = Checkin(event_id=a.id, registration_id=registration.id)
         report = Report(event_id=a.id, format=ReportFormat.html, template="default", status=ReportStatus.done,
                         filename="report.html", checksum="0" * 64, size=4)
-        session.add_all([checkin, report])
+        mailing = Mailing(event_id=a.id, subject="Hello", body="Hello", audience={}, status="sent")
+        session.add_all([checkin, report, mailing])
         session.flush()
         session.add(ReportFile(report_id=report.id, content=b"<p/>"))
         image = ReportImage(event_id=a.id, caption="Room", content_type="image/png", width=1, height=1,
@@ -177,6 +179,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "report_link": signed_download_path(settings, report), "token_id": str(own_token), "webhook_id": str(webhook.id),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
+            "mailing_id": str(mailing.id),
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
     world.cookies[WRONG] = f"{SESSION_COOKIE}=forged.cookie; convene_checkin=cvn_wrong; {CSRF_COOKIE}={CSRF_VALUE}"

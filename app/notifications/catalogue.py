@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.notifications.calendar import FILENAME, event_calendar
-from app.notifications.messages import EDITABLE, Message, Props, RegistrationProps, load_props
+from app.notifications.messages import EDITABLE, MailingProps, Message, Props, RegistrationProps, load_props
 from app.notifications.texts import Text, default_text, render_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "email_templates"
@@ -58,7 +58,10 @@ def _block(name: str, block: str, context: dict, *, autoescape: bool) -> str:
 
 def render_email(message: Message, props: Props, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:
     """``message`` rendered from its ``props`` and ``extras`` (``base_url``, links: never stored);
-    ``text`` is the event's own text of a message to participants, if it has one."""
+    ``text`` is the event's own text of a message to participants, if it has one; a mailing carries its own."""
+    if isinstance(props, MailingProps):
+        rendered = render_text(Text(props.subject, props.body), props, extras or {})
+        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html)
     if message in EDITABLE:
         assert isinstance(props, RegistrationProps)
         rendered = render_text(text or default_text(message), props, extras or {})

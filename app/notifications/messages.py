@@ -32,6 +32,7 @@ class Message(str, enum.Enum):
     approval_digest = "approval_digest"
     retention_notice = "retention_notice"
     password_reset = "password_reset"
+    mailing = "mailing"
 
 
 class Props(BaseModel):
@@ -116,6 +117,16 @@ class BreakoutChooseProps(RegistrationProps):
                 "breakout": {"session": self.session_title, "date": self.date, "groups": self.groups}}
 
 
+class MailingProps(RegistrationProps):
+    """One recipient's copy of an organiser's message to a chosen audience (app.communications):
+    the organiser's own subject and body (Markdown with the participants' placeholders) travel with
+    it, so each copy renders as it was sent."""
+
+    mailing_id: int
+    subject: str
+    body: str
+
+
 class WaitingPerson(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -164,11 +175,14 @@ PROPS: dict[Message, type[Props]] = {
     Message.approval_digest: ApprovalDigestProps,
     Message.retention_notice: RetentionNoticeProps,
     Message.password_reset: PasswordResetProps,
+    Message.mailing: MailingProps,
 }
 
 
 # The messages whose subject and body organisers may rewrite per event: those to participants.
-EDITABLE: tuple[Message, ...] = tuple(message for message in Message if issubclass(PROPS[message], RegistrationProps))
+# A mailing's text is its own (written for it), not an event's per-message text.
+EDITABLE: tuple[Message, ...] = tuple(message for message in Message
+                                      if issubclass(PROPS[message], RegistrationProps) and message is not Message.mailing)
 
 _SAMPLE = {
     "event_id": None, "registration_id": 0, "first_name": "Ada", "last_name": "Lovelace", "status": "confirmed",
@@ -180,13 +194,14 @@ _SAMPLE = {
     "date": "Thursday 20 June 2030", "time": "14:00–15:30", "timezone": "Europe/Brussels",
     "group_title": "Smart specialisation", "group_theme": "Regional strategies", "group_room": "Room 2",
     "facilitator": "Jan Peeters", "groups": ["Smart specialisation", "Digital transition"],
+    "mailing_id": 0, "subject": "", "body": "",
 }
 SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
                 "confirmation_url": "https://convene.example/r/sample-link/confirm"}
 
 
 def sample_props(message: Message) -> RegistrationProps:
-    """A sample participant's props for ``message`` (an editable one): previews and checks use it."""
+    """A sample participant's props for ``message`` (an editable one, or a mailing): previews and checks use it."""
     model = PROPS[message]
     return model(**{name: value for name, value in _SAMPLE.items() if name in model.model_fields})
 

@@ -155,7 +155,7 @@ def _check_nodes(tree: nodes.Template, known: set[str], lists: set[str], field: 
 def check_text(message: Message, text: Text) -> None:
     """Refuse (422 naming the field and the line) a text that does not parse, names an unknown
     placeholder, uses more than placeholders and ``if``, or does not render for a sample participant."""
-    if message not in EDITABLE:
+    if message not in EDITABLE and message is not Message.mailing:
         raise InvalidInput(f"the text of {message.value} cannot be changed per event", field="message")
     namespace = sample_props(message).placeholders(SAMPLE_LINKS)
     known, lists = _paths(namespace), _lists(namespace)

@@ -1,0 +1,161 @@
+"""Messages to a chosen audience: who the filters pick, the check of the text, the sending (one
+outbox email per recipient, in the transaction that records the mailing and its recipients), and
+the worker's sending of the scheduled ones, once each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from app.agenda.models import AgendaSession
+from app.attendance.models import Checkin
+from app.breakouts.models import BreakoutAssignment, BreakoutGroup
+from app.communications.mailing_schemas import Audience, MailingPreview
+from app.communications.models import Mailing, MailingRecipient
+from app.core.db import Database
+from app.core.errors import InvalidInput, NotFound
+from app.core.types import utcnow
+from app.directory.models import Organisation, Project
+from app.events.models import Event
+from app.notifications.messages import SAMPLE_LINKS, MailingProps, Message
+from app.notifications.outbox import queue_email
+from app.notifications.texts import Text, check_text, render_text
+from app.registration.emails import registration_fields
+from app.registration.models import Registration
+
+SCHEDULED, SENT = "scheduled", "sent"
+
+
+class NoSuchMailing(NotFound):
+    title = "Mailing not found"
+
+
+def _unknown(wanted: list[int], found: set[int], field: str, what: str) -> None:
+    missing = sorted(set(wanted) - found)
+    if missing:
+        raise InvalidInput(f"no {what} of this event has the id {', '.join(map(str, missing))}", field=field)
+
+
+def check_audience(session: Session, event: Event, audience: Audience) -> None:
+    """Refuse (422 naming the filter) an id that names nothing of this event."""
+    if audience.groups:
+        found = session.execute(select(BreakoutGroup.id).join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
+                                .where(AgendaSession.event_id == event.id, BreakoutGroup.id.in_(audience.groups))).scalars()
+        _unknown(audience.groups, set(found), "to.groups", "breakout group")
+    if audience.projects:
+        found = session.execute(select(Project.id).where(Project.id.in_(audience.projects))).scalars()
+        _unknown(audience.projects, set(found), "to.projects", "project")
+    if audience.registrations:
+        found = session.execute(select(Registration.id).where(Registration.event_id == event.id,
+                                                              Registration.id.in_(audience.registrations))).scalars()
+        _unknown(audience.registrations, set(found), "to.registrations", "registration")
+    for country in audience.countries:
+        if len(country) != 2 or not country.isalpha():
+            raise InvalidInput(f"{country!r} is not a two-letter country code", field="to.countries")
+
+
+def recipients(session: Session, event: Event, audience: Audience) -> list[Registration]:
+    """The participants the filters pick (every filter given, any value within one), by id."""
+    query = select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None),
+                                       Registration.status.in_(audience.status))
+    if audience.attendance:
+        checked_in = exists().where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None))
+        query = query.where(checked_in if audience.attendance == "checked_in" else ~checked_in)
+    if audience.groups:
+        query = query.where(Registration.id.in_(select(BreakoutAssignment.registration_id)
+                                                .where(BreakoutAssignment.group_id.in_(audience.groups))))
+    if audience.projects:
+        query = query.where(Registration.project_id.in_(audience.projects))
+    if audience.countries:
+        query = query.where(Registration.country.in_([country.upper() for country in audience.countries]))
+    if audience.organisation_types:
+        query = query.where(Registration.organisation_id.in_(
+            select(Organisation.id).where(Organisation.type.in_(audience.organisation_types))))
+    if audience.registrations:
+        query = query.where(Registration.id.in_(audience.registrations))
+    return list(session.execute(query.order_by(Registration.id)).scalars())
+
+
+def _props(event: Event, registration: Registration, mailing_id: int, text: Text) -> MailingProps:
+    return MailingProps(**registration_fields(event, registration), mailing_id=mailing_id,
+                        subject=text.subject, body=text.body)
+
+
+def _checked(session: Session, event: Event, text: Text, audience: Audience) -> list[Registration]:
+    check_text(Message.mailing, text)
+    check_audience(session, event, audience)
+    chosen = recipients(session, event, audience)
+    if not chosen:
+        raise InvalidInput("no participant matches these filters", field="to")
+    return chosen
+
+
+def preview(session: Session, event: Event, text: Text, audience: Audience) -> MailingPreview:
+    """The count and the text as the first recipient would read it (with sample links); nothing written."""
+    chosen = _checked(session, event, text, audience)
+    rendered = render_text(text, _props(event, chosen[0], 0, text), SAMPLE_LINKS)
+    return MailingPreview(count=len(chosen), subject=rendered.subject, text=rendered.text, html=rendered.html)
+
+
+def _send(session: Session, event: Event, mailing: Mailing, chosen: list[Registration]) -> None:
+    text = Text(mailing.subject, mailing.body)
+    for registration in chosen:
+        queue_email(session, Message.mailing, to=registration.email, props=_props(event, registration, mailing.id, text),
+                    dedup_key=f"mailing:{mailing.id}:{registration.id}")
+        session.add(MailingRecipient(mailing_id=mailing.id, registration_id=registration.id, email=registration.email))
+    mailing.recipients, mailing.sent_at = len(chosen), utcnow()
+
+
+def create_mailing(session: Session, event: Event, text: Text, audience: Audience, send_at: datetime | None) -> Mailing:
+    """Check and record the mailing; queue its emails now, or keep it for the worker at ``send_at``."""
+    if send_at is not None and (send_at.tzinfo is None or send_at <= utcnow()):
+        raise InvalidInput("the send time must be in the future, with its time zone", field="send_at")
+    chosen = _checked(session, event, text, audience)
+    mailing = Mailing(event_id=event.id, subject=text.subject.strip(), body=text.body,
+                      audience=audience.model_dump(mode="json"), status=SCHEDULED if send_at else SENT, send_at=send_at)
+    session.add(mailing)
+    session.flush()
+    if send_at is None:
+        _send(session, event, mailing, chosen)
+    session.flush()
+    return mailing
+
+
+def list_mailings(session: Session, event: Event) -> list[Mailing]:
+    return list(session.execute(select(Mailing).where(Mailing.event_id == event.id)
+                                .order_by(Mailing.created_at.desc(), Mailing.id.desc())).scalars())
+
+
+def get_mailing(session: Session, event: Event, mailing_id: int) -> Mailing:
+    mailing = session.get(Mailing, mailing_id)
+    if mailing is None or mailing.event_id != event.id:
+        raise NoSuchMailing(f"event {event.id} has no mailing {mailing_id}")
+    return mailing
+
+
+def mailing_recipients(session: Session, mailing: Mailing) -> list[tuple[MailingRecipient, Registration]]:
+    return list(session.execute(select(MailingRecipient, Registration)
+                                .join(Registration, Registration.id == MailingRecipient.registration_id)
+                                .where(MailingRecipient.mailing_id == mailing.id).order_by(MailingRecipient.id)).all())
+
+
+def send_due_mailings(database: Database) -> int:
+    """Queue the scheduled mailings whose time has come. Each is claimed by an UPDATE guarded by its
+    status, so two workers never both send it; its emails are queued in the claim's transaction."""
+    with database.transaction(write=False) as session:
+        due = list(session.execute(select(Mailing.id).where(Mailing.status == SCHEDULED, Mailing.send_at <= utcnow())
+                                   .order_by(Mailing.send_at)).scalars())
+    sent = 0
+    for mailing_id in due:
+        with database.transaction() as session:
+            claimed = session.execute(update(Mailing).where(Mailing.id == mailing_id, Mailing.status == SCHEDULED)
+                                      .values(status=SENT)).rowcount
+            if not claimed:
+                continue
+            mailing = session.get(Mailing, mailing_id)
+            event = session.get(Event, mailing.event_id)
+            _send(session, event, mailing, recipients(session, event, Audience.model_validate(mailing.audience)))
+            sent += 1
+    return sent
