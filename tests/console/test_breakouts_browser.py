@@ -18,11 +18,12 @@ from app.main import create_app
 from app.worker import drain
 from tests.breakouts.conftest import add_choosers, add_groups, create_breakout, saved_groups
 from tests.conftest import free_port, missing_service, served_in_thread
-from tests.console.conftest import PASSWORD, make_account
+from tests.console.conftest import make_account
 from tests.console.test_browser import _shot, field
 from tests.console.test_report_browser import (
     SUMMARY_WORDS,
     generate_and_download_the_pdf,
+    sign_in,
     write_and_preview_the_summary,
 )
 from tests.factories import add_participant, create_event
@@ -64,10 +65,7 @@ def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_
                                             accept_downloads=True)
             organiser.set_default_timeout(60_000)
             page = organiser.new_page()
-            page.goto(f"{base}/manage")
-            field(page, "Email").fill("lead@example.org")
-            field(page, "Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, base, "lead@example.org")
             page.get_by_role("link", name="Breakout day").click()
             page.get_by_role("link", name="Breakouts").click()
             page.get_by_role("link", name="Working groups at 14:00").click()
