@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from app.agenda import service as agenda_service
 from app.agenda.models import AgendaSession
 from app.agenda.schemas import SessionCreate
-from app.agenda.service import create_session as create_agenda_session
 from app.directory.models import OrganisationType, Project
 from app.directory.schemas import ProjectCreate
 from app.directory.service import create_project as create_directory_project
@@ -59,13 +59,13 @@ def create_project(session: Session, **overrides) -> Project:
     return create_directory_project(session, ProjectCreate(**values))
 
 
-def create_session(session: Session, event: Event, **overrides) -> AgendaSession:
+def create_agenda_session(session: Session, event: Event, **overrides) -> AgendaSession:
     """By default an hour's talk, an hour after the event starts."""
     starts_at = event.starts_at + timedelta(hours=1)
     values = {"title": "Talk", "kind": "talk", "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=1),
               "room": "Plenary"}
     values.update(overrides)
-    return create_agenda_session(session, event, SessionCreate(**values)).item
+    return agenda_service.create_agenda_session(session, event, SessionCreate(**values)).item
 
 
 def add_participant(

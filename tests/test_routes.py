@@ -26,7 +26,7 @@ from sqlalchemy import Table, inspect, select
 from app.accounts import passwords
 from app.accounts.service import create_account, start_session
 from app.agenda.schemas import SessionCreate
-from app.agenda.service import create_session
+from app.agenda.service import create_agenda_session
 from app.attendance import badges
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutGroup
@@ -126,10 +126,10 @@ def _seed(database: Database, settings, world: World) -> None:
         speaker = create_person(session, PersonCreate(first_name="Sofie", last_name="Speaker", email=SPEAKER_A,
                                                       organisation="Speakers of A"))
         starts = a.starts_at
-        create_session(session, a, SessionCreate(
+        create_agenda_session(session, a, SessionCreate(
             title="Keynote", kind="talk", starts_at=starts, ends_at=starts.replace(hour=starts.hour + 1),
             roles=[{"role": "speaker", "person_id": speaker.id}]))
-        breakout = create_session(session, a, SessionCreate(
+        breakout = create_agenda_session(session, a, SessionCreate(
             title="Working groups", kind="breakout", starts_at=starts.replace(hour=starts.hour + 2),
             ends_at=starts.replace(hour=starts.hour + 3))).item
         group = BreakoutGroup(session_id=breakout.id, title="Group 1", capacity=10, facilitator_person_id=speaker.id)

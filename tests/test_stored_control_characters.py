@@ -16,7 +16,7 @@ from app.events.models import Event
 from app.reports.models import ReportFormat
 from app.reports.schemas import ReportCreate
 from app.reports.service import prepare_report, render_work
-from tests.factories import add_participant, create_event, create_project, create_session
+from tests.factories import add_participant, create_agenda_session, create_event, create_project
 
 
 def controls(db) -> str:
@@ -30,7 +30,7 @@ def event_id(db):
     with db.transaction() as session:
         event = create_event(session, slug="stored")
         event.title = text
-        create_session(session, event).title = text
+        create_agenda_session(session, event).title = text
         project = create_project(session, acronym="CTRL")
         project.title = text
         registration = add_participant(session, event, organisation="Org", project_id=project.id)

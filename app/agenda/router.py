@@ -25,7 +25,7 @@ def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep
     a known person by `person_id`, or inline by `person`, matched to an existing person by email, else
     by exact name among the people already on this event's agenda, else created (`matched_by` says
     which). Another session in the same room at the same time is accepted with a `warnings` entry."""
-    written = service.create_session(session, event, data, principal=organiser)
+    written = service.create_agenda_session(session, event, data, principal=organiser)
     return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
@@ -41,7 +41,7 @@ def list_sessions(
 
 @router.get("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Read a session")
 def read_session(session_id: Id, event: ManagedEvent, session: SessionDep):
-    item = service.get_session_of_event(session, event, session_id)
+    item = service.get_agenda_session(session, event, session_id)
     return service.read_sessions(session, event, [item])[0]
 
 
@@ -50,12 +50,12 @@ def update_session(session_id: Id, data: SessionUpdate, event: ManagedEvent, ses
                    organiser: OrganiserDep):
     """Only the fields named change; `roles`, when given, replaces all the session's roles (inline
     people matched as when adding a session)."""
-    item = service.get_session_of_event(session, event, session_id)
-    written = service.update_session(session, event, item, data, principal=organiser)
+    item = service.get_agenda_session(session, event, session_id)
+    written = service.update_agenda_session(session, event, item, data, principal=organiser)
     return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
 @router.delete("/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Remove a session")
 def delete_session(session_id: Id, event: ManagedEvent, session: SessionDep):
-    service.delete_session(session, service.get_session_of_event(session, event, session_id))
+    service.delete_agenda_session(session, service.get_agenda_session(session, event, session_id))

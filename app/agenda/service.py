@@ -91,7 +91,7 @@ class WrittenSession:
     matches: Matches
 
 
-def create_session(session: Session, event: Event, data: SessionCreate, *, principal: Principal | None = None) -> WrittenSession:
+def create_agenda_session(session: Session, event: Event, data: SessionCreate, *, principal: Principal | None = None) -> WrittenSession:
     values = data.model_dump(exclude={"roles"})
     values["starts_at"] = in_zone(values["starts_at"], event.timezone)
     values["ends_at"] = in_zone(values["ends_at"], event.timezone)
@@ -102,7 +102,7 @@ def create_session(session: Session, event: Event, data: SessionCreate, *, princ
     return WrittenSession(item, _set_roles(session, event, item, data.roles, principal))
 
 
-def update_session(
+def update_agenda_session(
     session: Session, event: Event, item: AgendaSession, data: SessionUpdate, *, principal: Principal | None = None
 ) -> WrittenSession:
     changes = data.model_dump(exclude_unset=True, exclude={"roles"})
@@ -114,14 +114,14 @@ def update_session(
     return WrittenSession(item, matches)
 
 
-def get_session_of_event(session: Session, event: Event, session_id: int) -> AgendaSession:
+def get_agenda_session(session: Session, event: Event, session_id: int) -> AgendaSession:
     item = session.get(AgendaSession, session_id)
     if item is None or item.event_id != event.id:
         raise NotFound(f"event {event.id} has no session with id {session_id}")
     return item
 
 
-def delete_session(session: Session, item: AgendaSession) -> None:
+def delete_agenda_session(session: Session, item: AgendaSession) -> None:
     session.delete(item)
     session.flush()
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.agenda.models import AgendaSession, SessionKind
-from app.agenda.service import get_session_of_event
+from app.agenda.service import get_agenda_session
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup, BreakoutPreference, BreakoutSettings
 from app.breakouts.schemas import GroupCreate, GroupRead, GroupUpdate, PreferenceRead, SettingsRead, SettingsUpdate
 from app.core.collation import person_sort_key
@@ -40,7 +40,7 @@ class GroupFull(Conflict):
 
 def get_breakout_session(session: Session, event: Event, session_id: int) -> AgendaSession:
     """The agenda session, if it belongs to ``event`` (else 404) and is a breakout (else 422)."""
-    item = get_session_of_event(session, event, session_id)
+    item = get_agenda_session(session, event, session_id)
     if item.kind is not SessionKind.breakout:
         raise NotABreakout(f"session {session_id} is a {item.kind.value} session, not a breakout session")
     return item

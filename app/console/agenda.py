@@ -138,8 +138,8 @@ def _save(screen: Screen, session: Session, viewer: Viewer, event: Event, form, 
         else:
             try:
                 with session.begin_nested():
-                    written = service.update_session(session, event, item, data, principal=viewer.principal) \
-                        if item else service.create_session(session, event, data, principal=viewer.principal)
+                    written = service.update_agenda_session(session, event, item, data, principal=viewer.principal) \
+                        if item else service.create_agenda_session(session, event, data, principal=viewer.principal)
             except AppError as error:
                 errors[error.field or "title"] = error.detail
             else:
@@ -157,7 +157,7 @@ def add_session(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
 @router.get("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
 def edit_session_page(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                       event: ManagedEvent):
-    item = service.get_session_of_event(session, event, session_id)
+    item = service.get_agenda_session(session, event, session_id)
     roles = service.roles_by_session(session, [item.id]).get(item.id, [])
     return _page(screen, session, viewer, event, values=_stored_values(event, item, roles), errors={}, editing=item)
 
@@ -165,12 +165,12 @@ def edit_session_page(session_id: Id, screen: ScreenDep, session: SessionDep, vi
 @router.post("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
 def edit_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
                  event: ManagedEvent, form: FormDep):
-    return _save(screen, session, viewer, event, form, service.get_session_of_event(session, event, session_id))
+    return _save(screen, session, viewer, event, form, service.get_agenda_session(session, event, session_id))
 
 
 @router.post("/manage/events/{event_ref}/agenda/{session_id}/delete")
-def delete_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                   event: ManagedEvent, form: FormDep):
-    item = service.get_session_of_event(session, event, session_id)
-    service.delete_session(session, item)
+def delete_agenda_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
+                          event: ManagedEvent, form: FormDep):
+    item = service.get_agenda_session(session, event, session_id)
+    service.delete_agenda_session(session, item)
     return screen.redirect(_base(event), f"Deleted “{item.title}” from the agenda.")

@@ -164,7 +164,7 @@ def _run_in_transaction(database: Database, work: Callable[[Session], T], write:
         return work(session)
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+async def request_db_session(request: Request) -> AsyncIterator[Session]:
     """The request's session: read-only for GET and HEAD, a write transaction otherwise."""
     async with _request_transaction(request, write=request.method not in _READ_METHODS) as db:
         yield db
@@ -178,7 +178,7 @@ async def get_writing_session(request: Request) -> AsyncIterator[Session]:
 
 # scope="function": the commit happens when the handler returns, so a failed commit is the
 # client's error response and a 201 is only ever sent for data that is really stored.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(request_db_session, scope="function")]
 WritingSessionDep = Annotated[Session, Depends(get_writing_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.agenda.models import RoleKind, SessionKind
 from app.agenda.schemas import RoleAssign, SessionCreate
-from app.agenda.service import create_session
+from app.agenda.service import create_agenda_session
 from app.core.timezones import in_zone
 from app.demo.attendance import load_attendance_demo
 from app.demo.breakouts import load_breakouts_demo
@@ -108,7 +108,7 @@ def _load_agenda(session: Session, event: Event, items: list, people: dict[tuple
             RoleAssign(role=RoleKind(role), person_id=people[(first, last)].id, note=note)
             for role, first, last, note in item.get("roles", [])
         ]
-        create_session(session, event, SessionCreate(
+        create_agenda_session(session, event, SessionCreate(
             title=item["title"], kind=SessionKind(item["kind"]), room=item.get("room"),
             description=item.get("description"),
             starts_at=datetime.fromisoformat(f"{day}T{item['starts']}"),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.agenda.models import SessionKind
 from app.agenda.schemas import SessionCreate
-from app.agenda.service import create_session
+from app.agenda.service import create_agenda_session
 from app.breakouts.schemas import GroupCreate, SettingsUpdate
 from app.breakouts.service import breakout_sessions, create_group, groups_of, update_settings
 from app.events.models import Event
@@ -81,7 +81,7 @@ def load_upcoming_demo(session: Session, *, today: date) -> Event:
         email_confirmation=True, topics=["Clusters", "Research and innovation"],
     ))
     for starts, ends, kind, title, room in AGENDA:
-        create_session(session, event, SessionCreate(
+        create_agenda_session(session, event, SessionCreate(
             title=title, kind=kind, room=room,
             starts_at=datetime.combine(day, time.fromisoformat(starts)), ends_at=datetime.combine(day, time.fromisoformat(ends)),
         ))

@@ -11,7 +11,7 @@ from app.attendance.models import Checkin
 from app.attendance.service import attendance_summary
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
-from tests.factories import add_participant, create_event, create_session
+from tests.factories import add_participant, create_agenda_session, create_event
 
 START = datetime(2030, 6, 20, 7, 0, tzinfo=UTC)  # 09:00 in Brussels
 
@@ -25,7 +25,7 @@ def event_id(db) -> int:
 
 def seed(session, event: Event, people: int):
     """``people`` confirmed; the first arrives at 08:50, the second at 09:20 (late), the rest never come."""
-    talk = create_session(session, event, starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0))
+    talk = create_agenda_session(session, event, starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0))
     registrations = [add_participant(session, event) for _ in range(people)]
     add_participant(session, event, status=RegistrationStatus.cancelled)
     early, late = registrations[0], registrations[1]

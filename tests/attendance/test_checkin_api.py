@@ -12,7 +12,7 @@ from app.core.security import Role
 from app.events.models import Event
 from app.registration.models import RegistrationStatus
 from tests.conftest import token_headers
-from tests.factories import add_participant, create_event, create_session, event_payload
+from tests.factories import add_participant, create_agenda_session, create_event, event_payload
 
 
 def checkin_rows(db, **filters) -> int:
@@ -58,7 +58,7 @@ def test_check_in_by_registration_id_records_the_token(client, db, event_id, org
 
 def test_session_check_in_also_checks_in_to_the_event(client, db, event_id, checkin_staff, ann):
     with db.transaction() as session:
-        talk_id = create_session(session, session.get(Event, event_id)).id
+        talk_id = create_agenda_session(session, session.get(Event, event_id)).id
     url = f"/api/v1/events/{event_id}/checkins"
     assert client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff).status_code == 201
     assert checkin_rows(db, session_id=None) == 1 and checkin_rows(db, session_id=talk_id) == 1
@@ -104,7 +104,7 @@ def test_a_code_or_session_of_another_event_is_refused(client, db, event_id, org
     with db.transaction() as session:
         other = create_event(session)
         stranger = add_participant(session, other)
-        foreign_session_id = create_session(session, other).id
+        foreign_session_id = create_agenda_session(session, other).id
     url = f"/api/v1/events/{event_id}/checkins"
     wrong_event = client.post(url, json={"code": stranger.checkin_code}, headers=organiser)
     assert wrong_event.status_code == 409 and "another event" in wrong_event.json()["detail"]
@@ -115,7 +115,7 @@ def test_a_code_or_session_of_another_event_is_refused(client, db, event_id, org
 
 def test_undo_by_post_removes_session_rows_too_and_is_harmless_twice(client, db, event_id, checkin_staff, ann):
     with db.transaction() as session:
-        talk_id = create_session(session, session.get(Event, event_id)).id
+        talk_id = create_agenda_session(session, session.get(Event, event_id)).id
     url = f"/api/v1/events/{event_id}/checkins"
     client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)
     session_undo = client.post(f"{url}/undo", json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.attendance.models import Checkin
 from app.events.models import Event
-from tests.factories import add_participant, create_session
+from tests.factories import add_participant, create_agenda_session
 
 SCANS = 8
 
@@ -35,7 +35,7 @@ def test_simultaneous_scans_of_one_code_leave_exactly_one_row(app_in_thread, db,
     with db.transaction() as session:
         event = session.get(Event, event_id)
         code = add_participant(session, event).checkin_code
-        talk_id = create_session(session, event).id
+        talk_id = create_agenda_session(session, event).id
     url = f"{app_in_thread}/api/v1/events/{event_id}/checkins"
 
     assert sorted(scan_together(url, {"code": code}, checkin_staff)) == [200] * (SCANS - 1) + [201]

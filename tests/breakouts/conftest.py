@@ -14,14 +14,14 @@ from app.breakouts.schemas import GroupCreate, SettingsUpdate
 from app.breakouts.service import create_group, set_preferences, update_settings
 from app.events.models import Event
 from app.registration.models import Registration
-from tests.factories import add_participant, create_session
+from tests.factories import add_participant, create_agenda_session
 
 _numbers = count(1)
 
 
 
 def create_breakout(session: Session, event: Event, *, starts: int = 14, **settings) -> AgendaSession:
-    item = create_session(session, event, title=f"Working groups at {starts}:00", kind="breakout",
+    item = create_agenda_session(session, event, title=f"Working groups at {starts}:00", kind="breakout",
                           starts_at=datetime(2030, 6, 20, starts, 0), ends_at=datetime(2030, 6, 20, starts + 1, 0))
     if settings:
         update_settings(session, item, SettingsUpdate(**settings))

@@ -12,7 +12,7 @@ from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from tests.breakouts.conftest import add_choosers, add_groups, create_breakout
 from tests.conftest import token_headers
-from tests.factories import add_participant, create_event, create_session
+from tests.factories import add_participant, create_agenda_session, create_event
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_groups_are_created_listed_with_sizes_and_changed(client, organiser, bre
 def test_a_session_of_another_kind_or_event_is_refused(client, organiser, breakout, db):
     with db.transaction() as session:
         other_event = create_event(session)
-        talk = create_session(session, other_event)
+        talk = create_agenda_session(session, other_event)
         talk_id, other_event_id = talk.id, other_event.id
     assert client.get(f"/api/v1/events/{breakout['event']}/sessions/{talk_id}/groups", headers=organiser).status_code == 404
     wrong_kind = client.get(f"/api/v1/events/{other_event_id}/sessions/{talk_id}/groups", headers=organiser)

@@ -7,7 +7,7 @@ from app.breakouts.schemas import GroupCreate
 from app.breakouts.service import create_group
 from app.directory.models import Person
 from tests.breakouts.conftest import create_breakout
-from tests.factories import create_event, create_session
+from tests.factories import create_agenda_session, create_event
 
 
 def _session_block(html: str, title: str) -> str:
@@ -19,7 +19,7 @@ def _session_block(html: str, title: str) -> str:
 def test_the_event_page_shows_each_group_under_its_breakout_session(client, db):
     with db.transaction() as session:
         event = create_event(session, slug="leuven")
-        create_session(session, event, title="Opening", kind="talk")
+        create_agenda_session(session, event, title="Opening", kind="talk")
         item = create_breakout(session, event)
         facilitator = Person(first_name="Marc", last_name="Pattinson")
         session.add(facilitator)

@@ -9,7 +9,7 @@ import pytest
 
 from app.core.security import Role
 from tests.console.conftest import make_account, sign_in
-from tests.factories import add_participant, create_event, create_session, csrf_token, ongoing_event_times
+from tests.factories import add_participant, create_agenda_session, create_event, csrf_token, ongoing_event_times
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def today(db):
     """An event under way (check-in open) with a session, three confirmed people, a door account."""
     with db.transaction() as session:
         event = create_event(session, title="Workshop today", **ongoing_event_times())
-        item = create_session(session, event, title="Opening plenary")
+        item = create_agenda_session(session, event, title="Opening plenary")
         people = [add_participant(session, event, first_name=name, last_name="Janssens")
                   for name in ("Anna", "Bram", "Cato")]
         ids = (event.id, event.slug, item.id, [person.id for person in people])

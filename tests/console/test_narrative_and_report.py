@@ -16,7 +16,7 @@ from app.reports.jobs import REPORT_JOB_HANDLERS
 from app.reports.models import Report, ReportStatus
 from app.reports.service import read_narrative, read_session_note
 from tests.console.conftest import post_form, sign_in
-from tests.factories import add_participant, create_session, csrf_token
+from tests.factories import add_participant, create_agenda_session, csrf_token
 
 
 def _narrative(db, event):
@@ -81,9 +81,9 @@ def test_session_notes_in_the_agendas_order(client, db, cast, console_event):
     event, _ = console_event
     with db.transaction() as session:
         stored = session.get(Event, event.id)
-        late = create_session(session, stored, title="Wrap-up", starts_at=stored.starts_at + timedelta(hours=6),
+        late = create_agenda_session(session, stored, title="Wrap-up", starts_at=stored.starts_at + timedelta(hours=6),
                               ends_at=stored.starts_at + timedelta(hours=7))
-        early = create_session(session, stored, title="Welcome", starts_at=stored.starts_at,
+        early = create_agenda_session(session, stored, title="Welcome", starts_at=stored.starts_at,
                                ends_at=stored.starts_at + timedelta(minutes=30))
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/narrative"
@@ -99,7 +99,7 @@ def test_session_notes_in_the_agendas_order(client, db, cast, console_event):
         assert (note.notes, note.key_points) == ("Closing words", ["One", "Two"])
         assert read_session_note(session, stored, early.id).notes == "Opening"
     with db.transaction() as session:
-        other_event_session = create_session(session, session.get(Event, console_event[1].id)).id
+        other_event_session = create_agenda_session(session, session.get(Event, console_event[1].id)).id
     assert post_form(client, page, f"{page}/sessions/{other_event_session}", {"notes": "x"}).status_code == 404
 
 
@@ -188,7 +188,7 @@ def test_the_statistics_dashboard_draws_every_chart_with_its_table(client, db, c
         for answer in ("Vegetarian", "Vegetarian", "None"):
             add_participant(session, stored, country="NL").answers = {question.key: answer}
         add_participant(session, stored, country="DE", status=RegistrationStatus.cancelled)
-        create_session(session, stored, title="Opening plenary")
+        create_agenda_session(session, stored, title="Opening plenary")
     sign_in(client, cast.organiser)
     text = client.get(f"/manage/events/{event.slug}/statistics").text
     for heading in ("Registrations over time", "Registrations by status", "Registrations by country",

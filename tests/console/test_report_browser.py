@@ -20,7 +20,7 @@ from app.main import create_app
 from tests.conftest import free_port, missing_service, served_in_thread
 from tests.console.conftest import PASSWORD, make_account
 from tests.console.test_browser import _shot, field
-from tests.factories import add_participant, create_event, create_session
+from tests.factories import add_participant, create_agenda_session, create_event
 from tests.registration.test_browser import ARGS, CHROMIUM
 
 SUMMARY = "Twelve regions agreed on **shared cluster indicators** for 2031."
@@ -78,7 +78,7 @@ def test_an_organiser_writes_the_summary_and_downloads_the_report_pdf(db, settin
         missing_service("pdftotext (poppler-utils) is not installed")
     with db.transaction() as session:
         event = create_event(session, title="Cluster indicators workshop")
-        create_session(session, event, title="Indicators in practice")
+        create_agenda_session(session, event, title="Indicators in practice")
         for country in ("BE", "NL", "BE"):
             add_participant(session, session.get(Event, event.id), country=country)
     make_account(db, "writer@example.org", Role.organiser, (event.id,))

@@ -18,7 +18,7 @@ from app.directory.usage import events_using
 from app.registration.models import Registration
 from tests.conftest import token_headers
 from tests.console.conftest import make_account, sign_in
-from tests.factories import add_participant, create_event, create_project, create_session
+from tests.factories import add_participant, create_agenda_session, create_event, create_project
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class World:
 
 
 def _speaker(session, event, person_id: int, title: str) -> None:
-    create_session(session, event, title=title, roles=[{"person_id": person_id, "role": "speaker"}])
+    create_agenda_session(session, event, title=title, roles=[{"person_id": person_id, "role": "speaker"}])
 
 
 @pytest.fixture

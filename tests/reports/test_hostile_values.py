@@ -32,7 +32,7 @@ from app.reports.models import (
 from app.reports.schemas import ReportCreate
 from app.reports.service import prepare_report, render_work
 from tests.conftest import missing_service
-from tests.factories import add_participant, create_event, create_project, create_session
+from tests.factories import add_participant, create_agenda_session, create_event, create_project
 from tests.reports.test_demo_report import inflated
 from tests.reports.test_report_material import picture
 
@@ -70,7 +70,7 @@ def hostile_event(db):
         event.title, event.subtitle, event.venue, event.city = TEXT, TEXT, TEXT, TEXT
         project = create_project(session, acronym="HOST")
         project.title, project.url = TEXT, URLS[0]
-        item = create_session(session, event, title="Talk")
+        item = create_agenda_session(session, event, title="Talk")
         item.title, item.description, item.room = TEXT, TEXT, TEXT
         organisation = Organisation(name=TEXT)
         session.add(organisation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import create_event, create_session
+from tests.factories import create_agenda_session, create_event
 from tests.reports.test_reports_api import NARRATIVE
 
 
@@ -13,7 +13,7 @@ from tests.reports.test_reports_api import NARRATIVE
 def event_and_session(db) -> tuple[int, int]:
     with db.transaction() as session:
         event = create_event(session)
-        return event.id, create_session(session, event).id
+        return event.id, create_agenda_session(session, event).id
 
 
 def test_patching_the_introduction_keeps_the_rest_of_the_narrative(client, organiser, event_and_session):

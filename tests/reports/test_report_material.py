@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.core.security import Role
 from tests.conftest import token_headers
-from tests.factories import create_event, create_session
+from tests.factories import create_agenda_session, create_event
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><rect width="40" height="20" fill="#123"/></svg>'
 
@@ -27,11 +27,11 @@ def agenda(db) -> dict:
     with db.transaction() as session:
         event = create_event(session)
         at = lambda hour, minute=0: datetime(2030, 6, 20, hour, minute)  # noqa: E731
-        ids = [create_session(session, event, title=title, kind=kind, starts_at=at(start), ends_at=at(start + 1)).id
+        ids = [create_agenda_session(session, event, title=title, kind=kind, starts_at=at(start), ends_at=at(start + 1)).id
                for title, kind, start in (("Talk one", "talk", 9), ("Talk two", "talk", 10), ("Coffee", "break", 11),
                                           ("Panel", "panel", 12), ("Wrap-up", "wrap_up", 13))]
         other = create_event(session)
-        foreign = create_session(session, other, title="Elsewhere").id
+        foreign = create_agenda_session(session, other, title="Elsewhere").id
         return {"event": event.id, "other": other.id, "sessions": ids, "foreign": foreign}
 
 

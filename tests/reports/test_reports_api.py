@@ -17,7 +17,7 @@ from app.core.security import Role
 from app.registration.models import Publication
 from app.reports.jobs import REPORT_JOB_HANDLERS
 from tests.conftest import missing_service, token_headers
-from tests.factories import add_participant, create_event, create_project, create_session
+from tests.factories import add_participant, create_agenda_session, create_event, create_project
 
 NARRATIVE = {
     "summary": "A day on <b>clusters</b> & R&D.\n\nSecond paragraph.",
@@ -35,7 +35,7 @@ def event_id(db) -> int:
     with db.transaction() as session:
         event = create_event(session, title="Workshop on <i>clusters</i>")
         project = create_project(session, acronym="CLUSTERS3")
-        create_session(session, event, title="Policy <updates>")
+        create_agenda_session(session, event, title="Policy <updates>")
         add_participant(session, event, first_name="Carl Arvid", last_name="Dahlöf", country="SE", project_id=project.id)
         add_participant(session, event, first_name="<em>Eve</em>", last_name="Fernández", country="ES")
         add_participant(session, event, first_name="Hidden", last_name="Person", publication=Publication.nobody)

@@ -7,7 +7,7 @@ from sqlalchemy import event as sa_event
 from app.directory.models import OrganisationType
 from app.registration.models import RegistrationStatus
 from app.reports.statistics import RegistrationFacts, compute_statistics, event_statistics
-from tests.factories import add_participant, create_event, create_project, create_session
+from tests.factories import add_participant, create_agenda_session, create_event, create_project
 from tests.reports.conftest import check_in
 
 
@@ -38,7 +38,7 @@ def test_countries_are_ranked_largest_first_and_unknown_is_named():
 
 def _seed(session, event, people: int) -> None:
     project = create_project(session)
-    talk = create_session(session, event)
+    talk = create_agenda_session(session, event)
     for number in range(people):
         registration = add_participant(
             session, event, country=["BE", "FR", "DE"][number % 3], project_id=project.id if number % 2 else None,
