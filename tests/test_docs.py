@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from app.main import create_app
-from tests.conftest import missing_service, served_in_thread
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from tests.browser import chromium
+from tests.conftest import served_in_thread
 
 
 def test_docs_page_names_only_local_assets_and_they_are_served(client):
@@ -28,8 +23,6 @@ def test_docs_page_names_only_local_assets_and_they_are_served(client):
 def test_docs_list_the_operations_with_the_network_blocked(backend_url, db, settings):
     if not backend_url.startswith("sqlite"):
         pytest.skip("the documentation page does not depend on the database; once is enough")
-    if not Path(CHROMIUM).exists():
-        missing_service(f"no chromium at {CHROMIUM}")
     blocked: list[str] = []
 
     def only_localhost(route):
@@ -39,17 +32,13 @@ def test_docs_list_the_operations_with_the_network_blocked(backend_url, db, sett
             blocked.append(route.request.url)
             route.abort()
 
-    with served_in_thread(create_app(settings, database=db)) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_localhost)
-            page.goto(f"{base}/docs")
-            page.get_by_role("heading", name="Convene").wait_for(timeout=15_000)
-            operations = page.get_by_text("Create an event")
-            operations.first.wait_for()
-            assert operations.first.is_visible()
-            assert page.get_by_text("List events", exact=True).is_visible()
-        finally:
-            browser.close()
+    with served_in_thread(create_app(settings, database=db)) as base, chromium() as browser:
+        page = browser.new_page()
+        page.route("**/*", only_localhost)
+        page.goto(f"{base}/docs")
+        page.get_by_role("heading", name="Convene").wait_for(timeout=15_000)
+        operations = page.get_by_text("Create an event")
+        operations.first.wait_for()
+        assert operations.first.is_visible()
+        assert page.get_by_text("List events", exact=True).is_visible()
     assert blocked == []

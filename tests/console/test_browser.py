@@ -13,15 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from sqlalchemy import select
 
 from app.core.security import Role
 from app.main import create_app
 from app.registration.models import Registration, RegistrationStatus
-from tests.conftest import PROJECT_ROOT, free_port, missing_service, served_in_thread
+from tests.browser import chromium
+from tests.conftest import PROJECT_ROOT, free_port, served_in_thread
 from tests.console.conftest import PASSWORD, make_account
-from tests.registration.test_browser import ARGS, CHROMIUM
 
 SHOTS = PROJECT_ROOT / "docs" / "console"
 
@@ -68,90 +68,84 @@ def _register(page: Page, base: str, first: str, last: str, email: str) -> None:
 def test_an_organiser_sets_up_a_workshop_and_decides_on_registrations(backend_url, db, settings, tmp_path):
     if not backend_url.startswith("sqlite"):
         pytest.skip("the browser path does not depend on the database; once is enough")
-    if not Path(CHROMIUM).exists():
-        missing_service(f"no chromium at {CHROMIUM}")
     make_account(db, "lead@example.org", Role.organiser)
     port = free_port()
     site = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    with served_in_thread(create_app(site, database=db), port) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
-                                            accept_downloads=True)
-            organiser.set_default_timeout(60_000)
-            page = organiser.new_page()
-            page.goto(f"{base}/manage")
-            _shot(page, "sign-in")
-            field(page, "Email").fill("lead@example.org")
-            field(page, "Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            assert page.get_by_role("heading", name="Your events").is_visible()
+    with served_in_thread(create_app(site, database=db), port) as base, chromium() as browser:
+        organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
+                                        accept_downloads=True)
+        organiser.set_default_timeout(60_000)
+        page = organiser.new_page()
+        page.goto(f"{base}/manage")
+        _shot(page, "sign-in")
+        field(page, "Email").fill("lead@example.org")
+        field(page, "Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        assert page.get_by_role("heading", name="Your events").is_visible()
 
-            page.get_by_role("link", name="Create an event").click()
-            field(page, "Title").fill("Console day")
-            field(page, "Short name in addresses").fill("console-day")
-            field(page, "Starts").fill("2030-06-20T09:00")
-            field(page, "Ends").fill("2030-06-20T17:00")
-            field(page, "Time zone").select_option("Europe/Brussels")
-            field(page, "Country").select_option(label="Belgium")
-            field(page, "Capacity").fill("30")
-            field(page, "An organiser approves each registration").check()
-            page.get_by_label(re.compile("People confirm their email address")).uncheck()
-            page.get_by_label(re.compile(r"^\s*Draft")).check()
-            _shot(page, "event-form")
-            page.get_by_role("button", name="Create the event").click()
-            assert "as a draft" in page.get_by_role("status").inner_text()
+        page.get_by_role("link", name="Create an event").click()
+        field(page, "Title").fill("Console day")
+        field(page, "Short name in addresses").fill("console-day")
+        field(page, "Starts").fill("2030-06-20T09:00")
+        field(page, "Ends").fill("2030-06-20T17:00")
+        field(page, "Time zone").select_option("Europe/Brussels")
+        field(page, "Country").select_option(label="Belgium")
+        field(page, "Capacity").fill("30")
+        field(page, "An organiser approves each registration").check()
+        page.get_by_label(re.compile("People confirm their email address")).uncheck()
+        page.get_by_label(re.compile(r"^\s*Draft")).check()
+        _shot(page, "event-form")
+        page.get_by_role("button", name="Create the event").click()
+        assert "as a draft" in page.get_by_role("status").inner_text()
 
-            page.get_by_role("link", name="Agenda").click()
-            _add_session(page, "Welcome", "2030-06-20T09:00", "2030-06-20T09:30", new_speaker=("Annie", "Renders"))
-            _add_session(page, "Clusters in Europe", "2030-06-20T09:30", "2030-06-20T10:30", known_speaker="Renders, Annie")
-            _add_session(page, "Wrap-up", "2030-06-20T16:30", "2030-06-20T17:00", known_speaker="Renders, Annie")
-            _shot(page, "agenda")
+        page.get_by_role("link", name="Agenda").click()
+        _add_session(page, "Welcome", "2030-06-20T09:00", "2030-06-20T09:30", new_speaker=("Annie", "Renders"))
+        _add_session(page, "Clusters in Europe", "2030-06-20T09:30", "2030-06-20T10:30", known_speaker="Renders, Annie")
+        _add_session(page, "Wrap-up", "2030-06-20T16:30", "2030-06-20T17:00", known_speaker="Renders, Annie")
+        _shot(page, "agenda")
 
-            page.get_by_role("link", name="Questions").click()
-            field(page, "Question").fill("Dietary needs")
-            field(page, "Kind of answer").select_option(label="One choice from a list")
-            field(page, "Choices").fill("None\nVegetarian")
-            page.get_by_label(re.compile(r"^\s*Required")).check()
-            page.get_by_role("button", name="Add the question").click()
-            assert "Added the question “Dietary needs”" in page.get_by_role("status").inner_text()
+        page.get_by_role("link", name="Questions").click()
+        field(page, "Question").fill("Dietary needs")
+        field(page, "Kind of answer").select_option(label="One choice from a list")
+        field(page, "Choices").fill("None\nVegetarian")
+        page.get_by_label(re.compile(r"^\s*Required")).check()
+        page.get_by_role("button", name="Add the question").click()
+        assert "Added the question “Dietary needs”" in page.get_by_role("status").inner_text()
 
-            page.get_by_role("link", name="Overview").click()
-            page.get_by_role("button", name="Publish the event").click()
-            assert "Published Console day" in page.get_by_role("status").inner_text()
+        page.get_by_role("link", name="Overview").click()
+        page.get_by_role("button", name="Publish the event").click()
+        assert "Published Console day" in page.get_by_role("status").inner_text()
 
-            public = browser.new_context(java_script_enabled=False)
-            public.set_default_timeout(60_000)
-            visitor = public.new_page()
-            _register(visitor, base, "Ada", "Peeters", "ada@example.org")
-            _register(visitor, base, "Bram", "Janssens", "bram@example.org")
-            public.close()
+        public = browser.new_context(java_script_enabled=False)
+        public.set_default_timeout(60_000)
+        visitor = public.new_page()
+        _register(visitor, base, "Ada", "Peeters", "ada@example.org")
+        _register(visitor, base, "Bram", "Janssens", "bram@example.org")
+        public.close()
 
-            page.get_by_role("link", name="Registrations").first.click()
-            assert "2 registrations" in page.get_by_role("status").last.inner_text()
-            _shot(page, "registrations")
-            page.get_by_role("link", name="Ada Peeters").click()
-            page.get_by_role("button", name="Approve").click()
-            assert "Ada Peeters: approved." in page.get_by_role("status").inner_text()
-            _shot(page, "registration")
-            page.get_by_role("link", name="All registrations").click()
-            page.get_by_role("link", name="Bram Janssens").click()
-            page.get_by_label(re.compile("Reason for rejecting")).fill("This workshop is for regional agencies.")
-            page.get_by_role("button", name="Reject").click()
-            assert "Bram Janssens: rejected" in page.get_by_role("status").inner_text()
+        page.get_by_role("link", name="Registrations").first.click()
+        assert "2 registrations" in page.get_by_role("status").last.inner_text()
+        _shot(page, "registrations")
+        page.get_by_role("link", name="Ada Peeters").click()
+        page.get_by_role("button", name="Approve").click()
+        assert "Ada Peeters: approved." in page.get_by_role("status").inner_text()
+        _shot(page, "registration")
+        page.get_by_role("link", name="All registrations").click()
+        page.get_by_role("link", name="Bram Janssens").click()
+        page.get_by_label(re.compile("Reason for rejecting")).fill("This workshop is for regional agencies.")
+        page.get_by_role("button", name="Reject").click()
+        assert "Bram Janssens: rejected" in page.get_by_role("status").inner_text()
 
-            page.get_by_role("link", name="All registrations").click()
-            with page.expect_download() as download:
-                page.get_by_role("link", name="Export CSV").click()
-            rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-            assert {(row["first_name"], row["status"]) for row in rows} == {("Ada", "confirmed"), ("Bram", "rejected")}
+        page.get_by_role("link", name="All registrations").click()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Export CSV").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert {(row["first_name"], row["status"]) for row in rows} == {("Ada", "confirmed"), ("Bram", "rejected")}
 
-            page.get_by_role("button", name="Sign out").click()
-            assert "You are signed out." in page.get_by_role("status").inner_text()
-            page.goto(f"{base}/manage")
-            assert field(page, "Password").is_visible()
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Sign out").click()
+        assert "You are signed out." in page.get_by_role("status").inner_text()
+        page.goto(f"{base}/manage")
+        assert field(page, "Password").is_visible()
     with db.transaction(write=False) as session:
         statuses = {r.first_name: r.status for r in session.execute(select(Registration)).scalars()}
     assert statuses == {"Ada": RegistrationStatus.confirmed, "Bram": RegistrationStatus.rejected}

@@ -12,16 +12,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from app.core.security import Role
 from app.events.models import Event
 from app.main import create_app
+from tests.browser import chromium
 from tests.conftest import free_port, missing_service, served_in_thread
 from tests.console.conftest import PASSWORD, make_account
 from tests.console.test_browser import _shot, field
 from tests.factories import add_participant, create_agenda_session, create_event
-from tests.registration.test_browser import ARGS, CHROMIUM
 
 SUMMARY = "Twelve regions agreed on **shared cluster indicators** for 2031."
 SUMMARY_WORDS = "Twelve regions agreed on shared cluster indicators for 2031."
@@ -72,8 +72,6 @@ def generate_and_download_the_pdf(page: Page, tmp_path: Path) -> str:
 
 @pytest.mark.browser
 def test_an_organiser_writes_the_summary_and_downloads_the_report_pdf(db, settings, tmp_path):
-    if not Path(CHROMIUM).exists():
-        missing_service(f"no chromium at {CHROMIUM}")
     if shutil.which("pdftotext") is None:
         missing_service("pdftotext (poppler-utils) is not installed")
     with db.transaction() as session:
@@ -84,17 +82,13 @@ def test_an_organiser_writes_the_summary_and_downloads_the_report_pdf(db, settin
     make_account(db, "writer@example.org", Role.organiser, (event.id,))
     port = free_port()
     site = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    with served_in_thread(create_app(site, database=db), port) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
-                                          accept_downloads=True)
-            context.set_default_timeout(60_000)
-            page = context.new_page()
-            sign_in(page, base, "writer@example.org")
-            write_and_preview_the_summary(page, "Cluster indicators workshop")
-            check_the_statistics(page)
-            text = generate_and_download_the_pdf(page, tmp_path)
-        finally:
-            browser.close()
+    with served_in_thread(create_app(site, database=db), port) as base, chromium() as browser:
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
+                                      accept_downloads=True)
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        sign_in(page, base, "writer@example.org")
+        write_and_preview_the_summary(page, "Cluster indicators workshop")
+        check_the_statistics(page)
+        text = generate_and_download_the_pdf(page, tmp_path)
     assert SUMMARY_WORDS in " ".join(text.split())
