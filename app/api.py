@@ -27,12 +27,33 @@ from app.site import pages as site_pages
 from app.webhooks import router as webhooks_router
 
 
+# The order of the documentation's sections (/docs), which no longer follows the routers' order.
+API_TAGS = [
+    {"name": "events", "description": "Events: dates, venue, seats, approval, publication, retention"},
+    {"name": "agenda", "description": "Sessions, rooms and the people speaking, moderating or reporting"},
+    {"name": "organisations", "description": "The organisations taking part"},
+    {"name": "projects", "description": "The projects taking part"},
+    {"name": "people", "description": "Speakers, moderators, facilitators and rapporteurs"},
+    {"name": "registrations", "description": "Registrations, the waiting list, approval, questions, imports"},
+    {"name": "attendance", "description": "Check-in on the day, badges and certificates"},
+    {"name": "breakouts", "description": "Working groups, preferences and the optimal assignment"},
+    {"name": "reports", "description": "The event report: its parts, templates and generated documents"},
+    {"name": "messages", "description": "The texts of the emails sent to participants, per event"},
+    {"name": "mailings", "description": "Messages to a chosen audience"},
+    {"name": "webhooks", "description": "Calls to the organisers' other systems"},
+    {"name": "health", "description": "Is the service up?"},
+]
+
+
 def include_routers(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
-    for module in (events_router, backup_router, agenda_router, directory_router, attendance_router, breakouts_router):
-        api.include_router(module.router)
+    # Registrations first: a request is matched against the routes in order, and a public
+    # registration, the busiest request by far, was matched after every other domain's routes
+    # (0.4-0.7 ms of each one). No path of the routers after them is one theirs would catch.
     api.include_router(registration_admin_router.router)  # before registration_router: its /export, /import are literal
     api.include_router(registration_router.router)
+    for module in (events_router, backup_router, agenda_router, directory_router, attendance_router, breakouts_router):
+        api.include_router(module.router)
     api.include_router(reports_router.router)
     api.include_router(reports_material_router.router)
     api.include_router(communications_router.router)

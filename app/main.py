@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api import API_PREFIX, include_routers
+from app.api import API_PREFIX, API_TAGS, include_routers
 from app.console.access import SignInRequired, login_url
 from app.core.config import Settings, get_settings
 from app.core.db import UNAVAILABLE, Database
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             app.state.database.dispose()
 
     app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, openapi_tags=API_TAGS)
     app.router.route_class = TransactionRoute
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
