@@ -26,7 +26,6 @@ from app.reports import router as reports_router
 from app.site import pages as site_pages
 from app.webhooks import router as webhooks_router
 
-
 # The order of the documentation's sections (/docs), which no longer follows the routers' order.
 API_TAGS = [
     {"name": "events", "description": "Events: dates, venue, seats, approval, publication, retention"},
