@@ -21,6 +21,7 @@ from app.events import router as events_router
 from app.registration import admin_router as registration_admin_router
 from app.registration import pages as registration_pages
 from app.registration import router as registration_router
+from app.registration import unsubscribe as unsubscribe_pages
 from app.reports import material_router as reports_material_router
 from app.reports import router as reports_router
 from app.site import pages as site_pages
@@ -62,7 +63,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)
     for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages,
-                   rapporteur_pages):
+                   rapporteur_pages, unsubscribe_pages):
         app.include_router(module.router)
     for console_router in CONSOLE_ROUTERS:
         app.include_router(console_router)

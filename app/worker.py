@@ -16,6 +16,7 @@ from app.registration.digest import send_approval_digests
 from app.registration.housekeeping import run_housekeeping
 from app.registration.links import email_links
 from app.registration.retention import apply_retention, log_schedule
+from app.registration.unsubscribe import unsubscribe_links
 from app.reports.jobs import REPORT_JOB_HANDLERS
 from app.webhooks.delivery import deliver_due_webhooks
 
@@ -26,8 +27,8 @@ JOB_HANDLERS: dict[str, JobHandler] = {**REPORT_JOB_HANDLERS}
 
 
 def email_context_links(settings: Settings, context: dict) -> dict:
-    """Every link an email shows that must not be stored: participants' pages, password resets."""
-    return email_links(settings, context) | reset_links(settings, context)
+    """Every link an email shows that must not be stored: participants' pages, unsubscribing, password resets."""
+    return email_links(settings, context) | unsubscribe_links(settings, context) | reset_links(settings, context)
 
 
 def drain(database: Database, settings: Settings) -> int:

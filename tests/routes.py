@@ -200,6 +200,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/r/{token}/data.json"): LINK,
     ("GET", "/r/{token}/breakouts"): LINK,
     ("POST", "/r/{token}/breakouts"): LINK,
+    ("POST", "/r/{token}/messages"): LINK,
+    # An optional email's unsubscribe link: the signed token is the credential (a mail provider's
+    # one-click POST carries nothing else).
+    ("GET", "/unsubscribe/{token}"): LINK,
+    ("POST", "/unsubscribe/{token}"): LINK,
     # A working group's rapporteur: the signed link opens that group alone, whoever else is signed in.
     ("GET", "/rapporteur/{token}"): LINK,
     ("POST", "/rapporteur/{token}"): LINK,

@@ -46,6 +46,7 @@ from app.registration.links import participant_token
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate, RegistrationCreate
 from app.registration.service import register
+from app.registration.unsubscribe import unsubscribe_token
 from app.reports.formats import ReportFormat
 from app.reports.links import signed_download_path
 from app.reports.models import (
@@ -179,7 +180,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "report_link": signed_download_path(settings, report), "token_id": str(own_token), "webhook_id": str(webhook.id),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
-            "mailing_id": str(mailing.id),
+            "mailing_id": str(mailing.id), "unsubscribe_link": f"/unsubscribe/{unsubscribe_token(settings, registration.id)}",
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
     world.cookies[WRONG] = f"{SESSION_COOKIE}=forged.cookie; convene_checkin=cvn_wrong; {CSRF_COOKIE}={CSRF_VALUE}"
@@ -210,6 +211,8 @@ def _url(path: str, world: World) -> str:
         return world.values["report_link"]
     if path.startswith("/rapporteur/"):
         return world.values["rapporteur_link"]
+    if path.startswith("/unsubscribe/"):
+        return world.values["unsubscribe_link"]
     change = "enable" if path.startswith("/manage/users/") else world.values["change"]
     return re.sub(r"\{(\w+)\}", lambda m: change if m[1] == "change" else world.values[m[1]], path)
 

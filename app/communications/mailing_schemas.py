@@ -40,7 +40,9 @@ class MailingWrite(BaseModel):
 
 
 class MailingPreview(BaseModel):
-    count: int
+    count: int  # the participants it would be sent to
+    skipped: int  # those the filters pick who unsubscribed from the organisers' messages: not sent
+    sample: str  # the name of the first recipient, whom the rendered email is for
     subject: str  # rendered for the first recipient
     text: str
     html: str
@@ -53,6 +55,7 @@ class MailingRead(BaseModel):
     to: Audience
     status: Literal["scheduled", "sent"]
     recipients: int
+    skipped: int  # participants the filters picked who had unsubscribed, not sent; 0 until sent
     send_at: datetime | None
     sent_at: datetime | None
     created_at: datetime

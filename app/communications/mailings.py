@@ -1,6 +1,11 @@
 """Messages to a chosen audience: who the filters pick, the check of the text, the sending (one
 outbox email per recipient, in the transaction that records the mailing and its recipients), and
-the worker's sending of the scheduled ones, once each."""
+the worker's sending of the scheduled ones, once each.
+
+A mailing is an optional message (app.notifications.messages.OPTIONAL): the participants who
+unsubscribed from those (app.registration.unsubscribe) are skipped when it is sent, and counted.
+Anything else that sends an optional message to participants goes through :func:`send_mailing`,
+so that rule lives here once."""
 
 from __future__ import annotations
 
@@ -19,11 +24,13 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.types import utcnow
 from app.directory.models import Organisation, Project
 from app.events.models import Event
+from app.notifications.catalogue import render_email
 from app.notifications.messages import SAMPLE_LINKS, MailingProps, Message
 from app.notifications.outbox import queue_email
-from app.notifications.texts import Text, check_text, render_text
+from app.notifications.texts import Text, check_text
 from app.registration.emails import registration_fields
 from app.registration.models import Registration
+from app.registration.unsubscribe import receives_optional_messages
 
 SCHEDULED, SENT = "scheduled", "sent"
 
@@ -83,29 +90,44 @@ def _props(event: Event, registration: Registration, mailing_id: int, text: Text
                         subject=text.subject, body=text.body)
 
 
+def opted_in(chosen: list[Registration]) -> tuple[list[Registration], int]:
+    """Those of ``chosen`` who receive optional messages, and how many unsubscribed (skipped)."""
+    sent = [registration for registration in chosen if receives_optional_messages(registration)]
+    return sent, len(chosen) - len(sent)
+
+
 def _checked(session: Session, event: Event, text: Text, audience: Audience) -> list[Registration]:
     check_text(Message.mailing, text)
     check_audience(session, event, audience)
     chosen = recipients(session, event, audience)
     if not chosen:
         raise InvalidInput("no participant matches these filters", field="to")
+    sent, skipped = opted_in(chosen)
+    if not sent:
+        raise InvalidInput(f"the {skipped} participant(s) these filters pick unsubscribed from the organisers' "
+                           "messages", field="to")
     return chosen
 
 
 def preview(session: Session, event: Event, text: Text, audience: Audience) -> MailingPreview:
-    """The count and the text as the first recipient would read it (with sample links); nothing written."""
-    chosen = _checked(session, event, text, audience)
-    rendered = render_text(text, _props(event, chosen[0], 0, text), SAMPLE_LINKS)
-    return MailingPreview(count=len(chosen), subject=rendered.subject, text=rendered.text, html=rendered.html)
+    """The counts (to be sent, skipped as unsubscribed) and the email as the first recipient would
+    read it, its unsubscribe link at the foot (sample links); nothing written."""
+    sent, skipped = opted_in(_checked(session, event, text, audience))
+    rendered = render_email(Message.mailing, _props(event, sent[0], 0, text), SAMPLE_LINKS)
+    return MailingPreview(count=len(sent), skipped=skipped, subject=rendered.subject, text=rendered.text,
+                          html=rendered.html, sample=sent[0].full_name)
 
 
-def _send(session: Session, event: Event, mailing: Mailing, chosen: list[Registration]) -> None:
+def send_mailing(session: Session, event: Event, mailing: Mailing, chosen: list[Registration]) -> None:
+    """Queue one email per participant of ``chosen`` who receives optional messages, record who was
+    sent it, and count the others as skipped."""
     text = Text(mailing.subject, mailing.body)
-    for registration in chosen:
+    sent, mailing.skipped = opted_in(chosen)
+    for registration in sent:
         queue_email(session, Message.mailing, to=registration.email, props=_props(event, registration, mailing.id, text),
                     dedup_key=f"mailing:{mailing.id}:{registration.id}")
         session.add(MailingRecipient(mailing_id=mailing.id, registration_id=registration.id, email=registration.email))
-    mailing.recipients, mailing.sent_at = len(chosen), utcnow()
+    mailing.recipients, mailing.sent_at = len(sent), utcnow()
 
 
 def create_mailing(session: Session, event: Event, text: Text, audience: Audience, send_at: datetime | None) -> Mailing:
@@ -118,7 +140,7 @@ def create_mailing(session: Session, event: Event, text: Text, audience: Audienc
     session.add(mailing)
     session.flush()
     if send_at is None:
-        _send(session, event, mailing, chosen)
+        send_mailing(session, event, mailing, chosen)
     session.flush()
     return mailing
 
@@ -156,6 +178,6 @@ def send_due_mailings(database: Database) -> int:
                 continue
             mailing = session.get(Mailing, mailing_id)
             event = session.get(Event, mailing.event_id)
-            _send(session, event, mailing, recipients(session, event, Audience.model_validate(mailing.audience)))
+            send_mailing(session, event, mailing, recipients(session, event, Audience.model_validate(mailing.audience)))
             sent += 1
     return sent

@@ -26,6 +26,8 @@ class Mailing(SQLModel, table=True):
     send_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     recipients: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    # Participants the filters picked who had unsubscribed from optional messages: not sent.
+    skipped: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -11,9 +11,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from app.notifications.calendar import FILENAME, event_calendar
-from app.notifications.messages import EDITABLE, MailingProps, Message, Props, RegistrationProps, load_props
+from app.notifications.messages import (
+    EDITABLE,
+    OPTIONAL,
+    MailingProps,
+    Message,
+    Props,
+    RegistrationProps,
+    load_props,
+)
 from app.notifications.texts import Text, default_text, render_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "email_templates"
@@ -32,6 +41,9 @@ class RenderedEmail:
     text: str
     html: str
     attachments: tuple[Attachment, ...] = ()
+    # An optional message's unsubscribe link (app.notifications.messages.OPTIONAL): shown at its foot
+    # and given to mail clients in the List-Unsubscribe headers (app.notifications.smtp).
+    unsubscribe_url: str | None = None
 
 
 # The emails that give a participant their seat carry the event for their calendar.
@@ -61,7 +73,8 @@ def render_email(message: Message, props: Props, extras: dict | None = None, *, 
     ``text`` is the event's own text of a message to participants, if it has one; a mailing carries its own."""
     if isinstance(props, MailingProps):
         rendered = render_text(Text(props.subject, props.body), props, extras or {})
-        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html)
+        return _optional(message, props, RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html),
+                         (extras or {}).get("unsubscribe_url"))
     if message in EDITABLE:
         assert isinstance(props, RegistrationProps)
         rendered = render_text(text or default_text(message), props, extras or {})
@@ -72,6 +85,20 @@ def render_email(message: Message, props: Props, extras: dict | None = None, *, 
         subject=" ".join(_block(name, "subject", context, autoescape=False).split()),
         text=_block(name, "text", context, autoescape=False) + "\n",
         html=_block(name, "html", context, autoescape=True),
+    )
+
+
+def _optional(message: Message, props: RegistrationProps, email: RenderedEmail, url: str | None) -> RenderedEmail:
+    """An optional message with its unsubscribe link at the foot of both parts (the link is added at
+    delivery; without one, as in a bare render, the email is left as it is)."""
+    if message not in OPTIONAL or not url:
+        return email
+    why = f"You receive this message because you registered for {props.event_title}."
+    return RenderedEmail(
+        subject=email.subject, attachments=email.attachments, unsubscribe_url=url,
+        text=f"{email.text.rstrip()}\n\n-- \n{why}\nUnsubscribe from the organisers' messages: {url}\n",
+        html=f'{email.html}\n<hr>\n<p style="font-size:small;color:#5b6573">{escape(why)} '
+             f'<a href="{escape(url)}">Unsubscribe from the organisers\' messages</a></p>',
     )
 
 

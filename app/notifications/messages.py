@@ -184,6 +184,12 @@ PROPS: dict[Message, type[Props]] = {
 EDITABLE: tuple[Message, ...] = tuple(message for message in Message
                                       if issubclass(PROPS[message], RegistrationProps) and message is not Message.mailing)
 
+# Optional messages: those a participant may unsubscribe from (app.registration.unsubscribe). Each
+# carries their personal unsubscribe link and the List-Unsubscribe headers (RFC 2369, RFC 8058), and
+# whoever sends one skips those who unsubscribed (app.communications.mailings). Every other message
+# to a participant is about their registration itself: always sent, without such a link.
+OPTIONAL: frozenset[Message] = frozenset({Message.mailing})
+
 _SAMPLE = {
     "event_id": None, "registration_id": 0, "first_name": "Ada", "last_name": "Lovelace", "status": "confirmed",
     "waitlist_position": None, "event_title": "Regional innovation workshop",
@@ -197,7 +203,8 @@ _SAMPLE = {
     "mailing_id": 0, "subject": "", "body": "",
 }
 SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
-                "confirmation_url": "https://convene.example/r/sample-link/confirm"}
+                "confirmation_url": "https://convene.example/r/sample-link/confirm",
+                "unsubscribe_url": "https://convene.example/unsubscribe/sample-link"}
 
 
 def sample_props(message: Message) -> RegistrationProps:

@@ -11,6 +11,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +19,28 @@ from app.notifications.catalogue import RenderedEmail
 
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 TIMEOUT_SECONDS = 15
+
+
+class _Policy(EmailPolicy):
+    """The default policy, except that a List-Unsubscribe link is written as it is, on one line:
+    the default would turn an address longer than a line into RFC 2047 encoded words, which mail
+    clients do not read as a link (a header line may be 998 characters long)."""
+
+    def _as_it_is(self, name: str, value: str) -> str | None:
+        text = str(value)
+        if name.lower() == "list-unsubscribe" and text.isascii() and len(name) + len(text) < 990:
+            return f"{name}: {text}{self.linesep}"
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        return self._as_it_is(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        line = self._as_it_is(name, value)
+        return line.encode("ascii") if line else super().fold_binary(name, value)
+
+
+_POLICY = _Policy()
 
 
 @dataclass(frozen=True)
@@ -48,11 +71,17 @@ def message_id(outbox_id: int, queued_at: datetime, sender: str) -> str:
 
 
 def build_message(*, sender: str, to: str, email: RenderedEmail, message_id: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = email.subject
     message["Message-ID"] = message_id
+    if email.unsubscribe_url:
+        # RFC 2369's link, and RFC 8058's one-click: the mail client POSTs "List-Unsubscribe=One-Click"
+        # to it. One-click is offered on an https address only, as RFC 8058 requires.
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        if email.unsubscribe_url.startswith("https://"):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:

@@ -113,6 +113,9 @@ class Registration(SQLModel, table=True):
     reminded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     anonymised_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # When the participant asked for no more optional messages (the organisers' mailings); None: they
+    # receive them. Messages about their registration itself are sent whatever this says.
+    unsubscribed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
     @property
     def full_name(self) -> str:

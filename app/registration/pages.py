@@ -35,6 +35,7 @@ from app.registration.models import LIVE_STATUSES, Registration, RegistrationSta
 from app.registration.privacy import erase_registration, personal_data
 from app.registration.questions import event_questions
 from app.registration.service import cancel_registration, confirm_email, update_registration
+from app.registration.unsubscribe import receives_optional_messages, set_optional_messages
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
@@ -55,6 +56,8 @@ OUTCOMES = {
     "confirmed": "Thank you: your email address is confirmed.",
     "saved": "Your changes are saved.",
     "cancelled": "Your registration is cancelled.",
+    "unsubscribed": "You will no longer receive the organisers' messages.",
+    "subscribed": "You will receive the organisers' messages again.",
 }
 # Pixels per QR module. The SVG has a fixed size and no viewBox, so CSS cannot enlarge it: at 6 the
 # code is about 200 px wide, easy for a door scanner to read from a phone, and still fits a narrow screen.
@@ -83,7 +86,8 @@ def _participant_page(session: Session, csrf: Csrf, participant: Participant, *,
         status=registration.status.value, status_label=STATUS_LABELS[registration.status],
         live=_open(registration), waitlist_position=waitlist_position(session, registration),
         qr_svg=qr_svg(registration.checkin_code, scale=QR_SCALE) if confirmed else "",
-        checkin_code=registration.checkin_code, base=participant.base, csrf_token=csrf.token, **local_times(event),
+        checkin_code=registration.checkin_code, base=participant.base, csrf_token=csrf.token,
+        optional_messages=receives_optional_messages(registration), **local_times(event),
     )
     return _html(csrf, body, status)
 
@@ -146,6 +150,22 @@ def update_details(participant: ParticipantDep, session: SessionDep, csrf: CsrfD
     if parsed.errors or parsed.data is None:
         return _participant_page(session, csrf, participant, parsed=parsed, status=422)
     return _see_outcome(participant, "saved")
+
+
+@router.post("/r/{token}/messages", response_class=HTMLResponse)
+def change_optional_messages(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form: FormDep):
+    """The page's switch for the organisers' messages (``optional=yes|no``); the emails' own
+    unsubscribe link (app.registration.unsubscribe) records the same choice."""
+    try:
+        csrf.verify(form.get(FIELD_NAME))
+    except CsrfFailed as error:
+        return _participant_page(session, csrf, participant, parsed=_refused(error), status=error.status)
+    wanted = form.get("optional")
+    if wanted not in ("yes", "no"):
+        return _participant_page(session, csrf, participant, status=422,
+                                 parsed=ParsedForm(values={}, errors={"form": "optional: choose yes or no"}))
+    set_optional_messages(session, participant.registration, wanted=wanted == "yes")
+    return _see_outcome(participant, "subscribed" if wanted == "yes" else "unsubscribed")
 
 
 STEPS = {
