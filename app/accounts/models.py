@@ -14,7 +14,7 @@ from app.core.types import UTCDateTime, enum_column, utcnow
 class Account(SQLModel, table=True):
     __tablename__ = "account"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     # Stored lower-cased, so one address is one account whatever its spelling.
     email: str = Field(sa_column=Column(String(254), nullable=False, unique=True))
     display_name: str = Field(sa_column=Column(String(200), nullable=False))
@@ -43,7 +43,7 @@ class SignInSession(SQLModel, table=True):
 
     __tablename__ = "sign_in_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False,
                                              index=True))
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -56,7 +56,7 @@ class PasswordReset(SQLModel, table=True):
 
     __tablename__ = "password_reset"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False,
                                              index=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -13,6 +13,7 @@ import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.accounts.models import Account, AccountEvent
 from app.core.config import Settings
@@ -25,19 +26,19 @@ _warned: set[tuple[int, str]] = set()
 
 def organiser_addresses(session: Session, event: Event, settings: Settings) -> list[str]:
     """The addresses to tell about ``event``, each once; empty when nobody can be told."""
-    enabled = Account.disabled_at.is_(None)
+    enabled = col(Account.disabled_at).is_(None)
     chosen = session.execute(
-        select(Account.email).join(AccountEvent, AccountEvent.account_id == Account.id)
-        .where(AccountEvent.event_id == event.id, Account.role == Role.organiser, enabled).order_by(Account.email)
+        select(col(Account.email)).join(AccountEvent, col(AccountEvent.account_id) == col(Account.id))
+        .where(col(AccountEvent.event_id) == event.id, col(Account.role) == Role.organiser, enabled).order_by(Account.email)
     ).scalars().all()
     addresses = list(dict.fromkeys(address.lower() for address in (event.contact_email, *chosen) if address))
     if addresses:
         return addresses
     if settings.organiser_email:
         return [settings.organiser_email]
-    limited = select(AccountEvent.account_id)
+    limited = select(col(AccountEvent.account_id))
     return list(session.execute(
-        select(Account.email).where(Account.role.in_((Role.organiser, Role.admin)), enabled, Account.id.not_in(limited))
+        select(col(Account.email)).where(col(Account.role).in_((Role.organiser, Role.admin)), enabled, col(Account.id).not_in(limited))
         .order_by(Account.email)
     ).scalars())
 

@@ -15,6 +15,7 @@ from functools import partial
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.accounts.models import Account, AccountEvent, PasswordReset, SignInSession
 from app.accounts.passwords import (
@@ -79,7 +80,7 @@ def create_account(
 
 
 def find_account(session: Session, email: str) -> Account | None:
-    return session.execute(select(Account).where(Account.email == email.strip().lower())).scalar_one_or_none()
+    return session.execute(select(Account).where(col(Account.email) == email.strip().lower())).scalar_one_or_none()
 
 
 def get_account(session: Session, account_id: int) -> Account:
@@ -101,7 +102,7 @@ def list_accounts(session: Session) -> list[Account]:
 
 
 def account_event_ids(session: Session, account: Account) -> frozenset[int]:
-    rows = session.execute(select(AccountEvent.event_id).where(AccountEvent.account_id == account.id)).scalars()
+    rows = session.execute(select(col(AccountEvent.event_id)).where(col(AccountEvent.account_id) == account.id)).scalars()
     return frozenset(rows)
 
 
@@ -109,7 +110,7 @@ def set_disabled(session: Session, account: Account, disabled: bool) -> Account:
     """Disable (signs the account out everywhere and revokes nothing else) or enable again."""
     account.disabled_at = (account.disabled_at or utcnow()) if disabled else None
     if disabled:
-        session.execute(delete(SignInSession).where(SignInSession.account_id == account.id))
+        session.execute(delete(SignInSession).where(col(SignInSession.account_id) == account.id))
     else:
         account.failed_sign_ins, account.locked_until = 0, None
     session.flush()
@@ -176,7 +177,7 @@ def start_session(session: Session, account: Account) -> str:
 
 def account_for_session(session: Session, raw: str) -> Account | None:
     """The enabled account signed in with ``raw``, unless the session ended or expired."""
-    row = session.execute(select(SignInSession).where(SignInSession.token_hash == _digest(raw))).scalar_one_or_none()
+    row = session.execute(select(SignInSession).where(col(SignInSession.token_hash) == _digest(raw))).scalar_one_or_none()
     if row is None or row.expires_at <= utcnow():
         return None
     account = session.get(Account, row.account_id)
@@ -184,7 +185,7 @@ def account_for_session(session: Session, raw: str) -> Account | None:
 
 
 def end_session(session: Session, raw: str) -> None:
-    session.execute(delete(SignInSession).where(SignInSession.token_hash == _digest(raw)))
+    session.execute(delete(SignInSession).where(col(SignInSession.token_hash) == _digest(raw)))
 
 
 # --- forgotten passwords -----------------------------------------------------------------------
@@ -235,8 +236,8 @@ def reset_password(session: Session, reset_id: int, new_password: str) -> Accoun
     check_password_rules(new_password)
     set_password(session, link.account, new_password)
     now = utcnow()
-    for other in session.execute(select(PasswordReset).where(PasswordReset.account_id == link.account.id,
-                                                               PasswordReset.used_at.is_(None))).scalars():
+    for other in session.execute(select(PasswordReset).where(col(PasswordReset.account_id) == link.account.id,
+                                                               col(PasswordReset.used_at).is_(None))).scalars():
         other.used_at = now
     session.flush()
     return link.account
@@ -246,11 +247,11 @@ def set_password(session: Session, account: Account, password: str) -> None:
     check_password_rules(password)
     account.password_hash = hash_password(password)
     account.failed_sign_ins, account.locked_until = 0, None
-    session.execute(delete(SignInSession).where(SignInSession.account_id == account.id))
+    session.execute(delete(SignInSession).where(col(SignInSession.account_id) == account.id))
     session.flush()
 
 
 def account_event_slugs(session: Session, account: Account) -> list[str]:
-    rows = session.execute(select(Event.slug).join(AccountEvent, AccountEvent.event_id == Event.id)
-                           .where(AccountEvent.account_id == account.id).order_by(Event.slug)).scalars()
+    rows = session.execute(select(col(Event.slug)).join(AccountEvent, col(AccountEvent.event_id) == col(Event.id))
+                           .where(col(AccountEvent.account_id) == account.id).order_by(Event.slug)).scalars()
     return list(rows)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.accounts.models import Account
 from app.core.errors import Forbidden, InvalidInput, NotFound
@@ -38,12 +39,12 @@ class TokenRow:
 def list_tokens(session: Session, *, principal: Principal | None = None) -> list[TokenRow]:
     """Every token (the CLI, an admin), or those ``principal``'s account created; newest first."""
     statement = (
-        select(ApiToken, Event.slug, Account.email)
-        .outerjoin(Event, Event.id == ApiToken.event_id).outerjoin(Account, Account.id == ApiToken.account_id)
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        select(ApiToken, col(Event.slug), col(Account.email))
+        .outerjoin(Event, col(Event.id) == col(ApiToken.event_id)).outerjoin(Account, col(Account.id) == col(ApiToken.account_id))
+        .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
     )
     if principal is not None and principal.role is not Role.admin:
-        statement = statement.where(ApiToken.account_id == principal.account_id)
+        statement = statement.where(col(ApiToken.account_id) == principal.account_id)
     return [
         TokenRow(token.id, token.name, token.role, slug, owner, token.created_at, token.last_used_at, token.revoked_at)
         for token, slug, owner in session.execute(statement)

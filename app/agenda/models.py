@@ -42,7 +42,7 @@ class AgendaSession(SQLModel, table=True):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     title: str = Field(sa_column=Column(String(300), nullable=False))
     kind: SessionKind = Field(sa_column=Column(enum_column(SessionKind, "session_kind"), nullable=False))
@@ -59,7 +59,7 @@ class SessionRole(SQLModel, table=True):
     __tablename__ = "session_role"
     __table_args__ = (UniqueConstraint("session_id", "person_id", "role"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(
         sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=False, index=True)
     )

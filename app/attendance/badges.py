@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.attendance.models import Checkin
 from app.core.collation import person_sort_key
@@ -56,19 +57,19 @@ class Holder:
 
 def _holders(session: Session, event: Event, *, attended: bool, registration_id: int | None = None) -> list[Holder]:
     statement = (
-        select(Registration.id, Registration.first_name, Registration.last_name, Organisation.name.label("organisation"),
-               Project.acronym, Registration.country, Registration.checkin_code)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Project, Project.id == Registration.project_id)
-        .where(Registration.event_id == event.id)
-        .order_by(Registration.id)
+        select(col(Registration.id), col(Registration.first_name), col(Registration.last_name), col(Organisation.name).label("organisation"),
+               col(Project.acronym), col(Registration.country), col(Registration.checkin_code))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .outerjoin(Project, col(Project.id) == col(Registration.project_id))
+        .where(col(Registration.event_id) == event.id)
+        .order_by(col(Registration.id))
     )
     if attended:
-        statement = statement.join(Checkin, (Checkin.registration_id == Registration.id) & Checkin.session_id.is_(None))
+        statement = statement.join(Checkin, (col(Checkin.registration_id) == col(Registration.id)) & col(Checkin.session_id).is_(None))
     else:
-        statement = statement.where(Registration.status == RegistrationStatus.confirmed)
+        statement = statement.where(col(Registration.status) == RegistrationStatus.confirmed)
     if registration_id is not None:
-        statement = statement.where(Registration.id == registration_id)
+        statement = statement.where(col(Registration.id) == registration_id)
     holders = [Holder(*row) for row in session.execute(statement)]
     return sorted(holders, key=lambda holder: person_sort_key(holder.last_name, holder.first_name))
 

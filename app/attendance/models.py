@@ -31,7 +31,7 @@ class Checkin(SQLModel, table=True):
         Index("ix_checkin_event_session", "event_id", "session_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
     # Indexed in full (the unique indexes are partial) so deleting a registration finds its rows.
     registration_id: int = Field(

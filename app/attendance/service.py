@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Exists
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.attendance.models import EVENT_LEVEL, SESSION_LEVEL, Checkin
@@ -118,13 +119,13 @@ def find_attendee(session: Session, event: Event, data: CheckinCreate) -> Attend
     if (data.code is None) == (data.registration_id is None):
         raise InvalidInput("give either the check-in code or the registration_id (one of them)", field="code")
     statement = select(
-        Registration.id, Registration.event_id, Registration.status, Registration.first_name,
-        Registration.last_name, Organisation.name,
-    ).outerjoin(Organisation, Organisation.id == Registration.organisation_id)
+        col(Registration.id), col(Registration.event_id), col(Registration.status), col(Registration.first_name),
+        col(Registration.last_name), col(Organisation.name),
+    ).outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
     if data.code is not None:
-        field, row = "code", session.execute(statement.where(Registration.checkin_code == data.code)).one_or_none()
+        field, row = "code", session.execute(statement.where(col(Registration.checkin_code) == data.code)).one_or_none()
     else:
-        field, row = "registration_id", session.execute(statement.where(Registration.id == data.registration_id)).one_or_none()
+        field, row = "registration_id", session.execute(statement.where(col(Registration.id) == data.registration_id)).one_or_none()
     if row is None:
         raise UnknownCode(f"no registration has this {field.replace('_', ' ')}; check it and scan again", field=field)
     if row.event_id != event.id:
@@ -133,7 +134,7 @@ def find_attendee(session: Session, event: Event, data: CheckinCreate) -> Attend
 
 
 def _check_session(session: Session, event: Event, session_id: int) -> None:
-    owner = session.execute(select(AgendaSession.event_id).where(AgendaSession.id == session_id)).scalar_one_or_none()
+    owner = session.execute(select(col(AgendaSession.event_id)).where(col(AgendaSession.id) == session_id)).scalar_one_or_none()
     if owner != event.id:
         raise NotFound(f"event {event.id} has no session with id {session_id}", field="session_id")
 
@@ -176,9 +177,9 @@ def check_in(
              {"registration_id": attendee.registration_id, "session_id": data.session_id, "checkin_id": new_id})
         return CheckinResult(new_id, data.session_id, now, True, attendee)
     existing = session.execute(
-        select(Checkin.id, Checkin.checked_in_at).where(
-            Checkin.registration_id == attendee.registration_id,
-            Checkin.session_id == data.session_id if data.session_id is not None else Checkin.session_id.is_(None),
+        select(col(Checkin.id), col(Checkin.checked_in_at)).where(
+            col(Checkin.registration_id) == attendee.registration_id,
+            col(Checkin.session_id) == data.session_id if data.session_id is not None else col(Checkin.session_id).is_(None),
         )
     ).one()
     return CheckinResult(existing.id, data.session_id, existing.checked_in_at, False, attendee)
@@ -187,9 +188,9 @@ def check_in(
 def undo_checkin(session: Session, event: Event, data: CheckinCreate) -> tuple[Attendee, int]:
     """Remove a check-in; undoing the event-level one removes the person's session check-ins too."""
     attendee = find_attendee(session, event, data)
-    statement = delete(Checkin).where(Checkin.registration_id == attendee.registration_id)
+    statement = delete(Checkin).where(col(Checkin.registration_id) == attendee.registration_id)
     if data.session_id is not None:
-        statement = statement.where(Checkin.session_id == data.session_id)
+        statement = statement.where(col(Checkin.session_id) == data.session_id)
     return attendee, session.execute(statement).rowcount
 
 
@@ -197,9 +198,9 @@ def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
     row = session.get(Checkin, checkin_id)
     if row is None or row.event_id != event.id:
         raise NotFound(f"event {event.id} has no check-in with id {checkin_id}")
-    statement = delete(Checkin).where(Checkin.registration_id == row.registration_id)
+    statement = delete(Checkin).where(col(Checkin.registration_id) == row.registration_id)
     if row.session_id is not None:
-        statement = statement.where(Checkin.session_id == row.session_id)
+        statement = statement.where(col(Checkin.session_id) == row.session_id)
     return session.execute(statement).rowcount
 
 
@@ -209,20 +210,20 @@ def search_attendees(
     """Confirmed people whose name or organisation contains every word of ``q``, with their check-in time."""
     if session_id is not None:
         _check_session(session, event, session_id)
-    level = Checkin.session_id == session_id if session_id is not None else Checkin.session_id.is_(None)
+    level = Checkin.session_id == session_id if session_id is not None else col(Checkin.session_id).is_(None)
     statement = (
-        select(Registration.id, Registration.event_id, Registration.status, Registration.first_name,
-               Registration.last_name, Organisation.name, Checkin.checked_in_at)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Checkin, and_(Checkin.registration_id == Registration.id, level))
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(Registration.last_name, Registration.first_name, Registration.id)
+        select(col(Registration.id), col(Registration.event_id), col(Registration.status), col(Registration.first_name),
+               col(Registration.last_name), col(Organisation.name), col(Checkin.checked_in_at))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .outerjoin(Checkin, and_(col(Checkin.registration_id) == col(Registration.id), level))
+        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        .order_by(Registration.last_name, Registration.first_name, col(Registration.id))
         .limit(limit)
     )
     for word in (q or "").split()[:5]:
         pattern = f"%{word}%"
         statement = statement.where(or_(
-            Registration.first_name.ilike(pattern), Registration.last_name.ilike(pattern), Organisation.name.ilike(pattern),
+            col(Registration.first_name).ilike(pattern), col(Registration.last_name).ilike(pattern), col(Organisation.name).ilike(pattern),
         ))
     return [
         (Attendee(row.id, row.event_id, row.status, row.first_name, row.last_name, row.name), row.checked_in_at)
@@ -232,10 +233,10 @@ def search_attendees(
 
 def checkin_counts(session: Session, event: Event, *, session_id: int | None = None) -> tuple[int, int]:
     """(checked in, confirmed) for the event, or for one of its sessions."""
-    level = Checkin.session_id == session_id if session_id is not None else Checkin.session_id.is_(None)
-    checked_in = select(func.count()).select_from(Checkin).where(Checkin.event_id == event.id, level).scalar_subquery()
+    level = Checkin.session_id == session_id if session_id is not None else col(Checkin.session_id).is_(None)
+    checked_in = select(func.count()).select_from(Checkin).where(col(Checkin.event_id) == event.id, level).scalar_subquery()
     confirmed = select(func.count()).select_from(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed
+        col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed
     ).scalar_subquery()
     row = session.execute(select(checked_in, confirmed)).one()
     return row[0], row[1]
@@ -244,7 +245,7 @@ def checkin_counts(session: Session, event: Event, *, session_id: int | None = N
 def has_attended() -> Exists:
     """Did the registration attend the event? Checked in to the event itself (a check-in to one of
     its sessions checks in to the event too). The one definition, for these figures and the report's."""
-    return select(Checkin.id).where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None)).exists()
+    return select(col(Checkin.id)).where(col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None)).exists()
 
 
 @dataclass(frozen=True)
@@ -264,26 +265,26 @@ def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
     """The figures in four queries, whatever the number of participants."""
     event_rows = Checkin.event_id == event.id
     attended, late = session.execute(
-        select(func.count(), func.count(case((Checkin.checked_in_at > event.starts_at + LATE_GRACE, 1))))
-        .where(event_rows, Checkin.session_id.is_(None))
+        select(func.count(), func.count(case((col(Checkin.checked_in_at) > event.starts_at + LATE_GRACE, 1))))
+        .where(event_rows, col(Checkin.session_id).is_(None))
     ).one()
     confirmed, no_shows = session.execute(
         select(func.count(), func.count(case((~has_attended(), 1))))
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
+        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
     ).one()
-    starts = dict(session.execute(select(AgendaSession.id, AgendaSession.starts_at).where(AgendaSession.event_id == event.id)).all())
+    starts = dict(session.execute(select(col(AgendaSession.id), col(AgendaSession.starts_at)).where(col(AgendaSession.event_id) == event.id)).all())
     sessions: dict[int, int] = {}
     late_by_session: dict[int, int] = {}
     if starts:
         # Each session has its own start, so the "late" test is one CASE branch per session:
         # the query grows with the agenda, never with the participants.
         late_case = case(*[
-            (and_(Checkin.session_id == item_id, Checkin.checked_in_at > start + LATE_GRACE), 1)
+            (and_(col(Checkin.session_id) == item_id, col(Checkin.checked_in_at) > start + LATE_GRACE), 1)
             for item_id, start in starts.items()
         ])
         for item_id, count, late_count in session.execute(
-            select(Checkin.session_id, func.count(), func.count(late_case))
-            .where(event_rows, Checkin.session_id.is_not(None)).group_by(Checkin.session_id)
+            select(col(Checkin.session_id), func.count(), func.count(late_case))
+            .where(event_rows, col(Checkin.session_id).is_not(None)).group_by(col(Checkin.session_id))
         ):
             sessions[item_id], late_by_session[item_id] = count, late_count
     return AttendanceSummary(attended=attended, confirmed=confirmed, no_shows=no_shows, late_arrivals=late,
@@ -313,7 +314,7 @@ def registration_with_event(session: Session, registration_id: int) -> tuple[Reg
 def session_choices(session: Session, event: Event) -> list[tuple[int, str, datetime]]:
     """(id, title, local start) of the event's agenda sessions, for the door staff's picker."""
     rows = session.execute(
-        select(AgendaSession.id, AgendaSession.title, AgendaSession.starts_at)
-        .where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.id)
+        select(col(AgendaSession.id), col(AgendaSession.title), col(AgendaSession.starts_at))
+        .where(col(AgendaSession.event_id) == event.id).order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
     )
     return [(row.id, row.title, in_zone(row.starts_at, event.timezone)) for row in rows]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.breakouts.assignment import solve
@@ -101,7 +102,7 @@ def _require(session: Session, item: AgendaSession) -> BreakoutDraft:
 
 
 def _places(session: Session, item: AgendaSession) -> dict[int, BreakoutDraftPlace]:
-    rows = session.execute(select(BreakoutDraftPlace).where(BreakoutDraftPlace.session_id == item.id)).scalars()
+    rows = session.execute(select(BreakoutDraftPlace).where(col(BreakoutDraftPlace.session_id) == item.id)).scalars()
     return {place.registration_id: place for place in rows}
 
 
@@ -127,7 +128,7 @@ def propose(session: Session, event: Event, item: AgendaSession, *, by: str,
     draft.proposed_at, draft.proposed_by = utcnow(), by
     draft.avoid_repeats_with_session_id = avoid_repeats_with_session_id
     session.flush()
-    session.execute(delete(BreakoutDraftPlace).where(BreakoutDraftPlace.session_id == item.id))
+    session.execute(delete(BreakoutDraftPlace).where(col(BreakoutDraftPlace.session_id) == item.id))
     session.add_all(
         BreakoutDraftPlace(registration_id=int(rid), session_id=item.id, group_id=int(gid),
                            locked=int(rid) in locked, moved=int(rid) in moved)
@@ -161,7 +162,7 @@ def move_in_draft(session: Session, event: Event, item: AgendaSession, registrat
 
 def locked_count(session: Session, item: AgendaSession) -> int:
     return session.execute(select(func.count()).select_from(BreakoutDraftPlace).where(
-        BreakoutDraftPlace.session_id == item.id, BreakoutDraftPlace.locked.is_(True))).scalar_one()
+        col(BreakoutDraftPlace.session_id) == item.id, col(BreakoutDraftPlace.locked).is_(True))).scalar_one()
 
 
 def set_draft_lock(session: Session, item: AgendaSession, registration_id: int, locked: bool) -> None:
@@ -174,8 +175,8 @@ def set_draft_lock(session: Session, item: AgendaSession, registration_id: int, 
 
 
 def discard_draft(session: Session, item: AgendaSession) -> None:
-    session.execute(delete(BreakoutDraftPlace).where(BreakoutDraftPlace.session_id == item.id))
-    session.execute(delete(BreakoutDraft).where(BreakoutDraft.session_id == item.id))
+    session.execute(delete(BreakoutDraftPlace).where(col(BreakoutDraftPlace.session_id) == item.id))
+    session.execute(delete(BreakoutDraft).where(col(BreakoutDraft.session_id) == item.id))
     session.flush()
 
 

@@ -52,7 +52,7 @@ class BreakoutGroup(SQLModel, table=True):
         UniqueConstraint("id", "session_id"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(sa_column=_session_column())
     title: str = Field(sa_column=Column(String(300), nullable=False))
     theme: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -102,7 +102,7 @@ class BreakoutPreference(SQLModel, table=True):
         _group_of_session(),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     registration_id: int = Field(sa_column=_registration_column())
     session_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     group_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
@@ -123,7 +123,7 @@ class BreakoutAssignment(SQLModel, table=True):
         _group_of_session(),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     registration_id: int = Field(sa_column=_registration_column())
     session_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     group_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
@@ -161,7 +161,7 @@ class BreakoutDraftPlace(SQLModel, table=True):
         _group_of_session(),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     registration_id: int = Field(sa_column=_registration_column())
     session_id: int = Field(sa_column=Column(
         Integer, ForeignKey("breakout_draft.session_id", ondelete="CASCADE"), nullable=False, index=True

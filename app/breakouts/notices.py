@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
@@ -21,12 +22,12 @@ def notify_assigned(session: Session, event: Event, item: AgendaSession) -> int:
     """Queue an email for every confirmed participant not yet told their current group; returns how many."""
     rows = session.execute(
         select(BreakoutAssignment, Registration, BreakoutGroup, Person)
-        .join(Registration, Registration.id == BreakoutAssignment.registration_id)
-        .join(BreakoutGroup, BreakoutGroup.id == BreakoutAssignment.group_id)
-        .outerjoin(Person, Person.id == BreakoutGroup.facilitator_person_id)
-        .where(BreakoutAssignment.session_id == item.id, BreakoutAssignment.notified_at.is_(None),
-               Registration.status == RegistrationStatus.confirmed)
-        .order_by(BreakoutAssignment.id)
+        .join(Registration, col(Registration.id) == col(BreakoutAssignment.registration_id))
+        .join(BreakoutGroup, col(BreakoutGroup.id) == col(BreakoutAssignment.group_id))
+        .outerjoin(Person, col(Person.id) == col(BreakoutGroup.facilitator_person_id))
+        .where(col(BreakoutAssignment.session_id) == item.id, col(BreakoutAssignment.notified_at).is_(None),
+               col(Registration.status) == RegistrationStatus.confirmed)
+        .order_by(col(BreakoutAssignment.id))
     ).all()
     starts, ends = in_zone(item.starts_at, event.timezone), in_zone(item.ends_at, event.timezone)
     now = utcnow()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession, SessionKind
 from app.breakouts.models import BreakoutGroup
@@ -26,10 +27,10 @@ def groups_on_agenda(session: Session, event: Event) -> dict[int, list[GroupOnAg
     event that has any: one query for the whole event."""
     rows = session.execute(
         select(BreakoutGroup, Person)
-        .join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
-        .outerjoin(Person, Person.id == BreakoutGroup.facilitator_person_id)
-        .where(AgendaSession.event_id == event.id, AgendaSession.kind == SessionKind.breakout)
-        .order_by(BreakoutGroup.session_id, BreakoutGroup.position, BreakoutGroup.id)
+        .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+        .outerjoin(Person, col(Person.id) == col(BreakoutGroup.facilitator_person_id))
+        .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
+        .order_by(col(BreakoutGroup.session_id), col(BreakoutGroup.position), col(BreakoutGroup.id))
     ).all()
     found: dict[int, list[GroupOnAgenda]] = {}
     for group, facilitator in rows:

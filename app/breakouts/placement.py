@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.breakouts.assignment import Group, Instance, Participant, parse_instance, solve
@@ -63,12 +64,12 @@ class Roster:
 
 def load_roster(session: Session, event: Event, item: AgendaSession) -> Roster:
     rows = session.execute(
-        select(Registration, Organisation.name, Organisation.type)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(Registration.id)
+        select(Registration, col(Organisation.name), col(Organisation.type))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        .order_by(col(Registration.id))
     ).all()
-    assignments = session.execute(select(BreakoutAssignment).where(BreakoutAssignment.session_id == item.id)).scalars()
+    assignments = session.execute(select(BreakoutAssignment).where(col(BreakoutAssignment.session_id) == item.id)).scalars()
     return Roster(
         item=item, settings=session_settings(session, item), groups=groups_of(session, item),
         people={registration.id: (registration, organisation) for registration, organisation, _ in rows},
@@ -140,7 +141,7 @@ def previous_groups(session: Session, event: Event, item: AgendaSession, other_i
     except (InvalidInput, NotFound) as error:
         raise InvalidInput(error.detail, field=field) from None
     rows = session.execute(
-        select(BreakoutAssignment.registration_id, BreakoutAssignment.group_id).where(BreakoutAssignment.session_id == other.id)
+        select(col(BreakoutAssignment.registration_id), col(BreakoutAssignment.group_id)).where(col(BreakoutAssignment.session_id) == other.id)
     ).all()
     return dict(rows)
 
@@ -212,7 +213,7 @@ def preview_assignment(session: Session, event: Event, item: AgendaSession, requ
 
 def lock_session(session: Session, item: AgendaSession) -> None:
     """Serialise assignment writes per session (PostgreSQL row lock; SQLite already has one writer)."""
-    session.execute(select(AgendaSession.id).where(AgendaSession.id == item.id).with_for_update())
+    session.execute(select(col(AgendaSession.id)).where(col(AgendaSession.id) == item.id).with_for_update())
 
 
 def solve_and_save_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
@@ -281,7 +282,7 @@ def move_participant(session: Session, event: Event, item: AgendaSession, data: 
     placed = {rid: assignment.group_id for rid, assignment in roster.assignments.items()}
     check_move(roster, placed, registration.id, group)
     assignment = session.execute(select(BreakoutAssignment).where(
-        BreakoutAssignment.registration_id == registration.id, BreakoutAssignment.session_id == item.id
+        col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutAssignment.session_id) == item.id
     )).scalar_one_or_none()
     if assignment is None:
         assignment = BreakoutAssignment(registration_id=registration.id, session_id=item.id, group_id=group.id,

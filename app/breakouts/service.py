@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession, SessionKind
 from app.agenda.service import get_agenda_session
@@ -49,8 +50,8 @@ def get_breakout_session(session: Session, event: Event, session_id: int) -> Age
 def breakout_sessions(session: Session, event: Event) -> list[AgendaSession]:
     return list(session.execute(
         select(AgendaSession)
-        .where(AgendaSession.event_id == event.id, AgendaSession.kind == SessionKind.breakout)
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
+        .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
     ).scalars())
 
 
@@ -85,7 +86,7 @@ def update_settings(session: Session, item: AgendaSession, data: SettingsUpdate)
 
 def groups_of(session: Session, item: AgendaSession) -> list[BreakoutGroup]:
     return list(session.execute(
-        select(BreakoutGroup).where(BreakoutGroup.session_id == item.id).order_by(BreakoutGroup.position, BreakoutGroup.id)
+        select(BreakoutGroup).where(col(BreakoutGroup.session_id) == item.id).order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
     ).scalars())
 
 
@@ -106,7 +107,7 @@ def _check_people(session: Session, values: dict, principal: Principal | None) -
 
 def _assigned_count(session: Session, group: BreakoutGroup) -> int:
     return session.execute(
-        select(func.count()).select_from(BreakoutAssignment).where(BreakoutAssignment.group_id == group.id)
+        select(func.count()).select_from(BreakoutAssignment).where(col(BreakoutAssignment.group_id) == group.id)
     ).scalar_one()
 
 
@@ -116,7 +117,7 @@ def create_group(
     values = data.model_dump()
     _check_people(session, values, principal)
     if values["position"] is None:
-        last = session.execute(select(func.max(BreakoutGroup.position)).where(BreakoutGroup.session_id == item.id)).scalar()
+        last = session.execute(select(func.max(BreakoutGroup.position)).where(col(BreakoutGroup.session_id) == item.id)).scalar()
         values["position"] = 0 if last is None else last + 1
     group = BreakoutGroup(session_id=item.id, **values)
     session.add(group)
@@ -152,17 +153,17 @@ def read_groups(session: Session, groups: list[BreakoutGroup]) -> list[GroupRead
     """The groups with their current size, first choices and people's names, in three queries."""
     ids = [group.id for group in groups]
     sizes = Counter(dict(session.execute(
-        select(BreakoutAssignment.group_id, func.count()).where(BreakoutAssignment.group_id.in_(ids))
-        .group_by(BreakoutAssignment.group_id)
+        select(col(BreakoutAssignment.group_id), func.count()).where(col(BreakoutAssignment.group_id).in_(ids))
+        .group_by(col(BreakoutAssignment.group_id))
     ).all())) if ids else Counter()
     firsts = Counter(dict(session.execute(
-        select(BreakoutPreference.group_id, func.count())
-        .where(BreakoutPreference.group_id.in_(ids), BreakoutPreference.rank == 1)
-        .group_by(BreakoutPreference.group_id)
+        select(col(BreakoutPreference.group_id), func.count())
+        .where(col(BreakoutPreference.group_id).in_(ids), col(BreakoutPreference.rank) == 1)
+        .group_by(col(BreakoutPreference.group_id))
     ).all())) if ids else Counter()
     person_ids = {pid for group in groups for pid in (group.facilitator_person_id, group.rapporteur_person_id) if pid}
     names = {person.id: person.full_name for person in session.execute(
-        select(Person).where(Person.id.in_(person_ids))
+        select(Person).where(col(Person.id).in_(person_ids))
     ).scalars()} if person_ids else {}
     return [
         GroupRead(
@@ -181,9 +182,9 @@ def read_groups(session: Session, groups: list[BreakoutGroup]) -> list[GroupRead
 def ranked_preferences(session: Session, item: AgendaSession) -> dict[int, list[int]]:
     """registration id -> group ids, best first."""
     rows = session.execute(
-        select(BreakoutPreference.registration_id, BreakoutPreference.group_id)
-        .where(BreakoutPreference.session_id == item.id)
-        .order_by(BreakoutPreference.registration_id, BreakoutPreference.rank)
+        select(col(BreakoutPreference.registration_id), col(BreakoutPreference.group_id))
+        .where(col(BreakoutPreference.session_id) == item.id)
+        .order_by(col(BreakoutPreference.registration_id), col(BreakoutPreference.rank))
     ).all()
     ranked: dict[int, list[int]] = defaultdict(list)
     for registration_id, group_id in rows:
@@ -194,7 +195,7 @@ def ranked_preferences(session: Session, item: AgendaSession) -> dict[int, list[
 def list_preferences(session: Session, item: AgendaSession) -> list[PreferenceRead]:
     ranked = ranked_preferences(session, item)
     registrations = sorted(session.execute(
-        select(Registration).where(Registration.id.in_(list(ranked))).order_by(Registration.id)
+        select(Registration).where(col(Registration.id).in_(list(ranked))).order_by(col(Registration.id))
     ).scalars(), key=lambda r: person_sort_key(r.last_name, r.first_name)) if ranked else []
     return [PreferenceRead(registration_id=r.id, name=r.full_name, group_ids=ranked[r.id])
             for r in registrations]
@@ -230,7 +231,7 @@ def set_preferences(
     if registration.status not in LIVE_STATUSES:
         raise InvalidInput(f"this registration is {registration.status.value}", field="registration_id")
     session.execute(delete(BreakoutPreference).where(
-        BreakoutPreference.registration_id == registration.id, BreakoutPreference.session_id == item.id
+        col(BreakoutPreference.registration_id) == registration.id, col(BreakoutPreference.session_id) == item.id
     ))
     session.add_all(
         BreakoutPreference(registration_id=registration.id, session_id=item.id, group_id=group_id, rank=rank)
@@ -261,15 +262,15 @@ def participant_breakouts(session: Session, event: Event, registration: Registra
     items = breakout_sessions(session, event)
     ids = [item.id for item in items]
     groups = list(session.execute(
-        select(BreakoutGroup).where(BreakoutGroup.session_id.in_(ids)).order_by(BreakoutGroup.position, BreakoutGroup.id)
+        select(BreakoutGroup).where(col(BreakoutGroup.session_id).in_(ids)).order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
     ).scalars()) if ids else []
     ranked = session.execute(
-        select(BreakoutPreference.session_id, BreakoutPreference.group_id)
-        .where(BreakoutPreference.registration_id == registration.id).order_by(BreakoutPreference.rank)
+        select(col(BreakoutPreference.session_id), col(BreakoutPreference.group_id))
+        .where(col(BreakoutPreference.registration_id) == registration.id).order_by(col(BreakoutPreference.rank))
     ).all()
     placed = dict(session.execute(
-        select(BreakoutAssignment.session_id, BreakoutAssignment.group_id)
-        .where(BreakoutAssignment.registration_id == registration.id)
+        select(col(BreakoutAssignment.session_id), col(BreakoutAssignment.group_id))
+        .where(col(BreakoutAssignment.registration_id) == registration.id)
     ).all())
     by_id = {group.id: group for group in groups}
     views = []

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutPreference
@@ -25,9 +26,9 @@ def rank_counts(session: Session, item: AgendaSession) -> dict[int, Counter]:
     """group id -> {rank: how many ranked it so}, in one query."""
     counts: dict[int, Counter] = defaultdict(Counter)
     for group_id, rank, number in session.execute(
-        select(BreakoutPreference.group_id, BreakoutPreference.rank, func.count())
-        .where(BreakoutPreference.session_id == item.id)
-        .group_by(BreakoutPreference.group_id, BreakoutPreference.rank)
+        select(col(BreakoutPreference.group_id), col(BreakoutPreference.rank), func.count())
+        .where(col(BreakoutPreference.session_id) == item.id)
+        .group_by(col(BreakoutPreference.group_id), col(BreakoutPreference.rank))
     ):
         counts[group_id][rank] = number
     return counts
@@ -35,10 +36,10 @@ def rank_counts(session: Session, item: AgendaSession) -> dict[int, Counter]:
 
 def without_choices(session: Session, event: Event, item: AgendaSession) -> list[Registration]:
     """Confirmed participants (the ones an assignment places) who have ranked no group, by name."""
-    chose = select(BreakoutPreference.id).where(BreakoutPreference.registration_id == Registration.id,
-                                                BreakoutPreference.session_id == item.id).exists()
+    chose = select(col(BreakoutPreference.id)).where(col(BreakoutPreference.registration_id) == col(Registration.id),
+                                                col(BreakoutPreference.session_id) == item.id).exists()
     people = session.execute(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed, ~chose,
+        col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed, ~chose,
     )).scalars()
     return sorted(people, key=lambda r: person_sort_key(r.last_name, r.first_name))
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import anyio
 from sqlalchemy import Column, Integer, LargeBinary, String, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,7 +36,7 @@ MAX_KEY_LENGTH = 255
 class IdempotentRequest(SQLModel, table=True):
     __tablename__ = "idempotent_request"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     scope_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     request_hash: str = Field(sa_column=Column(String(64), nullable=False))
     status_code: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))  # None: still running
@@ -45,7 +45,7 @@ class IdempotentRequest(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 
-_BY_SCOPE = select(IdempotentRequest).where(IdempotentRequest.scope_hash == bindparam("scope_hash"))
+_BY_SCOPE = select(IdempotentRequest).where(col(IdempotentRequest.scope_hash) == bindparam("scope_hash"))
 
 
 def _digest(*parts: bytes) -> str:
@@ -87,7 +87,7 @@ def _keep(database: Database, scope_hash: str, status: int, content_type: str | 
 
 def _free(database: Database, scope_hash: str) -> None:
     with database.transaction() as session:
-        session.execute(delete(IdempotentRequest).where(IdempotentRequest.scope_hash == scope_hash))
+        session.execute(delete(IdempotentRequest).where(col(IdempotentRequest.scope_hash) == scope_hash))
 
 
 def _problem(status: int, title: str, detail: str) -> JSONResponse:

@@ -25,7 +25,7 @@ class Job(QueueItem, table=True):
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_due", "status", "due_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(sa_column=Column(String(64), nullable=False))
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, ForeignKey, Integer, String, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from app.core.errors import Forbidden, Unauthorized
 from app.core.roles import Role
@@ -27,7 +27,7 @@ TOKEN_PREFIX = "cvn_"
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), nullable=False))
     role: Role = Field(sa_column=Column(enum_column(Role, "token_role"), nullable=False))
     event_id: int | None = Field(
@@ -111,7 +111,7 @@ def authenticate(session: Session, raw: str | None) -> Principal:
     if not raw:
         raise Unauthorized("send an API token: Authorization: Bearer TOKEN (create one with `convene token create`)")
     token = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(col(ApiToken.token_hash) == hash_token(raw), col(ApiToken.revoked_at).is_(None))
     ).scalar_one_or_none()
     if token is None:
         raise Unauthorized("this API token is not valid")
@@ -128,7 +128,7 @@ def _note_use(session: Session, token: ApiToken) -> None:
         return
     try:
         with session.begin_nested():
-            session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+            session.execute(update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now))
     except OperationalError:
         pass
 
@@ -141,7 +141,7 @@ def derived_token(secret: str, purpose: str) -> str:
 
 def ensure_token(session: Session, raw: str, *, role: Role, name: str, event_id: int | None = None) -> str:
     """Store ``raw`` as a token unless it is stored already (idempotent)."""
-    exists = session.execute(select(ApiToken.id).where(ApiToken.token_hash == hash_token(raw))).first()
+    exists = session.execute(select(col(ApiToken.id)).where(col(ApiToken.token_hash) == hash_token(raw))).first()
     if exists is None:
         session.add(ApiToken(name=name, role=role, event_id=event_id, token_hash=hash_token(raw)))
         session.flush()

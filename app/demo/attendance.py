@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession, SessionKind
 from app.attendance.models import Checkin
@@ -20,13 +21,13 @@ SCANNED_SESSIONS = {SessionKind.talk: 0.9, SessionKind.panel: 0.85, SessionKind.
 
 def load_attendance_demo(session: Session, event: Event) -> None:
     """Check in every confirmed participant to the event, and most of them to a few sessions (idempotent)."""
-    if session.execute(select(Checkin.id).where(Checkin.event_id == event.id).limit(1)).first() is not None:
+    if session.execute(select(col(Checkin.id)).where(col(Checkin.event_id) == event.id).limit(1)).first() is not None:
         return
     chance = random.Random(20180620)  # the same figures on every machine
     opening = in_zone(datetime(2018, 6, 20, 8, 45), event.timezone)
     registration_ids = session.execute(
-        select(Registration.id).where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(Registration.id)
+        select(col(Registration.id)).where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        .order_by(col(Registration.id))
     ).scalars().all()
     # Most arrive with the coffee before 09:15; about one in six after the grace period, up to 09:40.
     arrivals = {rid: opening + timedelta(minutes=chance.uniform(0, 30) if chance.random() > 0.17 else chance.uniform(31, 55))
@@ -43,8 +44,8 @@ def load_attendance_demo(session: Session, event: Event) -> None:
 
 def _scanned_sessions(session: Session, event: Event) -> list[AgendaSession]:
     items = session.execute(
-        select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.kind.in_(list(SCANNED_SESSIONS)))
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
+        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind).in_(list(SCANNED_SESSIONS)))
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
     ).scalars().all()
     first_of_kind: dict[SessionKind, AgendaSession] = {}
     for item in items:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession, SessionKind
 from app.breakouts.placement import solve_and_save_assignment
@@ -34,14 +35,14 @@ def load_breakouts_demo(session: Session, event: Event) -> AssignmentRead | None
     """Groups, settings and preferences for the event's breakout session, then a saved assignment
     (no emails: the demo's addresses are made up). Does nothing if the session already has groups."""
     item = session.execute(
-        select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.kind == SessionKind.breakout)
-        .order_by(AgendaSession.starts_at)
+        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
+        .order_by(col(AgendaSession.starts_at))
     ).scalars().first()
     if item is None or groups_of(session, item):
         return None
     registrations = list(session.execute(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)
-        .order_by(Registration.id)
+        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        .order_by(col(Registration.id))
     ).scalars())
     person_of = {(r.first_name, r.last_name): r.person_id for r in registrations}
     groups = [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import RoleKind, SessionKind
 from app.agenda.schemas import RoleAssign, SessionCreate
@@ -71,7 +72,7 @@ def load_demo(session: Session) -> DemoResult:
         )
         for org in data["organisations"]
     }
-    known = set(session.execute(select(Project.acronym)).scalars())
+    known = set(session.execute(select(col(Project.acronym))).scalars())
     for project in data["projects"]:
         if project["acronym"] not in known:
             create_project(session, ProjectCreate(**project))

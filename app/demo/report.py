@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.breakouts.models import BreakoutGroup
@@ -33,17 +34,17 @@ ILLUSTRATION_CAPTION = "The plenary hall set up for the practitioners' panel (a 
 
 def load_report_demo(session: Session, event: Event) -> bool:
     """Write the demo narrative and notes; returns False when the event already had a narrative."""
-    if session.execute(select(EventNarrative.id).where(EventNarrative.event_id == event.id)).first():
+    if session.execute(select(col(EventNarrative.id)).where(col(EventNarrative.event_id) == event.id)).first():
         return False
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     write_narrative(session, event, NarrativeWrite(**data["narrative"]))
-    items = session.execute(select(AgendaSession).where(AgendaSession.event_id == event.id)).scalars().all()
+    items = session.execute(select(AgendaSession).where(col(AgendaSession.event_id) == event.id)).scalars().all()
     by_title = {item.title: item for item in items}
     for title, note in data["session_notes"].items():
         if title in by_title:
             write_session_note(session, event, by_title[title].id, SessionNoteWrite(**note))
     groups = session.execute(
-        select(BreakoutGroup).where(BreakoutGroup.session_id.in_([item.id for item in items]))
+        select(BreakoutGroup).where(col(BreakoutGroup.session_id).in_([item.id for item in items]))
     ).scalars().all()
     for group in groups:
         notes = data["rapporteur_notes"].get(group.title)
@@ -67,7 +68,7 @@ def generate_demo_reports(session: Session, event: Event) -> list[Report]:
     """The demo's report in every format, generated once through the service and stored."""
     existing = {
         report.format: report for report in session.execute(
-            select(Report).where(Report.event_id == event.id, Report.status == ReportStatus.done)
+            select(Report).where(col(Report.event_id) == event.id, col(Report.status) == ReportStatus.done)
         ).scalars()
     }
     return [

@@ -54,7 +54,7 @@ ORGANISATION_TYPE_LABELS = {
 
 class Organisation(SQLModel, table=True):
     __tablename__ = "organisation"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
     type: OrganisationType = Field(
         default=OrganisationType.other, sa_column=Column(enum_column(OrganisationType, "organisation_type"), nullable=False)
@@ -70,7 +70,7 @@ class Project(SQLModel, table=True):
 
     __tablename__ = "project"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     acronym: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
     title: str = Field(sa_column=Column(String(300), nullable=False))
     url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
@@ -85,7 +85,7 @@ class Person(SQLModel, table=True):
 
     __tablename__ = "person"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     first_name: str = Field(sa_column=Column(String(100), nullable=False))
     last_name: str = Field(sa_column=Column(String(100), nullable=False))
     email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True, index=True))

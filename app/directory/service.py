@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.ownership import owner_values
@@ -84,7 +85,7 @@ def list_organisations(
 ) -> tuple[list[Organisation], int]:
     statement = _seen_by(select(Organisation).order_by(Organisation.name), Organisation, principal)
     if q:
-        statement = statement.where(Organisation.name.ilike(f"%{q}%"))
+        statement = statement.where(col(Organisation.name).ilike(f"%{q}%"))
     if type:
         statement = statement.where(Organisation.type == type)
     if country:
@@ -95,9 +96,9 @@ def list_organisations(
 # --- projects ------------------------------------------------------------------------------
 
 def _acronym_taken(session: Session, acronym: str, *, except_id: int | None = None) -> bool:
-    statement = select(Project.id).where(func.lower(Project.acronym) == acronym.lower())
+    statement = select(col(Project.id)).where(func.lower(Project.acronym) == acronym.lower())
     if except_id is not None:
-        statement = statement.where(Project.id != except_id)
+        statement = statement.where(col(Project.id) != except_id)
     return session.execute(statement).first() is not None
 
 
@@ -145,7 +146,7 @@ def list_projects(
 ) -> tuple[list[Project], int]:
     statement = _seen_by(select(Project).order_by(Project.acronym), Project, principal)
     if q:
-        statement = statement.where(or_(Project.acronym.ilike(f"%{q}%"), Project.title.ilike(f"%{q}%")))
+        statement = statement.where(or_(col(Project.acronym).ilike(f"%{q}%"), col(Project.title).ilike(f"%{q}%")))
     if programme:
         statement = statement.where(Project.programme == programme)
     if topic:
@@ -175,7 +176,7 @@ def create_person(session: Session, data: PersonCreate, *, principal: Principal 
 def find_person_by_email(session: Session, email: str) -> Person | None:
     """The earliest person with this email (emails are kept lower-case)."""
     return session.execute(
-        select(Person).where(Person.email == email.lower()).order_by(Person.id).limit(1)
+        select(Person).where(col(Person.email) == email.lower()).order_by(col(Person.id)).limit(1)
     ).scalar_one_or_none()
 
 
@@ -207,14 +208,14 @@ def list_people(
     statement = _seen_by(select(Person).order_by(Person.last_name, Person.first_name), Person, principal)
     if q:
         pattern = f"%{q}%"
-        statement = statement.where(or_(Person.first_name.ilike(pattern), Person.last_name.ilike(pattern)))
+        statement = statement.where(or_(col(Person.first_name).ilike(pattern), col(Person.last_name).ilike(pattern)))
     return paginate(session, statement, window)
 
 
 def read_people(session: Session, people: list[Person]) -> list[PersonRead]:
     """People with their organisation's name, in one query for the whole list."""
     ids = {p.organisation_id for p in people if p.organisation_id}
-    names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all()) if ids else {}
+    names = dict(session.execute(select(col(Organisation.id), col(Organisation.name)).where(col(Organisation.id).in_(ids))).all()) if ids else {}
     return [
         PersonRead(
             id=p.id, first_name=p.first_name, last_name=p.last_name, email=p.email, job_title=p.job_title,

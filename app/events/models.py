@@ -17,7 +17,7 @@ class Event(SQLModel, table=True):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     slug: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
     title: str = Field(sa_column=Column(String(300), nullable=False))
     subtitle: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))

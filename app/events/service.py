@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.fields import parse_id
@@ -39,9 +40,9 @@ def _check_dates(event: Event) -> None:
 
 
 def _ensure_slug_free(session: Session, slug: str, *, except_id: int | None = None) -> None:
-    statement = select(Event.id).where(Event.slug == slug)
+    statement = select(col(Event.id)).where(col(Event.slug) == slug)
     if except_id is not None:
-        statement = statement.where(Event.id != except_id)
+        statement = statement.where(col(Event.id) != except_id)
     if session.execute(statement).first() is not None:
         raise Conflict(f"the slug {slug!r} is already used by another event", field="slug")
 
@@ -92,7 +93,7 @@ def get_event_by_ref(session: Session, ref: str | int) -> Event:
 
 
 def get_event_by_slug(session: Session, slug: str) -> Event:
-    event = session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
+    event = session.execute(select(Event).where(col(Event.slug) == slug)).scalar_one_or_none()
     if event is None:
         raise NotFound(f"no event with slug {slug!r}")
     return event
@@ -107,7 +108,7 @@ def get_public_event(session: Session, slug: str) -> Event:
 
 
 def find_event_by_slug(session: Session, slug: str) -> Event | None:
-    return session.execute(select(Event).where(Event.slug == slug)).scalar_one_or_none()
+    return session.execute(select(Event).where(col(Event.slug) == slug)).scalar_one_or_none()
 
 
 def delete_event(session: Session, event: Event) -> None:
@@ -117,10 +118,10 @@ def delete_event(session: Session, event: Event) -> None:
 
 def events_upcoming_first(session: Session, *, only_ids: frozenset[int] | None = None) -> list[Event]:
     """Events not yet over, soonest first, then past events, latest first."""
-    over = case((Event.ends_at < utcnow(), 1), else_=0)
-    statement = select(Event).order_by(over, case((over == 0, Event.starts_at)), Event.starts_at.desc(), Event.id)
+    over = case((col(Event.ends_at) < utcnow(), 1), else_=0)
+    statement = select(Event).order_by(over, case((over == 0, Event.starts_at)), col(Event.starts_at).desc(), col(Event.id))
     if only_ids is not None:
-        statement = statement.where(Event.id.in_(only_ids))
+        statement = statement.where(col(Event.id).in_(only_ids))
     return list(session.execute(statement).scalars())
 
 
@@ -128,15 +129,15 @@ def list_events(
     session: Session, window: Window, *, only_ids: frozenset[int] | None = None, q: str | None = None,
     country: str | None = None, starts_after: datetime | None = None, starts_before: datetime | None = None,
 ) -> tuple[list[Event], int]:
-    statement = select(Event).order_by(Event.starts_at.desc(), Event.id)
+    statement = select(Event).order_by(col(Event.starts_at).desc(), col(Event.id))
     if only_ids is not None:
-        statement = statement.where(Event.id.in_(only_ids))
+        statement = statement.where(col(Event.id).in_(only_ids))
     if q:
-        statement = statement.where(or_(Event.title.ilike(f"%{q}%"), Event.slug.ilike(f"%{q}%")))
+        statement = statement.where(or_(col(Event.title).ilike(f"%{q}%"), col(Event.slug).ilike(f"%{q}%")))
     if country:
-        statement = statement.where(Event.country == country.upper())
+        statement = statement.where(col(Event.country) == country.upper())
     if starts_after:
-        statement = statement.where(Event.starts_at >= _aware(starts_after))
+        statement = statement.where(col(Event.starts_at) >= _aware(starts_after))
     if starts_before:
-        statement = statement.where(Event.starts_at < _aware(starts_before))
+        statement = statement.where(col(Event.starts_at) < _aware(starts_before))
     return paginate(session, statement, window)

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.config import Settings
 from app.core.db import Database
@@ -120,7 +121,7 @@ class _UnsentReport:
 def _count_queued(session: Session) -> int:
     return session.execute(
         select(func.count()).select_from(OutboxEmail)
-        .where(OutboxEmail.status.in_((QueueStatus.queued, QueueStatus.running)))
+        .where(col(OutboxEmail.status).in_((QueueStatus.queued, QueueStatus.running)))
     ).scalar_one()
 
 

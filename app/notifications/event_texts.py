@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.types import utcnow
 from app.notifications.messages import EDITABLE, Message
@@ -14,8 +15,8 @@ from app.notifications.texts import Text, check_text
 
 
 def _row(session: Session, event_id: int, message: Message) -> MessageText | None:
-    return session.execute(select(MessageText).where(MessageText.event_id == event_id,
-                                                     MessageText.message == message.value)).scalar_one_or_none()
+    return session.execute(select(MessageText).where(col(MessageText.event_id) == event_id,
+                                                     col(MessageText.message) == message.value)).scalar_one_or_none()
 
 
 def event_text(session: Session, event_id: int, message: Message) -> Text | None:
@@ -25,7 +26,7 @@ def event_text(session: Session, event_id: int, message: Message) -> Text | None
 
 
 def customised_messages(session: Session, event_id: int) -> set[Message]:
-    rows = session.execute(select(MessageText.message).where(MessageText.event_id == event_id)).scalars()
+    rows = session.execute(select(col(MessageText.message)).where(col(MessageText.event_id) == event_id)).scalars()
     return {Message(name) for name in rows}
 
 
@@ -40,7 +41,7 @@ def set_event_text(session: Session, event_id: int, message: Message, text: Text
 
 
 def restore_default(session: Session, event_id: int, message: Message) -> None:
-    session.execute(delete(MessageText).where(MessageText.event_id == event_id, MessageText.message == message.value))
+    session.execute(delete(MessageText).where(col(MessageText.event_id) == event_id, col(MessageText.message) == message.value))
 
 
 def texts_for(session: Session, emails: Iterable[OutboxEmail]) -> dict[int, Text]:

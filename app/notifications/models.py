@@ -17,7 +17,7 @@ class OutboxEmail(QueueItem, table=True):
     __tablename__ = "outbox_email"
     __table_args__ = (Index("ix_outbox_email_due", "status", "due_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     template: str = Field(sa_column=Column(String(100), nullable=False))
     to_address: str = Field(sa_column=Column(String(254), nullable=False))
     # Rendered at delivery, not here: rendering inside the request's transaction would hold locks longer.
@@ -34,7 +34,7 @@ class MessageText(SQLModel, table=True):
     __tablename__ = "message_text"
     __table_args__ = (UniqueConstraint("event_id", "message"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
     message: str = Field(sa_column=Column(String(50), nullable=False))
     subject: str = Field(sa_column=Column(String(300), nullable=False))

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from app.core.config import Settings
 from app.core.errors import NotFound
@@ -55,9 +56,9 @@ def is_development(settings: Settings) -> bool:
 def list_outbox(session: Session, *, status: QueueStatus | None = None, where: ColumnElement[bool] | None = None,
                 after_id: int = 0, limit: int = 100) -> list[OutboxEmail]:
     """Emails newest first; ``where`` narrows them (to an event's, say), ``after_id`` to newer ones."""
-    statement = select(OutboxEmail).where(OutboxEmail.id > after_id).order_by(OutboxEmail.id.desc()).limit(limit)
+    statement = select(OutboxEmail).where(col(OutboxEmail.id) > after_id).order_by(col(OutboxEmail.id).desc()).limit(limit)
     if status is not None:
-        statement = statement.where(OutboxEmail.status == status)
+        statement = statement.where(col(OutboxEmail.status) == status)
     if where is not None:
         statement = statement.where(where)
     return list(session.execute(statement).scalars())

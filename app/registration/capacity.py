@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col
 
 from app.events.models import Event
 from app.registration.models import SEAT_STATUSES, Registration, RegistrationStatus
@@ -119,8 +120,8 @@ def first_waiting(session: Session, event: Event, count: int) -> list[Registrati
     if count <= 0:
         return []
     return list(session.execute(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
-        .order_by(Registration.waitlist_rank, Registration.id).limit(count)
+        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.status) == WAITLISTED)
+        .order_by(col(Registration.waitlist_rank), col(Registration.id)).limit(count)
     ).scalars())
 
 
@@ -137,8 +138,8 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
         return None
     return session.execute(
         select(func.count()).select_from(Registration).where(
-            Registration.event_id == registration.event_id, Registration.status == WAITLISTED,
-            Registration.waitlist_rank <= registration.waitlist_rank,
+            col(Registration.event_id) == registration.event_id, col(Registration.status) == WAITLISTED,
+            col(Registration.waitlist_rank) <= registration.waitlist_rank,
         )
     ).scalar_one()
 
@@ -148,9 +149,9 @@ def waitlist_positions(session: Session, event_ids: set[int]) -> dict[int, int]:
     if not event_ids:
         return {}
     rows = session.execute(
-        select(Registration.id, Registration.event_id).where(
-            Registration.event_id.in_(event_ids), Registration.status == WAITLISTED
-        ).order_by(Registration.event_id, Registration.waitlist_rank, Registration.id)
+        select(col(Registration.id), col(Registration.event_id)).where(
+            col(Registration.event_id).in_(event_ids), col(Registration.status) == WAITLISTED
+        ).order_by(col(Registration.event_id), col(Registration.waitlist_rank), col(Registration.id))
     ).all()
     positions: dict[int, int] = {}
     counters: dict[int, int] = {}
@@ -188,8 +189,8 @@ def differences(session: Session) -> list[Difference]:
         func.count(r.waitlist_rank) - func.count(r.waitlist_rank.distinct()),
     ).group_by(r.event_id).subquery()
     rows = session.execute(
-        select(Event.id, Event.slug, Event.seats_held, Event.waiting_count, Event.last_waitlist_rank, *list(counts.c)[1:])
-        .outerjoin(counts, counts.c.event_id == Event.id).order_by(Event.id)
+        select(col(Event.id), col(Event.slug), col(Event.seats_held), col(Event.waiting_count), col(Event.last_waitlist_rank), *list(counts.c)[1:])
+        .outerjoin(counts, counts.c.event_id == Event.id).order_by(col(Event.id))
     ).all()
     found: list[Difference] = []
     for (event_id, slug, held, waiting, last_rank, seated, queued, top_rank,

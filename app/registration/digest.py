@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.accounts.organisers import organiser_addresses, warn_nobody_to_tell
 from app.core.config import Settings
@@ -34,14 +35,14 @@ LISTED = 50
 def _due(session: Session, now: datetime, *, lock: bool = False, skip_locked: bool = False) -> list[tuple[Event, int]]:
     """Events that have registrations awaiting approval and no digest in the last day, with how many wait."""
     waiting = (
-        select(Registration.event_id, func.count().label("waiting"))
-        .where(Registration.status == RegistrationStatus.pending_approval).group_by(Registration.event_id).subquery()
+        select(col(Registration.event_id), func.count().label("waiting"))
+        .where(col(Registration.status) == RegistrationStatus.pending_approval).group_by(col(Registration.event_id)).subquery()
     )
     statement = (
         select(Event, waiting.c.waiting).join(waiting, waiting.c.event_id == Event.id)
-        .where(Event.ends_at > now,
-               or_(Event.approval_digest_at.is_(None), Event.approval_digest_at <= now - DIGEST_INTERVAL))
-        .order_by(Event.id)
+        .where(col(Event.ends_at) > now,
+               or_(col(Event.approval_digest_at).is_(None), col(Event.approval_digest_at) <= now - DIGEST_INTERVAL))
+        .order_by(col(Event.id))
     )
     if lock:
         statement = statement.with_for_update(of=Event, skip_locked=skip_locked)
@@ -50,11 +51,11 @@ def _due(session: Session, now: datetime, *, lock: bool = False, skip_locked: bo
 
 def _waiting_people(session: Session, event: Event) -> list[WaitingPerson]:
     rows = session.execute(
-        select(Registration.first_name, Registration.last_name, Registration.country, Registration.created_at,
-               Organisation.name)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.pending_approval)
-        .order_by(Registration.created_at, Registration.id).limit(LISTED)
+        select(col(Registration.first_name), col(Registration.last_name), col(Registration.country), col(Registration.created_at),
+               col(Organisation.name))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.pending_approval)
+        .order_by(col(Registration.created_at), col(Registration.id)).limit(LISTED)
     ).all()
     return [WaitingPerson(name=display_name(row.first_name, row.last_name), organisation=row.name or "",
                           country=row.country or "", registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.queue import QueueStatus
 from app.core.timezones import in_zone
@@ -55,8 +56,8 @@ def registration_fields(event: Event, registration: Registration, *, waitlist_po
 
 def registration_emails(session: Session, registration: Registration) -> list[OutboxEmail]:
     """The emails queued about this registration (queued, sent or failed), newest first."""
-    to_address = session.execute(select(OutboxEmail).where(OutboxEmail.to_address == registration.email)
-                                 .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())).scalars()
+    to_address = session.execute(select(OutboxEmail).where(col(OutboxEmail.to_address) == registration.email)
+                                 .order_by(col(OutboxEmail.created_at).desc(), col(OutboxEmail.id).desc())).scalars()
     return [email for email in to_address if email.context.get("registration_id") == registration.id]
 
 
@@ -70,7 +71,7 @@ def _event_of_email():
 
 def event_emails(session: Session, event: Event, *, status: QueueStatus | None = None, limit: int = 100) -> list[OutboxEmail]:
     """The emails about ``event``, newest first: its participants' and its organisers' notices."""
-    about_event = or_(_registration_of_email().in_(select(Registration.id).where(Registration.event_id == event.id)),
+    about_event = or_(_registration_of_email().in_(select(col(Registration.id)).where(col(Registration.event_id) == event.id)),
                       _event_of_email() == event.id)
     return list_outbox(session, status=status, where=about_event, limit=limit)
 
@@ -80,9 +81,9 @@ def failed_email_counts(session: Session, event_ids: list[int]) -> dict[int, int
     failed = OutboxEmail.status == QueueStatus.failed
     counts: dict[int, int] = dict.fromkeys(event_ids, 0)
     to_participants = session.execute(
-        select(Registration.event_id, func.count()).select_from(OutboxEmail)
+        select(col(Registration.event_id), func.count()).select_from(OutboxEmail)
         .join(Registration, Registration.id == _registration_of_email())
-        .where(failed, Registration.event_id.in_(event_ids)).group_by(Registration.event_id))
+        .where(failed, col(Registration.event_id).in_(event_ids)).group_by(col(Registration.event_id)))
     about = _event_of_email().label("about_event")  # grouped by its label: PostgreSQL sees one expression
     to_organisers = session.execute(
         # Participants' emails carry the event too (their text may be the event's own): counted above.

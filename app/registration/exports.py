@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.collation import person_sort_key
 from app.core.countries import country_name
@@ -83,14 +84,14 @@ def cell_text(value: Any) -> str:
 def registrations_table(session: Session, event: Event, audience: Audience = Audience.organisers) -> Table:
     """The event's registrations, in alphabetical order of last names, as text cells (three queries)."""
     questions = session.execute(
-        select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)
+        select(Question).where(col(Question.event_id) == event.id).order_by(col(Question.position), col(Question.id))
     ).scalars().all()
     rows = session.execute(
-        select(Registration, Organisation, Project.acronym)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Project, Project.id == Registration.project_id)
-        .where(Registration.event_id == event.id)
-        .order_by(Registration.id)
+        select(Registration, Organisation, col(Project.acronym))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .outerjoin(Project, col(Project.id) == col(Registration.project_id))
+        .where(col(Registration.event_id) == event.id)
+        .order_by(col(Registration.id))
     ).all()
     rows.sort(key=lambda row: person_sort_key(row[0].last_name, row[0].first_name))
     positions = _waitlist_positions([registration for registration, _, _ in rows])

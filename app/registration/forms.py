@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 from starlette.datastructures import FormData
 
 from app.core.collation import alphabetical_key
@@ -190,7 +191,7 @@ def _project_label(acronym: str, title: str) -> str:
 
 
 def form_choices(session: Session) -> Choices:
-    projects = session.execute(select(Project.acronym, Project.title).order_by(Project.acronym)).all()
+    projects = session.execute(select(col(Project.acronym), col(Project.title)).order_by(Project.acronym)).all()
     return Choices(
         countries=sorted(country_names().items(), key=lambda item: alphabetical_key(item[1])),
         organisation_types=[(kind.value, kind.label) for kind in OrganisationType],

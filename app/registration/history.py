@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, insert, select
 from sqlalchemy.orm import Session
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from app.core.types import UTCDateTime, enum_column, utcnow
 
@@ -44,7 +44,7 @@ CHANGE_LABELS = {
 class RegistrationChange(SQLModel, table=True):
     __tablename__ = "registration_change"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     registration_id: int = Field(sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"),
                                                   nullable=False, index=True))
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
@@ -67,5 +67,5 @@ def record(session: Session, registration_id: int, status: str, action: Change, 
 
 def registration_history(session: Session, registration_id: int) -> list[RegistrationChange]:
     """Oldest first."""
-    return list(session.execute(select(RegistrationChange).where(RegistrationChange.registration_id == registration_id)
-                                .order_by(RegistrationChange.at, RegistrationChange.id)).scalars())
+    return list(session.execute(select(RegistrationChange).where(col(RegistrationChange.registration_id) == registration_id)
+                                .order_by(col(RegistrationChange.at), col(RegistrationChange.id))).scalars())

@@ -11,6 +11,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.core.db import Database
 from app.core.types import utcnow
@@ -31,8 +32,8 @@ def expire_unconfirmed(database: Database) -> int:
     with database.transaction() as session:
         due = session.execute(
             select(Registration).where(
-                Registration.status == RegistrationStatus.pending_confirmation, Registration.expires_at <= utcnow()
-            ).order_by(Registration.event_id, Registration.id).limit(BATCH_SIZE)  # one lock order for every worker
+                col(Registration.status) == RegistrationStatus.pending_confirmation, col(Registration.expires_at) <= utcnow()
+            ).order_by(col(Registration.event_id), col(Registration.id)).limit(BATCH_SIZE)  # one lock order for every worker
         ).scalars().all()
         for registration in due:
             with suppress(InvalidTransition):  # confirmed while this batch waited for the event's lock
@@ -44,10 +45,10 @@ def queue_reminders(database: Database) -> int:
     with database.transaction() as session:
         now = utcnow()
         statement = (
-            select(Registration, Event).join(Event, Event.id == Registration.event_id).where(
-                Registration.status == RegistrationStatus.confirmed, Registration.reminded_at.is_(None),
-                Event.starts_at > now, Event.starts_at <= now + REMINDER_LEAD,
-            ).order_by(Registration.id).limit(BATCH_SIZE)
+            select(Registration, Event).join(Event, col(Event.id) == col(Registration.event_id)).where(
+                col(Registration.status) == RegistrationStatus.confirmed, col(Registration.reminded_at).is_(None),
+                col(Event.starts_at) > now, col(Event.starts_at) <= now + REMINDER_LEAD,
+            ).order_by(col(Registration.id)).limit(BATCH_SIZE)
         )
         if not database.is_sqlite:
             statement = statement.with_for_update(of=Registration, skip_locked=True)

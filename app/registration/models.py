@@ -74,7 +74,7 @@ class Registration(SQLModel, table=True):
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False))
     person_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True, index=True)
@@ -136,7 +136,7 @@ class Question(SQLModel, table=True):
     __tablename__ = "question"
     __table_args__ = (UniqueConstraint("event_id", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     key: str = Field(sa_column=Column(String(40), nullable=False))
     label: str = Field(sa_column=Column(String(300), nullable=False))

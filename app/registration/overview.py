@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
@@ -38,8 +39,8 @@ def status_counts(session: Session, event_ids: list[int]) -> dict[int, dict[Regi
     if not event_ids:
         return counts
     rows = session.execute(
-        select(Registration.event_id, Registration.status, func.count())
-        .where(Registration.event_id.in_(event_ids)).group_by(Registration.event_id, Registration.status)
+        select(col(Registration.event_id), col(Registration.status), func.count())
+        .where(col(Registration.event_id).in_(event_ids)).group_by(col(Registration.event_id), Registration.status)
     )
     for event_id, status, number in rows:
         counts[event_id][status] = number

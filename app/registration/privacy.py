@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.config import Settings
 from app.core.queue import QueueStatus
@@ -58,8 +59,8 @@ def publishable(registration: Registration, audience: Audience) -> bool:
 def publishable_clause(audience: Audience) -> ColumnElement[bool]:
     """``publishable`` as a WHERE clause on ``Registration``, for queries that list names."""
     if audience is Audience.organisers:
-        return Registration.anonymised_at.is_(None)
-    return Registration.anonymised_at.is_(None) & Registration.publication.in_(_ALLOWED[audience])
+        return col(Registration.anonymised_at).is_(None)
+    return col(Registration.anonymised_at).is_(None) & col(Registration.publication).in_(_ALLOWED[audience])
 
 
 def anonymise(session: Session, registration: Registration, *, now: datetime | None = None) -> Registration:
@@ -88,7 +89,7 @@ def anonymise(session: Session, registration: Registration, *, now: datetime | N
 
 def _scrub_outbox(session: Session, registration: Registration) -> None:
     # The same address may have live registrations for other events: only this one's emails go.
-    rows = session.execute(select(OutboxEmail).where(OutboxEmail.to_address == registration.email)).scalars().all()
+    rows = session.execute(select(OutboxEmail).where(col(OutboxEmail.to_address) == registration.email)).scalars().all()
     for row in rows:
         if row.context.get("registration_id") != registration.id:
             continue

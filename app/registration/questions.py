@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event
@@ -18,7 +19,7 @@ CHOICE_KINDS = (QuestionKind.single_choice, QuestionKind.multiple_choice)
 
 # Built once: every registration reads its event's questions, and composing the statement each
 # time cost about as much as running it.
-_EVENT_QUESTIONS = select(Question).where(Question.event_id == bindparam("event_id")).order_by(Question.position, Question.id)
+_EVENT_QUESTIONS = select(Question).where(col(Question.event_id) == bindparam("event_id")).order_by(col(Question.position), col(Question.id))
 
 
 def event_questions(session: Session, event: Event) -> list[Question]:
@@ -43,12 +44,12 @@ def _check_options(kind: QuestionKind, options: list[str]) -> None:
 
 def create_question(session: Session, event: Event, data: QuestionCreate) -> Question:
     _check_options(data.kind, data.options)
-    taken = session.execute(select(Question.id).where(Question.event_id == event.id, Question.key == data.key)).first()
+    taken = session.execute(select(col(Question.id)).where(col(Question.event_id) == event.id, col(Question.key) == data.key)).first()
     if taken is not None:
         raise Conflict(f"this event already has a question with key {data.key!r}", field="key")
     position = data.position
     if position is None:
-        last = session.execute(select(func.max(Question.position)).where(Question.event_id == event.id)).scalar()
+        last = session.execute(select(func.max(Question.position)).where(col(Question.event_id) == event.id)).scalar()
         position = 0 if last is None else last + 1
     question = Question(event_id=event.id, **data.model_dump(exclude={"position"}), position=position)
     session.add(question)

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.accounts.organisers import organiser_addresses, warn_nobody_to_tell
 from app.core.config import Settings
@@ -62,12 +63,12 @@ class RetentionStep:
 
 def _identities(session: Session, now: datetime, *, lock: bool = False, skip_locked: bool = False) -> list[Identities]:
     figures = (
-        select(Registration.event_id, func.count().label("count"), func.min(Registration.created_at).label("oldest"),
-               func.max(Registration.created_at).label("newest"))
-        .where(Registration.anonymised_at.is_(None)).group_by(Registration.event_id).subquery()
+        select(col(Registration.event_id), func.count().label("count"), func.min(col(Registration.created_at)).label("oldest"),
+               func.max(col(Registration.created_at)).label("newest"))
+        .where(col(Registration.anonymised_at).is_(None)).group_by(col(Registration.event_id)).subquery()
     )
     statement = (select(Event, figures.c.count, figures.c.oldest, figures.c.newest)
-                 .join(figures, figures.c.event_id == Event.id).where(Event.ends_at <= now).order_by(Event.id))
+                 .join(figures, figures.c.event_id == Event.id).where(col(Event.ends_at) <= now).order_by(col(Event.id)))
     if lock:
         statement = statement.with_for_update(of=Event, skip_locked=skip_locked)
     return [Identities(event, count, oldest, newest) for event, count, oldest, newest in session.execute(statement)]
@@ -126,8 +127,8 @@ def anonymise_event(session: Session, item: Identities, settings: Settings, now:
     event = item.event
     notice = valid_notice_at(event, settings)
     registrations = session.execute(
-        select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None),
-                                   Registration.created_at <= notice).order_by(Registration.id)
+        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None),
+                                   col(Registration.created_at) <= notice).order_by(col(Registration.id))
     ).scalars().all()
     for registration in registrations:
         anonymise(session, registration, now=now)

@@ -14,6 +14,7 @@ from functools import partial
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.db import keep_after_rollback
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -150,7 +151,7 @@ def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, se
     registration's link again (the person's own attempt only), and say so."""
     capacity.move(session, event, held=-int(seated), waiting=-int(not seated))
     existing = session.execute(select(Registration).where(
-        Registration.event_id == event.id, Registration.email == newcomer.email, Registration.status.in_(LIVE_STATUSES),
+        col(Registration.event_id) == event.id, col(Registration.email) == newcomer.email, col(Registration.status).in_(LIVE_STATUSES),
     )).scalar_one()
     if by_organiser:  # an organiser (an import, say) is told; the person is not emailed
         raise AlreadyRegistered("this email address is already registered for this event", field="email")
@@ -382,10 +383,10 @@ def read_registrations(session: Session, registrations: list[Registration]) -> l
     organisation_ids = {r.organisation_id for r in registrations if r.organisation_id is not None}
     project_ids = {r.project_id for r in registrations if r.project_id is not None}
     organisations = {row.id: row for row in session.execute(
-        select(Organisation.id, Organisation.name, Organisation.type).where(Organisation.id.in_(organisation_ids))
+        select(col(Organisation.id), col(Organisation.name), col(Organisation.type)).where(col(Organisation.id).in_(organisation_ids))
     )} if organisation_ids else {}
     acronyms = dict(session.execute(
-        select(Project.id, Project.acronym).where(Project.id.in_(project_ids))
+        select(col(Project.id), col(Project.acronym)).where(col(Project.id).in_(project_ids))
     ).all()) if project_ids else {}
     waiting = {r.event_id for r in registrations if r.status is RegistrationStatus.waitlisted}
     positions = capacity.waitlist_positions(session, waiting)
@@ -419,27 +420,27 @@ def list_registrations(
 ) -> tuple[list[Registration], int]:
     """An event's registrations, waiting list in order, then by name; ``q`` searches names, email,
     organisation."""
-    statement = select(Registration).where(Registration.event_id == event.id)
+    statement = select(Registration).where(col(Registration.event_id) == event.id)
     if status is not None:
-        statement = statement.where(Registration.status == status)
+        statement = statement.where(col(Registration.status) == status)
     if country:
-        statement = statement.where(Registration.country == country.strip().upper())
+        statement = statement.where(col(Registration.country) == country.strip().upper())
     if project:
-        statement = statement.join(Project, Project.id == Registration.project_id).where(
+        statement = statement.join(Project, col(Project.id) == col(Registration.project_id)).where(
             func.lower(Project.acronym) == project.strip().lower()
         )
     if organisation_type is not None:
-        statement = statement.where(Registration.organisation_id.in_(
-            select(Organisation.id).where(Organisation.type == organisation_type)))
+        statement = statement.where(col(Registration.organisation_id).in_(
+            select(col(Organisation.id)).where(col(Organisation.type) == organisation_type)))
     if q:
         pattern = f"%{q.strip().lower()}%"
-        organisation_ids = select(Organisation.id).where(func.lower(Organisation.name).like(pattern))
+        organisation_ids = select(col(Organisation.id)).where(func.lower(Organisation.name).like(pattern))
         statement = statement.where(or_(
             func.lower(Registration.first_name).like(pattern), func.lower(Registration.last_name).like(pattern),
-            Registration.email.like(pattern), Registration.organisation_id.in_(organisation_ids),
+            col(Registration.email).like(pattern), col(Registration.organisation_id).in_(organisation_ids),
         ))
     statement = statement.order_by(
-        Registration.waitlist_rank.is_(None), Registration.waitlist_rank, Registration.last_name,
-        Registration.first_name, Registration.id,
+        col(Registration.waitlist_rank).is_(None), col(Registration.waitlist_rank), Registration.last_name,
+        Registration.first_name, col(Registration.id),
     )
     return paginate(session, statement, window)

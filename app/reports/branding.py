@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
+from sqlmodel import col
 
 from app.core.errors import InvalidInput, NotFound
 from app.core.types import utcnow
@@ -17,7 +18,7 @@ CAPTION_MAX = 500
 
 
 def branding_of(session: Session, event: Event) -> EventBranding | None:
-    return session.execute(select(EventBranding).where(EventBranding.event_id == event.id)).scalar_one_or_none()
+    return session.execute(select(EventBranding).where(col(EventBranding.event_id) == event.id)).scalar_one_or_none()
 
 
 def _row(session: Session, event: Event) -> EventBranding:
@@ -88,8 +89,8 @@ def add_image(session: Session, event: Event, content: bytes, *, caption: str, s
 
 def list_images(session: Session, event: Event) -> list[ReportImage]:
     return list(session.execute(
-        select(ReportImage).options(defer(ReportImage.content))
-        .where(ReportImage.event_id == event.id).order_by(ReportImage.id)
+        select(ReportImage).options(defer(col(ReportImage.content)))
+        .where(col(ReportImage.event_id) == event.id).order_by(col(ReportImage.id))
     ).scalars())
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.core.countries import country_name
 from app.core.timezones import in_zone
@@ -100,13 +101,13 @@ def compute_dashboard(rows: list[RegistrationRow], questions: list[Question], se
 def event_dashboard(session: Session, event: Event) -> Dashboard:
     rows = [
         RegistrationRow(*row) for row in session.execute(
-            select(Registration.created_at, Registration.status, Registration.country, Organisation.type,
-                   Project.acronym, Registration.answers)
-            .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-            .outerjoin(Project, Project.id == Registration.project_id)
-            .where(Registration.event_id == event.id)
+            select(col(Registration.created_at), col(Registration.status), col(Registration.country), col(Organisation.type),
+                   col(Project.acronym), col(Registration.answers))
+            .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+            .outerjoin(Project, col(Project.id) == col(Registration.project_id))
+            .where(col(Registration.event_id) == event.id)
         )
     ]
     questions = list(session.execute(
-        select(Question).where(Question.event_id == event.id).order_by(Question.position, Question.id)).scalars())
+        select(Question).where(col(Question.event_id) == event.id).order_by(col(Question.position), col(Question.id))).scalars())
     return compute_dashboard(rows, questions, session_attendance(session, event.id), event.timezone)

@@ -32,7 +32,7 @@ class EventNarrative(SQLModel, table=True):
 
     __tablename__ = "event_narrative"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(
         sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
@@ -52,7 +52,7 @@ class SessionNote(SQLModel, table=True):
 
     __tablename__ = "session_note"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     session_id: int = Field(
         sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
@@ -66,7 +66,7 @@ class ReportTemplate(SQLModel, table=True):
 
     __tablename__ = "report_template"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
     kind: TemplateKind = Field(sa_column=Column(enum_column(TemplateKind, "report_template_kind"), nullable=False))
     source: str = Field(sa_column=Column(Text, nullable=False))
@@ -82,7 +82,7 @@ class Report(SQLModel, table=True):
 
     __tablename__ = "report"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     format: ReportFormat = Field(sa_column=Column(enum_column(ReportFormat, "report_format"), nullable=False))
     template: str = Field(sa_column=Column(String(80), nullable=False))
@@ -117,7 +117,7 @@ class ReportPart(SQLModel, table=True):
 
     __tablename__ = "report_part"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     position: int = Field(sa_column=Column(Integer, nullable=False))
     title: str = Field(sa_column=Column(String(300), nullable=False))
@@ -145,7 +145,7 @@ class EventBranding(SQLModel, table=True):
     __tablename__ = "event_branding"
     __table_args__ = (CheckConstraint("primary_colour IS NULL OR length(primary_colour) = 7", name="colour_hex"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(
         sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, unique=True)
     )
@@ -163,7 +163,7 @@ class ReportImage(SQLModel, table=True):
 
     __tablename__ = "report_image"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     session_id: int | None = Field(
         default=None,

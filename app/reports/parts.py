@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.core.errors import InvalidInput
@@ -15,15 +16,15 @@ from app.reports.schemas import PartRead, PartsRead, PartsWrite
 
 def read_parts(session: Session, event: Event) -> PartsRead:
     parts = session.execute(
-        select(ReportPart).where(ReportPart.event_id == event.id).order_by(ReportPart.position)
+        select(ReportPart).where(col(ReportPart.event_id) == event.id).order_by(col(ReportPart.position))
     ).scalars().all()
     members: dict[int, list[int]] = {part.id: [] for part in parts}
     if parts:
         rows = session.execute(
-            select(ReportPartSession.part_id, ReportPartSession.session_id)
-            .join(AgendaSession, AgendaSession.id == ReportPartSession.session_id)
-            .where(ReportPartSession.part_id.in_(list(members)))
-            .order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+            select(col(ReportPartSession.part_id), col(ReportPartSession.session_id))
+            .join(AgendaSession, col(AgendaSession.id) == col(ReportPartSession.session_id))
+            .where(col(ReportPartSession.part_id).in_(list(members)))
+            .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
         ).all()
         for part_id, session_id in rows:
             members[part_id].append(session_id)
@@ -38,12 +39,12 @@ def _check(session: Session, event: Event, data: PartsWrite) -> None:
     """Every item is the event's, in one part at most, and each part's items follow one another in the
     agenda: between two of them there may only be items that get no section (a break, lunch)."""
     agenda = session.execute(
-        select(AgendaSession.id, AgendaSession.kind).where(AgendaSession.event_id == event.id)
-        .order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+        select(col(AgendaSession.id), col(AgendaSession.kind)).where(col(AgendaSession.event_id) == event.id)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
     ).all()
     order = {item.id: index for index, item in enumerate(agenda)}
     noted = set(session.execute(
-        select(SessionNote.session_id).where(SessionNote.session_id.in_(list(order)))
+        select(col(SessionNote.session_id)).where(col(SessionNote.session_id).in_(list(order)))
     ).scalars()) if order else set()
     seen: dict[int, int] = {}
     for number, part in enumerate(data.parts):
@@ -67,9 +68,9 @@ def _check(session: Session, event: Event, data: PartsWrite) -> None:
 def write_parts(session: Session, event: Event, data: PartsWrite) -> PartsRead:
     """Replace the event's parts as a whole (PUT semantics); items left out stand alone again."""
     _check(session, event, data)
-    old = select(ReportPart.id).where(ReportPart.event_id == event.id)
-    session.execute(delete(ReportPartSession).where(ReportPartSession.part_id.in_(old)))
-    session.execute(delete(ReportPart).where(ReportPart.event_id == event.id))
+    old = select(col(ReportPart.id)).where(col(ReportPart.event_id) == event.id)
+    session.execute(delete(ReportPartSession).where(col(ReportPartSession.part_id).in_(old)))
+    session.execute(delete(ReportPart).where(col(ReportPart.event_id) == event.id))
     for position, item in enumerate(data.parts):
         part = ReportPart(event_id=event.id, position=position, title=item.title, introduction=item.introduction,
                           key_points=list(item.key_points))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, object_session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.core.db import Database
@@ -72,7 +73,7 @@ class ReportNotReady(Conflict):
 # --- narrative and notes ---------------------------------------------------------------------
 
 def read_narrative(session: Session, event: Event) -> NarrativeRead:
-    row = session.execute(select(EventNarrative).where(EventNarrative.event_id == event.id)).scalar_one_or_none()
+    row = session.execute(select(EventNarrative).where(col(EventNarrative.event_id) == event.id)).scalar_one_or_none()
     if row is None:
         return NarrativeRead(event_id=event.id, updated_at=None)
     values = {name: getattr(row, name) for name in NarrativeWrite.model_fields}
@@ -90,7 +91,7 @@ def update_narrative(session: Session, event: Event, data: NarrativeUpdate) -> N
 
 
 def _store_narrative(session: Session, event: Event, values: dict) -> NarrativeRead:
-    row = session.execute(select(EventNarrative).where(EventNarrative.event_id == event.id)).scalar_one_or_none()
+    row = session.execute(select(EventNarrative).where(col(EventNarrative.event_id) == event.id)).scalar_one_or_none()
     if row is None:
         row = EventNarrative(event_id=event.id)
         session.add(row)
@@ -112,7 +113,7 @@ def agenda_session(session: Session, event: Event, session_id: int, *, field: st
 
 def read_session_note(session: Session, event: Event, session_id: int) -> SessionNoteRead:
     agenda_session(session, event, session_id)
-    note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
+    note = session.execute(select(SessionNote).where(col(SessionNote.session_id) == session_id)).scalar_one_or_none()
     if note is None:
         return SessionNoteRead(session_id=session_id, updated_at=None)
     return SessionNoteRead(session_id=session_id, notes=note.notes, key_points=note.key_points, updated_at=note.updated_at)
@@ -130,7 +131,7 @@ def update_session_note(session: Session, event: Event, session_id: int, data: S
 
 def _store_session_note(session: Session, event: Event, session_id: int, values: dict) -> SessionNoteRead:
     agenda_session(session, event, session_id)
-    note = session.execute(select(SessionNote).where(SessionNote.session_id == session_id)).scalar_one_or_none()
+    note = session.execute(select(SessionNote).where(col(SessionNote.session_id) == session_id)).scalar_one_or_none()
     if note is None:
         note = SessionNote(session_id=session_id, key_points=[])
         session.add(note)
@@ -158,7 +159,7 @@ def _templates_of(principal: Principal | None):
 def create_template(session: Session, data: TemplateCreate, *, principal: Principal | None = None) -> ReportTemplate:
     if data.name in BUILTIN_TEMPLATES:
         raise TemplateNameTaken(f"{data.name!r} is a built-in template; choose another name", field="name")
-    if session.execute(select(ReportTemplate.id).where(ReportTemplate.name == data.name)).first():
+    if session.execute(select(col(ReportTemplate.id)).where(col(ReportTemplate.name) == data.name)).first():
         raise TemplateNameTaken(f"a template named {data.name!r} already exists", field="name")
     try:
         check_syntax(data.source)
@@ -244,7 +245,7 @@ def prepare_report(session: Session, event: Event, data: ReportCreate, *, princi
     requested_by = requested_by or (principal.name if principal else None)
     if background is None:
         registrations = session.execute(
-            select(func.count(Registration.id)).where(Registration.event_id == event.id)
+            select(func.count(col(Registration.id))).where(col(Registration.event_id) == event.id)
         ).scalar_one()
         background = registrations > BACKGROUND_ABOVE
     if background:
@@ -322,7 +323,7 @@ def run_report_job(database: Database, payload: dict) -> None:
         except Exception as error:  # e.g. the template was deleted since: the organiser sees why
             work, rendered = None, Rendered(failure=f"{type(error).__name__}: {error}")
     with database.transaction() as session:  # running: the console's progress shows it
-        session.execute(update(Report).where(Report.id == report.id).values(status=ReportStatus.running))
+        session.execute(update(Report).where(col(Report.id) == report.id).values(status=ReportStatus.running))
     if work is not None:
         rendered = render_work(work)
     with database.transaction() as session:
@@ -339,7 +340,7 @@ def get_report(session: Session, report_id: int) -> Report:
 
 
 def list_reports(session: Session, event: Event, window: Window) -> tuple[list[Report], int]:
-    statement = select(Report).where(Report.event_id == event.id).order_by(Report.created_at.desc(), Report.id.desc())
+    statement = select(Report).where(col(Report.event_id) == event.id).order_by(col(Report.created_at).desc(), col(Report.id).desc())
     return paginate(session, statement, window)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
+from sqlmodel import col
 
 from app.attendance.service import has_attended
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
@@ -38,28 +39,28 @@ class GroupRow:
 
 
 def narrative_of(session: Session, event_id: int) -> EventNarrative | None:
-    return session.execute(select(EventNarrative).where(EventNarrative.event_id == event_id)).scalar_one_or_none()
+    return session.execute(select(EventNarrative).where(col(EventNarrative.event_id) == event_id)).scalar_one_or_none()
 
 
 def branding_of(session: Session, event_id: int) -> EventBranding | None:
-    return session.execute(select(EventBranding).where(EventBranding.event_id == event_id)).scalar_one_or_none()
+    return session.execute(select(EventBranding).where(col(EventBranding.event_id) == event_id)).scalar_one_or_none()
 
 
 def images_of(session: Session, event_id: int) -> list[ReportImage]:
-    return list(session.execute(select(ReportImage).where(ReportImage.event_id == event_id).order_by(ReportImage.id)).scalars())
+    return list(session.execute(select(ReportImage).where(col(ReportImage.event_id) == event_id).order_by(col(ReportImage.id))).scalars())
 
 
 def parts_of(session: Session, event_id: int) -> list[ReportPart]:
     return list(session.execute(
-        select(ReportPart).where(ReportPart.event_id == event_id).order_by(ReportPart.position)
+        select(ReportPart).where(col(ReportPart.event_id) == event_id).order_by(col(ReportPart.position))
     ).scalars())
 
 
 def part_of_sessions(session: Session, event_id: int) -> dict[int, int]:
     """agenda item id -> its part's id, for the event's parts."""
     rows = session.execute(
-        select(ReportPartSession.session_id, ReportPartSession.part_id)
-        .join(ReportPart, ReportPart.id == ReportPartSession.part_id).where(ReportPart.event_id == event_id)
+        select(col(ReportPartSession.session_id), col(ReportPartSession.part_id))
+        .join(ReportPart, col(ReportPart.id) == col(ReportPartSession.part_id)).where(col(ReportPart.event_id) == event_id)
     ).all()
     return dict(rows)
 
@@ -67,7 +68,7 @@ def part_of_sessions(session: Session, event_id: int) -> dict[int, int]:
 def notes_by_session(session: Session, session_ids: list[int]) -> dict[int, SessionNote]:
     if not session_ids:
         return {}
-    notes = session.execute(select(SessionNote).where(SessionNote.session_id.in_(session_ids))).scalars()
+    notes = session.execute(select(SessionNote).where(col(SessionNote.session_id).in_(session_ids))).scalars()
     return {note.session_id: note for note in notes}
 
 
@@ -77,7 +78,7 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
         return []
     facilitator, rapporteur = aliased(Person), aliased(Person)
     members = (
-        select(func.count(BreakoutAssignment.id)).where(BreakoutAssignment.group_id == BreakoutGroup.id)
+        select(func.count(col(BreakoutAssignment.id))).where(col(BreakoutAssignment.group_id) == col(BreakoutGroup.id))
         .scalar_subquery()
     )
     rows = session.execute(
@@ -85,7 +86,7 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
                rapporteur.first_name, rapporteur.last_name, members)
         .outerjoin(facilitator, facilitator.id == BreakoutGroup.facilitator_person_id)
         .outerjoin(rapporteur, rapporteur.id == BreakoutGroup.rapporteur_person_id)
-        .where(BreakoutGroup.session_id.in_(session_ids))
+        .where(col(BreakoutGroup.session_id).in_(session_ids))
         .order_by(BreakoutGroup.session_id, BreakoutGroup.position, BreakoutGroup.id)
     ).all()
     return [
@@ -102,21 +103,21 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
 def projects_by_id(session: Session, project_ids: list[int]) -> dict[int, Project]:
     if not project_ids:
         return {}
-    return {p.id: p for p in session.execute(select(Project).where(Project.id.in_(project_ids))).scalars()}
+    return {p.id: p for p in session.execute(select(Project).where(col(Project.id).in_(project_ids))).scalars()}
 
 
 def listed_participants(session: Session, event_id: int, *, attended: bool) -> list[ListedParticipant]:
     """The participants who agreed to be named publicly (attendees, or the confirmed when ``attended`` is
     false), sorted by last name."""
     statement = (
-        select(Registration.first_name, Registration.last_name, Organisation.name, Project.acronym, Registration.country)
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .outerjoin(Project, Project.id == Registration.project_id)
-        .where(Registration.event_id == event_id, publishable_clause(Audience.public))
+        select(col(Registration.first_name), col(Registration.last_name), col(Organisation.name), col(Project.acronym), col(Registration.country))
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .outerjoin(Project, col(Project.id) == col(Registration.project_id))
+        .where(col(Registration.event_id) == event_id, publishable_clause(Audience.public))
     )
     if attended:
         statement = statement.where(has_attended())
     else:
-        statement = statement.where(Registration.status == RegistrationStatus.confirmed)
+        statement = statement.where(col(Registration.status) == RegistrationStatus.confirmed)
     rows = [ListedParticipant(*row) for row in session.execute(statement).all()]
     return sorted(rows, key=lambda row: person_sort_key(row.last_name, row.first_name))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.attendance.models import Checkin
@@ -95,9 +96,9 @@ def compute_statistics(rows: Iterable[RegistrationFacts], sessions: Iterable[Ses
 def registration_facts(session: Session, event_id: int) -> list[RegistrationFacts]:
     """One query: every registration of the event with its organisation's type and whether it attended."""
     rows = session.execute(
-        select(Registration.status, Registration.country, Organisation.type, Registration.project_id, has_attended())
-        .outerjoin(Organisation, Organisation.id == Registration.organisation_id)
-        .where(Registration.event_id == event_id)
+        select(col(Registration.status), col(Registration.country), col(Organisation.type), col(Registration.project_id), has_attended())
+        .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
+        .where(col(Registration.event_id) == event_id)
     ).all()
     return [
         RegistrationFacts(
@@ -111,11 +112,11 @@ def registration_facts(session: Session, event_id: int) -> list[RegistrationFact
 def session_attendance(session: Session, event_id: int) -> list[SessionAttendance]:
     """One query: each agenda session, in the agenda's order, with how many people checked in to it."""
     rows = session.execute(
-        select(AgendaSession.id, AgendaSession.title, func.count(distinct(Checkin.registration_id)))
-        .outerjoin(Checkin, Checkin.session_id == AgendaSession.id)
-        .where(AgendaSession.event_id == event_id)
-        .group_by(AgendaSession.id, AgendaSession.title, AgendaSession.starts_at, AgendaSession.ends_at)
-        .order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+        select(col(AgendaSession.id), col(AgendaSession.title), func.count(distinct(col(Checkin.registration_id))))
+        .outerjoin(Checkin, col(Checkin.session_id) == col(AgendaSession.id))
+        .where(col(AgendaSession.event_id) == event_id)
+        .group_by(col(AgendaSession.id), AgendaSession.title, col(AgendaSession.starts_at), col(AgendaSession.ends_at))
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
     ).all()
     return [SessionAttendance(id=row[0], title=row[1], attendance=row[2]) for row in rows]
 
