@@ -154,7 +154,7 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
 
 
 def _count_wrong_password(session: Session, *, account_id: int, now: datetime) -> None:
-    account = session.get(Account, account_id)
+    account = session.get_one(Account, account_id)
     account.failed_sign_ins += 1
     if account.failed_sign_ins >= MAX_FAILED_SIGN_INS:
         account.failed_sign_ins, account.locked_until = 0, now + LOCKOUT

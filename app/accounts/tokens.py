@@ -73,7 +73,7 @@ def revoke_token(session: Session, token_id: int, *, principal: Principal | None
     token = session.get(ApiToken, token_id)
     visible = token is not None and (principal is None or principal.role is Role.admin
                                      or token.account_id == principal.account_id)
-    if not visible:
+    if token is None or not visible:
         raise NotFound(f"no token with id {token_id}" + ("" if principal is None else " among yours"))
     token.revoked_at = token.revoked_at or utcnow()
     session.flush()

@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -56,7 +56,7 @@ class Holder:
 
 
 def _holders(session: Session, event: Event, *, attended: bool, registration_id: int | None = None) -> list[Holder]:
-    statement = (
+    statement: Select = (
         select(col(Registration.id), col(Registration.first_name), col(Registration.last_name), col(Organisation.name).label("organisation"),
                col(Project.acronym), col(Registration.country), col(Registration.checkin_code))
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))

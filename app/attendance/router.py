@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Query, Request, Response, status
@@ -36,7 +36,7 @@ router = APIRouter(route_class=TransactionRoute, tags=["attendance"])
 
 PDF = "application/pdf"
 # Printing is refused (409) while there is nothing to print: no confirmed participant, no one checked in.
-_PRINTED = {200: {"content": {PDF: {}}}, 409: {"description": "nothing to print yet"}}
+_PRINTED: dict[int | str, dict[str, Any]] = {200: {"content": {PDF: {}}}, 409: {"description": "nothing to print yet"}}
 
 
 def _pdf(body: bytes, filename: str) -> Response:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, case, delete, func, or_, select, text
+from sqlalchemy import CursorResult, Result, and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from sqlmodel import col
 from app.agenda.models import AgendaSession
 from app.attendance.models import EVENT_LEVEL, SESSION_LEVEL, Checkin
 from app.attendance.schemas import AttendanceRead, CheckinCreate, SessionAttendance
+from app.core.db import table_of
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -145,9 +147,9 @@ def _insert_once(session: Session, values: dict) -> int | None:
     columns = ["registration_id", "session_id"] if values["session_id"] is not None else ["registration_id"]
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(Checkin.__table__).values(**values)
+        insert(table_of(Checkin)).values(**values)
         .on_conflict_do_nothing(index_elements=columns, index_where=text(level))
-        .returning(Checkin.__table__.c.id)
+        .returning(table_of(Checkin).c.id)
     )
     return session.execute(statement).scalar_one_or_none()
 
@@ -191,7 +193,7 @@ def undo_checkin(session: Session, event: Event, data: CheckinCreate) -> tuple[A
     statement = delete(Checkin).where(col(Checkin.registration_id) == attendee.registration_id)
     if data.session_id is not None:
         statement = statement.where(col(Checkin.session_id) == data.session_id)
-    return attendee, session.execute(statement).rowcount
+    return attendee, _rowcount(session.execute(statement))
 
 
 def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
@@ -201,7 +203,12 @@ def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
     statement = delete(Checkin).where(col(Checkin.registration_id) == row.registration_id)
     if row.session_id is not None:
         statement = statement.where(col(Checkin.session_id) == row.session_id)
-    return session.execute(statement).rowcount
+    return _rowcount(session.execute(statement))
+
+
+def _rowcount(result: Result[Any]) -> int:
+    # Session.execute returns a CursorResult for a DELETE, but is typed to return a plain Result.
+    return cast(CursorResult[Any], result).rowcount
 
 
 def search_attendees(
@@ -210,7 +217,7 @@ def search_attendees(
     """Confirmed people whose name or organisation contains every word of ``q``, with their check-in time."""
     if session_id is not None:
         _check_session(session, event, session_id)
-    level = Checkin.session_id == session_id if session_id is not None else col(Checkin.session_id).is_(None)
+    level = col(Checkin.session_id) == session_id if session_id is not None else col(Checkin.session_id).is_(None)
     statement = (
         select(col(Registration.id), col(Registration.event_id), col(Registration.status), col(Registration.first_name),
                col(Registration.last_name), col(Organisation.name), col(Checkin.checked_in_at))
@@ -233,7 +240,7 @@ def search_attendees(
 
 def checkin_counts(session: Session, event: Event, *, session_id: int | None = None) -> tuple[int, int]:
     """(checked in, confirmed) for the event, or for one of its sessions."""
-    level = Checkin.session_id == session_id if session_id is not None else col(Checkin.session_id).is_(None)
+    level = col(Checkin.session_id) == session_id if session_id is not None else col(Checkin.session_id).is_(None)
     checked_in = select(func.count()).select_from(Checkin).where(col(Checkin.event_id) == event.id, level).scalar_subquery()
     confirmed = select(func.count()).select_from(Registration).where(
         col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed
@@ -263,7 +270,7 @@ class AttendanceSummary:
 
 def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
     """The figures in four queries, whatever the number of participants."""
-    event_rows = Checkin.event_id == event.id
+    event_rows = col(Checkin.event_id) == event.id
     attended, late = session.execute(
         select(func.count(), func.count(case((col(Checkin.checked_in_at) > event.starts_at + LATE_GRACE, 1))))
         .where(event_rows, col(Checkin.session_id).is_(None))
@@ -286,6 +293,7 @@ def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
             select(col(Checkin.session_id), func.count(), func.count(late_case))
             .where(event_rows, col(Checkin.session_id).is_not(None)).group_by(col(Checkin.session_id))
         ):
+            assert item_id is not None  # is_not(None) above
             sessions[item_id], late_by_session[item_id] = count, late_count
     return AttendanceSummary(attended=attended, confirmed=confirmed, no_shows=no_shows, late_arrivals=late,
                              sessions=sessions, late_by_session=late_by_session)
@@ -308,7 +316,7 @@ def registration_with_event(session: Session, registration_id: int) -> tuple[Reg
     registration = session.get(Registration, registration_id)
     if registration is None:
         raise NotFound(f"no registration with id {registration_id}")
-    return registration, session.get(Event, registration.event_id)
+    return registration, session.get_one(Event, registration.event_id)
 
 
 def session_choices(session: Session, event: Event) -> list[tuple[int, str, datetime]]:

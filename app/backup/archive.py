@@ -20,7 +20,20 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, LargeBinary, Table, TypeDecorator, func, insert, or_, select, text
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -215,7 +228,7 @@ def import_event(session: Session, archive: dict, *, slug: str | None = None,
 def _existing(session: Session, table: Table, values: dict) -> Any:
     """The id of a directory row already here with the same unique key, if any."""
     keys = [tuple(column.name for column in constraint.columns) for constraint in table.constraints
-            if constraint.__class__.__name__ == "UniqueConstraint"] + [MATCH_ON.get(table.name, ())]
+            if type(constraint) is UniqueConstraint] + [MATCH_ON.get(table.name, ())]
     for key in filter(None, keys):
         if all(values.get(name) is not None for name in key):
             conditions = [func.lower(table.c[name]) == str(values[name]).lower() if name in MATCH_ON.get(table.name, ())

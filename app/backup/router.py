@@ -22,4 +22,4 @@ def clone(data: EventClone, event: ManagedEvent, session: SessionDep, organiser:
     reports stay behind. Like creating an event, this needs an organiser of all events."""
     organiser.require_all_events()
     new_id = clone_event(session, event, slug=data.slug, title=data.title, starts_on=data.starts_on)
-    return EventRead.of(session.get(Event, new_id), settings)
+    return EventRead.of(session.get_one(Event, new_id), settings)

@@ -85,6 +85,7 @@ def _optimal_groups(problem: Problem) -> np.ndarray | None:
     if len(problem.partitions) <= 1:
         return solve_flow(problem)
     ranked = solve_milp(problem, unranked="relaxed")  # never infeasible: anyone may stay unranked
+    assert ranked is not None, "the relaxed problem is always feasible"
     waiting = ranked < 0
     if not waiting.any():
         return ranked

@@ -26,10 +26,15 @@ def ordinal(number: int) -> str:
 def ranked_choices(submitted: list[str], *, field_prefix: str = "choice_") -> list[int]:
     """The chosen group ids in rank order; blank boxes are skipped, so a gap closes up.
     ``submitted`` holds the boxes' values, best rank first; box ``rank`` is the field ``field_prefix + rank``."""
+    chosen: list[int] = []
     for rank, value in enumerate(submitted, start=1):
-        if value and parse_id(value) is None:
+        if not value:
+            continue
+        group_id = parse_id(value)
+        if group_id is None:
             raise InvalidInput(CHOOSE_FROM_LIST, field=f"{field_prefix}{rank}")
-    return [parse_id(value) for value in submitted if value]
+        chosen.append(group_id)
+    return chosen
 
 
 @dataclass(frozen=True)

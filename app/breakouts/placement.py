@@ -172,6 +172,7 @@ def build_instance(roster: Roster, previous: dict[int, int] | None = None,
 def _view(roster: Roster, placed: dict[int, int], *, saved: bool, status: str, objective: int, metrics: dict,
           seconds: float | None = None) -> AssignmentRead:
     members: dict[int, list[MemberRead]] = {group.id: [] for group in roster.groups}
+    source: AssignmentSource | None
     for rid, group_id in placed.items():
         registration, organisation = roster.people[rid]
         current = roster.assignments.get(rid)
@@ -233,9 +234,9 @@ def save_placement(session: Session, event: Event, roster: Roster, placed: dict[
     solver's (or manual, for ``moved``) and emailed again; ``locked``, when given, says who is locked
     (else locks stay as they were). The caller holds the session's lock (:func:`_lock_session`)."""
     now = utcnow()
-    for rid, assignment in roster.assignments.items():
+    for rid, stale in roster.assignments.items():
         if rid not in placed:  # no longer confirmed
-            session.delete(assignment)
+            session.delete(stale)
     for rid, group_id in placed.items():
         source = AssignmentSource.manual if rid in moved else AssignmentSource.solver
         assignment = roster.assignments.get(rid)

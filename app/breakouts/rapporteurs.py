@@ -80,9 +80,9 @@ def group_for_token(session: Session, settings: Settings, token: str) -> Rapport
         raise invalid
     group = session.get(BreakoutGroup, group_id)
     item = session.get(AgendaSession, group.session_id) if group else None
-    if item is None or item.event_id != event_id:
+    if group is None or item is None or item.event_id != event_id:
         raise invalid
-    event = session.get(Event, event_id)
+    event = session.get_one(Event, event_id)
     if utcnow() > event.ends_at + LINK_GRACE:
         raise RapporteurLinkExpired("this link expired some weeks after the event; ask the organisers to add "
                                     "your points")

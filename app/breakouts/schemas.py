@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +16,7 @@ Room = Annotated[str, Field(min_length=1, max_length=200)]
 Capacity = Annotated[int, Field(ge=0, le=100_000)]
 Cap = Annotated[int, Field(ge=1, le=100_000)]
 
-_GROUP_EXAMPLE = {
+_GROUP_EXAMPLE: dict[str, Any] = {
     "title": "Clusters as drivers of innovation and technology transfer",
     "theme": "How clusters bring research results to SMEs",
     "room": "Room A",

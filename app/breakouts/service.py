@@ -162,7 +162,7 @@ def read_groups(session: Session, groups: list[BreakoutGroup]) -> list[GroupRead
         .group_by(col(BreakoutPreference.group_id))
     ).all())) if ids else Counter()
     person_ids = {pid for group in groups for pid in (group.facilitator_person_id, group.rapporteur_person_id) if pid}
-    names = {person.id: person.full_name for person in session.execute(
+    names: dict[int | None, str] = {person.id: person.full_name for person in session.execute(
         select(Person).where(col(Person.id).in_(person_ids))
     ).scalars()} if person_ids else {}
     return [

@@ -138,8 +138,11 @@ def _save(screen: Screen, session: Session, viewer: Viewer, event: Event, form, 
         else:
             try:
                 with session.begin_nested():
-                    written = service.update_agenda_session(session, event, item, data, principal=viewer.principal) \
-                        if item else service.create_agenda_session(session, event, data, principal=viewer.principal)
+                    if item is not None and isinstance(data, SessionUpdate):
+                        written = service.update_agenda_session(session, event, item, data, principal=viewer.principal)
+                    else:
+                        assert isinstance(data, SessionCreate)
+                        written = service.create_agenda_session(session, event, data, principal=viewer.principal)
             except AppError as error:
                 errors[error.field or "title"] = error.detail
             else:

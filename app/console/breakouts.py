@@ -143,8 +143,11 @@ def _save_group(screen: Screen, session: Session, viewer: Viewer, event: Event, 
         else:
             try:
                 with session.begin_nested():
-                    saved = service.update_group(session, group, data, principal=viewer.principal) if group else \
-                        service.create_group(session, item, data, principal=viewer.principal)
+                    if group is not None and isinstance(data, GroupUpdate):
+                        saved = service.update_group(session, group, data, principal=viewer.principal)
+                    else:
+                        assert isinstance(data, GroupCreate)
+                        saved = service.create_group(session, item, data, principal=viewer.principal)
             except AppError as error:
                 errors[error.field or "title"] = error.detail
             else:

@@ -49,7 +49,7 @@ def clone(screen: ScreenDep, session: SessionDep, viewer: Creator, event: Manage
         except AppError as error:
             errors = {error.field or "slug": error.detail}
         else:
-            copy = session.get(Event, new_id)
+            copy = session.get_one(Event, new_id)
             return screen.redirect(f"/manage/events/{copy.slug}", f"Created {copy.title} as a draft copy of "
                                    f"{event.title}: check its dates and agenda, then publish it.")
     return _page(screen, viewer, event, values=values, errors=errors, status=422)

@@ -71,6 +71,7 @@ def create_event(screen: ScreenDep, session: SessionDep, viewer: Creator, form: 
     if parsed.ok:
         try:
             with session.begin_nested():
+                assert isinstance(parsed.data, EventCreate)  # parse_event(update=False)
                 event = events_service.create_event(session, parsed.data)
                 set_retention(session, event, parsed.retention_days)
         except AppError as error:
@@ -92,6 +93,7 @@ def edit_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, 
     if parsed.ok:
         try:
             with session.begin_nested():
+                assert isinstance(parsed.data, EventUpdate)  # parse_event(update=True)
                 events_service.update_event(session, event, parsed.data)
                 set_retention(session, event, parsed.retention_days)
         except AppError as error:

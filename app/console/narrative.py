@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -168,7 +168,7 @@ def _readable(location: str) -> str:
 
 
 def _save_or_preview(screen: Screen, session: Session, viewer: Viewer, event: Event, form: FormData, *,
-                     values: dict | None, save: Callable[[], str], anchor: str, posted_session=None) -> HTMLResponse:
+                     values: dict | None, save: Callable[[], str], anchor: str, posted_session=None) -> HTMLResponse | RedirectResponse:
     """Preview: the page again, showing what was typed, unsaved. Save: the PATCH service, then back to
     the part; refused, the page again with the typed text and the errors in the part's section."""
     if form.get("action") == "preview":

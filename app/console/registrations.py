@@ -148,7 +148,7 @@ def new_registration_page(screen: ScreenDep, session: SessionDep, viewer: Organi
 def add_registration(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
     questions = event_questions(session, event)
     parsed = parse_registration(form, questions)
-    if parsed.ok:
+    if not parsed.errors and parsed.data is not None:  # parsed.ok
         try:
             with session.begin_nested():
                 registered = service.register(session, event, parsed.data, by_organiser=True, by=viewer.principal.name)
@@ -195,7 +195,7 @@ def edit_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, e
 def edit(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
          registration: ManagedRegistration, form: FormDep):
     parsed = parse_update(form, event_questions(session, event))
-    if parsed.ok:
+    if not parsed.errors and parsed.data is not None:  # parsed.ok
         try:
             with session.begin_nested():
                 service.update_registration(session, registration, parsed.data, by=viewer.principal.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
@@ -33,14 +35,15 @@ def users_page(screen: ScreenDep, session: SessionDep, viewer: AdminViewer):
 
 @router.post("/manage/users", response_class=HTMLResponse)
 def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, form: FormDep):
-    values = {name: text(form, name) for name in ("email", "display_name", "role")}
+    values: dict[str, Any] = {name: text(form, name) for name in ("email", "display_name", "role")}
     values["event_ids"] = [value for value in form.getlist("event_ids") if isinstance(value, str)]
+    event_ids = [parse_id(value) for value in values["event_ids"]]
     errors = {}
     try:
         role = Role(values["role"])
     except ValueError:
         errors["role"] = "choose a role from the list"
-    if any(parse_id(value) is None for value in values["event_ids"]):
+    if None in event_ids:
         errors["event_ids"] = "choose events from the list"
     if not errors:
         try:
@@ -48,7 +51,7 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
                 account = accounts.create_account(
                     session, email=values["email"], display_name=values["display_name"],
                     password=str(form.get("password") or ""), role=role,
-                    event_ids=frozenset(parse_id(value) for value in values["event_ids"]))
+                    event_ids=frozenset(event_id for event_id in event_ids if event_id is not None))
         except AppError as error:
             errors[error.field or "email"] = error.detail
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -27,6 +27,9 @@ TOKEN_MAX_AGE = 12 * 3600  # seconds a form stays valid after it was displayed
 _SALT = "convene.csrf"
 
 
+R = TypeVar("R", bound=Response)
+
+
 class CsrfFailed(Forbidden):
     title = "Form expired or not sent from this site"
 
@@ -36,8 +39,8 @@ class Csrf:
 
     def __init__(self, settings: Settings, cookie: str | None, *, secure: bool):
         self._serializer = URLSafeTimedSerializer(settings.signing_key(), salt=_SALT)
-        self._has_cookie = bool(cookie) and len(cookie) >= 32
-        self.cookie = cookie if self._has_cookie else secrets.token_urlsafe(32)
+        self._has_cookie = cookie is not None and len(cookie) >= 32
+        self.cookie: str = cookie if cookie is not None and self._has_cookie else secrets.token_urlsafe(32)
         self._secure = secure
 
     @property
@@ -66,7 +69,7 @@ class Csrf:
             raise CsrfFailed("the form was not sent from this browser's page; reload the page and submit again",
                              field=FIELD_NAME)
 
-    def set_cookie(self, response: Response) -> Response:
+    def set_cookie(self, response: R) -> R:
         """Give the browser its cookie if it had none; call on every response that shows a form."""
         if not self._has_cookie:
             response.set_cookie(COOKIE_NAME, self.cookie, httponly=True, samesite="lax", secure=self._secure, path="/")

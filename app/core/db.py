@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -33,6 +33,12 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Table a table model maps to, for Core statements (bulk inserts, RETURNING)."""
+    # SQLAlchemy's declarative mapping sets __table__ on every table model; SQLModel does not declare it.
+    return model.__table__  # type: ignore[attr-defined]
 
 _IMMEDIATE = "convene_immediate"
 

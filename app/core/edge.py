@@ -197,7 +197,8 @@ class EdgeMiddleware:
 
 
 async def _read(receive: Receive, limit: int) -> bytes:
-    chunks, received = [], 0
+    chunks: list[bytes] = []
+    received = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

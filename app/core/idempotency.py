@@ -106,7 +106,7 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope) if scope["type"] == "http" else None
         key = headers.get(HEADER) if headers is not None else None
-        if key is None or scope["method"] != "POST" or not scope["path"].startswith(self.prefix):
+        if headers is None or key is None or scope["method"] != "POST" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         if not 0 < len(key) <= MAX_KEY_LENGTH:

@@ -85,7 +85,7 @@ def document_problems(app: FastAPI) -> None:
             route = context.route
             if not isinstance(route, APIRoute) or not route.include_in_schema:
                 continue
-            for method in context.methods:
+            for method in context.methods or ():
                 operation = schema["paths"].get(context.path_format, {}).get(method.lower())
                 if operation is None:
                     continue

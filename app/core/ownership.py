@@ -9,7 +9,7 @@ an admin's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Column, ColumnElement, ForeignKey, Integer, and_, false, or_
 from sqlmodel import Field
@@ -29,7 +29,12 @@ def owner_token_field() -> Any:
         Integer, ForeignKey("api_token.id", ondelete="SET NULL"), nullable=True, index=True))
 
 
-def owner_values(principal: Principal | None) -> dict[str, int | None]:
+class OwnerValues(TypedDict):
+    owner_account_id: int | None
+    owner_token_id: int | None
+
+
+def owner_values(principal: Principal | None) -> OwnerValues:
     """The owner columns of a row ``principal`` creates (none for the system)."""
     if principal is None:
         return {"owner_account_id": None, "owner_token_id": None}

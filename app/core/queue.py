@@ -18,10 +18,10 @@ import logging
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Text, select, update
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from app.core.db import Database
 from app.core.types import UTCDateTime, enum_column, utcnow
@@ -51,6 +51,9 @@ class QueueItem(SQLModel):
     last_error: str | None = Field(default=None, sa_type=Text, nullable=True)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
+    if TYPE_CHECKING:  # each queue table declares its own primary key; the mixin's code reads it
+        id: int
+
 
 Q = TypeVar("Q", bound=QueueItem)
 
@@ -66,8 +69,8 @@ def claim(database: Database, model: type[Q], *, limit: int, lease: timedelta) -
         now = utcnow()
         statement = (
             select(model)
-            .where(model.status.in_((QueueStatus.queued, QueueStatus.running)), model.due_at <= now)
-            .order_by(model.due_at, model.id).limit(limit)
+            .where(col(model.status).in_((QueueStatus.queued, QueueStatus.running)), col(model.due_at) <= now)
+            .order_by(col(model.due_at), col(model.id)).limit(limit)
         )
         if not database.is_sqlite:
             statement = statement.with_for_update(skip_locked=True)
@@ -82,7 +85,7 @@ def record(database: Database, model: type[QueueItem], item_id: int, *, error: s
     """Record one item's outcome: done without ``error``; with one, queued again after its backoff,
     or failed once it has had ``MAX_ATTEMPTS`` (``gives_up`` overrides that count)."""
     with database.transaction() as session:
-        item = session.get(model, item_id)
+        item = session.get_one(model, item_id)
         now = utcnow()
         if error is None:
             item.status, item.last_error, item.finished_at = QueueStatus.done, None, now
@@ -127,7 +130,7 @@ class Heartbeat:
                 with self._database.transaction() as session:
                     session.execute(
                         update(self._model)
-                        .where(self._model.id.in_(held), self._model.status == QueueStatus.running)
+                        .where(col(self._model.id).in_(held), col(self._model.status) == QueueStatus.running)
                         .values(due_at=utcnow() + self._lease)
                     )
             except Exception:  # a missed beat is survivable: the next one, or the lease, follows

@@ -24,7 +24,7 @@ def _table(model: Any) -> str:
 
 def visible(model: Any, principal: Principal | None) -> ColumnElement[bool] | None:
     """SQL restricting ``model``'s rows to those ``principal`` may see; None: no restriction."""
-    if principal is None or principal.all_events:
+    if principal is None or principal.all_events or principal.event_ids is None:
         return None
     return or_(model.id.in_(rows_used_by(_table(model), principal.event_ids)), owned_by(model, principal))
 
@@ -32,7 +32,7 @@ def visible(model: Any, principal: Principal | None) -> ColumnElement[bool] | No
 def require_visible(session, row: Any, principal: Principal | None) -> Any:
     """``row``, when ``principal`` may see it; a 404 (as if absent) otherwise, so an organiser learns
     nothing of other events' people."""
-    if principal is None or principal.all_events or owns(row, principal):
+    if principal is None or principal.all_events or principal.event_ids is None or owns(row, principal):
         return row
     if events_using(session, _table(row), row.id) & set(principal.event_ids):
         return row
@@ -41,7 +41,7 @@ def require_visible(session, row: Any, principal: Principal | None) -> Any:
 
 def require_changeable(session, row: Any, principal: Principal | None) -> Any:
     """``row``, when ``principal`` may change or delete it: no event other than its own uses it."""
-    if principal is None or principal.all_events:
+    if principal is None or principal.all_events or principal.event_ids is None:
         return row
     require_visible(session, row, principal)
     others = events_using(session, _table(row), row.id) - set(principal.event_ids)

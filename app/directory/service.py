@@ -215,7 +215,7 @@ def list_people(
 def read_people(session: Session, people: list[Person]) -> list[PersonRead]:
     """People with their organisation's name, in one query for the whole list."""
     ids = {p.organisation_id for p in people if p.organisation_id}
-    names = dict(session.execute(select(col(Organisation.id), col(Organisation.name)).where(col(Organisation.id).in_(ids))).all()) if ids else {}
+    names: dict[int | None, str] = dict(session.execute(select(col(Organisation.id), col(Organisation.name)).where(col(Organisation.id).in_(ids))).all()) if ids else {}
     return [
         PersonRead(
             id=p.id, first_name=p.first_name, last_name=p.last_name, email=p.email, job_title=p.job_title,

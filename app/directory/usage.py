@@ -81,8 +81,8 @@ def rows_used_by(table_name: str, event_ids: frozenset[int]) -> Select:
     used = usages(table_name)
     if used is None or not event_ids:
         return select(literal(None)).where(literal(False))
-    used = used.subquery()
-    return select(used.c.row_id).where(used.c.event_id.in_(event_ids))
+    rows = used.subquery()
+    return select(rows.c.row_id).where(rows.c.event_id.in_(event_ids))
 
 
 def events_using(session: Session, table_name: str, row_id: int) -> set[int | None]:
@@ -90,5 +90,5 @@ def events_using(session: Session, table_name: str, row_id: int) -> set[int | No
     used = usages(table_name)
     if used is None:
         return set()
-    used = used.subquery()
-    return set(session.execute(select(used.c.event_id).where(used.c.row_id == row_id).distinct()).scalars())
+    rows = used.subquery()
+    return set(session.execute(select(rows.c.event_id).where(rows.c.row_id == row_id).distinct()).scalars())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
@@ -32,7 +32,7 @@ def _not_an_id(value: str) -> str:
 # Events are named by id or slug in addresses and commands, so a slug is never digits alone.
 EventSlug = Annotated[Slug, AfterValidator(_not_an_id)]
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "slug": "clusters-workshop-2018",
     "title": "Clusters as drivers of regional innovation, SME competitiveness and interregional cooperation",
     "starts_at": "2018-06-20T09:00:00+02:00",

@@ -43,8 +43,8 @@ def _message(email: OutboxEmail, settings: Settings, extend: ContextExtender | N
 
 
 def _send(database: Database, batch: list[OutboxEmail], settings: Settings, extend: ContextExtender | None,
-          heartbeat: Heartbeat) -> tuple[int, bool]:
-    """Send ``batch``, recording each email's outcome as it comes; returns (sent, server reachable)."""
+          heartbeat: Heartbeat, smtp_url: str) -> tuple[int, bool]:
+    """Send ``batch`` through ``smtp_url``, recording each email's outcome as it comes; returns (sent, server reachable)."""
 
     def settle(email_id: int, error: str | None = None, *, gives_up: bool | None = None) -> None:
         heartbeat.release(email_id)
@@ -62,16 +62,16 @@ def _send(database: Database, batch: list[OutboxEmail], settings: Settings, exte
     pending = [email.id for email in batch if email.id in messages]
     sent = 0
     try:
-        with connect(parse_smtp_url(settings.smtp_url)) as smtp:
+        with connect(parse_smtp_url(smtp_url)) as smtp:
             while pending:
                 email_id = pending[0]
                 try:
                     smtp.send_message(messages[email_id])
-                    error = None
+                    refused = None
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as refusal:
-                    error = f"{type(refusal).__name__}: {refusal}"
-                settle(pending.pop(0), error)
-                sent += error is None
+                    refused = f"{type(refusal).__name__}: {refusal}"
+                settle(pending.pop(0), refused)
+                sent += refused is None
     except (OSError, smtplib.SMTPException) as error:  # refused connection, timeout, disconnect
         log.warning("SMTP server unreachable, %d email(s) will be retried: %s", len(pending), error)
         for email_id in pending:
@@ -135,7 +135,7 @@ def deliver_due_emails(database: Database, settings: Settings, *, extend_context
     sent = 0
     while batch := claim(database, OutboxEmail, limit=batch_size, lease=lease):
         with Heartbeat(database, OutboxEmail, [email.id for email in batch], lease) as heartbeat:
-            sent_now, reachable = _send(database, batch, settings, extend_context, heartbeat)
+            sent_now, reachable = _send(database, batch, settings, extend_context, heartbeat, settings.smtp_url)
         sent += sent_now
         if not reachable:
             break

@@ -210,6 +210,8 @@ SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
 def sample_props(message: Message) -> RegistrationProps:
     """A sample participant's props for ``message`` (an editable one, or a mailing): previews and checks use it."""
     model = PROPS[message]
+    if not issubclass(model, RegistrationProps):  # its props have no placeholders: nothing to preview
+        raise TypeError(f"{message.value} is not a message to a participant")
     return model(**{name: value for name, value in _SAMPLE.items() if name in model.model_fields})
 
 

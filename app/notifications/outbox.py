@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.core.db import table_of
 from app.core.errors import Conflict
 from app.core.queue import QueueStatus
 from app.core.types import utcnow
@@ -20,7 +21,7 @@ class NotFailed(Conflict):
 # A plain INSERT rather than an OutboxEmail added to the session: nothing reads the row back in
 # the request, and building the model and flushing it cost several times the insert itself
 # (about 0.6 ms of a registration's 3 ms). Statements built once, for the same reason.
-_INSERT = insert(OutboxEmail.__table__)
+_INSERT = insert(table_of(OutboxEmail))
 _QUEUED = select(col(OutboxEmail.id)).where(col(OutboxEmail.dedup_key) == bindparam("dedup_key"))
 
 

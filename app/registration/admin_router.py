@@ -107,6 +107,7 @@ def erase(registration: ManagedRegistration, session: SessionDep, principal: Pri
     """Anonymises the person (name, email, answers); before the event the registration is cancelled first.
     Status, country, organisation and project stay for the event's figures."""
     erase_registration(session, registration, by_organiser=True, by=principal.name)
+    assert registration.anonymised_at is not None  # erasing sets it
     return read_registration(session, registration).model_dump(mode="json") | {
         "anonymised_at": registration.anonymised_at.isoformat()}
 

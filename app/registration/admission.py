@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from app.core.db import table_of
 from app.core.queue import QueueStatus
 from app.core.types import UTCDateTime
 from app.events.models import Event
@@ -105,7 +106,7 @@ def _decided(registration: Registration, seat: Seat, seats: capacity.Seats, seat
     return seats.waiting - seats.promotable()
 
 
-_COLUMNS = [column for column in Registration.__table__.columns if column.key != "id"]
+_COLUMNS = [column for column in table_of(Registration).columns if column.key != "id"]
 
 
 def _in_steps(session: Session, event: Event, registration: Registration, seat: Seat, override: bool,
@@ -129,13 +130,13 @@ def _insert_if_new(dialect: str):
     """INSERT ... ON CONFLICT (event_id, email) WHERE live DO NOTHING RETURNING id, built once per dialect."""
     if dialect not in _INSERTS:
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-        _INSERTS[dialect] = _on_conflict_do_nothing(insert(Registration.__table__), dialect).returning(
-            Registration.__table__.c.id)
+        _INSERTS[dialect] = _on_conflict_do_nothing(insert(table_of(Registration)), dialect).returning(
+            table_of(Registration).c.id)
     return _INSERTS[dialect]
 
 
 def _on_conflict_do_nothing(insert, dialect: str):
-    index = next(index for index in Registration.__table__.indexes if index.name == "uq_registration_live_email")
+    index = next(index for index in table_of(Registration).indexes if index.name == "uq_registration_live_email")
     return insert.on_conflict_do_nothing(index_elements=[column.key for column in index.columns],
                                          index_where=index.dialect_options[dialect]["where"])
 
@@ -162,7 +163,7 @@ def _one_statement():
     """The PostgreSQL statement (built once): count, insert the registration, queue its email."""
     if _STATEMENT:
         return _STATEMENT[0]
-    registrations, outbox = Registration.__table__, OutboxEmail.__table__
+    registrations, outbox = table_of(Registration), table_of(OutboxEmail)
     counted = capacity.ARRIVE.cte("counted")
     seated = or_(bindparam("override", type_=Boolean), counted.c.capacity.is_(None),
                  counted.c.capacity - counted.c.seats_held >= counted.c.waiting_count)

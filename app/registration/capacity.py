@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
+from app.core.db import table_of
 from app.events.models import Event
 from app.registration.models import SEAT_STATUSES, Registration, RegistrationStatus
 
@@ -57,7 +58,7 @@ def counted(status: RegistrationStatus | None) -> tuple[int, int]:
 # Statements built once: composing them and computing their cache keys on every call cost more
 # Python time than running them, and that time is spent holding the event's lock. Core, on the
 # table: no ORM bookkeeping; the session's Event gets the new values through remember().
-_event = Event.__table__
+_event = table_of(Event)
 _COUNTERS = (_event.c.capacity, _event.c.seats_held, _event.c.waiting_count, _event.c.last_waitlist_rank)
 _THIS_EVENT = _event.c.id == bindparam("event_id")
 _LOCK = select(*_COUNTERS).where(_THIS_EVENT).with_for_update()
@@ -180,14 +181,14 @@ def differences(session: Session) -> list[Difference]:
     """
     r = Registration
     counts = select(
-        r.event_id,
-        func.count().filter(r.status.in_(SEAT_STATUSES)),
-        func.count().filter(r.status == WAITLISTED),
-        func.coalesce(func.max(r.waitlist_rank), 0),
-        func.count().filter(r.status == WAITLISTED, r.waitlist_rank.is_(None)),
-        func.count().filter(r.status != WAITLISTED, r.waitlist_rank.is_not(None)),
-        func.count(r.waitlist_rank) - func.count(r.waitlist_rank.distinct()),
-    ).group_by(r.event_id).subquery()
+        col(r.event_id),
+        func.count().filter(col(r.status).in_(SEAT_STATUSES)),
+        func.count().filter(col(r.status) == WAITLISTED),
+        func.coalesce(func.max(col(r.waitlist_rank)), 0),
+        func.count().filter(col(r.status) == WAITLISTED, col(r.waitlist_rank).is_(None)),
+        func.count().filter(col(r.status) != WAITLISTED, col(r.waitlist_rank).is_not(None)),
+        func.count(col(r.waitlist_rank)) - func.count(col(r.waitlist_rank).distinct()),
+    ).group_by(col(r.event_id)).subquery()
     rows = session.execute(
         select(col(Event.id), col(Event.slug), col(Event.seats_held), col(Event.waiting_count), col(Event.last_waitlist_rank), *list(counts.c)[1:])
         .outerjoin(counts, counts.c.event_id == Event.id).order_by(col(Event.id))
@@ -218,10 +219,10 @@ def recount(session: Session) -> int:
     changed = 0
     for event in session.execute(select(Event).with_for_update()).scalars():
         seated, queued, top_rank = session.execute(select(
-            func.count().filter(r.status.in_(SEAT_STATUSES)), func.count().filter(r.status == WAITLISTED),
-            func.coalesce(func.max(r.waitlist_rank), 0),
-        ).where(r.event_id == event.id)).one()
-        values = (seated, queued, max(event.last_waitlist_rank, top_rank))
+            func.count().filter(col(r.status).in_(SEAT_STATUSES)), func.count().filter(col(r.status) == WAITLISTED),
+            func.coalesce(func.max(col(r.waitlist_rank)), 0),
+        ).where(col(r.event_id) == event.id)).one()
+        values = (seated, queued, max(event.last_waitlist_rank, top_rank or 0))  # top_rank: coalesced, never None
         if (event.seats_held, event.waiting_count, event.last_waitlist_rank) != values:
             event.seats_held, event.waiting_count, event.last_waitlist_rank = values
             changed += 1

@@ -78,7 +78,7 @@ def event_emails(session: Session, event: Event, *, status: QueueStatus | None =
 
 def failed_email_counts(session: Session, event_ids: list[int]) -> dict[int, int]:
     """How many emails about each event failed for good (refused or unrenderable), in two queries."""
-    failed = OutboxEmail.status == QueueStatus.failed
+    failed = col(OutboxEmail.status) == QueueStatus.failed
     counts: dict[int, int] = dict.fromkeys(event_ids, 0)
     to_participants = session.execute(
         select(col(Registration.event_id), func.count()).select_from(OutboxEmail)

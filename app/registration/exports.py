@@ -11,6 +11,7 @@ import csv
 import enum
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -93,7 +94,7 @@ def registrations_table(session: Session, event: Event, audience: Audience = Aud
         .where(col(Registration.event_id) == event.id)
         .order_by(col(Registration.id))
     ).all()
-    rows.sort(key=lambda row: person_sort_key(row[0].last_name, row[0].first_name))
+    rows = sorted(rows, key=lambda row: person_sort_key(row[0].last_name, row[0].first_name))
     positions = _waitlist_positions([registration for registration, _, _ in rows])
     if audience is Audience.organisers:
         header = ORGANISER_COLUMNS + [ANSWER_PREFIX + question.key for question in questions]
@@ -115,7 +116,7 @@ def _waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
 
 
 def _organiser_row(registration: Registration, organisation: Organisation | None, acronym: str | None,
-                   positions: dict[int, int], questions: list[Question]) -> list[str]:
+                   positions: dict[int, int], questions: Sequence[Question]) -> list[str]:
     values = [
         registration.id, registration.status, positions.get(registration.id), registration.first_name,
         registration.last_name, registration.email, organisation.name if organisation else None,

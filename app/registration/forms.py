@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -41,11 +42,14 @@ _YES = {"yes", "true", "on", "1"}
 _NO = {"no", "false", "off", "0"}
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 @dataclass
-class ParsedForm:
+class ParsedForm(Generic[M]):
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
-    data: BaseModel | None = None
+    data: M | None = None
 
     @property
     def ok(self) -> bool:
@@ -116,7 +120,7 @@ def validation_errors(error: ValidationError, *, depth: int = 2) -> dict[str, st
     return errors
 
 
-def _plain(item: dict) -> str:
+def _plain(item: ErrorDetails) -> str:
     """One pydantic error without its jargon ("String should have...", "Input should be 'sme', ...")."""
     kind, context = item["type"], item.get("ctx") or {}
     if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
@@ -131,10 +135,10 @@ def _plain(item: dict) -> str:
     return item["msg"].removeprefix("Value error, ")
 
 
-def _parse(form: FormData, questions: list[Question], build: Callable[[dict, dict], BaseModel]) -> ParsedForm:
+def _parse(form: FormData, questions: list[Question], build: Callable[[dict, dict], M]) -> ParsedForm[M]:
     values = form_values(form, questions)
     answers = _answers(values, questions)
-    parsed = ParsedForm(values=values, errors=answer_errors(questions, answers))
+    parsed: ParsedForm[M] = ParsedForm(values=values, errors=answer_errors(questions, answers))
     try:
         data = build(values, answers)
     except ValidationError as error:
@@ -152,7 +156,7 @@ def _details(values: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def parse_registration(form: FormData, questions: list[Question]) -> ParsedForm:
+def parse_registration(form: FormData, questions: list[Question]) -> ParsedForm[RegistrationCreate]:
     def build(values: dict, answers: dict) -> RegistrationCreate:
         return RegistrationCreate.model_validate({
             **_details(values, answers), "email": values["email"].strip(),
@@ -161,7 +165,7 @@ def parse_registration(form: FormData, questions: list[Question]) -> ParsedForm:
     return _parse(form, questions, build)
 
 
-def parse_update(form: FormData, questions: list[Question]) -> ParsedForm:
+def parse_update(form: FormData, questions: list[Question]) -> ParsedForm[RegistrationUpdate]:
     def build(values: dict, answers: dict) -> RegistrationUpdate:
         return RegistrationUpdate.model_validate({**_details(values, answers),
                                                   "publication": values["publication"] or "nobody"})

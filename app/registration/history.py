@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel, col
 
+from app.core.db import table_of
 from app.core.types import UTCDateTime, enum_column, utcnow
 
 
@@ -55,7 +56,7 @@ class RegistrationChange(SQLModel, table=True):
 
 
 # A plain INSERT, built once: registering is the busiest path and reads nothing back.
-_INSERT = insert(RegistrationChange.__table__)
+_INSERT = insert(table_of(RegistrationChange))
 
 
 def record(session: Session, registration_id: int, status: str, action: Change, *, by: str | None = None,

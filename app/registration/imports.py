@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,7 +76,7 @@ def _decode(data: bytes) -> str:
         raise ImportRejected("the file is not UTF-8 text; save it as CSV UTF-8", field="file") from None
 
 
-def _check_header(header: list[str], questions: dict[str, Question]) -> list[RowError]:
+def _check_header(header: Sequence[str], questions: dict[str, Question]) -> list[RowError]:
     errors = [RowError(1, name, f"the column {name!r} is missing") for name in REQUIRED_COLUMNS if name not in header]
     for name in header:
         known = name in INPUT_COLUMNS or name in IGNORED_COLUMNS or name.removeprefix(ANSWER_PREFIX) in questions

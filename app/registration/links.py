@@ -66,7 +66,7 @@ def registration_for_token(session: Session, settings: Settings, token: str) -> 
     registration = session.get(Registration, registration_id) if isinstance(registration_id, int) else None
     if registration is None:
         raise InvalidLink("this link is not valid; use the latest link we emailed you")
-    event = session.get(Event, registration.event_id)
+    event = session.get_one(Event, registration.event_id)
     if utcnow() > event.ends_at + LINK_GRACE:
         raise LinkExpired("this link expired after the event ended")
     return registration

@@ -141,7 +141,7 @@ def update_details(participant: ParticipantDep, session: SessionDep, csrf: CsrfD
         parsed.values = form_values(form, questions)
         return _participant_page(session, csrf, participant, parsed=parsed, status=error.status)
     parsed = parse_update(form, questions)
-    if parsed.ok:
+    if not parsed.errors and parsed.data is not None:  # parsed.ok
         try:
             # A refusal half-way (an unknown project) answers 422, which rolls back what was changed.
             update_registration(session, participant.registration, parsed.data)

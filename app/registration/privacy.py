@@ -102,7 +102,7 @@ def _scrub_outbox(session: Session, registration: Registration) -> None:
 
 def personal_data(session: Session, registration: Registration, settings: Settings) -> dict[str, Any]:
     """Everything stored about the participant for this registration, as JSON (their copy, GDPR art. 15/20)."""
-    event = session.get(Event, registration.event_id)
+    event = session.get_one(Event, registration.event_id)
     questions = {question.key: question.label for question in event_questions(session, event)}
     return {
         "event": {"id": event.id, "slug": event.slug, "title": event.title, "starts_at": event.starts_at.isoformat(),
@@ -120,7 +120,7 @@ def erase_registration(session: Session, registration: Registration, *, by_organ
                        by: str | None = None) -> Registration:
     """A request for erasure (the participant's, or passed on by an organiser). Before the event a live registration is cancelled
     first (an anonymous seat helps no one, and the next person waiting gets it); then anonymised."""
-    event = session.get(Event, registration.event_id)
+    event = session.get_one(Event, registration.event_id)
     if registration.status in LIVE_STATUSES and utcnow() < event.ends_at:
         cancel_registration(session, registration, by_organiser=by_organiser, by=by)
     anonymise(session, registration)

@@ -126,6 +126,7 @@ def anonymise_event(session: Session, item: Identities, settings: Settings, now:
     """Anonymise the registrations the event's notice covered; returns how many."""
     event = item.event
     notice = valid_notice_at(event, settings)
+    assert notice is not None, "only events whose organisers were told are anonymised"
     registrations = session.execute(
         select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None),
                                    col(Registration.created_at) <= notice).order_by(col(Registration.id))
@@ -164,10 +165,11 @@ def log_schedule(database: Database, settings: Settings, *, now: datetime | None
     now = now or utcnow()
     with database.transaction(write=False) as session:
         for item in _identities(session, now):
-            if valid_notice_at(item.event, settings) is not None:
+            notice = valid_notice_at(item.event, settings)
+            if notice is not None:
                 log.info("event %r: %d participant(s) will be anonymised on or after %s (organisers told on %s)",
                          item.event.slug, item.count, _day(anonymise_after(item.event, settings, now), item.event),
-                         _day(valid_notice_at(item.event, settings), item.event))
+                         _day(notice, item.event))
 
 
 def set_retention(session: Session, event: Event, days: int | None) -> Event:

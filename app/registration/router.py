@@ -74,6 +74,7 @@ def register(event_id: EventRef, data: RegistrationCreate, session: SessionDep, 
         principal.require_manages(event.id)
     registered = service.register(session, event, data, by_organiser=principal is not None,
                                   by=principal.name if principal else None)
+    body: RegistrationRead | RegistrationReceipt
     if principal is not None:
         body = service.read_registration(session, registered.registration)
     else:

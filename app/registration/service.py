@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -89,7 +90,9 @@ def _organisation_id(session: Session, name: str | None, type: OrganisationType 
         with session.begin_nested():
             return get_or_create_organisation(session, name, type=type, country=country).id
     except IntegrityError:
-        return find_organisation(session, name).id
+        winner = find_organisation(session, name)
+        assert winner is not None, "the registration that won the race created it"
+        return winner.id
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
 
 
 def _resend_link(session: Session, *, event_id: int, registration_id: int, now: datetime) -> None:
-    event, registration = session.get(Event, event_id), session.get(Registration, registration_id)
+    event, registration = session.get_one(Event, event_id), session.get_one(Registration, registration_id)
     period = int(now.timestamp()) // RESEND_PERIOD_SECONDS
     notify(session, event, registration, Message.link_resent, dedup_key=f"link_resent:{registration.id}:{period}",
            waitlist_position=waitlist_position(session, registration))
@@ -177,7 +180,7 @@ def _resend_link(session: Session, *, event_id: int, registration_id: int, now: 
 
 def resend_link(session: Session, registration: Registration, *, by: str | None = None) -> Registration:
     """Send the participant their link again (an organiser's button; at most once per quarter hour)."""
-    _resend_link(session, _event_of(session, registration), registration, utcnow())
+    _resend_link(session, event_id=registration.event_id, registration_id=registration.id, now=utcnow())
     record(session, registration.id, registration.status.value, Change.link_resent, by=by)
     return registration
 
@@ -232,18 +235,19 @@ def _leave(session: Session, registration: Registration, action: Action, message
         registration.cancelled_at = registration.updated_at
     session.flush()
     seats = capacity.change(session, event, before, registration.status)
-    notify(session, event, registration, message, dedup_key=f"{message.value}:{registration.id}", **details,
-           **({"reason": reason} if action is Action.reject else {}))
+    props: dict[str, Any] = {**details, **({"reason": reason} if action is Action.reject else {})}
+    notify(session, event, registration, message, dedup_key=f"{message.value}:{registration.id}", **props)
     record(session, registration.id, registration.status.value, _LEAVING[action], by=by,
            **({"reason": reason} if reason else {}))
     _tell_webhooks(session, registration, _LEAVING[action])
     if before in SEAT_STATUSES:
+        assert seats is not None, "a seat was given up, so the counters moved"
         _promote_waiting(session, event, seats)
     return registration
 
 
 def _event_of(session: Session, registration: Registration) -> Event:
-    return session.get(Event, registration.event_id)
+    return session.get_one(Event, registration.event_id)
 
 
 def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool,
@@ -339,7 +343,7 @@ def update_registration(session: Session, registration: Registration, data: Regi
             session, changes.pop("organisation"), organisation_type, changes.get("country", registration.country)
         )
     elif organisation_type is not None and registration.organisation_id is not None:
-        session.get(Organisation, registration.organisation_id).type = organisation_type
+        session.get_one(Organisation, registration.organisation_id).type = organisation_type
     for key, value in changes.items():
         setattr(registration, key, value)
     registration.updated_at = utcnow()
@@ -385,7 +389,7 @@ def read_registrations(session: Session, registrations: list[Registration]) -> l
     organisations = {row.id: row for row in session.execute(
         select(col(Organisation.id), col(Organisation.name), col(Organisation.type)).where(col(Organisation.id).in_(organisation_ids))
     )} if organisation_ids else {}
-    acronyms = dict(session.execute(
+    acronyms: dict[int | None, str] = dict(session.execute(
         select(col(Project.id), col(Project.acronym)).where(col(Project.id).in_(project_ids))
     ).all()) if project_ids else {}
     waiting = {r.event_id for r in registrations if r.status is RegistrationStatus.waitlisted}

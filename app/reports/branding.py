@@ -89,7 +89,8 @@ def add_image(session: Session, event: Event, content: bytes, *, caption: str, s
 
 def list_images(session: Session, event: Event) -> list[ReportImage]:
     return list(session.execute(
-        select(ReportImage).options(defer(col(ReportImage.content)))
+        # SQLModel types the class attribute as the field's bytes; defer() gets the InstrumentedAttribute it is.
+        select(ReportImage).options(defer(ReportImage.content))  # type: ignore[arg-type]
         .where(col(ReportImage.event_id) == event.id).order_by(col(ReportImage.id))
     ).scalars())
 

@@ -41,7 +41,7 @@ def signed_download_path(settings: Settings, report: Report) -> str:
 def report_for_download(session: Session, settings: Settings, token: str) -> Report:
     """The report a signed link names; 404 for a forged or unknown one, 403 once it has expired."""
     try:
-        payload = _serializer(settings).loads(token, max_age=LINK_LIFETIME.total_seconds())
+        payload = _serializer(settings).loads(token, max_age=int(LINK_LIFETIME.total_seconds()))
     except SignatureExpired:
         raise DownloadLinkExpired("this download link has expired; ask for a new one") from None
     except BadSignature:

@@ -134,14 +134,14 @@ def to_markdown(text: str | None) -> str:
         return ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     code_lines: set[int] = set()
-    headings: dict[int, tuple[int, Token]] = {}
+    headings: dict[int, tuple[int, Token, list[int]]] = {}
     for token in tokens(text):
         if token.type in ("fence", "code_block") and token.map:
             code_lines.update(range(*token.map))
         elif token.type == "heading_open" and token.map:
-            headings[token.map[0]] = (heading_level(token), token)
+            headings[token.map[0]] = (heading_level(token), token, token.map)
     out = []
-    skip = set()
+    skip: set[int] = set()
     for number, line in enumerate(lines):
         if number in skip:
             continue
@@ -149,8 +149,7 @@ def to_markdown(text: str | None) -> str:
             out.append(line)
             continue
         if number in headings:
-            level, token = headings[number]
-            start, end = token.map
+            level, token, (start, end) = headings[number]
             content = " ".join(lines[i].strip() for i in range(start, end)
                                if token.markup.startswith("#") or i < end - 1)
             content = content.lstrip("#").strip().rstrip("#").strip() if token.markup.startswith("#") else content

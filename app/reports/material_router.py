@@ -54,7 +54,7 @@ def _branding_read(request: Request, event: Event, row: EventBranding | None) ->
         organisation_name=row.organisation_name if row else None, programme_name=row.programme_name if row else None,
         primary_colour=row.primary_colour if row else None,
         logo_url=str(request.url_for("read_logo", event_id=event.id)) if has_logo else None,
-        logo_type=row.logo_type if has_logo else None,
+        logo_type=row.logo_type if row is not None and has_logo else None,
     )
 
 

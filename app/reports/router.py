@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -137,7 +137,7 @@ def read_report(report: ManagedReport, request: Request):
     return _read(request, report)
 
 
-_FILE_RESPONSES = {200: {"content": {value: {} for value in MEDIA_TYPES.values()}}}
+_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {value: {} for value in MEDIA_TYPES.values()}}}
 
 
 def _file(session: Session, report: Report) -> Response:

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 from app.core.fields import Id, LongText, Slug, Url
 from app.reports.models import ReportFormat, ReportStatus, TemplateKind
 
+Day = date  # the type, for the classes whose field named "date" hides it
+
 Line = Annotated[str, Field(min_length=1, max_length=2000)]
 Heading = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -24,8 +26,8 @@ class NextStep(BaseModel):
     """A dated follow-up event: one day (`date`) or several (`date` to `end_date`)."""
 
     model_config = ConfigDict(extra="forbid")
-    date: date
-    end_date: date | None = None
+    date: Day
+    end_date: Day | None = None
     title: Heading
     description: LongText | None = None
     url: Url | None = None

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.agenda.models import AgendaSession
@@ -153,7 +153,7 @@ def _sees_all(principal: Principal | None) -> bool:
 
 def _templates_of(principal: Principal | None):
     statement = select(ReportTemplate)
-    return statement if _sees_all(principal) else statement.where(owned_by(ReportTemplate, principal))
+    return statement if principal is None or _sees_all(principal) else statement.where(owned_by(ReportTemplate, principal))
 
 
 def create_template(session: Session, data: TemplateCreate, *, principal: Principal | None = None) -> ReportTemplate:
@@ -181,7 +181,7 @@ def list_templates(
 def get_template(session: Session, template_id: int, *, principal: Principal | None = None) -> ReportTemplate:
     """The template, when ``principal`` may see it; someone else's is a 404, as if absent."""
     template = session.get(ReportTemplate, template_id)
-    if template is None or not (_sees_all(principal) or owns(template, principal)):
+    if template is None or not (principal is None or _sees_all(principal) or owns(template, principal)):
         raise NotFound(f"no report template with id {template_id}" + ("" if _sees_all(principal) else " among yours"))
     return template
 
@@ -279,7 +279,7 @@ def store_report(session: Session, work: ReportWork, rendered: Rendered) -> Repo
                     requested_by=work.requested_by)
     session.add(report)
     session.flush()
-    _store(report, work.slug, rendered)
+    _store(session, report, work.slug, rendered)
     session.flush()
     emit(session, report.event_id, EventType.report_generated,
          {"report_id": report.id, "format": report.format.value, "status": report.status.value})
@@ -290,14 +290,14 @@ def generate_report(session: Session, event: Event, data: ReportCreate, *, reque
     """Read, render and store in the caller's one transaction: for commands where nothing waits on
     it (the demo); the server's routes end their transaction before rendering."""
     work = prepare_report(session, event, data, requested_by=requested_by, background=False)
+    assert isinstance(work, ReportWork)  # background=False: never queued
     return store_report(session, work, render_work(work))
 
 
-def _store(report: Report, slug: str, rendered: Rendered) -> None:
+def _store(session: Session, report: Report, slug: str, rendered: Rendered) -> None:
     if rendered.content is None:
         report.status, report.error = ReportStatus.failed, rendered.failure
         return
-    session = object_session(report)
     session.merge(ReportFile(report_id=report.id, content=rendered.content))
     report.status, report.error = ReportStatus.done, None
     report.checksum = hashlib.sha256(rendered.content).hexdigest()
@@ -329,7 +329,7 @@ def run_report_job(database: Database, payload: dict) -> None:
     with database.transaction() as session:
         stored = session.get(Report, report.id)
         if stored is not None:
-            _store(stored, event.slug, rendered)
+            _store(session, stored, event.slug, rendered)
 
 
 def get_report(session: Session, report_id: int) -> Report:

@@ -82,12 +82,12 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
         .scalar_subquery()
     )
     rows = session.execute(
-        select(BreakoutGroup, facilitator.first_name, facilitator.last_name,
-               rapporteur.first_name, rapporteur.last_name, members)
-        .outerjoin(facilitator, facilitator.id == BreakoutGroup.facilitator_person_id)
-        .outerjoin(rapporteur, rapporteur.id == BreakoutGroup.rapporteur_person_id)
+        select(BreakoutGroup, col(facilitator.first_name), col(facilitator.last_name),
+               col(rapporteur.first_name), col(rapporteur.last_name), members)
+        .outerjoin(facilitator, col(facilitator.id) == col(BreakoutGroup.facilitator_person_id))
+        .outerjoin(rapporteur, col(rapporteur.id) == col(BreakoutGroup.rapporteur_person_id))
         .where(col(BreakoutGroup.session_id).in_(session_ids))
-        .order_by(BreakoutGroup.session_id, BreakoutGroup.position, BreakoutGroup.id)
+        .order_by(col(BreakoutGroup.session_id), col(BreakoutGroup.position), col(BreakoutGroup.id))
     ).all()
     return [
         GroupRow(

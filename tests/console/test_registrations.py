@@ -68,6 +68,22 @@ def test_approve_and_reject_with_a_reason_are_recorded_and_emailed(client, db, c
     assert "Rejected: “The workshop is for public agencies only.”" in shown and "Organiser &lt;organiser@example.org&gt;" in shown
 
 
+def test_sending_the_link_again_emails_it_and_records_it(client, db, cast, console_event):
+    event, (ada, _, _) = _event_with_people(db, console_event)
+    sign_in(client, cast.organiser)
+    page = f"/manage/events/{event.slug}/registrations/{ada}"
+    sent = post_form(client, page, f"{page}/resend", {})
+    assert sent.status_code == 303
+    assert "Ada Peeters: sent their link again." in client.get(sent.headers["location"]).text
+    with db.transaction(write=False) as session:
+        emails = session.execute(select(OutboxEmail).where(OutboxEmail.template == "link_resent")).scalars().all()
+        history = session.execute(select(RegistrationChange.action).where(RegistrationChange.registration_id == ada)
+                                  .order_by(RegistrationChange.id)).scalars().all()
+    assert [email.to_address for email in emails] == ["ada@example.org"]
+    assert history == [Change.registered, Change.link_resent]
+    assert _status(db, ada) is RegistrationStatus.pending_approval
+
+
 def test_a_refused_decision_changes_nothing_and_says_why(client, db, cast, console_event):
     event, (ada, _, _) = _event_with_people(db, console_event)
     sign_in(client, cast.organiser)

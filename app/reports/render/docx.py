@@ -11,6 +11,7 @@ adds the page numbers.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from docx import Document
@@ -110,7 +111,7 @@ class Writer:
         for item in items:
             add_inline_text(self.document.add_paragraph(style="List Bullet"), item)
 
-    def table(self, header: list[str], rows: list[list[str]], *, font_size: float = 9):
+    def table(self, header: list[str], rows: Sequence[Sequence[str | tuple[str, str]]], *, font_size: float = 9):
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Light List Accent 1"
         plain_first_column(table)
@@ -120,7 +121,7 @@ class Writer:
         for values in rows:
             for cell, value in zip(table.add_row().cells, values, strict=False):
                 self._cell(cell, value, font_size)
-        columns = [[header[index], *(row[index] if isinstance(row[index], str) else row[index][1] for row in rows)]
+        columns = [[header[index], *(cell if isinstance(cell, str) else cell[1] for cell in (row[index] for row in rows))]
                    for index in range(len(header))]
         set_widths(table, fitted_widths(columns, TEXT_WIDTH))
         keep_rows_whole(table)
@@ -132,8 +133,8 @@ class Writer:
         paragraph = cell.paragraphs[0]
         if isinstance(value, tuple):
             url, text = value
-            if safe_url(url):
-                hyperlink(paragraph, safe_url(url), text, size=font_size)
+            if href := safe_url(url):
+                hyperlink(paragraph, href, text, size=font_size)
                 return
             value = text
         add_run(paragraph, value, size=font_size)
@@ -274,12 +275,14 @@ class Writer:
         for block in self.context.blocks:
             if block.kind == "part":
                 part = block.part
+                assert part is not None, "a part block has its part"
                 self.heading(part.title, 2)
                 add_markdown(self.document, part.introduction)
                 self.points(part.key_points)
                 for item in part.items:
                     self.session(item, 3)
             else:
+                assert block.session is not None, "a session block has its session"
                 self.session(block.session, 2)
 
     def closing(self) -> None:
@@ -295,14 +298,14 @@ class Writer:
                 paragraph = self.paragraph(f"{number}. {step['date_label']} – {step['title']}", bold=True)
                 keep_with_next(paragraph)
                 add_markdown(self.document, step.get("description"))
-                if safe_url(step.get("url")):
-                    hyperlink(self.document.add_paragraph(), safe_url(step["url"]), step["url"])
+                if href := safe_url(step.get("url")):
+                    hyperlink(self.document.add_paragraph(), href, step["url"])
         if narrative.links:
             self.heading("Other relevant information", 1)
             for link in narrative.links:
                 paragraph = self.document.add_paragraph(style="List Bullet")
-                if safe_url(link["url"]):
-                    hyperlink(paragraph, safe_url(link["url"]), link["title"])
+                if href := safe_url(link["url"]):
+                    hyperlink(paragraph, href, link["title"])
                 else:
                     add_run(paragraph, link["title"])
         if narrative.contacts:

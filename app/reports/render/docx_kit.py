@@ -154,7 +154,7 @@ def keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def fitted_widths(columns: list[list[str]], total: Emu, *, minimum: Emu = Mm(14)) -> list[int]:
+def fitted_widths(columns: list[list[str]], total: int, *, minimum: int = Mm(14)) -> list[int]:
     """Column widths that fit their content: each column asks for its longest word (never broken) plus a
     share of the room by its typical text length; the sum is ``total``."""
     per_char, padding = Mm(2.1), Mm(5)  # a bold 9 pt character, the cell's margins
