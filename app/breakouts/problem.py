@@ -104,9 +104,11 @@ def build_problem(instance: Instance) -> Problem:
     rank = np.arange(len(arc_group)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     capacity = np.array([g.capacity for g in instance.groups], dtype=np.int64)
     room = capacity - np.bincount(pinned_group[pinned_group >= 0], minlength=len(capacity))
-    wanted: list[tuple[str, int | None]] = [(attribute, cap) for attribute, cap in (("country", instance.max_per_country),
-                                                      ("organisation", instance.max_per_organisation))
-              if cap is not None]
+    wanted: list[tuple[str, int | None]] = [
+        (attribute, cap) for attribute, cap in (("country", instance.max_per_country),
+                                                ("organisation", instance.max_per_organisation))
+        if cap is not None
+    ]
     if instance.avoid_repeats:
         wanted.append(("previous_group", None))
     partitions = []

@@ -40,6 +40,7 @@ def table_of(model: type[SQLModel]) -> Table:
     # SQLAlchemy's declarative mapping sets __table__ on every table model; SQLModel does not declare it.
     return model.__table__  # type: ignore[attr-defined]
 
+
 _IMMEDIATE = "convene_immediate"
 
 
