@@ -9,6 +9,7 @@ so that rule lives here once."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
@@ -61,6 +62,31 @@ def check_audience(session: Session, event: Event, audience: Audience) -> None:
     for country in audience.countries:
         if len(country) != 2 or not country.isalpha():
             raise InvalidInput(f"{country!r} is not a two-letter country code", field="to.countries")
+
+
+@dataclass(frozen=True)
+class AudienceChoices:
+    """What an event's audience filters may name, as (value, label) pairs for a form."""
+
+    groups: list[tuple[int, str]]  # "Working groups: Smart specialisation"
+    projects: list[tuple[int, str]]  # those the event's participants represent
+    countries: list[str]  # the event's participants' countries
+
+
+def audience_choices(session: Session, event: Event) -> AudienceChoices:
+    groups = session.execute(select(BreakoutGroup.id, AgendaSession.title, BreakoutGroup.title)
+                             .join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
+                             .where(AgendaSession.event_id == event.id)
+                             .order_by(AgendaSession.starts_at, AgendaSession.id, BreakoutGroup.id)).all()
+    of_event = select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
+    projects = session.execute(select(Project.id, Project.acronym)
+                               .where(Project.id.in_(of_event.with_only_columns(Registration.project_id)))
+                               .order_by(Project.acronym)).all()
+    countries = session.execute(of_event.with_only_columns(Registration.country).distinct()
+                                .where(Registration.country.is_not(None))).scalars()
+    return AudienceChoices(groups=[(group_id, f"{item}: {title}") for group_id, item, title in groups],
+                           projects=[(project_id, acronym) for project_id, acronym in projects],
+                           countries=sorted(countries))
 
 
 def recipients(session: Session, event: Event, audience: Audience) -> list[Registration]:
@@ -130,10 +156,15 @@ def send_mailing(session: Session, event: Event, mailing: Mailing, chosen: list[
     mailing.recipients, mailing.sent_at = len(sent), utcnow()
 
 
-def create_mailing(session: Session, event: Event, text: Text, audience: Audience, send_at: datetime | None) -> Mailing:
-    """Check and record the mailing; queue its emails now, or keep it for the worker at ``send_at``."""
+def check_send_at(send_at: datetime | None) -> None:
+    """A send time is in the future, with its time zone (None: now)."""
     if send_at is not None and (send_at.tzinfo is None or send_at <= utcnow()):
         raise InvalidInput("the send time must be in the future, with its time zone", field="send_at")
+
+
+def create_mailing(session: Session, event: Event, text: Text, audience: Audience, send_at: datetime | None) -> Mailing:
+    """Check and record the mailing; queue its emails now, or keep it for the worker at ``send_at``."""
+    check_send_at(send_at)
     chosen = _checked(session, event, text, audience)
     mailing = Mailing(event_id=event.id, subject=text.subject.strip(), body=text.body,
                       audience=audience.model_dump(mode="json"), status=SCHEDULED if send_at else SENT, send_at=send_at)

@@ -12,6 +12,7 @@ from app.console import (
     emails,
     events,
     imports,
+    mailings,
     messages,
     narrative,
     questions,
@@ -27,4 +28,4 @@ from app.console import (
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
 ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
                                         breakouts, breakouts_proposal, day, narrative, reports, report_templates,
-                                        statistics, messages, tokens, users, webhooks)]
+                                        statistics, messages, mailings, tokens, users, webhooks)]
