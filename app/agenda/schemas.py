@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,7 +32,7 @@ class RoleAssign(BaseModel):
         return self
 
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, Any] = {
     "title": "European cluster policy updates",
     "kind": "talk",
     "starts_at": "2018-06-20T10:30:00+02:00",

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, and_, case, delete, func, or_, select, text
+from sqlalchemy import and_, case, delete, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from sqlmodel import col
 from app.agenda.models import AgendaSession
 from app.attendance.models import EVENT_LEVEL, SESSION_LEVEL, Checkin
 from app.attendance.schemas import AttendanceRead, CheckinCreate, SessionAttendance
-from app.core.db import table_of
+from app.core.db import rowcount, table_of
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.timezones import in_zone
 from app.core.types import utcnow
@@ -193,7 +192,7 @@ def undo_checkin(session: Session, event: Event, data: CheckinCreate) -> tuple[A
     statement = delete(Checkin).where(col(Checkin.registration_id) == attendee.registration_id)
     if data.session_id is not None:
         statement = statement.where(col(Checkin.session_id) == data.session_id)
-    return attendee, _rowcount(session.execute(statement))
+    return attendee, rowcount(session.execute(statement))
 
 
 def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
@@ -203,12 +202,7 @@ def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
     statement = delete(Checkin).where(col(Checkin.registration_id) == row.registration_id)
     if row.session_id is not None:
         statement = statement.where(col(Checkin.session_id) == row.session_id)
-    return _rowcount(session.execute(statement))
-
-
-def _rowcount(result: Result[Any]) -> int:
-    # Session.execute returns a CursorResult for a DELETE, but is typed to return a plain Result.
-    return cast(CursorResult[Any], result).rowcount
+    return rowcount(session.execute(statement))
 
 
 def search_attendees(

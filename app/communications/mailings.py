@@ -14,13 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession
 from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutAssignment, BreakoutGroup
 from app.communications.mailing_schemas import Audience, MailingPreview
 from app.communications.models import Mailing, MailingRecipient
-from app.core.db import Database
+from app.core.db import Database, rowcount
 from app.core.errors import InvalidInput, NotFound
 from app.core.types import utcnow
 from app.directory.models import Organisation, Project
@@ -49,15 +50,15 @@ def _unknown(wanted: list[int], found: set[int], field: str, what: str) -> None:
 def check_audience(session: Session, event: Event, audience: Audience) -> None:
     """Refuse (422 naming the filter) an id that names nothing of this event."""
     if audience.groups:
-        found = session.execute(select(BreakoutGroup.id).join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
-                                .where(AgendaSession.event_id == event.id, BreakoutGroup.id.in_(audience.groups))).scalars()
+        found = session.execute(select(col(BreakoutGroup.id)).join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+                                .where(col(AgendaSession.event_id) == event.id, col(BreakoutGroup.id).in_(audience.groups))).scalars()
         _unknown(audience.groups, set(found), "to.groups", "breakout group")
     if audience.projects:
-        found = session.execute(select(Project.id).where(Project.id.in_(audience.projects))).scalars()
+        found = session.execute(select(col(Project.id)).where(col(Project.id).in_(audience.projects))).scalars()
         _unknown(audience.projects, set(found), "to.projects", "project")
     if audience.registrations:
-        found = session.execute(select(Registration.id).where(Registration.event_id == event.id,
-                                                              Registration.id.in_(audience.registrations))).scalars()
+        found = session.execute(select(col(Registration.id)).where(col(Registration.event_id) == event.id,
+                                                              col(Registration.id).in_(audience.registrations))).scalars()
         _unknown(audience.registrations, set(found), "to.registrations", "registration")
     for country in audience.countries:
         if len(country) != 2 or not country.isalpha():
@@ -91,24 +92,24 @@ def audience_choices(session: Session, event: Event) -> AudienceChoices:
 
 def recipients(session: Session, event: Event, audience: Audience) -> list[Registration]:
     """The participants the filters pick (every filter given, any value within one), by id."""
-    query = select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None),
-                                       Registration.status.in_(audience.status))
+    query = select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None),
+                                       col(Registration.status).in_(audience.status))
     if audience.attendance:
-        checked_in = exists().where(Checkin.registration_id == Registration.id, Checkin.session_id.is_(None))
+        checked_in = exists().where(col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None))
         query = query.where(checked_in if audience.attendance == "checked_in" else ~checked_in)
     if audience.groups:
-        query = query.where(Registration.id.in_(select(BreakoutAssignment.registration_id)
-                                                .where(BreakoutAssignment.group_id.in_(audience.groups))))
+        query = query.where(col(Registration.id).in_(select(col(BreakoutAssignment.registration_id))
+                                                .where(col(BreakoutAssignment.group_id).in_(audience.groups))))
     if audience.projects:
-        query = query.where(Registration.project_id.in_(audience.projects))
+        query = query.where(col(Registration.project_id).in_(audience.projects))
     if audience.countries:
-        query = query.where(Registration.country.in_([country.upper() for country in audience.countries]))
+        query = query.where(col(Registration.country).in_([country.upper() for country in audience.countries]))
     if audience.organisation_types:
-        query = query.where(Registration.organisation_id.in_(
-            select(Organisation.id).where(Organisation.type.in_(audience.organisation_types))))
+        query = query.where(col(Registration.organisation_id).in_(
+            select(col(Organisation.id)).where(col(Organisation.type).in_(audience.organisation_types))))
     if audience.registrations:
-        query = query.where(Registration.id.in_(audience.registrations))
-    return list(session.execute(query.order_by(Registration.id)).scalars())
+        query = query.where(col(Registration.id).in_(audience.registrations))
+    return list(session.execute(query.order_by(col(Registration.id))).scalars())
 
 
 def _props(event: Event, registration: Registration, mailing_id: int, text: Text) -> MailingProps:
@@ -177,8 +178,8 @@ def create_mailing(session: Session, event: Event, text: Text, audience: Audienc
 
 
 def list_mailings(session: Session, event: Event) -> list[Mailing]:
-    return list(session.execute(select(Mailing).where(Mailing.event_id == event.id)
-                                .order_by(Mailing.created_at.desc(), Mailing.id.desc())).scalars())
+    return list(session.execute(select(Mailing).where(col(Mailing.event_id) == event.id)
+                                .order_by(col(Mailing.created_at).desc(), col(Mailing.id).desc())).scalars())
 
 
 def get_mailing(session: Session, event: Event, mailing_id: int) -> Mailing:
@@ -190,25 +191,25 @@ def get_mailing(session: Session, event: Event, mailing_id: int) -> Mailing:
 
 def mailing_recipients(session: Session, mailing: Mailing) -> list[tuple[MailingRecipient, Registration]]:
     return list(session.execute(select(MailingRecipient, Registration)
-                                .join(Registration, Registration.id == MailingRecipient.registration_id)
-                                .where(MailingRecipient.mailing_id == mailing.id).order_by(MailingRecipient.id)).all())
+                                .join(Registration, col(Registration.id) == col(MailingRecipient.registration_id))
+                                .where(col(MailingRecipient.mailing_id) == mailing.id).order_by(col(MailingRecipient.id))).all())
 
 
 def send_due_mailings(database: Database) -> int:
     """Queue the scheduled mailings whose time has come. Each is claimed by an UPDATE guarded by its
     status, so two workers never both send it; its emails are queued in the claim's transaction."""
     with database.transaction(write=False) as session:
-        due = list(session.execute(select(Mailing.id).where(Mailing.status == SCHEDULED, Mailing.send_at <= utcnow())
-                                   .order_by(Mailing.send_at)).scalars())
+        due = list(session.execute(select(col(Mailing.id)).where(col(Mailing.status) == SCHEDULED, col(Mailing.send_at) <= utcnow())
+                                   .order_by(col(Mailing.send_at))).scalars())
     sent = 0
     for mailing_id in due:
         with database.transaction() as session:
-            claimed = session.execute(update(Mailing).where(Mailing.id == mailing_id, Mailing.status == SCHEDULED)
-                                      .values(status=SENT)).rowcount
+            claimed = rowcount(session.execute(update(Mailing).where(col(Mailing.id) == mailing_id, col(Mailing.status) == SCHEDULED)
+                                               .values(status=SENT)))
             if not claimed:
                 continue
-            mailing = session.get(Mailing, mailing_id)
-            event = session.get(Event, mailing.event_id)
+            mailing = session.get_one(Mailing, mailing_id)
+            event = session.get_one(Event, mailing.event_id)
             send_mailing(session, event, mailing, recipients(session, event, Audience.model_validate(mailing.audience)))
             sent += 1
     return sent

@@ -17,7 +17,7 @@ class Mailing(SQLModel, table=True):
     __tablename__ = "mailing"
     __table_args__ = (Index("ix_mailing_due", "status", "send_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
     subject: str = Field(sa_column=Column(String(300), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
@@ -36,7 +36,7 @@ class MailingRecipient(SQLModel, table=True):
 
     __tablename__ = "mailing_recipient"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     mailing_id: int = Field(sa_column=Column(Integer, ForeignKey("mailing.id", ondelete="CASCADE"), nullable=False, index=True))
     registration_id: int = Field(
         sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"), nullable=False, index=True))

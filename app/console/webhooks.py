@@ -3,6 +3,8 @@ the recent deliveries with their outcome. The rules are app.webhooks.service's, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
@@ -40,7 +42,7 @@ def webhooks_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
 
 @router.post("/manage/webhooks", response_class=HTMLResponse)
 def add_webhook(screen: ScreenDep, session: SessionDep, settings: SettingsDep, viewer: OrganiserViewer, form: FormDep):
-    values = {"url": text(form, "url"), "events": form.getlist("events"), "event_id": text(form, "event_id")}
+    values: dict[str, Any] = {"url": text(form, "url"), "events": form.getlist("events"), "event_id": text(form, "event_id")}
     errors = {}
     event_id = parse_id(values["event_id"])
     if values["event_id"] and event_id is None:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
-from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy import CursorResult, Engine, MetaData, Result, Table, create_engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -39,6 +40,11 @@ def table_of(model: type[SQLModel]) -> Table:
     """The Table a table model maps to, for Core statements (bulk inserts, RETURNING)."""
     # SQLAlchemy's declarative mapping sets __table__ on every table model; SQLModel does not declare it.
     return model.__table__  # type: ignore[attr-defined]
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: Session.execute returns a CursorResult for those, typed as a Result."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 _IMMEDIATE = "convene_immediate"

@@ -15,7 +15,7 @@ from app.core.types import UTCDateTime, utcnow
 class Webhook(SQLModel, table=True):
     __tablename__ = "webhook"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     # None: every event (only an organiser of all events may create such a hook).
     event_id: int | None = Field(default=None, sa_column=Column(
         Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True))
@@ -36,7 +36,7 @@ class WebhookDelivery(QueueItem, table=True):
     __tablename__ = "webhook_delivery"
     __table_args__ = (Index("ix_webhook_delivery_due", "status", "due_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     webhook_id: int = Field(sa_column=Column(Integer, ForeignKey("webhook.id", ondelete="CASCADE"),
                                              nullable=False, index=True))
     event_type: str = Field(sa_column=Column(String(50), nullable=False))
