@@ -75,19 +75,19 @@ class AudienceChoices:
 
 
 def audience_choices(session: Session, event: Event) -> AudienceChoices:
-    groups = session.execute(select(BreakoutGroup.id, AgendaSession.title, BreakoutGroup.title)
-                             .join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
-                             .where(AgendaSession.event_id == event.id)
-                             .order_by(AgendaSession.starts_at, AgendaSession.id, BreakoutGroup.id)).all()
-    of_event = select(Registration).where(Registration.event_id == event.id, Registration.anonymised_at.is_(None))
-    projects = session.execute(select(Project.id, Project.acronym)
-                               .where(Project.id.in_(of_event.with_only_columns(Registration.project_id)))
+    groups = session.execute(select(col(BreakoutGroup.id), col(AgendaSession.title), col(BreakoutGroup.title))
+                             .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+                             .where(col(AgendaSession.event_id) == event.id)
+                             .order_by(col(AgendaSession.starts_at), col(AgendaSession.id), col(BreakoutGroup.id))).all()
+    of_event = select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None))
+    projects = session.execute(select(col(Project.id), col(Project.acronym))
+                               .where(col(Project.id).in_(of_event.with_only_columns(col(Registration.project_id))))
                                .order_by(Project.acronym)).all()
-    countries = session.execute(of_event.with_only_columns(Registration.country).distinct()
-                                .where(Registration.country.is_not(None))).scalars()
+    countries = session.execute(of_event.with_only_columns(col(Registration.country)).distinct()
+                                .where(col(Registration.country).is_not(None))).scalars()
     return AudienceChoices(groups=[(group_id, f"{item}: {title}") for group_id, item, title in groups],
                            projects=[(project_id, acronym) for project_id, acronym in projects],
-                           countries=sorted(countries))
+                           countries=sorted(country for country in countries if country is not None))  # none: is_not(None)
 
 
 def recipients(session: Session, event: Event, audience: Audience) -> list[Registration]:
