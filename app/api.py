@@ -12,7 +12,7 @@ from app.backup import router as backup_router
 from app.breakouts import pages as breakouts_pages
 from app.breakouts import rapporteurs as rapporteur_pages
 from app.breakouts import router as breakouts_router
-from app.communications import mailing_router
+from app.communications import mailing_router, rule_router
 from app.communications import router as communications_router
 from app.console.routes import ROUTERS as CONSOLE_ROUTERS
 from app.core.problems import API_PREFIX
@@ -59,6 +59,7 @@ def include_routers(app: FastAPI) -> None:
     api.include_router(communications_router.router)
     api.include_router(webhooks_router.router)
     api.include_router(mailing_router.router)
+    api.include_router(rule_router.router)
     app.include_router(api)
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)

@@ -12,6 +12,7 @@ from app.breakouts.models import (
     BreakoutSettings,
 )
 from app.communications.models import Mailing, MailingRecipient
+from app.communications.rule_models import MessageRule
 from app.core.db import metadata
 from app.core.idempotency import IdempotentRequest
 from app.core.jobs import Job
@@ -36,7 +37,7 @@ from app.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "Account", "AccountEvent", "PasswordReset", "SignInSession",
-    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Mailing", "MailingRecipient", "MessageText", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
+    "AgendaSession", "ApiToken", "BreakoutAssignment", "BreakoutDraft", "BreakoutDraftPlace", "BreakoutGroup", "BreakoutPreference", "BreakoutSettings", "Checkin", "Event", "IdempotentRequest", "Job", "Mailing", "MailingRecipient", "MessageRule", "MessageText", "Organisation", "OutboxEmail", "Person", "Project", "Question", "Registration", "RegistrationChange", "SessionRole", "metadata",
     "EventBranding", "EventNarrative", "Report", "ReportFile", "ReportImage", "ReportPart", "ReportPartSession",
     "ReportTemplate", "SessionNote", "Webhook", "WebhookDelivery",
 ]

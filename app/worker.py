@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from app.accounts.links import reset_links
 from app.communications.mailings import send_due_mailings
+from app.communications.rules import run_due_rules
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.jobs import JobHandler, run_due_jobs
@@ -37,6 +38,7 @@ def drain(database: Database, settings: Settings) -> int:
     handled += apply_retention(database, settings)
     handled += send_approval_digests(database, settings)
     handled += send_due_mailings(database)  # queues their emails, delivered just below
+    handled += run_due_rules(database)  # each sends a mailing: its emails too
     handled += deliver_due_emails(database, settings, extend_context=email_context_links)
     handled += deliver_due_webhooks(database, settings)
     return handled + run_due_jobs(database, JOB_HANDLERS, lease=timedelta(seconds=settings.worker_lease_seconds))

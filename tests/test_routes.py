@@ -32,6 +32,8 @@ from app.attendance.models import Checkin
 from app.breakouts.models import BreakoutGroup
 from app.breakouts.rapporteurs import rapporteur_token
 from app.communications.models import Mailing
+from app.communications.rule_schemas import RuleCreate
+from app.communications.rules import create_rule
 from app.console.access import SESSION_COOKIE, session_signer
 from app.core.csrf import COOKIE_NAME as CSRF_COOKIE
 from app.core.csrf import FIELD_NAME as CSRF_FIELD
@@ -147,6 +149,7 @@ def _seed(database: Database, settings, world: World) -> None:
         mailing = Mailing(event_id=a.id, subject="Hello", body="Hello", audience={}, status="sent")
         session.add_all([checkin, report, mailing])
         session.flush()
+        rule = create_rule(session, a, RuleCreate(template="reminder"))
         session.add(ReportFile(report_id=report.id, content=b"<p/>"))
         image = ReportImage(event_id=a.id, caption="Room", content_type="image/png", width=1, height=1,
                             size=len(PNG), content=PNG)
@@ -181,6 +184,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
             "mailing_id": str(mailing.id), "unsubscribe_link": f"/unsubscribe/{unsubscribe_token(settings, registration.id)}",
+            "rule_id": str(rule.id),
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
     world.cookies[WRONG] = f"{SESSION_COOKIE}=forged.cookie; convene_checkin=cvn_wrong; {CSRF_COOKIE}={CSRF_VALUE}"

@@ -19,6 +19,7 @@ from app.console import (
     registrations,
     report_templates,
     reports,
+    rules,
     statistics,
     tokens,
     users,
@@ -28,4 +29,4 @@ from app.console import (
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
 ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
                                         breakouts, breakouts_proposal, day, narrative, reports, report_templates,
-                                        statistics, messages, mailings, tokens, users, webhooks)]
+                                        statistics, messages, mailings, rules, tokens, users, webhooks)]
