@@ -4,8 +4,9 @@ the mailings (so the recipients are recorded and each gets one outbox email).
 
 When a rule runs: on the event's start (or end) date on the venue's clock, plus ``offset_days``, at
 ``send_time`` on that clock; and only if that moment comes after the rule was last set up (created,
-edited or enabled). A rule set up after its moment is "missed": it is not sent late (a "a week
-before" reminder three days before would say the wrong thing); edit its time to arm it again.
+edited or enabled), and only on time: a rule set up after its moment, or that the worker reaches
+more than a day late (it was stopped), is "missed", never sent late (a "week before" reminder three
+days before would say the wrong thing); edit its time to arm it again.
 A rule that has run keeps ``ran_at`` and its mailing, and is not changed again (409): it never runs
 twice.
 """
@@ -32,6 +33,8 @@ from app.notifications.texts import Text, check_text
 
 # The worker looks at rules of events that ended less than this long ago (the longest offset, and a margin).
 _LOOKBACK = timedelta(days=400)
+# A rule the worker reaches later than this after its moment (it was stopped) is missed, not sent.
+LATE = timedelta(hours=24)
 
 
 class NoSuchRule(NotFound):
@@ -50,12 +53,13 @@ def due_at(event: Event, rule: MessageRule) -> datetime:
     return local.astimezone(ZoneInfo("UTC"))
 
 
-def state(event: Event, rule: MessageRule) -> str:
+def state(event: Event, rule: MessageRule, now: datetime | None = None) -> str:
     if rule.ran_at is not None:
         return "sent"
     if not rule.enabled:
         return "disabled"
-    return "missed" if due_at(event, rule) <= rule.armed_at else "scheduled"
+    due = due_at(event, rule)
+    return "missed" if due <= rule.armed_at or due < (now or utcnow()) - LATE else "scheduled"
 
 
 def read(event: Event, rule: MessageRule) -> RuleRead:
@@ -153,13 +157,14 @@ def delete_rule(session: Session, event: Event, rule_id: int) -> None:
 
 
 def due_rules(database: Database, now: datetime) -> list[tuple[int, int]]:
-    """The (id, revision) of the enabled rules whose moment came after they were set up and is now past."""
+    """The (id, revision) of the enabled rules whose moment came after they were set up and is now
+    past, by less than :data:`LATE`."""
     with database.transaction(write=False) as session:
         rows = session.execute(select(MessageRule, Event).join(Event, Event.id == MessageRule.event_id)
                                .where(MessageRule.ran_at.is_(None), MessageRule.enabled.is_(True),
                                       Event.ends_at >= now - _LOOKBACK)).all()
         due = [(due_at(event, rule), rule.id, rule.revision) for rule, event in rows
-               if rule.armed_at < due_at(event, rule) <= now]
+               if rule.armed_at < due_at(event, rule) <= now and now - due_at(event, rule) <= LATE]
     return [(rule_id, revision) for _, rule_id, revision in sorted(due)]
 
 

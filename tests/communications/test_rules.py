@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from app.attendance.models import Checkin
 from app.communications.models import Mailing, MailingRecipient
 from app.communications.rule_models import MessageRule
-from app.communications.rules import due_rules, run_due_rules, run_rule
+from app.communications.rules import due_rules, run_due_rules, run_rule, state
 from app.core.types import utcnow
+from app.events.models import Event
 from app.notifications.models import OutboxEmail
 from app.registration.models import RegistrationStatus
 from app.worker import drain
@@ -161,11 +162,22 @@ def test_a_rule_set_up_after_its_moment_is_missed_not_sent_late(client, db, orga
         world = {"event": event.id}
     rule = _add(client, organiser, world)  # a week before, three days before
     assert rule["state"] == "missed"
-    assert run_due_rules(db) == 0 and run_due_rules(db, now=utcnow() + timedelta(days=1)) == 0
+    assert run_due_rules(db) == 0 and run_due_rules(db, now=utcnow() + timedelta(hours=1)) == 0
     rearmed = client.patch(_url(world, f"/{rule['id']}"), json={"offset_days": -1}, headers=organiser).json()
     assert rearmed["state"] == "scheduled"
     assert run_due_rules(db, now=datetime.fromisoformat(rearmed["due_at"])) == 1
     assert _counts(db)[1:] == (1, 1, 1)
+
+
+def test_a_rule_the_worker_reaches_more_than_a_day_late_is_missed(client, db, organiser, world):
+    rule = _add(client, organiser, world)
+    assert run_due_rules(db, now=REMINDER_DUE + timedelta(hours=25)) == 0 and _counts(db) == (1, 0, 0, 0)
+    with db.transaction(write=False) as session:
+        stored = session.get(MessageRule, rule["id"])
+        event = session.get(Event, stored.event_id)
+        assert state(event, stored, REMINDER_DUE + timedelta(hours=25)) == "missed"
+        assert state(event, stored, REMINDER_DUE + timedelta(hours=23)) == "scheduled"
+    assert run_due_rules(db, now=REMINDER_DUE + timedelta(hours=23)) == 1  # within the day: sent, late
 
 
 def test_a_disabled_rule_does_not_run(client, db, organiser, world):
