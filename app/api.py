@@ -40,6 +40,7 @@ API_TAGS = [
     {"name": "reports", "description": "The event report: its parts, templates and generated documents"},
     {"name": "messages", "description": "The texts of the emails sent to participants, per event"},
     {"name": "mailings", "description": "Messages to a chosen audience"},
+    {"name": "rules", "description": "Scheduled emails: sent once, days before or after the event"},
     {"name": "webhooks", "description": "Calls to the organisers' other systems"},
     {"name": "health", "description": "Is the service up?"},
 ]
