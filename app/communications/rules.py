@@ -14,10 +14,12 @@ twice.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.communications import mailings
 from app.communications.mailing_schemas import Audience
@@ -112,8 +114,8 @@ def create_rule(session: Session, event: Event, data: RuleCreate) -> MessageRule
 
 
 def list_rules(session: Session, event: Event) -> list[MessageRule]:
-    rules = session.execute(select(MessageRule).where(MessageRule.event_id == event.id)
-                            .order_by(MessageRule.id)).scalars()
+    rules = session.execute(select(MessageRule).where(col(MessageRule.event_id) == event.id)
+                            .order_by(col(MessageRule.id))).scalars()
     return sorted(rules, key=lambda rule: due_at(event, rule))
 
 
@@ -160,10 +162,10 @@ def due_rules(database: Database, now: datetime) -> list[tuple[int, int]]:
     """The (id, revision) of the enabled rules whose moment came after they were set up and is now
     past, by less than :data:`LATE`."""
     with database.transaction(write=False) as session:
-        rows = session.execute(select(MessageRule, Event).join(Event, Event.id == MessageRule.event_id)
-                               .where(MessageRule.ran_at.is_(None), MessageRule.enabled.is_(True),
-                                      Event.ends_at >= now - _LOOKBACK)).all()
-        due = [(due_at(event, rule), rule.id, rule.revision) for rule, event in rows
+        rows = session.execute(select(MessageRule, Event).join(Event, col(Event.id) == col(MessageRule.event_id))
+                               .where(col(MessageRule.ran_at).is_(None), col(MessageRule.enabled).is_(True),
+                                      col(Event.ends_at) >= now - _LOOKBACK)).all()
+        due = [(due_at(event, rule), int(rule.id or 0), rule.revision) for rule, event in rows
                if rule.armed_at < due_at(event, rule) <= now and now - due_at(event, rule) <= LATE]
     return [(rule_id, revision) for _, rule_id, revision in sorted(due)]
 
@@ -173,15 +175,16 @@ def run_rule(database: Database, rule_id: int, revision: int, now: datetime) -> 
     two workers never both run it, nor one a rule edited meanwhile) and send its mailing, in one
     transaction. False when another worker, or an edit, came first."""
     with database.transaction() as session:
-        claimed = session.execute(
-            update(MessageRule).where(MessageRule.id == rule_id, MessageRule.ran_at.is_(None),
-                                      MessageRule.enabled.is_(True), MessageRule.revision == revision)
-            .values(ran_at=now)).rowcount
-        if not claimed:
+        result = session.execute(
+            update(MessageRule).where(col(MessageRule.id) == rule_id, col(MessageRule.ran_at).is_(None),
+                                      col(MessageRule.enabled).is_(True), col(MessageRule.revision) == revision)
+            .values(ran_at=now))
+        # Session.execute returns a CursorResult for an UPDATE, but is typed to return a plain Result.
+        if not cast(CursorResult[Any], result).rowcount:
             return False
-        rule = session.get(MessageRule, rule_id)
+        rule = session.get_one(MessageRule, rule_id)
         session.refresh(rule)
-        event = session.get(Event, rule.event_id)
+        event = session.get_one(Event, rule.event_id)
         try:
             with session.begin_nested():
                 mailing = mailings.create_mailing(session, event, Text(rule.subject, rule.body),

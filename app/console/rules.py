@@ -72,7 +72,7 @@ def _list(screen: Screen, session: Session, viewer: Viewer, event: Event, *, val
 
 
 def _errors(error: ValidationError) -> dict:
-    found = {}
+    found: dict[str, str] = {}
     for problem in error.errors():
         where = [str(part) for part in problem["loc"]]
         name = where[1] if where[0] == "to" and len(where) > 1 and where[1] in ("status", "attendance") else where[0]

@@ -1,7 +1,7 @@
 """message rules: an event's messages sent once, days before or after it, by the worker
 
 Revision ID: 2026_12_01_message_rules
-Revises: 2026_12_01_mailings
+Revises: 2026_12_01_unsubscribe
 Create Date: 2026-12-01 05:00:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import app.core.types
 
 revision = '2026_12_01_message_rules'
-down_revision = '2026_12_01_mailings'
+down_revision = '2026_12_01_unsubscribe'
 branch_labels = None
 depends_on = None
 
