@@ -3,7 +3,9 @@
 A delivery is retried with exponential backoff (30 s, 1 min, 2 min, ... at most 6 h apart) until a
 day after the change, then given up. Its hook is disabled after ``DISABLE_AFTER`` consecutive
 failed attempts, or at once when the receiver answers 410 Gone. Each attempt's HTTP status,
-response time and error are kept on the delivery. Timeouts are short: a slow receiver costs the
+response time and error are kept on the delivery. Unless private addresses are allowed, the hook's
+host is resolved again before each attempt and the request goes to the address just checked: a name
+that now points at a loopback or private address gets a failed attempt and no request. Timeouts are short: a slow receiver costs the
 worker seconds, never the batch.
 """
 
@@ -15,6 +17,7 @@ import json
 import logging
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -24,6 +27,7 @@ from app.core.db import Database
 from app.core.queue import Heartbeat, QueueStatus, claim
 from app.core.types import utcnow
 from app.webhooks.models import Webhook, WebhookDelivery
+from app.webhooks.service import Address, resolve
 
 log = logging.getLogger("convene.webhooks")
 
@@ -41,14 +45,55 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery) -> tuple[int | None, float, str | None]:
-    """POST the delivery; (HTTP status or None, milliseconds, error or None)."""
+class Unroutable(Exception):
+    """The hook's host does not resolve, or resolves to an address a delivery must not reach."""
+
+
+def checked_address(url: str) -> Address:
+    """The one address a delivery to ``url`` connects to, resolved now and checked publicly routable.
+    A name that passed the check when the hook was registered may point elsewhere since (DNS
+    rebinding): every address it now has must be routable, and the request goes to the address
+    checked, never to a second lookup that could answer differently."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = resolve(host)
+    except OSError as error:
+        raise Unroutable(f"the host {host!r} cannot be resolved: {error}") from error
+    refused = [str(address) for address in addresses if not address.is_global]
+    if refused or not addresses:
+        raise Unroutable(f"the host {host!r} resolves to a private or non-routable address "
+                         f"({', '.join(refused)}); not sent")
+    return addresses[0]
+
+
+def post_to(client: httpx.Client, url: str, address: Address | None, *, content: bytes,
+            headers: dict[str, str]) -> httpx.Response:
+    """POST to ``url``, connecting to ``address`` when given (no lookup of the URL's host): the Host
+    header, and for https the TLS server name and certificate check, still use the URL's own host."""
+    target = httpx.URL(url)
+    extensions = {}
+    if address is not None:
+        headers = {**headers, "Host": target.netloc.decode("ascii")}
+        extensions["sni_hostname"] = target.host
+        target = target.copy_with(host=str(address))
+    return client.post(target, content=content, headers=headers, extensions=extensions)
+
+
+def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, *,
+             allow_private: bool) -> tuple[int | None, float, str | None]:
+    """POST the delivery; (HTTP status or None, milliseconds, error or None). Unless ``allow_private``,
+    the host is resolved and checked first, and nothing is sent when it fails the check."""
     body = json.dumps({"id": delivery.id, **delivery.payload}, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "Convene-Event": delivery.event_type,
                "Convene-Delivery": str(delivery.id), "Convene-Signature": signature(hook.secret, int(time.time()), body)}
     started = time.monotonic()
     try:
-        response = client.post(hook.url, content=body, headers=headers)
+        address = None if allow_private else checked_address(hook.url)
+    except Unroutable as error:
+        log.warning("webhook %s delivery %s refused: %s", hook.id, delivery.id, error)
+        return None, (time.monotonic() - started) * 1000, str(error)
+    try:
+        response = post_to(client, hook.url, address, content=body, headers=headers)
     except httpx.HTTPError as error:
         return None, (time.monotonic() - started) * 1000, f"{type(error).__name__}: {error}"
     elapsed = (time.monotonic() - started) * 1000
@@ -98,7 +143,8 @@ def deliver_due_webhooks(database: Database, settings: Settings, *, batch_size: 
                 for item in batch:
                     hook = hooks[item.webhook_id]
                     if hook.enabled:
-                        status, elapsed, error = _attempt(client, hook, item)
+                        status, elapsed, error = _attempt(client, hook, item,
+                                                         allow_private=settings.webhooks_allow_private)
                     else:
                         status, elapsed, error = None, None, "the hook is disabled"
                     heartbeat.release(item.id)

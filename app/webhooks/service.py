@@ -20,21 +20,30 @@ from app.webhooks.schemas import EventType, WebhookCreate
 SECRET_PREFIX = "whsec_"
 
 
-def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def resolve(host: str) -> list[Address]:
+    """Every address ``host`` (a name or an IP literal) stands for now; OSError when it resolves to none."""
     try:
         return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         pass
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
+
+
+def _addresses(host: str) -> list[Address]:
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        return resolve(host)
     except OSError as error:
         raise InvalidInput(f"the host {host!r} cannot be resolved", field="url") from error
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
 def check_url(url: str, *, allow_private: bool) -> None:
     """Refuse a URL that is not http(s) or, unless ``allow_private``, that reaches an address which is
-    not publicly routable (loopback, private, link-local...): a hook must not probe the server's own network."""
+    not publicly routable (loopback, private, link-local...): a hook must not probe the server's own network.
+    The worker checks again before each delivery (:mod:`app.webhooks.delivery`): a name may change address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput("the URL must start with http:// or https:// and name a host", field="url")
