@@ -211,6 +211,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # one-click POST carries nothing else).
     ("GET", "/unsubscribe/{token}"): LINK,
     ("POST", "/unsubscribe/{token}"): LINK,
+    # A participant's calendar feed: its own signed address (not the page's), whoever else is signed in.
+    ("GET", "/calendar/{token}.ics"): LINK,
     # A working group's rapporteur: the signed link opens that group alone, whoever else is signed in.
     ("GET", "/rapporteur/{token}"): LINK,
     ("POST", "/rapporteur/{token}"): LINK,

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
+from urllib.parse import urlsplit
 
 import pytest
 from argon2 import PasswordHasher, profiles
@@ -44,7 +45,7 @@ from app.directory.schemas import PersonCreate
 from app.directory.service import create_person
 from app.main import create_app
 from app.notifications.models import OutboxEmail
-from app.registration.links import participant_token
+from app.registration.links import calendar_feed_url, participant_token
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate, RegistrationCreate
 from app.registration.service import register
@@ -182,6 +183,7 @@ def _seed(database: Database, settings, world: World) -> None:
             "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
             "report_link": signed_download_path(settings, report), "token_id": str(own_token), "webhook_id": str(webhook.id),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
+            "calendar_link": urlsplit(calendar_feed_url(settings, registration)).path,
             "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
             "mailing_id": str(mailing.id), "unsubscribe_link": f"/unsubscribe/{unsubscribe_token(settings, registration.id)}",
             "rule_id": str(rule.id),
@@ -217,6 +219,8 @@ def _url(path: str, world: World) -> str:
         return world.values["rapporteur_link"]
     if path.startswith("/unsubscribe/"):
         return world.values["unsubscribe_link"]
+    if path.startswith("/calendar/"):
+        return world.values["calendar_link"]
     change = "enable" if path.startswith("/manage/users/") else world.values["change"]
     return re.sub(r"\{(\w+)\}", lambda m: change if m[1] == "change" else world.values[m[1]], path)
 

@@ -1,14 +1,11 @@
-"""The agenda as an iCalendar file, with times in the event's own zone."""
+"""The agenda as an iCalendar file, with times in the event's own zone (app.core.calendars)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from icalendar import Calendar
 
-from icalendar import Calendar, Timezone
-from icalendar import Event as CalendarEvent
-
-from app.agenda.schemas import SessionRead
+from app.agenda.schemas import RoleRead, SessionRead
+from app.core.calendars import calendar_entry, sequence_at, zoned_calendar
 from app.core.countries import country_name
 from app.core.types import utcnow
 from app.events.models import Event
@@ -16,40 +13,40 @@ from app.events.models import Event
 PRODID = "-//Convene//Agenda//EN"
 
 
-def agenda_calendar(event: Event, agenda: list[SessionRead], *, host: str) -> bytes:
-    zone = ZoneInfo(event.timezone)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", event.title)
+def event_location(event: Event) -> str:
+    """The venue, the city and the country, as on the event page: a calendar's map search for
+    "Leuven" alone may guess wrong."""
+    return ", ".join(part for part in (event.venue, event.city, country_name(event.country)) if part)
+
+
+def people_line(roles: list[RoleRead]) -> str:
+    """"Speaker: Ann Lee; Moderator: Bo Ek" for a session's description."""
+    return "; ".join(f"{role_label(role.role.value)}: {role.name}" for role in roles)
+
+
+def role_label(role: str) -> str:
+    return role.replace("_", " ").capitalize()
+
+
+def event_calendar_shell(event: Event, prodid: str, *, name: str) -> Calendar:
+    """A calendar for ``event`` with its zone, named ``name`` in calendar applications."""
+    calendar, _ = zoned_calendar(prodid, event.timezone, event.starts_at, event.ends_at)
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", event.timezone)
-    # A VTIMEZONE lets calendars that do not know the IANA name still place the times right.
-    first, last = event.starts_at.date(), event.ends_at.date()
-    calendar.add_component(
-        Timezone.from_tzinfo(zone, first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 1, month=1, day=1))
-    )
+    return calendar
+
+
+def agenda_calendar(event: Event, agenda: list[SessionRead], *, host: str) -> bytes:
+    calendar = event_calendar_shell(event, PRODID, name=event.title)
     stamp = utcnow()
-    # The country too, as on the event page: a calendar's map search for "Leuven" alone may guess wrong.
-    location = ", ".join(part for part in (event.venue, event.city, country_name(event.country)) if part)
+    location = event_location(event)
     for item in agenda:
-        entry = CalendarEvent()
-        entry.add("uid", f"session-{item.id}@{host}")
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", _local(item.starts_at, zone))
-        entry.add("dtend", _local(item.ends_at, zone))
-        entry.add("summary", item.title)
-        place = ", ".join(part for part in (item.room, location) if part)
-        if place:
-            entry.add("location", place)
-        people = "; ".join(f"{role.role.value.replace('_', ' ').capitalize()}: {role.name}" for role in item.roles)
-        description = "\n\n".join(part for part in (item.description, people) if part)
-        if description:
-            entry.add("description", description)
-        entry.add("categories", [item.kind.value])
-        calendar.add_component(entry)
+        description = "\n\n".join(part for part in (item.description, people_line(item.roles)) if part)
+        calendar.add_component(calendar_entry(
+            uid=f"session-{item.id}@{host}", sequence=sequence_at(stamp), stamp=stamp,
+            # SessionRead's times are already in the event's zone.
+            starts=item.starts_at, ends=item.ends_at, summary=item.title,
+            location=", ".join(part for part in (item.room, location) if part), description=description,
+            categories=[item.kind.value],
+        ))
     return calendar.to_ical()
-
-
-def _local(value: datetime, zone: ZoneInfo) -> datetime:
-    return value.astimezone(zone)

@@ -51,6 +51,9 @@ class AgendaSession(SQLModel, table=True):
     room: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     capacity: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # When an organiser last changed it (times, room, roles...); None: not since it was added. The
+    # participants' calendar feeds derive their entries' SEQUENCE from it.
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class SessionRole(SQLModel, table=True):

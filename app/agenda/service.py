@@ -15,6 +15,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Window, paginate
 from app.core.security import Principal
 from app.core.timezones import in_zone
+from app.core.types import utcnow
 from app.directory.models import Organisation, Person
 from app.directory.schemas import PersonCreate
 from app.directory.service import create_person, find_person_by_email, get_person
@@ -110,6 +111,7 @@ def update_agenda_session(
         setattr(item, key, in_zone(value, event.timezone) if isinstance(value, datetime) else value)
     _check_times(event, item)
     matches = _set_roles(session, event, item, data.roles, principal) if data.roles is not None else {}
+    item.updated_at = utcnow()
     session.flush()
     return WrittenSession(item, matches)
 

@@ -66,6 +66,9 @@ class BreakoutGroup(SQLModel, table=True):
     )
     report_notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     position: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    # When an organiser last changed it (its room, title...); None: not since it was added. Its
+    # members' calendar feeds derive their breakout entry's SEQUENCE from it.
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class BreakoutSettings(SQLModel, table=True):

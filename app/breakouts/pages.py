@@ -3,19 +3,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from fastapi import APIRouter, status
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from app.breakouts.calendar_feed import personal_calendar
 from app.breakouts.choices import ordinal, ranked_choices
 from app.breakouts.service import get_breakout_session, participant_breakouts, session_settings, set_preferences
 from app.core.csrf import FIELD_NAME, Csrf, CsrfDep, FormDep
-from app.core.deps import SessionDep, TransactionRoute
+from app.core.deps import SessionDep, SettingsDep, TransactionRoute
 from app.core.errors import AppError, InvalidInput
 from app.core.fields import parse_id
 from app.core.templating import render_page
 from app.core.timezones import in_zone
+from app.events.models import Event
 from app.registration.dependencies import Participant, ParticipantDep
+from app.registration.links import registration_for_calendar_token
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
@@ -60,3 +65,15 @@ def save_choices(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep
                        submitted={item.id: submitted}, status_code=error.status)
     return RedirectResponse(f"{participant.base}/breakouts?saved={item.id}#session-{item.id}",
                             status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/calendar/{token}.ics")
+def calendar_feed(token: str, session: SessionDep, settings: SettingsDep):
+    """The participant's calendar feed (app.breakouts.calendar_feed): 404 for an address we did not
+    sign, 410 once the registration is closed or erased; nothing else is said about either."""
+    registration = registration_for_calendar_token(session, settings, token)
+    event = session.get_one(Event, registration.event_id)
+    body = personal_calendar(session, event, registration, host=urlsplit(settings.base_url).hostname or "convene")
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        "Cache-Control": "private, no-store", "Content-Disposition": f'inline; filename="{event.slug}.ics"',
+    })

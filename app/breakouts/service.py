@@ -19,6 +19,7 @@ from app.breakouts.schemas import GroupCreate, GroupRead, GroupUpdate, Preferenc
 from app.core.collation import person_sort_key
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.security import Principal
+from app.core.types import utcnow
 from app.directory.models import Person
 from app.directory.service import get_person
 from app.events.models import Event
@@ -139,6 +140,7 @@ def update_group(
             )
     for key, value in changes.items():
         setattr(group, key, value)
+    group.updated_at = utcnow()
     session.flush()
     return group
 

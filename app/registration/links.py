@@ -15,10 +15,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import AppError, Forbidden, NotFound
 from app.core.types import utcnow
 from app.events.models import Event
-from app.registration.models import Registration
+from app.registration.models import Registration, RegistrationStatus
 
 SALT = "convene.participant-link"
 # How long after the event's end the link still opens the participant's page.
@@ -33,6 +33,14 @@ class InvalidLink(NotFound):
 
 class LinkExpired(Forbidden):
     title = "Link expired"
+
+
+class CalendarGone(AppError):
+    """A calendar feed whose registration was cancelled, refused, lapsed or erased, or whose event is
+    long over: 410 tells calendar applications to stop asking. The reason is not disclosed."""
+
+    status = 410
+    title = "Calendar no longer available"
 
 
 def _serializer(settings: Settings) -> URLSafeSerializer:
@@ -69,4 +77,37 @@ def registration_for_token(session: Session, settings: Settings, token: str) -> 
     event = session.get_one(Event, registration.event_id)
     if utcnow() > event.ends_at + LINK_GRACE:
         raise LinkExpired("this link expired after the event ended")
+    return registration
+
+
+# The personal calendar feed has a token of its own (another salt): its address is handed to
+# calendar services and may end up shared, so it shows the participant's sessions and opens nothing else.
+CALENDAR_SALT = "convene.calendar-feed"
+CLOSED_STATUSES = frozenset({RegistrationStatus.cancelled, RegistrationStatus.rejected, RegistrationStatus.expired})
+
+
+def _calendar_serializer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.signing_key(), salt=CALENDAR_SALT)
+
+
+def calendar_feed_url(settings: Settings, registration: Registration) -> str:
+    """The https (or http) address of the participant's calendar feed."""
+    return f"{settings.base_url}/calendar/{_calendar_serializer(settings).dumps({'c': registration.id})}.ics"
+
+
+def registration_for_calendar_token(session: Session, settings: Settings, token: str) -> Registration:
+    """The registration behind a calendar feed's token: :class:`InvalidLink` (404) for a token we did
+    not sign, :class:`CalendarGone` (410) once the registration is closed or erased or the link expired."""
+    try:
+        payload = _calendar_serializer(settings).loads(token)
+    except BadSignature:
+        raise InvalidLink("this calendar address is not valid") from None
+    registration_id = payload.get("c") if isinstance(payload, dict) else None
+    registration = session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    if registration is None:
+        raise InvalidLink("this calendar address is not valid")
+    event = session.get(Event, registration.event_id)
+    if (registration.anonymised_at is not None or registration.status in CLOSED_STATUSES
+            or utcnow() > event.ends_at + LINK_GRACE):
+        raise CalendarGone("this calendar is no longer available")
     return registration

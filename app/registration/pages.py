@@ -88,6 +88,7 @@ def _participant_page(session: Session, csrf: Csrf, participant: Participant, *,
         qr_svg=qr_svg(registration.checkin_code, scale=QR_SCALE) if confirmed else "",
         checkin_code=registration.checkin_code, base=participant.base, csrf_token=csrf.token,
         optional_messages=receives_optional_messages(registration), **local_times(event),
+        calendar_url=participant.calendar_url, webcal_url=participant.webcal_url,
     )
     return _html(csrf, body, status)
 
