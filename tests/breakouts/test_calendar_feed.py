@@ -25,7 +25,7 @@ from app.registration.models import Registration, RegistrationStatus
 from app.registration.privacy import erase_registration
 from app.registration.service import cancel_registration
 from tests.breakouts.conftest import add_groups, create_breakout
-from tests.factories import add_participant, create_event, create_session
+from tests.factories import add_participant, create_agenda_session, create_event
 
 BRUSSELS = "Europe/Brussels"
 
@@ -37,12 +37,12 @@ def workshop(db, settings) -> dict:
     with db.transaction() as session:
         event = create_event(session, title="Clusters day", timezone=BRUSSELS)
         speaker = create_person(session, PersonCreate(first_name="Ann", last_name="Lee", email="ann@example.org"))
-        create_session(session, event, title="Welcome", kind="welcome",
+        create_agenda_session(session, event, title="Welcome", kind="welcome",
                        starts_at=datetime(2030, 6, 20, 9, 30), ends_at=datetime(2030, 6, 20, 10, 0))
-        keynote = create_session(session, event, title="Keynote", starts_at=datetime(2030, 6, 20, 10, 0),
+        keynote = create_agenda_session(session, event, title="Keynote", starts_at=datetime(2030, 6, 20, 10, 0),
                                  ends_at=datetime(2030, 6, 20, 11, 0),
                                  roles=[{"person_id": speaker.id, "role": "speaker"}])
-        create_session(session, event, title="Coffee", kind="break", room=None,
+        create_agenda_session(session, event, title="Coffee", kind="break", room=None,
                        starts_at=datetime(2030, 6, 20, 11, 0), ends_at=datetime(2030, 6, 20, 11, 30))
         item = create_breakout(session, event, starts=14)
         first, second = add_groups(session, item, 2, 2)
