@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.ical import event_calendar_shell, event_location, people_line, role_label
 from app.agenda.models import AgendaSession, SessionKind
@@ -50,27 +51,27 @@ def _groups(session: Session, event: Event, registration: Registration) -> dict[
     """Breakout session id -> the participant's group: the one they were told (an assignment of a
     committed session), else one they facilitate or report on. Two queries for the whole event."""
     rows = session.execute(
-        select(BreakoutGroup, BreakoutAssignment.assigned_at, BreakoutSettings.committed_at)
-        .join(BreakoutAssignment, BreakoutAssignment.group_id == BreakoutGroup.id)
-        .join(BreakoutSettings, BreakoutSettings.session_id == BreakoutAssignment.session_id)
-        .where(BreakoutAssignment.registration_id == registration.id, BreakoutSettings.committed_at.is_not(None))
+        select(BreakoutGroup, col(BreakoutAssignment.assigned_at), col(BreakoutSettings.committed_at))
+        .join(BreakoutAssignment, col(BreakoutAssignment.group_id) == col(BreakoutGroup.id))
+        .join(BreakoutSettings, col(BreakoutSettings.session_id) == col(BreakoutAssignment.session_id))
+        .where(col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutSettings.committed_at).is_not(None))
     ).all()
-    found: dict[int, tuple[BreakoutGroup, str | None, list[datetime]]] = {
+    found: dict[int, tuple[BreakoutGroup, str | None, list[datetime | None]]] = {
         group.session_id: (group, None, [assigned_at, committed_at]) for group, assigned_at, committed_at in rows
     }
     if registration.person_id is not None:
         person = registration.person_id
         running = session.execute(
-            select(BreakoutGroup).join(AgendaSession, AgendaSession.id == BreakoutGroup.session_id)
-            .where(AgendaSession.event_id == event.id,
-                   or_(BreakoutGroup.facilitator_person_id == person, BreakoutGroup.rapporteur_person_id == person))
-            .order_by(BreakoutGroup.position, BreakoutGroup.id)
+            select(BreakoutGroup).join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+            .where(col(AgendaSession.event_id) == event.id,
+                   or_(col(BreakoutGroup.facilitator_person_id) == person, col(BreakoutGroup.rapporteur_person_id) == person))
+            .order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
         ).scalars()
         for group in running:
             role = "Facilitator" if group.facilitator_person_id == person else "Rapporteur"
             found.setdefault(group.session_id, (group, role, []))
-    facilitators = dict(session.execute(
-        select(Person.id, Person).where(Person.id.in_({group.facilitator_person_id for group, _, _ in found.values()
+    facilitators: dict[int, Person] = dict(session.execute(
+        select(col(Person.id), Person).where(col(Person.id).in_({group.facilitator_person_id for group, _, _ in found.values()
                                                         if group.facilitator_person_id}))
     ).all()) if found else {}
     return {
@@ -124,8 +125,8 @@ def personal_calendar(session: Session, event: Event, registration: Registration
     if registration.status is not RegistrationStatus.confirmed or registration.anonymised_at is not None:
         return calendar.to_ical()
     agenda = event_agenda(session, event)
-    changed = dict(session.execute(
-        select(AgendaSession.id, AgendaSession.updated_at).where(AgendaSession.event_id == event.id)
+    changed: dict[int, datetime | None] = dict(session.execute(
+        select(col(AgendaSession.id), col(AgendaSession.updated_at)).where(col(AgendaSession.event_id) == event.id)
     ).all())
     groups = _groups(session, event, registration)
     calendar.add_component(_event_entry(event, registration, all_day=bool(agenda), host=host))

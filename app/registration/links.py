@@ -106,7 +106,7 @@ def registration_for_calendar_token(session: Session, settings: Settings, token:
     registration = session.get(Registration, registration_id) if isinstance(registration_id, int) else None
     if registration is None:
         raise InvalidLink("this calendar address is not valid")
-    event = session.get(Event, registration.event_id)
+    event = session.get_one(Event, registration.event_id)
     if (registration.anonymised_at is not None or registration.status in CLOSED_STATUSES
             or utcnow() > event.ends_at + LINK_GRACE):
         raise CalendarGone("this calendar is no longer available")
