@@ -1,7 +1,7 @@
 """agenda_session and breakout_group: when each last changed, the SEQUENCE of the calendar entries showing it
 
 Revision ID: 2026_12_01_changed_at
-Revises: 2026_12_01_unsubscribe
+Revises: 2026_12_01_message_rules
 Create Date: 2026-12-01 04:40:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import app.core.types
 
 revision = '2026_12_01_changed_at'
-down_revision = '2026_12_01_unsubscribe'
+down_revision = '2026_12_01_message_rules'
 branch_labels = None
 depends_on = None
 
