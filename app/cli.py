@@ -21,16 +21,18 @@ from app.core.errors import AppError
 from app.core.roles import Role
 from app.reports.formats import ReportFormat
 
-# Plain help and errors (click's): typer's boxed ones load rich.markdown and took longer to draw than
-# the rest of `convene --help` together (0.35 of 0.6 s on an idle machine).
-PLAIN = {"rich_markup_mode": None, "no_args_is_help": True}
+# Plain help and errors (click's, rich_markup_mode=None): typer's boxed ones load rich.markdown and
+# took longer to draw than the rest of `convene --help` together (0.35 of 0.6 s on an idle machine).
 app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in and the event report.",
-                  pretty_exceptions_enable=False, **PLAIN)
-token_app = typer.Typer(help="API tokens for organisers, admins and check-in staff.", **PLAIN)
+                  pretty_exceptions_enable=False, rich_markup_mode=None, no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for organisers, admins and check-in staff.", rich_markup_mode=None,
+                        no_args_is_help=True)
 app.add_typer(token_app, name="token")
-user_app = typer.Typer(help="Console accounts: people who sign in at /manage.", **PLAIN)
+user_app = typer.Typer(help="Console accounts: people who sign in at /manage.", rich_markup_mode=None,
+                        no_args_is_help=True)
 app.add_typer(user_app, name="user")
-outbox_app = typer.Typer(help="The emails Convene has queued: read what is (or would be) sent.", **PLAIN)
+outbox_app = typer.Typer(help="The emails Convene has queued: read what is (or would be) sent.", rich_markup_mode=None,
+                        no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 
 out = Console(soft_wrap=True)
@@ -72,7 +74,8 @@ def serve(
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
-breakouts_app = typer.Typer(help="Breakout groups: solve an assignment instance offline.", **PLAIN)
+breakouts_app = typer.Typer(help="Breakout groups: solve an assignment instance offline.", rich_markup_mode=None,
+                        no_args_is_help=True)
 app.add_typer(breakouts_app, name="breakouts")
 
 
