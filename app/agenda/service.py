@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from app.agenda.models import AgendaSession, RoleKind, SessionKind, SessionRole
 from app.agenda.schemas import PersonMatch, RoleAssign, RoleRead, SessionCreate, SessionRead, SessionUpdate
@@ -40,11 +41,11 @@ Matches = dict[tuple[int, RoleKind], PersonMatch]
 def _person_on_agenda(session: Session, event: Event, data: PersonCreate) -> Person | None:
     """Someone of exactly this name who already holds a role in one of the event's sessions."""
     return session.execute(
-        select(Person).join(SessionRole, SessionRole.person_id == Person.id)
-        .join(AgendaSession, AgendaSession.id == SessionRole.session_id)
-        .where(AgendaSession.event_id == event.id, Person.first_name == data.first_name,
-               Person.last_name == data.last_name)
-        .order_by(Person.id).limit(1)
+        select(Person).join(SessionRole, col(SessionRole.person_id) == col(Person.id))
+        .join(AgendaSession, col(AgendaSession.id) == col(SessionRole.session_id))
+        .where(col(AgendaSession.event_id) == event.id, col(Person.first_name) == data.first_name,
+               col(Person.last_name) == data.last_name)
+        .order_by(col(Person.id)).limit(1)
     ).scalars().first()
 
 
@@ -67,13 +68,14 @@ def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[
     # roles are cleared, while its own people are still on the agenda.
     known = {position: get_person(session, assign.person_id, field=f"roles.{position}.person_id", principal=principal)
              for position, assign in enumerate(roles) if assign.person_id is not None}
-    session.execute(delete(SessionRole).where(SessionRole.session_id == item.id))
+    session.execute(delete(SessionRole).where(col(SessionRole.session_id) == item.id))
     seen: set[tuple[int, RoleKind]] = set()
     matches: Matches = {}
     for position, assign in enumerate(roles):
         if position in known:
             person = known[position]
         else:
+            assert assign.person is not None  # RoleAssign names exactly one of person_id and person
             person, how = _resolve_person(session, event, assign.person)
             matches.setdefault((person.id, assign.role), how)
         if (person.id, assign.role) in seen:
@@ -132,13 +134,13 @@ def list_sessions(
     session: Session, event: Event, window: Window, *, kind: SessionKind | None = None, room: str | None = None
 ) -> tuple[list[AgendaSession], int]:
     statement = (
-        select(AgendaSession).where(AgendaSession.event_id == event.id)
-        .order_by(AgendaSession.starts_at, AgendaSession.room, AgendaSession.id)
+        select(AgendaSession).where(col(AgendaSession.event_id) == event.id)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.room), col(AgendaSession.id))
     )
     if kind:
-        statement = statement.where(AgendaSession.kind == kind)
+        statement = statement.where(col(AgendaSession.kind) == kind)
     if room:
-        statement = statement.where(AgendaSession.room == room)
+        statement = statement.where(col(AgendaSession.room) == room)
     return paginate(session, statement, window)
 
 
@@ -147,11 +149,11 @@ def roles_by_session(session: Session, session_ids: list[int]) -> dict[int, list
     if not session_ids:
         return {}
     rows = session.execute(
-        select(SessionRole, Person, Organisation.name)
-        .join(Person, Person.id == SessionRole.person_id)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(SessionRole.session_id.in_(session_ids))
-        .order_by(SessionRole.session_id, SessionRole.position, SessionRole.id)
+        select(SessionRole, Person, col(Organisation.name))
+        .join(Person, col(Person.id) == col(SessionRole.person_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(Person.organisation_id))
+        .where(col(SessionRole.session_id).in_(session_ids))
+        .order_by(col(SessionRole.session_id), col(SessionRole.position), col(SessionRole.id))
     ).all()
     roles: dict[int, list[RoleRead]] = defaultdict(list)
     for role, person, organisation in rows:
@@ -172,8 +174,8 @@ def room_clashes(session: Session, event: Event, items: list[AgendaSession]) -> 
     if not rooms:
         return {}
     booked = session.execute(
-        select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.room.is_not(None))
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
+        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.room).is_not(None))
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
     ).scalars().all()
     warnings: dict[int, list[str]] = defaultdict(list)
     for item in items:
@@ -210,8 +212,8 @@ def read_sessions(
 
 def event_agenda(session: Session, event: Event) -> list[SessionRead]:
     items = session.execute(
-        select(AgendaSession).where(AgendaSession.event_id == event.id)
-        .order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+        select(AgendaSession).where(col(AgendaSession.event_id) == event.id)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
     ).scalars().all()
     return read_sessions(session, event, list(items))
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
+from sqlmodel import col
 
 from app.core.config import Settings
 from app.core.db import Database
@@ -105,8 +106,8 @@ def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, *,
 def _settle(database: Database, delivery_id: int, status: int | None, elapsed: float | None, error: str | None) -> bool:
     """Record one attempt on the delivery and its hook, in one transaction; whether the hook is now disabled."""
     with database.transaction() as session:
-        delivery = session.get(WebhookDelivery, delivery_id)
-        hook = session.get(Webhook, delivery.webhook_id)
+        delivery = session.get_one(WebhookDelivery, delivery_id)
+        hook = session.get_one(Webhook, delivery.webhook_id)
         now = utcnow()
         delivery.response_status, delivery.response_ms, delivery.last_error = status, elapsed, error
         if error is None:
@@ -137,7 +138,7 @@ def deliver_due_webhooks(database: Database, settings: Settings, *, batch_size: 
             with Heartbeat(database, WebhookDelivery, [item.id for item in batch], lease) as heartbeat:
                 with database.transaction(write=False) as session:
                     hooks = {hook.id: hook for hook in session.execute(select(Webhook).where(
-                        Webhook.id.in_({item.webhook_id for item in batch}))).scalars()}
+                        col(Webhook.id).in_({item.webhook_id for item in batch}))).scalars()}
                     for hook in hooks.values():
                         session.expunge(hook)
                 for item in batch:
