@@ -64,8 +64,15 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(api)
     app.include_router(registration_router.page_router)
     app.include_router(reports_router.download_router)
-    for module in (site_pages, registration_pages, agenda_pages, attendance_pages, breakouts_pages,
-                   rapporteur_pages, unsubscribe_pages):
+    for module in (
+        site_pages,
+        registration_pages,
+        agenda_pages,
+        attendance_pages,
+        breakouts_pages,
+        rapporteur_pages,
+        unsubscribe_pages,
+    ):
         app.include_router(module.router)
     for console_router in CONSOLE_ROUTERS:
         app.include_router(console_router)

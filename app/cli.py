@@ -23,16 +23,23 @@ from app.reports.formats import ReportFormat
 
 # Plain help and errors (click's, rich_markup_mode=None): typer's boxed ones load rich.markdown and
 # took longer to draw than the rest of `convene --help` together (0.35 of 0.6 s on an idle machine).
-app = typer.Typer(help="Convene: workshops, registration, breakouts, check-in and the event report.",
-                  pretty_exceptions_enable=False, rich_markup_mode=None, no_args_is_help=True)
-token_app = typer.Typer(help="API tokens for organisers, admins and check-in staff.", rich_markup_mode=None,
-                        no_args_is_help=True)
+app = typer.Typer(
+    help="Convene: workshops, registration, breakouts, check-in and the event report.",
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+token_app = typer.Typer(
+    help="API tokens for organisers, admins and check-in staff.", rich_markup_mode=None, no_args_is_help=True
+)
 app.add_typer(token_app, name="token")
-user_app = typer.Typer(help="Console accounts: people who sign in at /manage.", rich_markup_mode=None,
-                        no_args_is_help=True)
+user_app = typer.Typer(
+    help="Console accounts: people who sign in at /manage.", rich_markup_mode=None, no_args_is_help=True
+)
 app.add_typer(user_app, name="user")
-outbox_app = typer.Typer(help="The emails Convene has queued: read what is (or would be) sent.", rich_markup_mode=None,
-                        no_args_is_help=True)
+outbox_app = typer.Typer(
+    help="The emails Convene has queued: read what is (or would be) sent.", rich_markup_mode=None, no_args_is_help=True
+)
 app.add_typer(outbox_app, name="outbox")
 
 out = Console(soft_wrap=True)
@@ -74,8 +81,9 @@ def serve(
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
-breakouts_app = typer.Typer(help="Breakout groups: solve an assignment instance offline.", rich_markup_mode=None,
-                        no_args_is_help=True)
+breakouts_app = typer.Typer(
+    help="Breakout groups: solve an assignment instance offline.", rich_markup_mode=None, no_args_is_help=True
+)
 app.add_typer(breakouts_app, name="breakouts")
 
 
@@ -98,7 +106,9 @@ def breakouts_solve(
 
 @app.command()
 def check(
-    repair: Annotated[bool, typer.Option("--repair", help="set the seat and waiting-list counters to the counts")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="set the seat and waiting-list counters to the counts")
+    ] = False,
 ) -> None:
     """Check that every event's seat and waiting-list counters equal its registrations; list what differs
     (exit status 1 if anything does). Safe on a live database."""
@@ -157,8 +167,10 @@ def import_(
             event_id, counts = import_event(session, archive, slug=slug)
     except AppError as error:
         _fail(error)
-    err.print(f"restored event {slug or archive['event']!r} as id {event_id}: "
-              + ", ".join(f"{count} {name}" for name, count in counts.items()))
+    err.print(
+        f"restored event {slug or archive['event']!r} as id {event_id}: "
+        + ", ".join(f"{count} {name}" for name, count in counts.items())
+    )
 
 
 @app.command()
@@ -190,15 +202,24 @@ def outbox_list(
         raise typer.Exit(2) from None
     try:
         with _database().transaction(write=False) as session:
-            emails = (event_emails(session, get_event_by_ref(session, event), status=wanted, limit=limit) if event
-                      else list_outbox(session, status=wanted, limit=limit))
+            emails = (
+                event_emails(session, get_event_by_ref(session, event), status=wanted, limit=limit)
+                if event
+                else list_outbox(session, status=wanted, limit=limit)
+            )
     except AppError as error:
         _fail(error)
     table = Table("id", "status", "message", "when (UTC)", "last error")
     table.add_column("to", no_wrap=True)
     for email in emails:
-        table.add_row(str(email.id), email.status.value, email.template,
-                      f"{email.finished_at or email.created_at:%Y-%m-%d %H:%M}", email.last_error or "", email.to_address)
+        table.add_row(
+            str(email.id),
+            email.status.value,
+            email.template,
+            f"{email.finished_at or email.created_at:%Y-%m-%d %H:%M}",
+            email.last_error or "",
+            email.to_address,
+        )
     out.print(table)
 
 
@@ -214,11 +235,14 @@ def outbox_show(email_id: Annotated[int, typer.Argument(help="the id shown by `c
     try:
         with _database().transaction(write=False) as session:
             email = get_outbox_email(session, email_id)
-            rendered = render_outbox_email(email, settings, email_context_links,
-                                           text=texts_for(session, [email]).get(email.id))
+            rendered = render_outbox_email(
+                email, settings, email_context_links, text=texts_for(session, [email]).get(email.id)
+            )
     except AppError as error:
         _fail(error)
-    print(f"To: {email.to_address}\nSubject: {rendered.subject}\nStatus: {email.status.value}\n\n{rendered.text}", end="")
+    print(
+        f"To: {email.to_address}\nSubject: {rendered.subject}\nStatus: {email.status.value}\n\n{rendered.text}", end=""
+    )
 
 
 @token_app.command("create")
@@ -250,9 +274,16 @@ def token_list() -> None:
         rows = list_tokens(session)
     table = Table("id", "name", "role", "event", "owner", "created", "last used", "revoked")
     for row in rows:
-        table.add_row(str(row.id), row.name, row.role.value, row.event_slug or "all", row.owner or "(CLI)",
-                      f"{row.created_at:%Y-%m-%d %H:%M}", f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never",
-                      f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "")
+        table.add_row(
+            str(row.id),
+            row.name,
+            row.role.value,
+            row.event_slug or "all",
+            row.owner or "(CLI)",
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+            f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never",
+            f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
+        )
     out.print(table)
 
 
@@ -279,9 +310,13 @@ def _read_password(from_stdin: bool) -> str:
 def user_create(
     email: Annotated[str, typer.Argument(help="the address the person signs in with")],
     role: Annotated[Role, typer.Option(help="admin, organiser or checkin")],
-    event: Annotated[list[str] | None, typer.Option(help="limit the account to this event, by slug or id (repeatable)")] = None,
+    event: Annotated[
+        list[str] | None, typer.Option(help="limit the account to this event, by slug or id (repeatable)")
+    ] = None,
     name: Annotated[str | None, typer.Option(help="the name shown in the console (default: from the address)")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from the first line of stdin")
+    ] = False,
 ) -> None:
     """Create a console account; without --password-stdin the password is asked twice."""
     from app.accounts import service as accounts
@@ -291,12 +326,19 @@ def user_create(
     try:
         with _database().transaction() as session:
             event_ids = frozenset(get_event_by_ref(session, ref).id for ref in event or [])
-            account = accounts.create_account(session, email=email, display_name=name or email.split("@")[0],
-                                              password=password, role=role, event_ids=event_ids)
+            account = accounts.create_account(
+                session,
+                email=email,
+                display_name=name or email.split("@")[0],
+                password=password,
+                role=role,
+                event_ids=event_ids,
+            )
     except AppError as error:
         _fail(error)
-    err.print(f"created {account.role.value} account {account.email}"
-              + (f" for {', '.join(event or [])}" if event else ""))
+    err.print(
+        f"created {account.role.value} account {account.email}" + (f" for {', '.join(event or [])}" if event else "")
+    )
 
 
 @user_app.command("list")
@@ -305,12 +347,19 @@ def user_list() -> None:
     from app.accounts import service as accounts
 
     with _database().transaction(write=False) as session:
-        rows = [(account, accounts.account_event_slugs(session, account)) for account in accounts.list_accounts(session)]
+        rows = [
+            (account, accounts.account_event_slugs(session, account)) for account in accounts.list_accounts(session)
+        ]
     table = Table("email", "name", "role", "events", "state", "last sign-in")
     for account, slugs in rows:
-        table.add_row(account.email, account.display_name, account.role.value, ", ".join(slugs) or "all",
-                      "disabled" if account.disabled_at else "enabled",
-                      f"{account.last_sign_in_at:%Y-%m-%d %H:%M}" if account.last_sign_in_at else "never")
+        table.add_row(
+            account.email,
+            account.display_name,
+            account.role.value,
+            ", ".join(slugs) or "all",
+            "disabled" if account.disabled_at else "enabled",
+            f"{account.last_sign_in_at:%Y-%m-%d %H:%M}" if account.last_sign_in_at else "never",
+        )
     out.print(table)
 
 
@@ -360,8 +409,9 @@ def demo(
     with database.transaction() as session:
         result = load_demo(session)
         reports = generate_demo_reports(session, result.event)
-        token = ensure_token(session, derived_token(settings.signing_key(), "demo-organiser"),
-                             role=Role.organiser, name="demo organiser")
+        token = ensure_token(
+            session, derived_token(settings.signing_key(), "demo-organiser"), role=Role.organiser, name="demo organiser"
+        )
         organiser_password = demo_password(settings.signing_key())
         ensure_demo_organiser(session, organiser_password)
     database.dispose()
@@ -372,7 +422,9 @@ def demo(
     out.print(f"    sign in with     {DEMO_ORGANISER_EMAIL}  password {organiser_password}")
     out.print(f"  API docs           {base}/docs")
     out.print(f"  Event page         {base}/events/{event.slug}")
-    out.print(f"  Registration form  {base}/events/{result.upcoming.slug}/register  (an upcoming workshop; the 2018 one is closed)")
+    out.print(
+        f"  Registration form  {base}/events/{result.upcoming.slug}/register  (an upcoming workshop; the 2018 one is closed)"
+    )
     out.print(f"  Upcoming event     {base}/events/{result.upcoming.slug}")
     out.print(f"  Agenda (iCal)      {base}/events/{event.slug}/agenda.ics")
     out.print(f"  Event in the API   {base}/api/v1/events/{event.id}")

@@ -53,16 +53,24 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if database is None:
             app.state.database.dispose()
 
-    app = FastAPI(title="Convene", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
-                  redoc_url=None, openapi_tags=API_TAGS)
+    app = FastAPI(
+        title="Convene",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_tags=API_TAGS,
+    )
     app.router.route_class = TransactionRoute
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
     _add_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware, prefix=API_PREFIX)
     # Outermost: nothing reads a body, not even the idempotency keys, before its size and text are checked.
-    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
-                       max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
     include_routers(app)
     add_offline_docs(app)
     document_problems(app)
@@ -99,8 +107,9 @@ def _validation_error_item(item: dict) -> dict[str, str]:
 
 def unavailable_response(request: Request) -> JSONResponse | HTMLResponse:
     """503 while the database is down: fast, and saying when to try again."""
-    response = _problem(request, 503, "Service unavailable",
-                        "the database is not answering (restarting?); try again in a few seconds")
+    response = _problem(
+        request, 503, "Service unavailable", "the database is not answering (restarting?); try again in a few seconds"
+    )
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -113,8 +122,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def app_error(request: Request, error: AppError):
         problem = error.problem()
-        response = _problem(request, problem.pop("status"), problem.pop("title"), problem.pop("detail"),
-                            **{k: v for k, v in problem.items() if k != "type"})
+        response = _problem(
+            request,
+            problem.pop("status"),
+            problem.pop("title"),
+            problem.pop("detail"),
+            **{k: v for k, v in problem.items() if k != "type"},
+        )
         response.headers.update(error.headers())
         return response
 
@@ -126,8 +140,13 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden",
-                  413: "Content too large"}
+        titles = {
+            404: "Not found",
+            405: "Method not allowed",
+            401: "Unauthorized",
+            403: "Forbidden",
+            413: "Content too large",
+        }
         return _problem(request, error.status_code, titles.get(error.status_code, "Error"), str(error.detail))
 
     @app.exception_handler(IntegrityError)

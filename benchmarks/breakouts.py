@@ -58,7 +58,7 @@ def ranked_choices(rng: np.random.Generator, n: int, m: int) -> np.ndarray:
         keys = log_popularity + rng.gumbel(size=(min(n, start + 4_000) - start, m))
         top = np.argpartition(-keys, P, axis=1)[:, :P]
         order = np.argsort(-np.take_along_axis(keys, top, axis=1), axis=1)
-        choices[start:start + len(top)] = np.take_along_axis(top, order, axis=1)
+        choices[start : start + len(top)] = np.take_along_axis(top, order, axis=1)
     return choices
 
 
@@ -76,8 +76,9 @@ def build(data, m: int, country_cap: int | None, organisation_cap: int | None) -
     choices, countries, organisations = data
     group_ids = [f"g{g}" for g in range(m)]
     rows = zip(countries.tolist(), organisations.tolist(), choices.tolist(), strict=True)
-    people = tuple(Participant(f"p{i}", f"C{c}", f"O{o}", tuple(group_ids[g] for g in row))
-                   for i, (c, o, row) in enumerate(rows))
+    people = tuple(
+        Participant(f"p{i}", f"C{c}", f"O{o}", tuple(group_ids[g] for g in row)) for i, (c, o, row) in enumerate(rows)
+    )
     groups = tuple(Group(gid, int(np.ceil(1.1 * len(people) / m))) for gid in group_ids)
     return Instance(groups, people, P, {}, country_cap, organisation_cap)
 
@@ -90,8 +91,9 @@ def greedy(instance: Instance) -> dict[str, str]:
     caps = (("country", instance.max_per_country), ("organisation", instance.max_per_organisation))
 
     def fits(p: Participant, gid: str) -> bool:
-        return room[gid] > 0 and all(cap is None or together.get((gid, name, getattr(p, name)), 0) < cap
-                                     for name, cap in caps)
+        return room[gid] > 0 and all(
+            cap is None or together.get((gid, name, getattr(p, name)), 0) < cap for name, cap in caps
+        )
 
     assignment = {}
     for p in instance.participants:
@@ -117,10 +119,17 @@ def run_case(label: str, n: int, m: int, country_cap: int | None, organisation_c
     baseline = greedy(instance)
     shares = metrics(instance, baseline)
     return {
-        "label": label, "build": built - started, "solve": solved - built, "wall": solved - started,
-        "objective": result.objective, "first": result.metrics["first_choice_share"],
-        "top3": result.metrics["top3_share"], "peak_mb": peak_mb, "greedy": total_cost(instance, baseline),
-        "greedy_first": shares["first_choice_share"], "greedy_top3": shares["top3_share"],
+        "label": label,
+        "build": built - started,
+        "solve": solved - built,
+        "wall": solved - started,
+        "objective": result.objective,
+        "first": result.metrics["first_choice_share"],
+        "top3": result.metrics["top3_share"],
+        "peak_mb": peak_mb,
+        "greedy": total_cost(instance, baseline),
+        "greedy_first": shares["first_choice_share"],
+        "greedy_top3": shares["top3_share"],
     }
 
 
@@ -133,20 +142,27 @@ def main() -> None:
     if args.case:
         print(json.dumps(run_case(args.case, *cases[args.case])))
         return
-    header = (f"{'instance':28} {'build s':>7} {'solve s':>7} {'wall s':>7} {'peak MB':>7} {'optimum':>8} "
-              f"{'1st':>6} {'top3':>6} | {'greedy':>8} {'1st':>6} {'top3':>6} {'greedy/opt':>10}")
+    header = (
+        f"{'instance':28} {'build s':>7} {'solve s':>7} {'wall s':>7} {'peak MB':>7} {'optimum':>8} "
+        f"{'1st':>6} {'top3':>6} | {'greedy':>8} {'1st':>6} {'top3':>6} {'greedy/opt':>10}"
+    )
     print(header)
     print("-" * len(header))
     for label in cases:
-        child = subprocess.run([sys.executable, __file__, "--case", label, *(["--quick"] if args.quick else [])],
-                               capture_output=True, text=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--case", label, *(["--quick"] if args.quick else [])],
+            capture_output=True,
+            text=True,
+        )
         if child.returncode != 0:
             print(f"{label:28} failed: {child.stderr.strip().splitlines()[-1]}")
             continue
         row = json.loads(child.stdout)
-        print(f"{label:28} {row['build']:7.2f} {row['solve']:7.2f} {row['wall']:7.2f} {row['peak_mb']:7.0f} "
-              f"{row['objective']:8d} {row['first']:6.3f} {row['top3']:6.3f} | {row['greedy']:8d} "
-              f"{row['greedy_first']:6.3f} {row['greedy_top3']:6.3f} {row['greedy'] / max(row['objective'], 1):10.2f}")
+        print(
+            f"{label:28} {row['build']:7.2f} {row['solve']:7.2f} {row['wall']:7.2f} {row['peak_mb']:7.0f} "
+            f"{row['objective']:8d} {row['first']:6.3f} {row['top3']:6.3f} | {row['greedy']:8d} "
+            f"{row['greedy_first']:6.3f} {row['greedy_top3']:6.3f} {row['greedy'] / max(row['objective'], 1):10.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -42,25 +42,37 @@ def seed(url: str, count: int) -> tuple[int, str, list[str]]:
     upgrade(database.engine)
     with database.transaction() as session:
         now = utcnow()
-        event = create_event(session, EventCreate(  # under way, so check-in is open
-            slug="benchmark", title="Check-in benchmark", starts_at=now - timedelta(hours=1),
-            ends_at=now + timedelta(hours=7), timezone="Europe/Brussels",
-        ))
+        event = create_event(
+            session,
+            EventCreate(  # under way, so check-in is open
+                slug="benchmark",
+                title="Check-in benchmark",
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=7),
+                timezone="Europe/Brussels",
+            ),
+        )
         token = create_token(session, role=Role.checkin, name="benchmark", event_id=event.id)
         codes = [secrets.token_urlsafe(18) for _ in range(count)]
-        session.add_all([
-            Registration(event_id=event.id, first_name="Guest", last_name=f"Number {n}", email=f"guest{n}@example.org",
-                         status=RegistrationStatus.confirmed, publication=Publication.nobody, checkin_code=code,
-                         privacy_consented_at=now, confirmed_at=now)
-            for n, code in enumerate(codes)
-        ])
+        session.add_all(
+            [
+                Registration(
+                    event_id=event.id,
+                    first_name="Guest",
+                    last_name=f"Number {n}",
+                    email=f"guest{n}@example.org",
+                    status=RegistrationStatus.confirmed,
+                    publication=Publication.nobody,
+                    checkin_code=code,
+                    privacy_consented_at=now,
+                    confirmed_at=now,
+                )
+                for n, code in enumerate(codes)
+            ]
+        )
         event_id = event.id
     database.dispose()
     return event_id, token, codes
-
-
-
-
 
 
 def scan(base: str, event_id: int, token: str, codes: list[str], clients: int) -> tuple[float, list[float], Counter]:
@@ -70,7 +82,9 @@ def scan(base: str, event_id: int, token: str, codes: list[str], clients: int) -
     return asyncio.run(_scan(base, event_id, token, codes, clients))
 
 
-async def _scan(base: str, event_id: int, token: str, codes: list[str], clients: int) -> tuple[float, list[float], Counter]:
+async def _scan(
+    base: str, event_id: int, token: str, codes: list[str], clients: int
+) -> tuple[float, list[float], Counter]:
     work = iter(codes)
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -92,8 +106,10 @@ async def _scan(base: str, event_id: int, token: str, codes: list[str], clients:
 def report(label: str, wall: float, latencies: list[float], statuses: Counter) -> None:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"  {label:<34} {len(ordered) / wall:8.0f} scans/s   p50 {statistics.median(ordered):6.1f} ms"
-          f"   p99 {p99:6.1f} ms   max {ordered[-1]:6.1f} ms   statuses {dict(sorted(statuses.items()))}")
+    print(
+        f"  {label:<34} {len(ordered) / wall:8.0f} scans/s   p50 {statistics.median(ordered):6.1f} ms"
+        f"   p99 {p99:6.1f} ms   max {ordered[-1]:6.1f} ms   statuses {dict(sorted(statuses.items()))}"
+    )
 
 
 def run(name: str, url: str, args: argparse.Namespace) -> None:
@@ -102,15 +118,15 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
     print(f"{name}: {args.registrations} confirmed registrations seeded in {time.perf_counter() - started:.1f} s")
     process, base = start_server(url)
     try:
-        single, rest = codes[:args.sequential], codes[args.sequential:]
+        single, rest = codes[: args.sequential], codes[args.sequential :]
         report("one phone, first scans", *scan(base, event_id, token, single, 1))
         report(f"{args.clients} phones, first scans", *scan(base, event_id, token, rest, args.clients))
-        report(f"{args.clients} phones, repeat scans", *scan(base, event_id, token, codes[:args.sequential], args.clients))
+        report(
+            f"{args.clients} phones, repeat scans", *scan(base, event_id, token, codes[: args.sequential], args.clients)
+        )
     finally:
         process.terminate()
         process.wait(10)
-
-
 
 
 def main() -> None:

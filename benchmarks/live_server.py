@@ -28,12 +28,29 @@ def start_server(url: str, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
     """``convene``'s app under uvicorn on ``url``'s database; returns (process, base URL) once it answers.
     Emails stay in the outbox (no SMTP), whatever a local .env says."""
     port = free_port()
-    env = {**os.environ, "CONVENE_DATABASE_URL": url, "CONVENE_SECRET_KEY": "benchmark-secret", "CONVENE_SMTP_URL": "",
-           "CONVENE_RATE_LIMITS": "off"}
+    env = {
+        **os.environ,
+        "CONVENE_DATABASE_URL": url,
+        "CONVENE_SECRET_KEY": "benchmark-secret",
+        "CONVENE_SMTP_URL": "",
+        "CONVENE_RATE_LIMITS": "off",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning"],
-        env=env, cwd=PROJECT_ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):

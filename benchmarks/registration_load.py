@@ -72,10 +72,19 @@ def prepare(url: str) -> str:
 
 
 def create_event(base: str, token: str, capacity: int) -> int:
-    response = httpx.post(f"{base}/api/v1/events", headers={"Authorization": f"Bearer {token}"}, json={
-        "slug": f"load-{uuid.uuid4().hex[:8]}", "title": "Registration load test", "timezone": "Europe/Brussels",
-        "starts_at": "2030-06-20T09:00:00+02:00", "ends_at": "2030-06-20T17:00:00+02:00", "capacity": capacity,
-    }, timeout=60)
+    response = httpx.post(
+        f"{base}/api/v1/events",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "slug": f"load-{uuid.uuid4().hex[:8]}",
+            "title": "Registration load test",
+            "timezone": "Europe/Brussels",
+            "starts_at": "2030-06-20T09:00:00+02:00",
+            "ends_at": "2030-06-20T17:00:00+02:00",
+            "capacity": capacity,
+        },
+        timeout=60,
+    )
     response.raise_for_status()
     return response.json()["id"]
 
@@ -109,8 +118,9 @@ class Reply:
     done_at: float
 
 
-async def load(base: str, event_id: int, requests: int, clients: int,
-               on_every: tuple[int, Callable[[], None]] | None = None) -> tuple[float, list[Reply]]:
+async def load(
+    base: str, event_id: int, requests: int, clients: int, on_every: tuple[int, Callable[[], None]] | None = None
+) -> tuple[float, list[Reply]]:
     """``clients`` workers posting ``requests`` registrations in all; (wall seconds, replies in the order answered).
 
     aiohttp, not httpx: the client shares the two cores with the server, and httpx spent 5.7-7 ms
@@ -123,10 +133,16 @@ async def load(base: str, event_id: int, requests: int, clients: int,
     async def client(http: aiohttp.ClientSession) -> None:
         for number in numbers:
             started = time.perf_counter()
-            async with http.post(f"/api/v1/events/{event_id}/registrations", json={
-                "first_name": "Load", "last_name": f"Test {number}", "email": f"load{number}.{run}@example.org",
-                "country": "BE", "consents": {"privacy": True, "publication": "nobody"},
-            }) as response:
+            async with http.post(
+                f"/api/v1/events/{event_id}/registrations",
+                json={
+                    "first_name": "Load",
+                    "last_name": f"Test {number}",
+                    "email": f"load{number}.{run}@example.org",
+                    "country": "BE",
+                    "consents": {"privacy": True, "publication": "nobody"},
+                },
+            ) as response:
                 body = await response.json(content_type=None)
             done = time.perf_counter()
             replies.append(Reply(response.status, body, (done - started) * 1000, done))
@@ -146,10 +162,16 @@ def check(replies: list[Reply], capacity: int) -> tuple[bool, str]:
     statuses = Counter(body["status"] for body in bodies)
     positions = sorted(body["waitlist_position"] for body in bodies if body["status"] == "waitlisted")
     expected_waiting = len(replies) - capacity
-    ok = (codes == {201: len(replies)} and statuses.get("confirmed", 0) == capacity
-          and positions == list(range(1, expected_waiting + 1)))
+    ok = (
+        codes == {201: len(replies)}
+        and statuses.get("confirmed", 0) == capacity
+        and positions == list(range(1, expected_waiting + 1))
+    )
     verdict = "OK, no overbooking" if ok else "FAILED"
-    return ok, f"{verdict}: HTTP {dict(codes)}, {dict(statuses)}, waitlist positions 1..{positions[-1] if positions else 0}"
+    return (
+        ok,
+        f"{verdict}: HTTP {dict(codes)}, {dict(statuses)}, waitlist positions 1..{positions[-1] if positions else 0}",
+    )
 
 
 def outbox_rows(database: Database | None) -> int:
@@ -176,15 +198,18 @@ class Measured:
     ok: bool
 
 
-def measure(label: str, base: str, token: str, args: argparse.Namespace, server_pid: int | None,
-            database: Database | None) -> Measured:
+def measure(
+    label: str, base: str, token: str, args: argparse.Namespace, server_pid: int | None, database: Database | None
+) -> Measured:
     event_id = create_event(base, token, args.capacity)
     profiler = start_profile(args.py_spy, server_pid) if args.py_spy and server_pid else None
     outbox_before, cpu_before, client_before = outbox_rows(database), tree_cpu_seconds(server_pid), time.process_time()
     # Every --rate-every answers: the time and the server's CPU so far.
     marks = [(time.perf_counter(), cpu_before)]
     on_every = (args.rate_every, lambda: marks.append((time.perf_counter(), tree_cpu_seconds(server_pid))))
-    wall, replies = asyncio.run(load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None))
+    wall, replies = asyncio.run(
+        load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None)
+    )
     if profiler is not None:
         stop_profile(profiler, args.py_spy)
         args.py_spy = None  # the first run only
@@ -194,8 +219,10 @@ def measure(label: str, base: str, token: str, args: argparse.Namespace, server_
     rate = len(replies) / wall
     cpu_ms = server_cpu / len(replies) * 1000
     print(f"{label}: {args.requests} registrations, {args.clients} clients, capacity {args.capacity}")
-    print(f"  {rate:7.0f} registrations/s   p50 {statistics.median(ordered):6.1f} ms"
-          f"   p99 {p99:6.1f} ms   max {ordered[-1]:6.1f} ms   ({wall:.1f} s)")
+    print(
+        f"  {rate:7.0f} registrations/s   p50 {statistics.median(ordered):6.1f} ms"
+        f"   p99 {p99:6.1f} ms   max {ordered[-1]:6.1f} ms   ({wall:.1f} s)"
+    )
     if server_pid is not None:
         print(f"  server CPU {cpu_ms:.2f} ms per registration, client CPU {client_cpu / len(replies) * 1000:.2f} ms")
     ok, verdict = check(replies, args.capacity)
@@ -213,8 +240,25 @@ def start_profile(path: str, server_pid: int) -> subprocess.Popen:
     """py-spy sampling the server's processes (workers included) while the load runs; only the thread
     holding the GIL, which is where a Python server's CPU goes (threads waiting are not work)."""
     command = ["py-spy"] if shutil.which("py-spy") else ["uvx", "py-spy"]
-    profiler = subprocess.Popen([*command, "record", "--subprocesses", "--gil", "--nonblocking", "--rate", "250", "--format", "raw",
-                                 "--output", path, "--pid", str(server_pid)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    profiler = subprocess.Popen(
+        [
+            *command,
+            "record",
+            "--subprocesses",
+            "--gil",
+            "--nonblocking",
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            path,
+            "--pid",
+            str(server_pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(2)  # attaching takes a moment
     return profiler
 
@@ -245,13 +289,20 @@ def stop_profile(profiler: subprocess.Popen, path: str, top: int = 20) -> None:
 def print_rates(marks: list[tuple[float, float]], every: int, with_cpu: bool) -> None:
     """Registrations/s and server CPU per registration of each ``every`` answered in turn: a locked
     section that grows with the event shows here. CPU is the steadier of the two on a shared machine."""
-    slices = [(every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:], strict=False)]
+    slices = [
+        (every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:], strict=False)
+    ]
     for number, (rate, cpu_ms) in enumerate(slices, start=1):
-        print(f"    {number * every:7d}: {rate:6.0f}/s" + (f"   server CPU {cpu_ms:5.2f} ms per registration" if with_cpu else ""))
+        print(
+            f"    {number * every:7d}: {rate:6.0f}/s"
+            + (f"   server CPU {cpu_ms:5.2f} ms per registration" if with_cpu else "")
+        )
     # The first slice includes the start (clients connecting); compare the second with the last.
     if len(slices) > 2:
-        print(f"  last {every} / second {every}: rate {slices[-1][0] / slices[1][0]:.2f}"
-              + (f", server CPU per registration {slices[-1][1] / slices[1][1]:.2f}" if with_cpu else ""))
+        print(
+            f"  last {every} / second {every}: rate {slices[-1][0] / slices[1][0]:.2f}"
+            + (f", server CPU per registration {slices[-1][1] / slices[1][1]:.2f}" if with_cpu else "")
+        )
 
 
 def ceiling(args: argparse.Namespace, url: str) -> float:
@@ -260,11 +311,31 @@ def ceiling(args: argparse.Namespace, url: str) -> float:
     script = next((path for path in candidates if path.exists()), None)
     if script is None:
         raise SystemExit(f"--ceiling: no ceiling.py in {', '.join(map(str, candidates))} (see --ceiling-script)")
-    common = ["-n", str(args.requests), "-c", str(args.clients), "-k", str(args.capacity), "--fresh", "--repeat", "1",
-              "--pause", "0", "--json-out", ""]
+    common = [
+        "-n",
+        str(args.requests),
+        "-c",
+        str(args.clients),
+        "-k",
+        str(args.capacity),
+        "--fresh",
+        "--repeat",
+        "1",
+        "--pause",
+        "0",
+        "--json-out",
+        "",
+    ]
     if url.startswith("sqlite"):
         # mutex: writers queue in the process, as Convene's do (the headline "immediate" measures SQLite's busy handler)
-        backend = ["--backend", "sqlite", "--variant", "mutex", "--sqlite-path", str(Path(tempfile.gettempdir()) / f"ceiling-{uuid.uuid4().hex[:8]}.db")]
+        backend = [
+            "--backend",
+            "sqlite",
+            "--variant",
+            "mutex",
+            "--sqlite-path",
+            str(Path(tempfile.gettempdir()) / f"ceiling-{uuid.uuid4().hex[:8]}.db"),
+        ]
     else:
         parsed = make_url(url)
         dsn = f"host={parsed.host or '127.0.0.1'} port={parsed.port or 5432} dbname={parsed.database} user={parsed.username}"
@@ -278,8 +349,16 @@ def ceiling(args: argparse.Namespace, url: str) -> float:
     return float(found.group(1))
 
 
-def run(label: str, base: str, token: str, args: argparse.Namespace, *, server_pid: int | None = None,
-        url: str | None = None, ceiling_url: str | None = None) -> bool:
+def run(
+    label: str,
+    base: str,
+    token: str,
+    args: argparse.Namespace,
+    *,
+    server_pid: int | None = None,
+    url: str | None = None,
+    ceiling_url: str | None = None,
+) -> bool:
     warm_up = create_event(base, token, args.clients)
     warm_ok, warm_verdict = check(asyncio.run(load(base, warm_up, args.clients, args.clients))[1], args.clients)
     if not warm_ok:
@@ -299,8 +378,10 @@ def run(label: str, base: str, token: str, args: argparse.Namespace, *, server_p
             database.dispose()
     if args.repeat > 1 or ceilings:
         rate = statistics.median(r.rate for r in results)
-        line = (f"convene_per_s={rate:.0f} p99_ms={statistics.median(r.p99 for r in results):.0f}"
-                f" server_cpu_ms={statistics.median(r.cpu_ms for r in results):.2f}")
+        line = (
+            f"convene_per_s={rate:.0f} p99_ms={statistics.median(r.p99 for r in results):.0f}"
+            f" server_cpu_ms={statistics.median(r.cpu_ms for r in results):.2f}"
+        )
         if ceilings:
             line += f" ceiling_per_s={statistics.median(ceilings):.0f} ratio={rate / statistics.median(ceilings):.2f}"
         print(f"medians of {len(results)}: {line}")
@@ -311,8 +392,15 @@ def run_spawned(label: str, url: str, args: argparse.Namespace, ceiling_url: str
     token = prepare(url)
     process, base = start_server(url, workers=args.workers)
     try:
-        return run(f"{label}, {args.workers} server worker(s)", base, token, args, server_pid=process.pid, url=url,
-                   ceiling_url=ceiling_url)
+        return run(
+            f"{label}, {args.workers} server worker(s)",
+            base,
+            token,
+            args,
+            server_pid=process.pid,
+            url=url,
+            ceiling_url=ceiling_url,
+        )
     finally:
         process.terminate()
         process.wait(15)
@@ -324,12 +412,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--capacity", type=int, default=500)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
-    parser.add_argument("--repeat", type=int, default=1, help="runs on the same server (a new event each), then the medians")
-    parser.add_argument("--ceiling", action="store_true", help="run the raw-SQL ceiling before each run, print the ratio")
-    parser.add_argument("--ceiling-script", metavar="PATH", help="where ceiling.py is (default: shared/bench/ next to the checkout)")
-    parser.add_argument("--rate-every", type=int, default=0, metavar="N", help="print the rate of every N registrations")
-    parser.add_argument("--py-spy", metavar="FILE", help="profile the server with py-spy during the first run (raw stacks to FILE)")
-    parser.add_argument("--postgres", metavar="URL", help="run on a fresh database on this PostgreSQL server instead of SQLite")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs on the same server (a new event each), then the medians"
+    )
+    parser.add_argument(
+        "--ceiling", action="store_true", help="run the raw-SQL ceiling before each run, print the ratio"
+    )
+    parser.add_argument(
+        "--ceiling-script", metavar="PATH", help="where ceiling.py is (default: shared/bench/ next to the checkout)"
+    )
+    parser.add_argument(
+        "--rate-every", type=int, default=0, metavar="N", help="print the rate of every N registrations"
+    )
+    parser.add_argument(
+        "--py-spy", metavar="FILE", help="profile the server with py-spy during the first run (raw stacks to FILE)"
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on a fresh database on this PostgreSQL server instead of SQLite"
+    )
     parser.add_argument("--url", help="a running server to load instead (with --token)")
     parser.add_argument("--token", help="an organiser token of the running server")
     args = parser.parse_args()
@@ -350,8 +450,9 @@ def main() -> None:
                 drop_ceiling()
     else:
         with tempfile.TemporaryDirectory() as folder:
-            ok = run_spawned("SQLite", f"sqlite:///{folder}/registration-benchmark.db", args,
-                             "sqlite" if args.ceiling else None)
+            ok = run_spawned(
+                "SQLite", f"sqlite:///{folder}/registration-benchmark.db", args, "sqlite" if args.ceiling else None
+            )
     raise SystemExit(0 if ok else 1)
 
 

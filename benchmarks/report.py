@@ -40,29 +40,80 @@ def seed(database: Database, participants: int) -> int:
     rng = random.Random(2018)
     countries = sorted(country_names())[:60]
     with database.transaction() as session:
-        event = Event(slug="benchmark", title="Benchmark workshop", starts_at=START, ends_at=START + timedelta(hours=10),
-                      timezone="Europe/Brussels", venue="Hall", city="Leuven", country="BE")
+        event = Event(
+            slug="benchmark",
+            title="Benchmark workshop",
+            starts_at=START,
+            ends_at=START + timedelta(hours=10),
+            timezone="Europe/Brussels",
+            venue="Hall",
+            city="Leuven",
+            country="BE",
+        )
         session.add(event)
         session.flush()
-        session.execute(insert(Project), [{"acronym": f"P{n:03}", "title": f"Project number {n}",
-                                           "url": f"https://example.org/p{n}"} for n in range(300)])
-        session.execute(insert(Organisation), [{"name": f"Organisation {n}", "type": rng.choice(list(OrganisationType)),
-                                                "country": rng.choice(countries)} for n in range(800)])
-        session.execute(insert(AgendaSession), [
-            {"event_id": event.id, "title": f"Session {n}", "kind": SessionKind.talk, "room": f"Room {n % 4}",
-             "starts_at": START + timedelta(minutes=15 * n), "ends_at": START + timedelta(minutes=15 * n + 14)}
-            for n in range(40)])
+        session.execute(
+            insert(Project),
+            [
+                {"acronym": f"P{n:03}", "title": f"Project number {n}", "url": f"https://example.org/p{n}"}
+                for n in range(300)
+            ],
+        )
+        session.execute(
+            insert(Organisation),
+            [
+                {
+                    "name": f"Organisation {n}",
+                    "type": rng.choice(list(OrganisationType)),
+                    "country": rng.choice(countries),
+                }
+                for n in range(800)
+            ],
+        )
+        session.execute(
+            insert(AgendaSession),
+            [
+                {
+                    "event_id": event.id,
+                    "title": f"Session {n}",
+                    "kind": SessionKind.talk,
+                    "room": f"Room {n % 4}",
+                    "starts_at": START + timedelta(minutes=15 * n),
+                    "ends_at": START + timedelta(minutes=15 * n + 14),
+                }
+                for n in range(40)
+            ],
+        )
         project_ids = list(range(1, 301))
-        session.execute(insert(Registration), [
-            {"event_id": event.id, "first_name": f"Zoë{n}", "last_name": f"Müller-{n}", "email": f"p{n}@example.org",
-             "organisation_id": rng.randint(1, 800), "country": rng.choice(countries),
-             "project_id": rng.choice(project_ids) if n % 2 else None, "status": RegistrationStatus.confirmed,
-             "publication": Publication.everyone if n % 10 else Publication.nobody,
-             "checkin_code": secrets.token_urlsafe(12), "answers": {}, "created_at": START, "updated_at": START}
-            for n in range(participants)])
-        session.execute(insert(Checkin), [
-            {"event_id": event.id, "registration_id": n + 1, "session_id": None, "checked_in_at": START}
-            for n in range(participants) if n % 20])
+        session.execute(
+            insert(Registration),
+            [
+                {
+                    "event_id": event.id,
+                    "first_name": f"Zoë{n}",
+                    "last_name": f"Müller-{n}",
+                    "email": f"p{n}@example.org",
+                    "organisation_id": rng.randint(1, 800),
+                    "country": rng.choice(countries),
+                    "project_id": rng.choice(project_ids) if n % 2 else None,
+                    "status": RegistrationStatus.confirmed,
+                    "publication": Publication.everyone if n % 10 else Publication.nobody,
+                    "checkin_code": secrets.token_urlsafe(12),
+                    "answers": {},
+                    "created_at": START,
+                    "updated_at": START,
+                }
+                for n in range(participants)
+            ],
+        )
+        session.execute(
+            insert(Checkin),
+            [
+                {"event_id": event.id, "registration_id": n + 1, "session_id": None, "checked_in_at": START}
+                for n in range(participants)
+                if n % 20
+            ],
+        )
         return event.id
 
 
@@ -87,8 +138,10 @@ def main() -> None:
     with database.transaction(write=False) as session:
         event = session.get(Event, event_id)
         stats = timed("statistics", lambda: event_statistics(session, event_id))
-        print(f"  {stats.participants} participants, {stats.projects_represented} projects, "
-              f"{len(stats.countries)} countries, {len(stats.sessions)} sessions")
+        print(
+            f"  {stats.participants} participants, {stats.projects_represented} projects, "
+            f"{len(stats.countries)} countries, {len(stats.sessions)} sessions"
+        )
         context = timed("context (all data)", lambda: build_context(session, event))
     choice = TemplateChoice("thematic-workshop")
     html = timed("HTML", lambda: render_report(ReportFormat.html, choice, context))

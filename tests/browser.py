@@ -14,8 +14,14 @@ from tests.conftest import missing_service
 CHROMIUM = "/usr/bin/chromium"
 # No sandbox (the tests run as root in containers), and no requests of the browser's own
 # (sync, updates, first-run pages) mixed into what a page asks for.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager

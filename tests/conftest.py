@@ -46,8 +46,9 @@ def free_port() -> int:
 @contextmanager
 def served_in_thread(app, port: int | None = None) -> Iterator[str]:
     """``app`` served by uvicorn on a real port, in a thread of this process; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -98,9 +99,15 @@ def create_postgres_database() -> tuple[str, callable]:
 
 def make_test_settings(database_url: str) -> Settings:
     # Rate limits off: the suite posts many registrations from one address (tests/test_rate_limits.py turns them on).
-    return Settings(database_url=database_url, secret_key="test-secret-key", smtp_url=None,
-                    base_url="http://testserver", rate_limits="off", webhooks_allow_private=True,
-                    _env_file=None)
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key",
+        smtp_url=None,
+        base_url="http://testserver",
+        rate_limits="off",
+        webhooks_allow_private=True,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -183,13 +190,35 @@ def admin(db: Database) -> dict[str, str]:
 def live_server(db, backend_url, tmp_path):
     """A real uvicorn with two worker processes on the test database; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "CONVENE_DATABASE_URL": backend_url, "CONVENE_SECRET_KEY": "concurrency-test-secret",
-           "CONVENE_SMTP_URL": "", "CONVENE_RATE_LIMITS": "off"}
+    env = {
+        **os.environ,
+        "CONVENE_DATABASE_URL": backend_url,
+        "CONVENE_SECRET_KEY": "concurrency-test-secret",
+        "CONVENE_SMTP_URL": "",
+        "CONVENE_RATE_LIMITS": "off",
+    }
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--workers", "2",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--workers",
+            "2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -45,7 +45,11 @@ def event_payload(**overrides) -> dict:
 def ongoing_event_times(zone: str = "Europe/Brussels") -> dict[str, str]:
     """Times of an event that started two hours ago (on the hour) and ends in six: check-in is open."""
     starts_at = datetime.now(ZoneInfo(zone)).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
-    return {"starts_at": starts_at.isoformat(), "ends_at": (starts_at + timedelta(hours=8)).isoformat(), "timezone": zone}
+    return {
+        "starts_at": starts_at.isoformat(),
+        "ends_at": (starts_at + timedelta(hours=8)).isoformat(),
+        "timezone": zone,
+    }
 
 
 def create_event(session: Session, **overrides) -> Event:
@@ -62,25 +66,46 @@ def create_project(session: Session, **overrides) -> Project:
 def create_agenda_session(session: Session, event: Event, **overrides) -> AgendaSession:
     """By default an hour's talk, an hour after the event starts."""
     starts_at = event.starts_at + timedelta(hours=1)
-    values = {"title": "Talk", "kind": "talk", "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=1),
-              "room": "Plenary"}
+    values = {
+        "title": "Talk",
+        "kind": "talk",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=1),
+        "room": "Plenary",
+    }
     values.update(overrides)
     return agenda_service.create_agenda_session(session, event, SessionCreate(**values)).item
 
 
 def add_participant(
-    session: Session, event: Event, *, first_name: str = "Ann", last_name: str | None = None,
-    organisation: str | None = "Leuven Cluster", organisation_type: OrganisationType = OrganisationType.cluster,
-    country: str | None = "BE", project_id: int | None = None, person_id: int | None = None,
-    publication: Publication = Publication.everyone, status: RegistrationStatus = RegistrationStatus.confirmed,
+    session: Session,
+    event: Event,
+    *,
+    first_name: str = "Ann",
+    last_name: str | None = None,
+    organisation: str | None = "Leuven Cluster",
+    organisation_type: OrganisationType = OrganisationType.cluster,
+    country: str | None = "BE",
+    project_id: int | None = None,
+    person_id: int | None = None,
+    publication: Publication = Publication.everyone,
+    status: RegistrationStatus = RegistrationStatus.confirmed,
 ) -> Registration:
     """A registration entered as confirmed (no workflow, no email), then given ``status``."""
     number = next(_numbers)
     registration = add_confirmed_registration(
-        session, event, first_name=first_name, last_name=last_name or f"Peeters{number}",
-        email=f"participant{number}@example.org", person_id=person_id, country=country, project_id=project_id,
+        session,
+        event,
+        first_name=first_name,
+        last_name=last_name or f"Peeters{number}",
+        email=f"participant{number}@example.org",
+        person_id=person_id,
+        country=country,
+        project_id=project_id,
         organisation_id=get_or_create_organisation(session, organisation, type=organisation_type).id
-        if organisation else None, publication=publication,
+        if organisation
+        else None,
+        publication=publication,
     )
     if status is not RegistrationStatus.confirmed:
         registration.status = status

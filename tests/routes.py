@@ -22,7 +22,13 @@ from __future__ import annotations
 OK, SIGN_IN = "ok", "sign in"
 
 ANONYMOUS, WRONG, ADMIN, ALL, ORG_A, ORG_B, DOOR_A = (
-    "anonymous", "wrong token", "admin", "organiser of all events", "organiser of A", "organiser of B", "check-in of A",
+    "anonymous",
+    "wrong token",
+    "admin",
+    "organiser of all events",
+    "organiser of A",
+    "organiser of B",
+    "check-in of A",
 )
 ROLES = (ANONYMOUS, WRONG, ADMIN, ALL, ORG_A, ORG_B, DOOR_A)
 CALLERS = (ADMIN, ALL, ORG_A, ORG_B, DOOR_A)  # those with valid credentials
@@ -38,8 +44,13 @@ Rule = dict[str, object]
 
 
 def _rule(unknown: object, allowed: tuple[str, ...], hidden: tuple[str, ...], refused: object = 403) -> Rule:
-    return {ANONYMOUS: unknown, WRONG: unknown, **dict.fromkeys(CALLERS, refused), **dict.fromkeys(hidden, 404),
-            **dict.fromkeys(allowed, OK)}
+    return {
+        ANONYMOUS: unknown,
+        WRONG: unknown,
+        **dict.fromkeys(CALLERS, refused),
+        **dict.fromkeys(hidden, 404),
+        **dict.fromkeys(allowed, OK),
+    }
 
 
 def api(*allowed: str, hidden: tuple[str, ...] = ()) -> Rule:
@@ -123,7 +134,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/events/{event_id}/sessions/{session_id}/assignment"): A_EVENT,
     ("POST", "/api/v1/events/{event_id}/sessions/{session_id}/assignment/move"): A_EVENT,
     # --- API: registrations ---
-    ("POST", "/api/v1/events/{event_id}/registrations"): anyone(wrong=401),  # public while open; a sent token must be valid
+    ("POST", "/api/v1/events/{event_id}/registrations"): anyone(
+        wrong=401
+    ),  # public while open; a sent token must be valid
     ("GET", "/api/v1/events/{event_id}/registrations"): A_EVENT,
     ("GET", "/api/v1/events/{event_id}/registrations/export"): A_EVENT,
     ("POST", "/api/v1/events/{event_id}/registrations/import"): A_EVENT,

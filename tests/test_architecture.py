@@ -69,8 +69,11 @@ def test_no_module_imports_upward():
 
 
 def test_no_relative_imports_hide_from_the_check():
-    relative = [str(path.relative_to(APP)) for path in APP.rglob("*.py")
-                if any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(ast.parse(path.read_text())))]
+    relative = [
+        str(path.relative_to(APP))
+        for path in APP.rglob("*.py")
+        if any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(ast.parse(path.read_text())))
+    ]
     assert relative == []
 
 

@@ -16,8 +16,10 @@ def api_calls() -> list[tuple[str, str]]:
     paths = create_app().openapi()["paths"]
     return [
         (method.upper(), path)
-        for path, operations in paths.items() if path.startswith("/api/v1")
-        for method in operations if (method.upper(), path) not in PUBLIC
+        for path, operations in paths.items()
+        if path.startswith("/api/v1")
+        for method in operations
+        if (method.upper(), path) not in PUBLIC
     ]
 
 

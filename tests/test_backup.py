@@ -26,9 +26,24 @@ from app.reports.service import report_content
 from tests.conftest import create_postgres_database
 
 # Everything the issue names must travel, and does in the demo event.
-EXPECTED_TABLES = {"event", "agenda_session", "session_role", "person", "organisation", "project", "registration",
-                   "event_narrative", "session_note", "breakout_group", "breakout_settings", "breakout_preference",
-                   "breakout_assignment", "checkin", "report", "question"}
+EXPECTED_TABLES = {
+    "event",
+    "agenda_session",
+    "session_role",
+    "person",
+    "organisation",
+    "project",
+    "registration",
+    "event_narrative",
+    "session_note",
+    "breakout_group",
+    "breakout_settings",
+    "breakout_preference",
+    "breakout_assignment",
+    "checkin",
+    "report",
+    "question",
+}
 
 
 @pytest.fixture
@@ -49,24 +64,50 @@ def target(backend_url, tmp_path) -> Iterator[Database]:
 def _demo(db) -> None:
     with db.transaction() as session:
         event = load_demo(session).event
-        session.add(Report(event_id=event.id, format=ReportFormat.pdf, template="default", status=ReportStatus.done,
-                           filename="demo-report.pdf", size=1234, checksum="ab" * 32))
-        create_question(session, event, QuestionCreate(key="dietary", label="Dietary requirements",
-                                                       kind="single_choice", options=["none", "vegan"]))
+        session.add(
+            Report(
+                event_id=event.id,
+                format=ReportFormat.pdf,
+                template="default",
+                status=ReportStatus.done,
+                filename="demo-report.pdf",
+                size=1234,
+                checksum="ab" * 32,
+            )
+        )
+        create_question(
+            session,
+            event,
+            QuestionCreate(
+                key="dietary", label="Dietary requirements", kind="single_choice", options=["none", "vegan"]
+            ),
+        )
 
 
 def _comparable(archive: dict) -> dict:
     """The archive with every id and reference replaced by the row's position in its table."""
     tables = archive["tables"]
-    position = {name: {row["id"]: index for index, row in enumerate(rows) if "id" in row} for name, rows in tables.items()}
+    position = {
+        name: {row["id"]: index for index, row in enumerate(rows) if "id" in row} for name, rows in tables.items()
+    }
     result = {}
     for name, rows in tables.items():
         references = _references(metadata.tables[name])
-        result[name] = [{
-            key: (position[name][value] if key == "id" else
-                  None if key in references and (references[key] is None or value is None) else
-                  position[references[key]][value] if key in references else value)
-            for key, value in row.items()} for row in rows]
+        result[name] = [
+            {
+                key: (
+                    position[name][value]
+                    if key == "id"
+                    else None
+                    if key in references and (references[key] is None or value is None)
+                    else position[references[key]][value]
+                    if key in references
+                    else value
+                )
+                for key, value in row.items()
+            }
+            for row in rows
+        ]
     return result
 
 
@@ -95,16 +136,30 @@ def test_import_refuses_an_existing_slug_and_a_foreign_file_and_writes_nothing(d
         archive = export_event(session, DEMO_SLUG)
     with target.transaction() as session:
         import_event(session, archive)
-    for bad, words in ((archive, "exists already"), ({"format": "something else"}, "not a convene-event-archive"),
-                       ({**archive, "version": 99}, "version 99")):
+    for bad, words in (
+        (archive, "exists already"),
+        ({"format": "something else"}, "not a convene-event-archive"),
+        ({**archive, "version": 99}, "version 99"),
+    ):
         with pytest.raises(AppError, match=words), target.transaction() as session:
             import_event(session, bad)
     with target.transaction(write=False) as session:
         assert session.execute(select(func.count()).select_from(Event)).scalar_one() == 1
     with target.transaction() as session:  # under another slug it is a second, separate copy
-        import_event(session, {**archive, "tables": {**archive["tables"], "registration": [
-            {**row, "checkin_code": row["checkin_code"] + "-copy"} for row in archive["tables"]["registration"]]}},
-                     slug="copy-of-the-demo")
+        import_event(
+            session,
+            {
+                **archive,
+                "tables": {
+                    **archive["tables"],
+                    "registration": [
+                        {**row, "checkin_code": row["checkin_code"] + "-copy"}
+                        for row in archive["tables"]["registration"]
+                    ],
+                },
+            },
+            slug="copy-of-the-demo",
+        )
     with target.transaction(write=False) as session:
         per_event = session.execute(select(Registration.event_id, func.count()).group_by(Registration.event_id)).all()
     assert len(per_event) == 2 and per_event[0][1] == per_event[1][1] > 0

@@ -63,7 +63,9 @@ def test_no_route_answers_a_huge_id_with_a_server_error(client, admin, event):
     server_errors = []
     for method, path in _paths_with_parameters():
         for number in (MAX_ID + 1, 2**63):
-            url = re.sub(r"\{(\w+)\}", lambda m, n=number: str(n) if m.group(1).endswith(("_id", "_ref")) else "x", path)
+            url = re.sub(
+                r"\{(\w+)\}", lambda m, n=number: str(n) if m.group(1).endswith(("_id", "_ref")) else "x", path
+            )
             response = client.request(method, url, headers=admin, json={}, follow_redirects=False)
             if response.status_code >= 500:
                 server_errors.append((method, url, response.status_code))

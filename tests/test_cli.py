@@ -36,8 +36,10 @@ def sqlite_url(tmp_path, monkeypatch) -> str:
 def counts(url: str) -> dict[str, int]:
     database = Database(url)
     with database.transaction(write=False) as session:
-        result = {model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
-                  for model in (Event, Project, Registration, ApiToken, BreakoutGroup)}
+        result = {
+            model.__name__: session.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (Event, Project, Registration, ApiToken, BreakoutGroup)
+        }
     database.dispose()
     return result
 
@@ -47,7 +49,8 @@ def upcoming_groups(url: str) -> tuple[int, bool]:
     database = Database(url)
     with database.transaction(write=False) as session:
         breakout = session.execute(
-            select(AgendaSession.id).join(Event, Event.id == AgendaSession.event_id)
+            select(AgendaSession.id)
+            .join(Event, Event.id == AgendaSession.event_id)
             .where(Event.slug == "clusters-follow-up-workshop", AgendaSession.kind == SessionKind.breakout)
         ).scalar_one()
         groups = session.execute(select(func.count()).where(BreakoutGroup.session_id == breakout)).scalar_one()
@@ -92,8 +95,13 @@ def test_token_create_prints_only_the_token_and_stores_only_its_hash(sqlite_url)
 def test_token_create_works_in_a_fresh_process(sqlite_url):
     """As a script calls it: only the command's own imports loaded (every table must still be mapped)."""
     assert runner.invoke(app, ["migrate"]).exit_code == 0
-    result = subprocess.run([sys.executable, "-c", "from app.cli import app; app()", "token", "create", "--role", "admin"],
-                            capture_output=True, text=True, timeout=120, env={**os.environ, "CONVENE_DATABASE_URL": sqlite_url})
+    result = subprocess.run(
+        [sys.executable, "-c", "from app.cli import app; app()", "token", "create", "--role", "admin"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CONVENE_DATABASE_URL": sqlite_url},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("cvn_")
 

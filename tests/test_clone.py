@@ -23,8 +23,13 @@ NEXT = {"slug": "clusters-workshop-2030", "title": "Clusters workshop 2030", "st
 def _demo(db) -> int:
     with db.transaction() as session:
         event = load_demo(session).event
-        create_question(session, event, QuestionCreate(key="dietary", label="Dietary requirements",
-                                                       kind="single_choice", options=["none", "vegan"]))
+        create_question(
+            session,
+            event,
+            QuestionCreate(
+                key="dietary", label="Dietary requirements", kind="single_choice", options=["none", "vegan"]
+            ),
+        )
         return event.id
 
 
@@ -35,15 +40,34 @@ def _count(session, model, *where) -> int:
 def _agenda(session, event_id: int) -> list[tuple]:
     """Each session's title, local start and end times, room and roles (person ids), in order."""
     rows = []
-    sessions = session.execute(select(AgendaSession).where(AgendaSession.event_id == event_id)
-                               .order_by(AgendaSession.starts_at, AgendaSession.title)).scalars()
+    sessions = session.execute(
+        select(AgendaSession)
+        .where(AgendaSession.event_id == event_id)
+        .order_by(AgendaSession.starts_at, AgendaSession.title)
+    ).scalars()
     for item in sessions:
-        roles = session.execute(select(SessionRole.person_id, SessionRole.role).where(SessionRole.session_id == item.id)
-                                .order_by(SessionRole.position, SessionRole.id)).all()
-        groups = session.execute(select(BreakoutGroup.title).where(BreakoutGroup.session_id == item.id)
-                                 .order_by(BreakoutGroup.position)).scalars().all()
-        rows.append((item.title, in_zone(item.starts_at, "Europe/Brussels").time(),
-                     in_zone(item.ends_at, "Europe/Brussels").time(), item.room, list(roles), groups))
+        roles = session.execute(
+            select(SessionRole.person_id, SessionRole.role)
+            .where(SessionRole.session_id == item.id)
+            .order_by(SessionRole.position, SessionRole.id)
+        ).all()
+        groups = (
+            session.execute(
+                select(BreakoutGroup.title).where(BreakoutGroup.session_id == item.id).order_by(BreakoutGroup.position)
+            )
+            .scalars()
+            .all()
+        )
+        rows.append(
+            (
+                item.title,
+                in_zone(item.starts_at, "Europe/Brussels").time(),
+                in_zone(item.ends_at, "Europe/Brussels").time(),
+                item.room,
+                list(roles),
+                groups,
+            )
+        )
     return rows
 
 
@@ -92,6 +116,11 @@ def test_only_an_organiser_of_all_events_may_clone(client, db):
     with db.transaction() as session:
         other_id = create_event(session).id
     for role, event_id in ((Role.checkin, source_id), (Role.organiser, source_id), (Role.organiser, other_id)):
-        response = client.post(f"/api/v1/events/{source_id}/clone", json=NEXT, headers=token_headers(db, role, event_id))
+        response = client.post(
+            f"/api/v1/events/{source_id}/clone", json=NEXT, headers=token_headers(db, role, event_id)
+        )
         assert response.status_code == 403, (role, event_id, response.text)
-    assert client.post(f"/api/v1/events/{source_id}/clone", json=NEXT, headers=token_headers(db, Role.admin)).status_code == 201
+    assert (
+        client.post(f"/api/v1/events/{source_id}/clone", json=NEXT, headers=token_headers(db, Role.admin)).status_code
+        == 201
+    )

@@ -47,7 +47,11 @@ def test_docs_list_the_operations_with_the_network_blocked(backend_url, db, sett
 def test_every_operation_is_in_a_documented_section_in_order(client):
     document = client.get("/openapi.json").json()
     sections = [tag["name"] for tag in document["tags"]]
-    used = {tag for operations in document["paths"].values() for operation in operations.values()
-            for tag in operation.get("tags", [])}
+    used = {
+        tag
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for tag in operation.get("tags", [])
+    }
     assert used <= set(sections), f"sections without a place in API_TAGS: {sorted(used - set(sections))}"
     assert sections.index("events") < sections.index("registrations") < sections.index("reports")

@@ -44,54 +44,80 @@ def assert_refused(response, field: str, status: int = 422) -> None:
 
 @pytest.mark.parametrize("character", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
 def test_a_control_character_in_a_json_body_is_a_422_naming_the_field(client, db, event, character):
-    response = client.post(f"/api/v1/events/{event.id}/registrations",
-                           json=registration_payload(first_name=f"Ada{character}"))
+    response = client.post(
+        f"/api/v1/events/{event.id}/registrations", json=registration_payload(first_name=f"Ada{character}")
+    )
     assert_refused(response, "first_name")
     assert f"U+{ord(character):04X}" in response.json()["detail"]
     assert registrations(db) == 0
 
 
 def test_nested_fields_and_keys_are_named_too(client, db, event, organiser):
-    answers = client.post(f"/api/v1/events/{event.id}/registrations",
-                          json=registration_payload(answers={"diet": "vegan\x00"}))
+    answers = client.post(
+        f"/api/v1/events/{event.id}/registrations", json=registration_payload(answers={"diet": "vegan\x00"})
+    )
     assert_refused(answers, "answers.diet")
     key = client.post(f"/api/v1/events/{event.id}/registrations", json=registration_payload(answers={"di\x00et": "x"}))
     assert_refused(key, "answers.di\\x00et")
-    role = client.post(f"/api/v1/events/{event.id}/sessions", headers=organiser, json={
-        "title": "Talk", "kind": "talk", "starts_at": "2030-06-20T10:00:00+02:00", "ends_at": "2030-06-20T11:00:00+02:00",
-        "roles": [{"role": "speaker", "person": {"first_name": "Bo", "last_name": "B\x01"}}]})
+    role = client.post(
+        f"/api/v1/events/{event.id}/sessions",
+        headers=organiser,
+        json={
+            "title": "Talk",
+            "kind": "talk",
+            "starts_at": "2030-06-20T10:00:00+02:00",
+            "ends_at": "2030-06-20T11:00:00+02:00",
+            "roles": [{"role": "speaker", "person": {"first_name": "Bo", "last_name": "B\x01"}}],
+        },
+    )
     assert_refused(role, "roles.0.person.last_name")
     assert registrations(db) == 0
 
 
 def test_tab_and_line_breaks_belong_in_long_text_not_in_a_name(client, event, organiser):
-    described = client.patch(f"/api/v1/events/{event.id}", headers=organiser,
-                             json={"description": "Morning:\tplenary\r\nAfternoon:\tgroups"})
+    described = client.patch(
+        f"/api/v1/events/{event.id}", headers=organiser, json={"description": "Morning:\tplenary\r\nAfternoon:\tgroups"}
+    )
     assert described.status_code == 200, described.text
     assert described.json()["description"] == "Morning:\tplenary\r\nAfternoon:\tgroups"
     for character in "\t\n\r":
-        assert_refused(client.patch(f"/api/v1/events/{event.id}", headers=organiser,
-                                    json={"venue": f"Town{character}hall"}), "venue")
+        assert_refused(
+            client.patch(f"/api/v1/events/{event.id}", headers=organiser, json={"venue": f"Town{character}hall"}),
+            "venue",
+        )
 
 
 def test_invalid_utf8_and_lone_surrogates_in_json_are_refused(client, db, event):
     body = b'{"first_name": "Ada\xff", "last_name": "P"}'
-    invalid = client.post(f"/api/v1/events/{event.id}/registrations", content=body,
-                          headers={"content-type": "application/json"})
+    invalid = client.post(
+        f"/api/v1/events/{event.id}/registrations", content=body, headers={"content-type": "application/json"}
+    )
     assert_refused(invalid, "body")
     assert "UTF-8" in invalid.json()["detail"]
-    surrogate = client.post(f"/api/v1/events/{event.id}/registrations",
-                            content=b'{"first_name": "Ada\\ud800", "last_name": "P", "email": "a@example.org"}',
-                            headers={"content-type": "application/json"})
+    surrogate = client.post(
+        f"/api/v1/events/{event.id}/registrations",
+        content=b'{"first_name": "Ada\\ud800", "last_name": "P", "email": "a@example.org"}',
+        headers={"content-type": "application/json"},
+    )
     assert_refused(surrogate, "first_name")
     assert registrations(db) == 0
 
 
 def _form_page(client) -> dict:
     token = csrf_token(client.get("/events/leuven/register").text)
-    return {"csrf_token": token, "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
-            "organisation": "Flanders Agency", "organisation_type": "agency", "country": "BE", "project": "",
-            "publication": "participants", "privacy": "yes", "website": ""}
+    return {
+        "csrf_token": token,
+        "first_name": "Ada",
+        "last_name": "Peeters",
+        "email": "ada@example.org",
+        "organisation": "Flanders Agency",
+        "organisation_type": "agency",
+        "country": "BE",
+        "project": "",
+        "publication": "participants",
+        "privacy": "yes",
+        "website": "",
+    }
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x0b"], ids=["NUL", "U+0001", "U+000B"])
@@ -106,8 +132,11 @@ def test_a_control_character_in_a_form_post_is_a_422_naming_the_field(client, db
 def test_invalid_utf8_in_a_form_post_is_refused_not_stored_with_replacement_characters(client, db, event):
     form = _form_page(client)
     encoded = "&".join(f"{name}={value}" for name, value in form.items() if name != "first_name")
-    response = client.post("/events/leuven/register", content=(encoded + "&first_name=Ada%FF%FE").encode(),
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/events/leuven/register",
+        content=(encoded + "&first_name=Ada%FF%FE").encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert_refused(response, "first_name")
     assert registrations(db) == 0
     accepted = client.post("/events/leuven/register", data=form, follow_redirects=False)
@@ -136,14 +165,23 @@ def test_bodies_and_uploads_have_their_own_limits(small_limits, db, event, organ
     assert "4,096 bytes" in too_large.json()["detail"]
     csv = ("first_name,last_name,email\n" + "Ann,Peeters,ann@example.org\n" * 300).encode()  # about 9 KB
     assert 4096 < len(csv) < 16384
-    imported = small_limits.post(f"/api/v1/events/{event.id}/registrations/import?dry_run=true", content=csv,
-                                 headers={**organiser, "content-type": "text/csv"})
+    imported = small_limits.post(
+        f"/api/v1/events/{event.id}/registrations/import?dry_run=true",
+        content=csv,
+        headers={**organiser, "content-type": "text/csv"},
+    )
     assert imported.status_code != 413, imported.text
-    huge = small_limits.post(f"/api/v1/events/{event.id}/registrations/import?dry_run=true", content=csv * 2,
-                             headers={**organiser, "content-type": "text/csv"})
+    huge = small_limits.post(
+        f"/api/v1/events/{event.id}/registrations/import?dry_run=true",
+        content=csv * 2,
+        headers={**organiser, "content-type": "text/csv"},
+    )
     assert_refused(huge, "body", status=413)
-    upload = small_limits.put(f"/api/v1/events/{event.id}/branding/logo", headers=organiser,
-                              files={"file": ("logo.png", b"\x89PNG" + b"0" * 20000, "image/png")})
+    upload = small_limits.put(
+        f"/api/v1/events/{event.id}/branding/logo",
+        headers=organiser,
+        files={"file": ("logo.png", b"\x89PNG" + b"0" * 20000, "image/png")},
+    )
     assert upload.status_code == 413, upload.text
     assert registrations(db) == 0
 
@@ -154,8 +192,10 @@ def test_a_body_past_the_limit_is_refused_while_it_streams_in(db, settings, even
     with served_in_thread(create_app(limited, database=db)) as base:
         address = urlsplit(base)
         connection = socket.create_connection((address.hostname, address.port), timeout=10)
-        connection.sendall(f"POST /api/v1/events/{event.id}/registrations HTTP/1.1\r\nHost: x\r\n"
-                           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+        connection.sendall(
+            f"POST /api/v1/events/{event.id}/registrations HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        )
         chunk = b"%x\r\n%s\r\n" % (16384, b" " * 16384)
         sent, answer = 0, b""
         deadline = time.monotonic() + 30

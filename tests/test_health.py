@@ -30,9 +30,12 @@ def test_openapi_documents_the_organiser_api(client):
 
 def test_a_burst_of_writes_beyond_the_thread_pool_completes(db, live_server, organiser):
     """More concurrent writes than server threads: none may wait for a lock inside a thread."""
+
     async def burst() -> list[int]:
         async with httpx.AsyncClient(base_url=live_server, headers=organiser, timeout=60) as client:
-            calls = [client.post("/api/v1/projects", json={"acronym": f"P{i}", "title": f"Project {i}"}) for i in range(150)]
+            calls = [
+                client.post("/api/v1/projects", json={"acronym": f"P{i}", "title": f"Project {i}"}) for i in range(150)
+            ]
             return [response.status_code for response in await asyncio.gather(*calls)]
 
     assert asyncio.run(burst()) == [201] * 150

@@ -80,7 +80,9 @@ def test_keys_belong_to_the_caller(client, db, organiser):
     assert first.status_code == again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert _count(db, Report) == 1
-    other = client.post(url, json={"format": "md"}, headers=token_headers(db, Role.organiser) | {"Idempotency-Key": "r"})
+    other = client.post(
+        url, json={"format": "md"}, headers=token_headers(db, Role.organiser) | {"Idempotency-Key": "r"}
+    )
     assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
     assert _count(db, Report) == 2
 

@@ -43,6 +43,7 @@ def test_migrations_form_a_single_line():
 
 # --- what autogenerate does not see: the DDL of indexes and constraints, read back from the database ---
 
+
 def _fresh_url(backend_url: str, tmp_path) -> tuple[str, object]:
     """An empty database of the same backend, and a function that drops it."""
     if backend_url.startswith("sqlite"):
@@ -61,7 +62,7 @@ def _constraint_clauses(table_sql: str) -> dict[str, str]:
             if depth < 0 or (depth == 0 and char == ","):
                 break
             end += 1
-        clauses[match.group(1)] = " ".join(table_sql[match.end():end].split())
+        clauses[match.group(1)] = " ".join(table_sql[match.end() : end].split())
         start = end
     return clauses
 
@@ -72,24 +73,31 @@ def catalogue(url: str) -> dict[str, str]:
     try:
         with engine.connect() as connection:
             if engine.dialect.name == "sqlite":
-                rows = connection.execute(text(
-                    "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'alembic_version'"
-                )).all()
+                rows = connection.execute(
+                    text(
+                        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'alembic_version'"
+                    )
+                ).all()
                 found = {f"index {name}": " ".join(sql.split()) for kind, name, sql in rows if kind == "index"}
                 for kind, name, sql in rows:
                     if kind == "table":
                         found.update({f"{name}.{key}": value for key, value in _constraint_clauses(sql).items()})
                 return found
-            indexes = connection.execute(text(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename != 'alembic_version'"
-            )).all()
-            constraints = connection.execute(text(
-                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' "
-                "AND c.conrelid::regclass::text != 'alembic_version'"
-            )).all()
+            indexes = connection.execute(
+                text(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename != 'alembic_version'"
+                )
+            ).all()
+            constraints = connection.execute(
+                text(
+                    "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                    "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' "
+                    "AND c.conrelid::regclass::text != 'alembic_version'"
+                )
+            ).all()
             return {f"index {name}": sql for name, sql in indexes} | {
-                f"{table}.{name}": sql for table, name, sql in constraints}
+                f"{table}.{name}": sql for table, name, sql in constraints
+            }
     finally:
         engine.dispose()
 
@@ -106,8 +114,11 @@ def test_indexes_and_constraints_are_those_of_the_models(backend_url, tmp_path):
         drop()
     from_migrations = catalogue(backend_url)
     assert any("WHERE" in sql for sql in from_models.values())  # the partial unique index is seen
-    assert {name: sql for name, sql in from_migrations.items() if from_models.get(name) != sql} == {
-        name: sql for name, sql in from_models.items() if from_migrations.get(name) != sql} == {}
+    assert (
+        {name: sql for name, sql in from_migrations.items() if from_models.get(name) != sql}
+        == {name: sql for name, sql in from_models.items() if from_migrations.get(name) != sql}
+        == {}
+    )
 
 
 def test_every_downgrade_runs_and_the_upgrade_after_it_too(backend_url, tmp_path):
@@ -133,8 +144,9 @@ def test_the_database_refuses_an_email_address_that_is_not_lower_case(db):
     with db.transaction() as session:
         registration = add_registration(session, open_event(session))
     with pytest.raises(IntegrityError), db.transaction() as session:
-        session.execute(text("UPDATE registration SET email = 'Ada@Example.org' WHERE id = :id"),
-                        {"id": registration.id})
+        session.execute(
+            text("UPDATE registration SET email = 'Ada@Example.org' WHERE id = :id"), {"id": registration.id}
+        )
 
 
 def test_every_revision_id_fits_the_version_table():

@@ -14,8 +14,11 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 def operations() -> dict[tuple[str, str], dict]:
     schema = create_app().openapi()
-    return {(method.upper(), path): operation for path, item in schema["paths"].items()
-            for method, operation in item.items()}
+    return {
+        (method.upper(), path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
 
 
 def test_fastapis_validation_error_is_gone_and_every_error_is_a_problem():

@@ -22,8 +22,17 @@ NOT_NULLABLE = [(patch, name) for patch in _all_patches() for name in sorted(pat
 
 def test_every_update_schema_is_a_patch():
     names = {patch.__name__ for patch in _all_patches()}
-    assert {"EventUpdate", "SessionUpdate", "ProjectUpdate", "OrganisationUpdate", "PersonUpdate",
-            "RegistrationUpdate", "QuestionUpdate", "GroupUpdate", "SettingsUpdate"} <= names
+    assert {
+        "EventUpdate",
+        "SessionUpdate",
+        "ProjectUpdate",
+        "OrganisationUpdate",
+        "PersonUpdate",
+        "RegistrationUpdate",
+        "QuestionUpdate",
+        "GroupUpdate",
+        "SettingsUpdate",
+    } <= names
 
 
 @pytest.mark.parametrize(("patch", "name"), NOT_NULLABLE, ids=[f"{p.__name__}.{n}" for p, n in NOT_NULLABLE])
@@ -45,18 +54,29 @@ def test_patching_a_project_with_a_null_acronym_is_a_422_naming_it(client, organ
 
 
 def test_a_null_event_title_is_refused_before_reaching_the_database(client, organiser):
-    event = client.post("/api/v1/events", json={
-        "slug": "patch-test", "title": "Patch", "starts_at": "2030-06-20T09:00:00+02:00",
-        "ends_at": "2030-06-20T17:00:00+02:00", "timezone": "Europe/Brussels"}, headers=organiser)
+    event = client.post(
+        "/api/v1/events",
+        json={
+            "slug": "patch-test",
+            "title": "Patch",
+            "starts_at": "2030-06-20T09:00:00+02:00",
+            "ends_at": "2030-06-20T17:00:00+02:00",
+            "timezone": "Europe/Brussels",
+        },
+        headers=organiser,
+    )
     assert event.status_code == 201, event.text
-    refused = client.patch(f"/api/v1/events/{event.json()['id']}", json={"title": None, "venue": None},
-                           headers=organiser)
+    refused = client.patch(
+        f"/api/v1/events/{event.json()['id']}", json={"title": None, "venue": None}, headers=organiser
+    )
     assert refused.status_code == 422
     assert [error["field"] for error in refused.json()["errors"]] == ["title"]
 
 
 def test_patching_an_organisation_with_a_null_name_is_a_422_naming_it(client, organiser):
-    created = client.post("/api/v1/organisations", json={"name": "Flanders Agency", "type": "agency"}, headers=organiser)
+    created = client.post(
+        "/api/v1/organisations", json={"name": "Flanders Agency", "type": "agency"}, headers=organiser
+    )
     assert created.status_code == 201, created.text
     refused = client.patch(f"/api/v1/organisations/{created.json()['id']}", json={"name": None}, headers=organiser)
     assert refused.status_code == 422, refused.text

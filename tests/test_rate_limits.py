@@ -18,8 +18,9 @@ from tests.registration.conftest import registration_payload
 
 @pytest.fixture
 def limited(db, settings) -> Iterator[TestClient]:
-    settings = settings.model_copy(update={"rate_limits": "on", "rate_limit_per_address": "3/minute",
-                                           "rate_limit_per_email": "2/hour"})
+    settings = settings.model_copy(
+        update={"rate_limits": "on", "rate_limit_per_address": "3/minute", "rate_limit_per_email": "2/hour"}
+    )
     with TestClient(create_app(settings, database=db)) as client:
         yield client
 
@@ -50,18 +51,33 @@ def test_one_email_address_is_limited_whatever_the_event(db, settings):
     settings = settings.model_copy(update={"rate_limits": "on", "rate_limit_per_email": "2/hour"})
     events = _events(db, 3)
     with TestClient(create_app(settings, database=db)) as client:
-        answers = [client.post(f"/api/v1/events/{event_id}/registrations",
-                               json=registration_payload(email="Same@Example.org")).status_code for event_id, _ in events]
+        answers = [
+            client.post(
+                f"/api/v1/events/{event_id}/registrations", json=registration_payload(email="Same@Example.org")
+            ).status_code
+            for event_id, _ in events
+        ]
     assert answers == [201, 201, 429]
-    assert 60 < int(client.post(f"/api/v1/events/{events[0][0]}/registrations",
-                                json=registration_payload(email="same@example.org")).headers["retry-after"]) <= 3600
+    assert (
+        60
+        < int(
+            client.post(
+                f"/api/v1/events/{events[0][0]}/registrations", json=registration_payload(email="same@example.org")
+            ).headers["retry-after"]
+        )
+        <= 3600
+    )
 
 
 def test_the_form_shows_a_plain_page_with_retry_after(limited, db):
     [(_, slug)] = _events(db)
     for _ in range(3):
-        assert limited.post(f"/events/{slug}/register", data={"first_name": "Ada"},
-                            headers={"Accept": "text/html"}).status_code != 429
+        assert (
+            limited.post(
+                f"/events/{slug}/register", data={"first_name": "Ada"}, headers={"Accept": "text/html"}
+            ).status_code
+            != 429
+        )
     page = limited.post(f"/events/{slug}/register", data={"first_name": "Ada"}, headers={"Accept": "text/html"})
     assert page.status_code == 429
     assert page.headers["content-type"].startswith("text/html")

@@ -83,10 +83,17 @@ from tests.routes import (
 # Event A's secrets: its speaker's and its participant's email addresses.
 SPEAKER_A, PARTICIPANT_A = "speaker-a@a.example", "participant-a@a.example"
 CSRF_VALUE = "c" * 43
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
-                    "0001e221bc330000000049454e44ae426082")
-ACCOUNTS = {ADMIN: (Role.admin, None), ALL: (Role.organiser, None), ORG_A: (Role.organiser, "a"),
-            ORG_B: (Role.organiser, "b"), DOOR_A: (Role.checkin, "a")}
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
+    "0001e221bc330000000049454e44ae426082"
+)
+ACCOUNTS = {
+    ADMIN: (Role.admin, None),
+    ALL: (Role.organiser, None),
+    ORG_A: (Role.organiser, "a"),
+    ORG_B: (Role.organiser, "b"),
+    DOOR_A: (Role.checkin, "a"),
+}
 
 
 def app_routes() -> list[tuple[str, str]]:
@@ -127,15 +134,32 @@ def _seed(database: Database, settings, world: World) -> None:
     clear_tables(database)
     with database.transaction() as session:
         a, b = create_event(session, title="Event A", slug="event-a"), create_event(session, title="Event B")
-        speaker = create_person(session, PersonCreate(first_name="Sofie", last_name="Speaker", email=SPEAKER_A,
-                                                      organisation="Speakers of A"))
+        speaker = create_person(
+            session,
+            PersonCreate(first_name="Sofie", last_name="Speaker", email=SPEAKER_A, organisation="Speakers of A"),
+        )
         starts = a.starts_at
-        create_agenda_session(session, a, SessionCreate(
-            title="Keynote", kind="talk", starts_at=starts, ends_at=starts.replace(hour=starts.hour + 1),
-            roles=[{"role": "speaker", "person_id": speaker.id}]))
-        breakout = create_agenda_session(session, a, SessionCreate(
-            title="Working groups", kind="breakout", starts_at=starts.replace(hour=starts.hour + 2),
-            ends_at=starts.replace(hour=starts.hour + 3))).item
+        create_agenda_session(
+            session,
+            a,
+            SessionCreate(
+                title="Keynote",
+                kind="talk",
+                starts_at=starts,
+                ends_at=starts.replace(hour=starts.hour + 1),
+                roles=[{"role": "speaker", "person_id": speaker.id}],
+            ),
+        )
+        breakout = create_agenda_session(
+            session,
+            a,
+            SessionCreate(
+                title="Working groups",
+                kind="breakout",
+                starts_at=starts.replace(hour=starts.hour + 2),
+                ends_at=starts.replace(hour=starts.hour + 3),
+            ),
+        ).item
         group = BreakoutGroup(session_id=breakout.id, title="Group 1", capacity=10, facilitator_person_id=speaker.id)
         session.add(group)
         project = create_project(session, acronym="ONLYA")
@@ -145,15 +169,23 @@ def _seed(database: Database, settings, world: World) -> None:
         register(session, a, RegistrationCreate(**registration_payload()))  # queues an email about event A
         question = create_question(session, a, QuestionCreate(key="diet", label="Diet", kind="text"))
         checkin = Checkin(event_id=a.id, registration_id=registration.id)
-        report = Report(event_id=a.id, format=ReportFormat.html, template="default", status=ReportStatus.done,
-                        filename="report.html", checksum="0" * 64, size=4)
+        report = Report(
+            event_id=a.id,
+            format=ReportFormat.html,
+            template="default",
+            status=ReportStatus.done,
+            filename="report.html",
+            checksum="0" * 64,
+            size=4,
+        )
         mailing = Mailing(event_id=a.id, subject="Hello", body="Hello", audience={}, status="sent")
         session.add_all([checkin, report, mailing])
         session.flush()
         rule = create_rule(session, a, RuleCreate(template="reminder"))
         session.add(ReportFile(report_id=report.id, content=b"<p/>"))
-        image = ReportImage(event_id=a.id, caption="Room", content_type="image/png", width=1, height=1,
-                            size=len(PNG), content=PNG)
+        image = ReportImage(
+            event_id=a.id, caption="Room", content_type="image/png", width=1, height=1, size=len(PNG), content=PNG
+        )
         session.add_all([image, EventBranding(event_id=a.id, logo=PNG, logo_type="image/png")])
         webhook = Webhook(event_id=a.id, url="http://127.0.0.1:9/hook", events=["registration.created"], secret="s")
         session.add(webhook)
@@ -161,31 +193,62 @@ def _seed(database: Database, settings, world: World) -> None:
         accounts, raw_tokens = {}, {}
         for role, (kind, event) in ACCOUNTS.items():
             slug = role.replace(" ", "-")
-            account = create_account(session, email=f"{slug}@example.org", display_name=role, password="x" * 12,
-                                     role=kind, event_ids=frozenset({events[event]} if event else ()))
+            account = create_account(
+                session,
+                email=f"{slug}@example.org",
+                display_name=role,
+                password="x" * 12,
+                role=kind,
+                event_ids=frozenset({events[event]} if event else ()),
+            )
             accounts[role] = account
-            raw_tokens[role] = create_token(session, role=kind, name=slug, event_id=events.get(event),
-                                            account_id=account.id)
+            raw_tokens[role] = create_token(
+                session, role=kind, name=slug, event_id=events.get(event), account_id=account.id
+            )
             signed = session_signer(settings).sign(start_session(session, account)).decode()
-            world.cookies[role] = f"{SESSION_COOKIE}={signed}; convene_checkin={raw_tokens[role]}; {CSRF_COOKIE}={CSRF_VALUE}"
+            world.cookies[role] = (
+                f"{SESSION_COOKIE}={signed}; convene_checkin={raw_tokens[role]}; {CSRF_COOKIE}={CSRF_VALUE}"
+            )
             world.headers[role] = {"Authorization": f"Bearer {raw_tokens[role]}"}
-        template = ReportTemplate(name="a-style", kind=TemplateKind.html, source="<p>{{ event.title }}</p>",
-                                  owner_account_id=accounts[ORG_A].id)
+        template = ReportTemplate(
+            name="a-style",
+            kind=TemplateKind.html,
+            source="<p>{{ event.title }}</p>",
+            owner_account_id=accounts[ORG_A].id,
+        )
         session.add(template)
         session.flush()
         email = session.execute(select(OutboxEmail.id)).scalar_one()
         own_token = session.execute(select(ApiToken.id).where(ApiToken.account_id == accounts[ORG_A].id)).scalar_one()
         world.values = {
-            "event_id": str(a.id), "event_ref": a.slug, "slug": a.slug, "session_id": str(breakout.id),
-            "group_id": str(group.id), "registration_id": str(registration.id), "question_id": str(question.id),
-            "checkin_id": str(checkin.id), "person_id": str(speaker.id), "organisation_id": str(speaker.organisation_id),
-            "project_id": str(project.id), "report_id": str(report.id), "template_id": str(template.id),
-            "image_id": str(image.id), "email_id": str(email), "token": participant_token(settings, registration),
-            "report_link": signed_download_path(settings, report), "token_id": str(own_token), "webhook_id": str(webhook.id),
+            "event_id": str(a.id),
+            "event_ref": a.slug,
+            "slug": a.slug,
+            "session_id": str(breakout.id),
+            "group_id": str(group.id),
+            "registration_id": str(registration.id),
+            "question_id": str(question.id),
+            "checkin_id": str(checkin.id),
+            "person_id": str(speaker.id),
+            "organisation_id": str(speaker.organisation_id),
+            "project_id": str(project.id),
+            "report_id": str(report.id),
+            "template_id": str(template.id),
+            "image_id": str(image.id),
+            "email_id": str(email),
+            "token": participant_token(settings, registration),
+            "report_link": signed_download_path(settings, report),
+            "token_id": str(own_token),
+            "webhook_id": str(webhook.id),
             "rapporteur_link": f"/rapporteur/{rapporteur_token(settings, a, group)}",
             "calendar_link": urlsplit(calendar_feed_url(settings, registration)).path,
-            "account_id": str(accounts[DOOR_A].id), "change": "up", "action": "approve", "message": "registered", "part": "summary",
-            "mailing_id": str(mailing.id), "unsubscribe_link": f"/unsubscribe/{unsubscribe_token(settings, registration.id)}",
+            "account_id": str(accounts[DOOR_A].id),
+            "change": "up",
+            "action": "approve",
+            "message": "registered",
+            "part": "summary",
+            "mailing_id": str(mailing.id),
+            "unsubscribe_link": f"/unsubscribe/{unsubscribe_token(settings, registration.id)}",
             "rule_id": str(rule.id),
         }
     world.cookies[ANONYMOUS] = f"{CSRF_COOKIE}={CSRF_VALUE}"
@@ -193,8 +256,11 @@ def _seed(database: Database, settings, world: World) -> None:
     world.headers[ANONYMOUS], world.headers[WRONG] = {}, {"Authorization": "Bearer cvn_not-a-token"}
     with database.engine.connect() as connection:
         present = set(inspect(connection).get_table_names())
-        world.rows = [(table, [dict(row._mapping) for row in connection.execute(table.select())])
-                      for table in metadata.sorted_tables if table.name in present]
+        world.rows = [
+            (table, [dict(row._mapping) for row in connection.execute(table.select())])
+            for table in metadata.sorted_tables
+            if table.name in present
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -229,8 +295,11 @@ def _url(path: str, world: World) -> str:
 # refused as invalid before the rule is applied, so these get a valid one.
 BODIES = {
     ("POST", "/api/v1/events"): lambda: event_payload(),
-    ("POST", "/api/v1/events/{event_id}/clone"): lambda: {"slug": f"copy-{next(_copies)}", "title": "Copy",
-                                                          "starts_on": "2031-06-20"},
+    ("POST", "/api/v1/events/{event_id}/clone"): lambda: {
+        "slug": f"copy-{next(_copies)}",
+        "title": "Copy",
+        "starts_on": "2031-06-20",
+    },
 }
 _copies = count(1)
 

@@ -31,12 +31,18 @@ def test_the_command_line_loads_neither_the_web_framework_nor_the_database_layer
 
 
 def test_building_the_app_loads_no_heavy_library():
-    statement = "from app.main import create_app; from app.core.config import Settings; " \
-                "create_app(Settings(database_url='sqlite://', secret_key='x' * 32, _env_file=None))"
+    statement = (
+        "from app.main import create_app; from app.core.config import Settings; "
+        "create_app(Settings(database_url='sqlite://', secret_key='x' * 32, _env_file=None))"
+    )
     assert loaded_after(statement, HEAVY) == []
 
 
 def test_the_help_lists_the_commands():
-    result = subprocess.run([sys.executable, "-c", "from app.cli import app; app()", "--help"], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "from app.cli import app; app()", "--help"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert "serve" in result.stdout and "migrate" in result.stdout, result.stderr

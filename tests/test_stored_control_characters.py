@@ -52,8 +52,12 @@ def test_xlsx_and_csv_exports_render_stored_control_characters(client, organiser
 @pytest.mark.parametrize("format", list(ReportFormat))
 def test_every_report_format_renders_stored_control_characters(db, event_id, format):
     with db.transaction() as session:
-        work = prepare_report(session, session.get(Event, event_id),
-                              ReportCreate(format=format, template="thematic-workshop"), background=False)
+        work = prepare_report(
+            session,
+            session.get(Event, event_id),
+            ReportCreate(format=format, template="thematic-workshop"),
+            background=False,
+        )
     rendered = render_work(work)
     content = rendered.content
     assert content, rendered.failure

@@ -17,6 +17,7 @@ def _names(db) -> list[str]:
 def _add(name: str):
     def work(session):
         session.add(Organisation(name=name, type=OrganisationType.other))
+
     return work
 
 

@@ -27,20 +27,29 @@ _warned: set[tuple[int, str]] = set()
 def organiser_addresses(session: Session, event: Event, settings: Settings) -> list[str]:
     """The addresses to tell about ``event``, each once; empty when nobody can be told."""
     enabled = col(Account.disabled_at).is_(None)
-    chosen = session.execute(
-        select(col(Account.email)).join(AccountEvent, col(AccountEvent.account_id) == col(Account.id))
-        .where(col(AccountEvent.event_id) == event.id, col(Account.role) == Role.organiser, enabled).order_by(Account.email)
-    ).scalars().all()
+    chosen = (
+        session.execute(
+            select(col(Account.email))
+            .join(AccountEvent, col(AccountEvent.account_id) == col(Account.id))
+            .where(col(AccountEvent.event_id) == event.id, col(Account.role) == Role.organiser, enabled)
+            .order_by(Account.email)
+        )
+        .scalars()
+        .all()
+    )
     addresses = list(dict.fromkeys(address.lower() for address in (event.contact_email, *chosen) if address))
     if addresses:
         return addresses
     if settings.organiser_email:
         return [settings.organiser_email]
     limited = select(col(AccountEvent.account_id))
-    return list(session.execute(
-        select(col(Account.email)).where(col(Account.role).in_((Role.organiser, Role.admin)), enabled, col(Account.id).not_in(limited))
-        .order_by(Account.email)
-    ).scalars())
+    return list(
+        session.execute(
+            select(col(Account.email))
+            .where(col(Account.role).in_((Role.organiser, Role.admin)), enabled, col(Account.id).not_in(limited))
+            .order_by(Account.email)
+        ).scalars()
+    )
 
 
 def warn_nobody_to_tell(event: Event, about: str) -> None:
@@ -49,5 +58,9 @@ def warn_nobody_to_tell(event: Event, about: str) -> None:
     if (event.id, about) in _warned:
         return
     _warned.add((event.id, about))
-    log.warning("cannot tell the organisers of event %r %s: no address is known; set the event's contact_email "
-                "or CONVENE_ORGANISER_EMAIL", event.slug, about)
+    log.warning(
+        "cannot tell the organisers of event %r %s: no address is known; set the event's contact_email "
+        "or CONVENE_ORGANISER_EMAIL",
+        event.slug,
+        about,
+    )

@@ -60,7 +60,13 @@ def normalised_email(email: str, *, field: str = "email") -> str:
 
 
 def create_account(
-    session: Session, *, email: str, display_name: str, password: str, role: Role, event_ids: frozenset[int] = frozenset(),
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    event_ids: frozenset[int] = frozenset(),
 ) -> Account:
     address = normalised_email(email)
     name = display_name.strip()
@@ -102,7 +108,9 @@ def list_accounts(session: Session) -> list[Account]:
 
 
 def account_event_ids(session: Session, account: Account) -> frozenset[int]:
-    rows = session.execute(select(col(AccountEvent.event_id)).where(col(AccountEvent.account_id) == account.id)).scalars()
+    rows = session.execute(
+        select(col(AccountEvent.event_id)).where(col(AccountEvent.account_id) == account.id)
+    ).scalars()
     return frozenset(rows)
 
 
@@ -120,11 +128,17 @@ def set_disabled(session: Session, account: Account, disabled: bool) -> Account:
 def principal_for(session: Session, account: Account) -> Principal:
     """The same principal an API token with this account's role and events would be."""
     event_ids = None if account.role is Role.admin else (account_event_ids(session, account) or None)
-    return Principal(role=account.role, event_ids=event_ids, account_id=account.id, owner_account_id=account.id,
-                     name=f"{account.display_name} <{account.email}>")
+    return Principal(
+        role=account.role,
+        event_ids=event_ids,
+        account_id=account.id,
+        owner_account_id=account.id,
+        name=f"{account.display_name} <{account.email}>",
+    )
 
 
 # --- signing in --------------------------------------------------------------------------------
+
 
 def sign_in(session: Session, email: str, password: str, *, now: datetime | None = None) -> Account:
     """The account whose password this is; refused (and counted) otherwise.
@@ -140,8 +154,11 @@ def sign_in(session: Session, email: str, password: str, *, now: datetime | None
         raise refused
     if account.locked_until is not None and now < account.locked_until:
         minutes = max(1, round((account.locked_until - now).total_seconds() / 60))
-        raise AccountLocked(f"too many wrong passwords: try again in {minutes} minute{'s' if minutes != 1 else ''}, "
-                            "or reset your password by email", field="password")
+        raise AccountLocked(
+            f"too many wrong passwords: try again in {minutes} minute{'s' if minutes != 1 else ''}, "
+            "or reset your password by email",
+            field="password",
+        )
     if not verify_password(account.password_hash, password):
         # The refusal rolls the request back; the wrong password is counted all the same.
         keep_after_rollback(session, partial(_count_wrong_password, account_id=account.id, now=now))
@@ -169,15 +186,18 @@ def start_session(session: Session, account: Account) -> str:
     """A new sign-in session; returns its raw token for the cookie (only its hash is stored)."""
     raw = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(SignInSession(account_id=account.id, token_hash=_digest(raw), created_at=now,
-                              expires_at=now + SESSION_LIFETIME))
+    session.add(
+        SignInSession(account_id=account.id, token_hash=_digest(raw), created_at=now, expires_at=now + SESSION_LIFETIME)
+    )
     session.flush()
     return raw
 
 
 def account_for_session(session: Session, raw: str) -> Account | None:
     """The enabled account signed in with ``raw``, unless the session ended or expired."""
-    row = session.execute(select(SignInSession).where(col(SignInSession.token_hash) == _digest(raw))).scalar_one_or_none()
+    row = session.execute(
+        select(SignInSession).where(col(SignInSession.token_hash) == _digest(raw))
+    ).scalar_one_or_none()
     if row is None or row.expires_at <= utcnow():
         return None
     account = session.get(Account, row.account_id)
@@ -189,6 +209,7 @@ def end_session(session: Session, raw: str) -> None:
 
 
 # --- forgotten passwords -----------------------------------------------------------------------
+
 
 def request_password_reset(session: Session, email: str) -> None:
     """Email a one-time link to the account's address, if there is such an enabled account.
@@ -203,10 +224,18 @@ def request_password_reset(session: Session, email: str) -> None:
     session.add(reset)
     session.flush()
     period = int(now.timestamp()) // RESET_EMAIL_PERIOD_SECONDS
-    props = PasswordResetProps(display_name=account.display_name, password_reset_id=reset.id,
-                               valid_minutes=int(RESET_LIFETIME.total_seconds() // 60))
-    queue_email(session, Message.password_reset, to=account.email, props=props,
-                dedup_key=f"password_reset:{account.id}:{period}")
+    props = PasswordResetProps(
+        display_name=account.display_name,
+        password_reset_id=reset.id,
+        valid_minutes=int(RESET_LIFETIME.total_seconds() // 60),
+    )
+    queue_email(
+        session,
+        Message.password_reset,
+        to=account.email,
+        props=props,
+        dedup_key=f"password_reset:{account.id}:{period}",
+    )
 
 
 @dataclass(frozen=True)
@@ -236,8 +265,11 @@ def reset_password(session: Session, reset_id: int, new_password: str) -> Accoun
     check_password_rules(new_password)
     set_password(session, link.account, new_password)
     now = utcnow()
-    for other in session.execute(select(PasswordReset).where(col(PasswordReset.account_id) == link.account.id,
-                                                               col(PasswordReset.used_at).is_(None))).scalars():
+    for other in session.execute(
+        select(PasswordReset).where(
+            col(PasswordReset.account_id) == link.account.id, col(PasswordReset.used_at).is_(None)
+        )
+    ).scalars():
         other.used_at = now
     session.flush()
     return link.account
@@ -252,6 +284,10 @@ def set_password(session: Session, account: Account, password: str) -> None:
 
 
 def account_event_slugs(session: Session, account: Account) -> list[str]:
-    rows = session.execute(select(col(Event.slug)).join(AccountEvent, col(AccountEvent.event_id) == col(Event.id))
-                           .where(col(AccountEvent.account_id) == account.id).order_by(Event.slug)).scalars()
+    rows = session.execute(
+        select(col(Event.slug))
+        .join(AccountEvent, col(AccountEvent.event_id) == col(Event.id))
+        .where(col(AccountEvent.account_id) == account.id)
+        .order_by(Event.slug)
+    ).scalars()
     return list(rows)

@@ -20,8 +20,11 @@ from app.core.types import utcnow
 from app.events.models import Event
 
 # Roles a creator may hand on: never more than their own.
-GRANTABLE = {Role.admin: (Role.admin, Role.organiser, Role.checkin), Role.organiser: (Role.organiser, Role.checkin),
-             Role.checkin: ()}
+GRANTABLE = {
+    Role.admin: (Role.admin, Role.organiser, Role.checkin),
+    Role.organiser: (Role.organiser, Role.checkin),
+    Role.checkin: (),
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ def list_tokens(session: Session, *, principal: Principal | None = None) -> list
     """Every token (the CLI, an admin), or those ``principal``'s account created; newest first."""
     statement = (
         select(ApiToken, col(Event.slug), col(Account.email))
-        .outerjoin(Event, col(Event.id) == col(ApiToken.event_id)).outerjoin(Account, col(Account.id) == col(ApiToken.account_id))
+        .outerjoin(Event, col(Event.id) == col(ApiToken.event_id))
+        .outerjoin(Account, col(Account.id) == col(ApiToken.account_id))
         .order_by(col(ApiToken.revoked_at).is_not(None), col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
     )
     if principal is not None and principal.role is not Role.admin:
@@ -71,8 +75,9 @@ def create_own_token(session: Session, principal: Principal, *, name: str, role:
 def revoke_token(session: Session, token_id: int, *, principal: Principal | None = None) -> ApiToken:
     """Revoke a token (the CLI: any; an admin: any; an organiser: their own). Revoking twice is harmless."""
     token = session.get(ApiToken, token_id)
-    visible = token is not None and (principal is None or principal.role is Role.admin
-                                     or token.account_id == principal.account_id)
+    visible = token is not None and (
+        principal is None or principal.role is Role.admin or token.account_id == principal.account_id
+    )
     if token is None or not visible:
         raise NotFound(f"no token with id {token_id}" + ("" if principal is None else " among yours"))
     token.revoked_at = token.revoked_at or utcnow()

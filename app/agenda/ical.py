@@ -20,7 +20,7 @@ def event_location(event: Event) -> str:
 
 
 def people_line(roles: list[RoleRead]) -> str:
-    """"Speaker: Ann Lee; Moderator: Bo Ek" for a session's description."""
+    """ "Speaker: Ann Lee; Moderator: Bo Ek" for a session's description."""
     return "; ".join(f"{role_label(role.role.value)}: {role.name}" for role in roles)
 
 
@@ -42,11 +42,18 @@ def agenda_calendar(event: Event, agenda: list[SessionRead], *, host: str) -> by
     location = event_location(event)
     for item in agenda:
         description = "\n\n".join(part for part in (item.description, people_line(item.roles)) if part)
-        calendar.add_component(calendar_entry(
-            uid=f"session-{item.id}@{host}", sequence=sequence_at(stamp), stamp=stamp,
-            # SessionRead's times are already in the event's zone.
-            starts=item.starts_at, ends=item.ends_at, summary=item.title,
-            location=", ".join(part for part in (item.room, location) if part), description=description,
-            categories=[item.kind.value],
-        ))
+        calendar.add_component(
+            calendar_entry(
+                uid=f"session-{item.id}@{host}",
+                sequence=sequence_at(stamp),
+                stamp=stamp,
+                # SessionRead's times are already in the event's zone.
+                starts=item.starts_at,
+                ends=item.ends_at,
+                summary=item.title,
+                location=", ".join(part for part in (item.room, location) if part),
+                description=description,
+                categories=[item.kind.value],
+            )
+        )
     return calendar.to_ical()

@@ -43,7 +43,9 @@ class AgendaSession(SQLModel, table=True):
     )
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     title: str = Field(sa_column=Column(String(300), nullable=False))
     kind: SessionKind = Field(sa_column=Column(enum_column(SessionKind, "session_kind"), nullable=False))
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -66,7 +68,9 @@ class SessionRole(SQLModel, table=True):
     session_id: int = Field(
         sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True))
+    person_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     role: RoleKind = Field(sa_column=Column(enum_column(RoleKind, "role_kind"), nullable=False))
     position: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     note: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))

@@ -20,6 +20,7 @@ def agenda_ics(slug: str, session: SessionDep, settings: SettingsDep):
     event = get_public_event(session, slug)
     body = agenda_calendar(event, event_agenda(session, event), host=urlsplit(settings.base_url).hostname or "convene")
     return Response(
-        body, media_type="text/calendar; charset=utf-8",
+        body,
+        media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-agenda.ics"'},
     )

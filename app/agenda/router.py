@@ -17,8 +17,12 @@ from app.events.dependencies import ManagedEvent
 router = APIRouter(route_class=TransactionRoute, tags=["agenda"])
 
 
-@router.post("/events/{event_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionRead,
-             summary="Add an agenda session")
+@router.post(
+    "/events/{event_id}/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionRead,
+    summary="Add an agenda session",
+)
 def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep, organiser: OrganiserDep):
     """Add a talk, panel, breakout, break... Sessions may run in parallel; each must lie within the
     event's dates. `roles` names speakers, panellists, moderators, facilitators, rapporteurs and chairs:
@@ -31,7 +35,9 @@ def create_session(data: SessionCreate, event: ManagedEvent, session: SessionDep
 
 @router.get("/events/{event_id}/sessions", response_model=Page[SessionRead], summary="List the agenda")
 def list_sessions(
-    event: ManagedEvent, session: SessionDep, window: WindowDep,
+    event: ManagedEvent,
+    session: SessionDep,
+    window: WindowDep,
     kind: SessionKind | None = None,
     room: Annotated[str | None, Query(max_length=200)] = None,
 ):
@@ -46,8 +52,9 @@ def read_session(session_id: Id, event: ManagedEvent, session: SessionDep):
 
 
 @router.patch("/events/{event_id}/sessions/{session_id}", response_model=SessionRead, summary="Change a session")
-def update_session(session_id: Id, data: SessionUpdate, event: ManagedEvent, session: SessionDep,
-                   organiser: OrganiserDep):
+def update_session(
+    session_id: Id, data: SessionUpdate, event: ManagedEvent, session: SessionDep, organiser: OrganiserDep
+):
     """Only the fields named change; `roles`, when given, replaces all the session's roles (inline
     people matched as when adding a session)."""
     item = service.get_agenda_session(session, event, session_id)
@@ -55,7 +62,8 @@ def update_session(session_id: Id, data: SessionUpdate, event: ManagedEvent, ses
     return service.read_sessions(session, event, [written.item], matches=written.matches)[0]
 
 
-@router.delete("/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Remove a session")
+@router.delete(
+    "/events/{event_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a session"
+)
 def delete_session(session_id: Id, event: ManagedEvent, session: SessionDep):
     service.delete_agenda_session(session, service.get_agenda_session(session, event, session_id))

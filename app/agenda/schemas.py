@@ -38,8 +38,17 @@ _EXAMPLE: dict[str, Any] = {
     "starts_at": "2018-06-20T10:30:00+02:00",
     "ends_at": "2018-06-20T11:00:00+02:00",
     "room": "Plenary room",
-    "roles": [{"role": "speaker", "person": {"first_name": "Carsten", "last_name": "Schierenbeck",
-                                              "organisation": "DG GROW, EC", "country": "BE"}}],
+    "roles": [
+        {
+            "role": "speaker",
+            "person": {
+                "first_name": "Carsten",
+                "last_name": "Schierenbeck",
+                "organisation": "DG GROW, EC",
+                "country": "BE",
+            },
+        }
+    ],
 }
 
 
@@ -77,9 +86,13 @@ class RoleRead(BaseModel):
     name: str
     organisation: str | None
     note: str | None
-    matched_by: PersonMatch | None = Field(default=None, description=(
-        "in the answer to a write that named this person inline (`person`): `email` (an existing person "
-        "with that email), `name` (someone of exactly that name already on this event's agenda) or `new`"))
+    matched_by: PersonMatch | None = Field(
+        default=None,
+        description=(
+            "in the answer to a write that named this person inline (`person`): `email` (an existing person "
+            "with that email), `name` (someone of exactly that name already on this event's agenda) or `new`"
+        ),
+    )
 
 
 class SessionRead(BaseModel):
@@ -93,5 +106,9 @@ class SessionRead(BaseModel):
     description: str | None
     capacity: int | None
     roles: list[RoleRead]
-    warnings: list[str] = Field(default=[], description=(
-        "things accepted but probably unintended, such as another session in the same room at the same time"))
+    warnings: list[str] = Field(
+        default=[],
+        description=(
+            "things accepted but probably unintended, such as another session in the same room at the same time"
+        ),
+    )

@@ -40,13 +40,22 @@ Matches = dict[tuple[int, RoleKind], PersonMatch]
 
 def _person_on_agenda(session: Session, event: Event, data: PersonCreate) -> Person | None:
     """Someone of exactly this name who already holds a role in one of the event's sessions."""
-    return session.execute(
-        select(Person).join(SessionRole, col(SessionRole.person_id) == col(Person.id))
-        .join(AgendaSession, col(AgendaSession.id) == col(SessionRole.session_id))
-        .where(col(AgendaSession.event_id) == event.id, col(Person.first_name) == data.first_name,
-               col(Person.last_name) == data.last_name)
-        .order_by(col(Person.id)).limit(1)
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Person)
+            .join(SessionRole, col(SessionRole.person_id) == col(Person.id))
+            .join(AgendaSession, col(AgendaSession.id) == col(SessionRole.session_id))
+            .where(
+                col(AgendaSession.event_id) == event.id,
+                col(Person.first_name) == data.first_name,
+                col(Person.last_name) == data.last_name,
+            )
+            .order_by(col(Person.id))
+            .limit(1)
+        )
+        .scalars()
+        .first()
+    )
 
 
 def _resolve_person(session: Session, event: Event, data: PersonCreate) -> tuple[Person, PersonMatch]:
@@ -61,13 +70,17 @@ def _resolve_person(session: Session, event: Event, data: PersonCreate) -> tuple
     return create_person(session, data), "new"
 
 
-def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[RoleAssign],
-               principal: Principal | None) -> Matches:
+def _set_roles(
+    session: Session, event: Event, item: AgendaSession, roles: list[RoleAssign], principal: Principal | None
+) -> Matches:
     # People named by id must be ones the caller sees in the directory (an organiser limited to its
     # events cannot reach another event's people by guessing ids); checked before the session's
     # roles are cleared, while its own people are still on the agenda.
-    known = {position: get_person(session, assign.person_id, field=f"roles.{position}.person_id", principal=principal)
-             for position, assign in enumerate(roles) if assign.person_id is not None}
+    known = {
+        position: get_person(session, assign.person_id, field=f"roles.{position}.person_id", principal=principal)
+        for position, assign in enumerate(roles)
+        if assign.person_id is not None
+    }
     session.execute(delete(SessionRole).where(col(SessionRole.session_id) == item.id))
     seen: set[tuple[int, RoleKind]] = set()
     matches: Matches = {}
@@ -81,7 +94,9 @@ def _set_roles(session: Session, event: Event, item: AgendaSession, roles: list[
         if (person.id, assign.role) in seen:
             continue
         seen.add((person.id, assign.role))
-        session.add(SessionRole(session_id=item.id, person_id=person.id, role=assign.role, position=position, note=assign.note))
+        session.add(
+            SessionRole(session_id=item.id, person_id=person.id, role=assign.role, position=position, note=assign.note)
+        )
         session.flush()  # so a later inline person of the same name finds this one on the agenda
     return matches
 
@@ -94,7 +109,9 @@ class WrittenSession:
     matches: Matches
 
 
-def create_agenda_session(session: Session, event: Event, data: SessionCreate, *, principal: Principal | None = None) -> WrittenSession:
+def create_agenda_session(
+    session: Session, event: Event, data: SessionCreate, *, principal: Principal | None = None
+) -> WrittenSession:
     values = data.model_dump(exclude={"roles"})
     values["starts_at"] = in_zone(values["starts_at"], event.timezone)
     values["ends_at"] = in_zone(values["ends_at"], event.timezone)
@@ -134,7 +151,8 @@ def list_sessions(
     session: Session, event: Event, window: Window, *, kind: SessionKind | None = None, room: str | None = None
 ) -> tuple[list[AgendaSession], int]:
     statement = (
-        select(AgendaSession).where(col(AgendaSession.event_id) == event.id)
+        select(AgendaSession)
+        .where(col(AgendaSession.event_id) == event.id)
         .order_by(col(AgendaSession.starts_at), col(AgendaSession.room), col(AgendaSession.id))
     )
     if kind:
@@ -158,7 +176,9 @@ def roles_by_session(session: Session, session_ids: list[int]) -> dict[int, list
     roles: dict[int, list[RoleRead]] = defaultdict(list)
     for role, person, organisation in rows:
         roles[role.session_id].append(
-            RoleRead(role=role.role, person_id=person.id, name=person.full_name, organisation=organisation, note=role.note)
+            RoleRead(
+                role=role.role, person_id=person.id, name=person.full_name, organisation=organisation, note=role.note
+            )
         )
     return roles
 
@@ -173,15 +193,24 @@ def room_clashes(session: Session, event: Event, items: list[AgendaSession]) -> 
     rooms = {_room_key(item.room) for item in items} - {None}
     if not rooms:
         return {}
-    booked = session.execute(
-        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.room).is_not(None))
-        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
-    ).scalars().all()
+    booked = (
+        session.execute(
+            select(AgendaSession)
+            .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.room).is_not(None))
+            .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
+        )
+        .scalars()
+        .all()
+    )
     warnings: dict[int, list[str]] = defaultdict(list)
     for item in items:
         for other in booked:
-            if (other.id != item.id and _room_key(other.room) == _room_key(item.room)
-                    and other.starts_at < item.ends_at and item.starts_at < other.ends_at):
+            if (
+                other.id != item.id
+                and _room_key(other.room) == _room_key(item.room)
+                and other.starts_at < item.ends_at
+                and item.starts_at < other.ends_at
+            ):
                 starts, ends = in_zone(other.starts_at, event.timezone), in_zone(other.ends_at, event.timezone)
                 warnings[item.id].append(
                     f'"{other.title}" ({starts:%H:%M}-{ends:%H:%M}) is in the same room ({other.room}) at the same time'
@@ -201,9 +230,16 @@ def read_sessions(
             role.matched_by = matches.get((role.person_id, role.role))
     return [
         SessionRead(
-            id=item.id, event_id=item.event_id, title=item.title, kind=item.kind,
-            starts_at=in_zone(item.starts_at, event.timezone), ends_at=in_zone(item.ends_at, event.timezone),
-            room=item.room, description=item.description, capacity=item.capacity, roles=roles.get(item.id, []),
+            id=item.id,
+            event_id=item.event_id,
+            title=item.title,
+            kind=item.kind,
+            starts_at=in_zone(item.starts_at, event.timezone),
+            ends_at=in_zone(item.ends_at, event.timezone),
+            room=item.room,
+            description=item.description,
+            capacity=item.capacity,
+            roles=roles.get(item.id, []),
             warnings=clashes.get(item.id, []),
         )
         for item in items
@@ -211,10 +247,15 @@ def read_sessions(
 
 
 def event_agenda(session: Session, event: Event) -> list[SessionRead]:
-    items = session.execute(
-        select(AgendaSession).where(col(AgendaSession.event_id) == event.id)
-        .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
-    ).scalars().all()
+    items = (
+        session.execute(
+            select(AgendaSession)
+            .where(col(AgendaSession.event_id) == event.id)
+            .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
+        )
+        .scalars()
+        .all()
+    )
     return read_sessions(session, event, list(items))
 
 

@@ -57,15 +57,24 @@ class Holder:
 
 def _holders(session: Session, event: Event, *, attended: bool, registration_id: int | None = None) -> list[Holder]:
     statement: Select = (
-        select(col(Registration.id), col(Registration.first_name), col(Registration.last_name), col(Organisation.name).label("organisation"),
-               col(Project.acronym), col(Registration.country), col(Registration.checkin_code))
+        select(
+            col(Registration.id),
+            col(Registration.first_name),
+            col(Registration.last_name),
+            col(Organisation.name).label("organisation"),
+            col(Project.acronym),
+            col(Registration.country),
+            col(Registration.checkin_code),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
         .outerjoin(Project, col(Project.id) == col(Registration.project_id))
         .where(col(Registration.event_id) == event.id)
         .order_by(col(Registration.id))
     )
     if attended:
-        statement = statement.join(Checkin, (col(Checkin.registration_id) == col(Registration.id)) & col(Checkin.session_id).is_(None))
+        statement = statement.join(
+            Checkin, (col(Checkin.registration_id) == col(Registration.id)) & col(Checkin.session_id).is_(None)
+        )
     else:
         statement = statement.where(col(Registration.status) == RegistrationStatus.confirmed)
     if registration_id is not None:
@@ -107,17 +116,26 @@ def certificates_html(session: Session, event: Event, *, registration_id: int | 
     now = utcnow()
     if now < event.starts_at:
         starts = in_zone(event.starts_at, event.timezone)
-        raise NothingToPrint(f"the event has not started yet: certificates of attendance can be printed from "
-                             f"{starts:%d %B %Y} at {starts:%H:%M} ({event.timezone})")
+        raise NothingToPrint(
+            f"the event has not started yet: certificates of attendance can be printed from "
+            f"{starts:%d %B %Y} at {starts:%H:%M} ({event.timezone})"
+        )
     holders = _holders(session, event, attended=True, registration_id=registration_id)
     if not holders:
-        detail = ("this participant was not checked in to the event, so there is no certificate of attendance"
-                  if registration_id is not None else "no one has been checked in to the event yet")
+        detail = (
+            "this participant was not checked in to the event, so there is no certificate of attendance"
+            if registration_id is not None
+            else "no one has been checked in to the event yet"
+        )
         raise NothingToPrint(detail)
     return render_page(
-        "attendance/certificates.html", event=event, holders=holders,
-        starts_at=in_zone(event.starts_at, event.timezone), ends_at=in_zone(event.ends_at, event.timezone),
-        issued_on=in_zone(now, event.timezone), paragraphs=paragraphs(event.description),
+        "attendance/certificates.html",
+        event=event,
+        holders=holders,
+        starts_at=in_zone(event.starts_at, event.timezone),
+        ends_at=in_zone(event.ends_at, event.timezone),
+        issued_on=in_zone(now, event.timezone),
+        paragraphs=paragraphs(event.description),
     )
 
 

@@ -24,10 +24,21 @@ class Checkin(SQLModel, table=True):
 
     __tablename__ = "checkin"
     __table_args__ = (
-        Index("uq_checkin_event_level", "registration_id", unique=True,
-              sqlite_where=text(EVENT_LEVEL), postgresql_where=text(EVENT_LEVEL)),
-        Index("uq_checkin_session_level", "registration_id", "session_id", unique=True,
-              sqlite_where=text(SESSION_LEVEL), postgresql_where=text(SESSION_LEVEL)),
+        Index(
+            "uq_checkin_event_level",
+            "registration_id",
+            unique=True,
+            sqlite_where=text(EVENT_LEVEL),
+            postgresql_where=text(EVENT_LEVEL),
+        ),
+        Index(
+            "uq_checkin_session_level",
+            "registration_id",
+            "session_id",
+            unique=True,
+            sqlite_where=text(SESSION_LEVEL),
+            postgresql_where=text(SESSION_LEVEL),
+        ),
         Index("ix_checkin_event_session", "event_id", "session_id"),
     )
 

@@ -82,8 +82,9 @@ def check_window(event: Event, *, now: datetime, days_before: int, organiser: bo
         raise CheckinNotOpen(f"check-in for this event opens on {opens:%d %B %Y} at {opens:%H:%M} ({event.timezone})")
     if now >= event.ends_at and not organiser:
         ended = in_zone(event.ends_at, event.timezone)
-        raise EventOver(f"the event ended on {ended:%d %B %Y} at {ended:%H:%M}; "
-                        "only an organiser can still record attendance")
+        raise EventOver(
+            f"the event ended on {ended:%d %B %Y} at {ended:%H:%M}; only an organiser can still record attendance"
+        )
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,20 @@ def find_attendee(session: Session, event: Event, data: CheckinCreate) -> Attend
     if (data.code is None) == (data.registration_id is None):
         raise InvalidInput("give either the check-in code or the registration_id (one of them)", field="code")
     statement = select(
-        col(Registration.id), col(Registration.event_id), col(Registration.status), col(Registration.first_name),
-        col(Registration.last_name), col(Organisation.name),
+        col(Registration.id),
+        col(Registration.event_id),
+        col(Registration.status),
+        col(Registration.first_name),
+        col(Registration.last_name),
+        col(Organisation.name),
     ).outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
     if data.code is not None:
         field, row = "code", session.execute(statement.where(col(Registration.checkin_code) == data.code)).one_or_none()
     else:
-        field, row = "registration_id", session.execute(statement.where(col(Registration.id) == data.registration_id)).one_or_none()
+        field, row = (
+            "registration_id",
+            session.execute(statement.where(col(Registration.id) == data.registration_id)).one_or_none(),
+        )
     if row is None:
         raise UnknownCode(f"no registration has this {field.replace('_', ' ')}; check it and scan again", field=field)
     if row.event_id != event.id:
@@ -135,7 +143,9 @@ def find_attendee(session: Session, event: Event, data: CheckinCreate) -> Attend
 
 
 def _check_session(session: Session, event: Event, session_id: int) -> None:
-    owner = session.execute(select(col(AgendaSession.event_id)).where(col(AgendaSession.id) == session_id)).scalar_one_or_none()
+    owner = session.execute(
+        select(col(AgendaSession.event_id)).where(col(AgendaSession.id) == session_id)
+    ).scalar_one_or_none()
     if owner != event.id:
         raise NotFound(f"event {event.id} has no session with id {session_id}", field="session_id")
 
@@ -146,7 +156,8 @@ def _insert_once(session: Session, values: dict) -> int | None:
     columns = ["registration_id", "session_id"] if values["session_id"] is not None else ["registration_id"]
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(table_of(Checkin)).values(**values)
+        insert(table_of(Checkin))
+        .values(**values)
         .on_conflict_do_nothing(index_elements=columns, index_where=text(level))
         .returning(table_of(Checkin).c.id)
     )
@@ -154,7 +165,12 @@ def _insert_once(session: Session, values: dict) -> int | None:
 
 
 def check_in(
-    session: Session, event: Event, data: CheckinCreate, *, opens_days_before: int, organiser: bool,
+    session: Session,
+    event: Event,
+    data: CheckinCreate,
+    *,
+    opens_days_before: int,
+    organiser: bool,
     by_token_id: int | None = None,
 ) -> CheckinResult:
     """``organiser``: the caller is an organiser (or admin), who may record attendance after the event."""
@@ -163,24 +179,36 @@ def check_in(
     attendee = find_attendee(session, event, data)
     if attendee.status is not RegistrationStatus.confirmed:
         field = "code" if data.code is not None else "registration_id"
-        raise NotCheckinable(_REFUSALS[attendee.status].format(name=attendee.name) + "; they cannot be checked in", field=field)
+        raise NotCheckinable(
+            _REFUSALS[attendee.status].format(name=attendee.name) + "; they cannot be checked in", field=field
+        )
     if data.session_id is not None:
         _check_session(session, event, data.session_id)
-    values = {"event_id": event.id, "registration_id": attendee.registration_id, "checked_in_at": now,
-              "checked_in_by_token_id": by_token_id}
+    values = {
+        "event_id": event.id,
+        "registration_id": attendee.registration_id,
+        "checked_in_at": now,
+        "checked_in_by_token_id": by_token_id,
+    }
     event_level_id = _insert_once(session, {**values, "session_id": None})
     if data.session_id is None:
         new_id = event_level_id
     else:
         new_id = _insert_once(session, {**values, "session_id": data.session_id})
     if new_id is not None:
-        emit(session, event.id, EventType.attendee_checked_in,
-             {"registration_id": attendee.registration_id, "session_id": data.session_id, "checkin_id": new_id})
+        emit(
+            session,
+            event.id,
+            EventType.attendee_checked_in,
+            {"registration_id": attendee.registration_id, "session_id": data.session_id, "checkin_id": new_id},
+        )
         return CheckinResult(new_id, data.session_id, now, True, attendee)
     existing = session.execute(
         select(col(Checkin.id), col(Checkin.checked_in_at)).where(
             col(Checkin.registration_id) == attendee.registration_id,
-            col(Checkin.session_id) == data.session_id if data.session_id is not None else col(Checkin.session_id).is_(None),
+            col(Checkin.session_id) == data.session_id
+            if data.session_id is not None
+            else col(Checkin.session_id).is_(None),
         )
     ).one()
     return CheckinResult(existing.id, data.session_id, existing.checked_in_at, False, attendee)
@@ -206,15 +234,27 @@ def delete_checkin(session: Session, event: Event, checkin_id: int) -> int:
 
 
 def search_attendees(
-    session: Session, event: Event, q: str | None, *, session_id: int | None = None, limit: int = 25,
+    session: Session,
+    event: Event,
+    q: str | None,
+    *,
+    session_id: int | None = None,
+    limit: int = 25,
 ) -> list[tuple[Attendee, datetime | None]]:
     """Confirmed people whose name or organisation contains every word of ``q``, with their check-in time."""
     if session_id is not None:
         _check_session(session, event, session_id)
     level = col(Checkin.session_id) == session_id if session_id is not None else col(Checkin.session_id).is_(None)
     statement = (
-        select(col(Registration.id), col(Registration.event_id), col(Registration.status), col(Registration.first_name),
-               col(Registration.last_name), col(Organisation.name), col(Checkin.checked_in_at))
+        select(
+            col(Registration.id),
+            col(Registration.event_id),
+            col(Registration.status),
+            col(Registration.first_name),
+            col(Registration.last_name),
+            col(Organisation.name),
+            col(Checkin.checked_in_at),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
         .outerjoin(Checkin, and_(col(Checkin.registration_id) == col(Registration.id), level))
         .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
@@ -223,9 +263,13 @@ def search_attendees(
     )
     for word in (q or "").split()[:5]:
         pattern = f"%{word}%"
-        statement = statement.where(or_(
-            col(Registration.first_name).ilike(pattern), col(Registration.last_name).ilike(pattern), col(Organisation.name).ilike(pattern),
-        ))
+        statement = statement.where(
+            or_(
+                col(Registration.first_name).ilike(pattern),
+                col(Registration.last_name).ilike(pattern),
+                col(Organisation.name).ilike(pattern),
+            )
+        )
     return [
         (Attendee(row.id, row.event_id, row.status, row.first_name, row.last_name, row.name), row.checked_in_at)
         for row in session.execute(statement)
@@ -235,10 +279,15 @@ def search_attendees(
 def checkin_counts(session: Session, event: Event, *, session_id: int | None = None) -> tuple[int, int]:
     """(checked in, confirmed) for the event, or for one of its sessions."""
     level = col(Checkin.session_id) == session_id if session_id is not None else col(Checkin.session_id).is_(None)
-    checked_in = select(func.count()).select_from(Checkin).where(col(Checkin.event_id) == event.id, level).scalar_subquery()
-    confirmed = select(func.count()).select_from(Registration).where(
-        col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed
-    ).scalar_subquery()
+    checked_in = (
+        select(func.count()).select_from(Checkin).where(col(Checkin.event_id) == event.id, level).scalar_subquery()
+    )
+    confirmed = (
+        select(func.count())
+        .select_from(Registration)
+        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        .scalar_subquery()
+    )
     row = session.execute(select(checked_in, confirmed)).one()
     return row[0], row[1]
 
@@ -246,7 +295,11 @@ def checkin_counts(session: Session, event: Event, *, session_id: int | None = N
 def has_attended() -> Exists:
     """Did the registration attend the event? Checked in to the event itself (a check-in to one of
     its sessions checks in to the event too). The one definition, for these figures and the report's."""
-    return select(col(Checkin.id)).where(col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None)).exists()
+    return (
+        select(col(Checkin.id))
+        .where(col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None))
+        .exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -266,41 +319,64 @@ def attendance_summary(session: Session, event: Event) -> AttendanceSummary:
     """The figures in four queries, whatever the number of participants."""
     event_rows = col(Checkin.event_id) == event.id
     attended, late = session.execute(
-        select(func.count(), func.count(case((col(Checkin.checked_in_at) > event.starts_at + LATE_GRACE, 1))))
-        .where(event_rows, col(Checkin.session_id).is_(None))
+        select(func.count(), func.count(case((col(Checkin.checked_in_at) > event.starts_at + LATE_GRACE, 1)))).where(
+            event_rows, col(Checkin.session_id).is_(None)
+        )
     ).one()
     confirmed, no_shows = session.execute(
-        select(func.count(), func.count(case((~has_attended(), 1))))
-        .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+        select(func.count(), func.count(case((~has_attended(), 1)))).where(
+            col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed
+        )
     ).one()
-    starts = dict(session.execute(select(col(AgendaSession.id), col(AgendaSession.starts_at)).where(col(AgendaSession.event_id) == event.id)).all())
+    starts = dict(
+        session.execute(
+            select(col(AgendaSession.id), col(AgendaSession.starts_at)).where(col(AgendaSession.event_id) == event.id)
+        ).all()
+    )
     sessions: dict[int, int] = {}
     late_by_session: dict[int, int] = {}
     if starts:
         # Each session has its own start, so the "late" test is one CASE branch per session:
         # the query grows with the agenda, never with the participants.
-        late_case = case(*[
-            (and_(col(Checkin.session_id) == item_id, col(Checkin.checked_in_at) > start + LATE_GRACE), 1)
-            for item_id, start in starts.items()
-        ])
+        late_case = case(
+            *[
+                (and_(col(Checkin.session_id) == item_id, col(Checkin.checked_in_at) > start + LATE_GRACE), 1)
+                for item_id, start in starts.items()
+            ]
+        )
         for item_id, count, late_count in session.execute(
             select(col(Checkin.session_id), func.count(), func.count(late_case))
-            .where(event_rows, col(Checkin.session_id).is_not(None)).group_by(col(Checkin.session_id))
+            .where(event_rows, col(Checkin.session_id).is_not(None))
+            .group_by(col(Checkin.session_id))
         ):
             assert item_id is not None  # is_not(None) above
             sessions[item_id], late_by_session[item_id] = count, late_count
-    return AttendanceSummary(attended=attended, confirmed=confirmed, no_shows=no_shows, late_arrivals=late,
-                             sessions=sessions, late_by_session=late_by_session)
+    return AttendanceSummary(
+        attended=attended,
+        confirmed=confirmed,
+        no_shows=no_shows,
+        late_arrivals=late,
+        sessions=sessions,
+        late_by_session=late_by_session,
+    )
 
 
 def read_attendance(session: Session, event: Event) -> AttendanceRead:
     summary = attendance_summary(session, event)
     return AttendanceRead(
-        attended=summary.attended, confirmed=summary.confirmed, no_shows=summary.no_shows,
-        late_arrivals=summary.late_arrivals, grace_minutes=int(summary.grace.total_seconds() // 60),
+        attended=summary.attended,
+        confirmed=summary.confirmed,
+        no_shows=summary.no_shows,
+        late_arrivals=summary.late_arrivals,
+        grace_minutes=int(summary.grace.total_seconds() // 60),
         sessions=[
-            SessionAttendance(id=item_id, title=title, starts_at=starts_at, attendance=summary.sessions.get(item_id, 0),
-                              late_arrivals=summary.late_by_session.get(item_id, 0))
+            SessionAttendance(
+                id=item_id,
+                title=title,
+                starts_at=starts_at,
+                attendance=summary.sessions.get(item_id, 0),
+                late_arrivals=summary.late_by_session.get(item_id, 0),
+            )
             for item_id, title, starts_at in session_choices(session, event)
         ],
     )
@@ -317,6 +393,7 @@ def session_choices(session: Session, event: Event) -> list[tuple[int, str, date
     """(id, title, local start) of the event's agenda sessions, for the door staff's picker."""
     rows = session.execute(
         select(col(AgendaSession.id), col(AgendaSession.title), col(AgendaSession.starts_at))
-        .where(col(AgendaSession.event_id) == event.id).order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
+        .where(col(AgendaSession.event_id) == event.id)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
     )
     return [(row.id, row.title, in_zone(row.starts_at, event.timezone)) for row in rows]

@@ -93,6 +93,7 @@ def _owned_tables() -> set[str]:
 
 # --- export ------------------------------------------------------------------------------------
 
+
 def _encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -120,8 +121,9 @@ def export_event(session: Session, slug: str) -> dict:
         if table.name == "event":
             condition = table.c.id == event_id
         elif table.name in owned:
-            links = [table.c[name].in_(ids.get(target, ())) for name, target in _references(table).items()
-                     if target in owned]
+            links = [
+                table.c[name].in_(ids.get(target, ())) for name, target in _references(table).items() if target in owned
+            ]
             condition = or_(*links)
         else:
             continue
@@ -130,10 +132,15 @@ def export_event(session: Session, slug: str) -> dict:
         ids[table.name] = {row["id"] for row in found} if "id" in table.c else set()
     _add_directory(session, rows, ids, owned)
     return {
-        "format": FORMAT, "version": VERSION, "schema_revision": _schema_revision(session),
-        "exported_at": datetime.now().astimezone().isoformat(), "event": slug,
-        "tables": {name: [{key: _encode(value) for key, value in row.items()} for row in table_rows]
-                   for name, table_rows in rows.items()},
+        "format": FORMAT,
+        "version": VERSION,
+        "schema_revision": _schema_revision(session),
+        "exported_at": datetime.now().astimezone().isoformat(),
+        "event": slug,
+        "tables": {
+            name: [{key: _encode(value) for key, value in row.items()} for row in table_rows]
+            for name, table_rows in rows.items()
+        },
     }
 
 
@@ -141,15 +148,21 @@ def _add_directory(session: Session, rows: dict[str, list[dict]], ids: dict[str,
     """People, organisations and projects that the event's rows refer to (and that those refer to)."""
     directory = [table for table in _tables() if table.name not in owned]
     for table in reversed(directory):  # children first: a person brings their organisation
-        wanted = {row[name] for other, other_rows in rows.items()
-                  for name, target in _references(metadata.tables[other]).items() if target == table.name
-                  for row in other_rows if row[name] is not None}
+        wanted = {
+            row[name]
+            for other, other_rows in rows.items()
+            for name, target in _references(metadata.tables[other]).items()
+            if target == table.name
+            for row in other_rows
+            if row[name] is not None
+        }
         found = session.execute(select(table).where(table.c.id.in_(wanted)).order_by(table.c.id)).mappings().all()
         rows[table.name] = [dict(row) for row in found]
         ids[table.name] = {row["id"] for row in found}
 
 
 # --- import ------------------------------------------------------------------------------------
+
 
 def _decode(column: Column, value: Any) -> Any:
     if value is None:
@@ -169,10 +182,12 @@ def _decode(column: Column, value: Any) -> Any:
 
 def check_archive(archive: Any) -> None:
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
-        raise ArchiveInvalid(f"the file is not a {FORMAT} (no \"format\": \"{FORMAT}\")", field="format")
+        raise ArchiveInvalid(f'the file is not a {FORMAT} (no "format": "{FORMAT}")', field="format")
     if archive.get("version") != VERSION:
-        raise ArchiveInvalid(f"archive version {archive.get('version')!r} is not supported (this Convene reads "
-                             f"version {VERSION})", field="version")
+        raise ArchiveInvalid(
+            f"archive version {archive.get('version')!r} is not supported (this Convene reads version {VERSION})",
+            field="version",
+        )
     tables = archive.get("tables")
     if not isinstance(tables, dict) or len(tables.get("event") or []) != 1:
         raise ArchiveInvalid("the archive holds no event", field="tables.event")
@@ -183,12 +198,14 @@ def check_archive(archive: Any) -> None:
         for row in table_rows:
             unknown = set(row) - set(known[name].c.keys())
             if unknown:
-                raise ArchiveInvalid(f"{name} has columns unknown here: {', '.join(sorted(unknown))}",
-                                     field=f"tables.{name}")
+                raise ArchiveInvalid(
+                    f"{name} has columns unknown here: {', '.join(sorted(unknown))}", field=f"tables.{name}"
+                )
 
 
-def import_event(session: Session, archive: dict, *, slug: str | None = None,
-                 same_directory: bool = False) -> tuple[int, dict[str, int]]:
+def import_event(
+    session: Session, archive: dict, *, slug: str | None = None, same_directory: bool = False
+) -> tuple[int, dict[str, int]]:
     """Restore the archived event (under ``slug`` if given); returns its new id and rows per table.
 
     ``same_directory``: the archive comes from this database and carries no directory rows, so
@@ -199,8 +216,9 @@ def import_event(session: Session, archive: dict, *, slug: str | None = None,
     slug = slug or tables["event"][0]["slug"]
     event_table = metadata.tables["event"]
     if session.execute(select(event_table.c.id).where(event_table.c.slug == slug)).first() is not None:
-        raise Conflict(f"an event with slug {slug!r} exists already; import it under another slug (--slug)",
-                       field="slug")
+        raise Conflict(
+            f"an event with slug {slug!r} exists already; import it under another slug (--slug)", field="slug"
+        )
     owned = _owned_tables()
     new_ids: dict[str, dict[Any, Any]] = {}
     counts: dict[str, int] = {}
@@ -220,20 +238,32 @@ def import_event(session: Session, archive: dict, *, slug: str | None = None,
                 continue
             old_id = values.pop("id")
             existing = None if table.name in owned else _existing(session, table, values)
-            new_ids[table.name][old_id] = existing if existing is not None else session.execute(
-                insert(table).values(values).returning(table.c.id)).scalar_one()
+            new_ids[table.name][old_id] = (
+                existing
+                if existing is not None
+                else session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+            )
     return new_ids["event"][tables["event"][0]["id"]], counts
 
 
 def _existing(session: Session, table: Table, values: dict) -> Any:
     """The id of a directory row already here with the same unique key, if any."""
-    keys = [tuple(column.name for column in constraint.columns) for constraint in table.constraints
-            if type(constraint) is UniqueConstraint] + [MATCH_ON.get(table.name, ())]
+    keys = [
+        tuple(column.name for column in constraint.columns)
+        for constraint in table.constraints
+        if type(constraint) is UniqueConstraint
+    ] + [MATCH_ON.get(table.name, ())]
     for key in filter(None, keys):
         if all(values.get(name) is not None for name in key):
-            conditions = [func.lower(table.c[name]) == str(values[name]).lower() if name in MATCH_ON.get(table.name, ())
-                          else table.c[name] == values[name] for name in key]
-            found = session.execute(select(table.c.id).where(*conditions).order_by(table.c.id).limit(1)).scalar_one_or_none()
+            conditions = [
+                func.lower(table.c[name]) == str(values[name]).lower()
+                if name in MATCH_ON.get(table.name, ())
+                else table.c[name] == values[name]
+                for name in key
+            ]
+            found = session.execute(
+                select(table.c.id).where(*conditions).order_by(table.c.id).limit(1)
+            ).scalar_one_or_none()
             if found is not None:
                 return found
     return None

@@ -18,13 +18,28 @@ from app.core.types import utcnow
 from app.events.models import Event
 
 # What a new edition of the workshop reuses; every other table the event owns stays behind.
-CLONED = {"event", "agenda_session", "session_role", "question", "breakout_group", "breakout_settings",
-          "event_branding"}
-MOVED_TIMES = {"event": ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"),
-               "agenda_session": ("starts_at", "ends_at")}
+CLONED = {
+    "event",
+    "agenda_session",
+    "session_role",
+    "question",
+    "breakout_group",
+    "breakout_settings",
+    "event_branding",
+}
+MOVED_TIMES = {
+    "event": ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"),
+    "agenda_session": ("starts_at", "ends_at"),
+}
 FRESH = {
-    "event": {"published": False, "seats_held": 0, "waiting_count": 0, "last_waitlist_rank": 0,
-              "retention_notice_at": None, "approval_digest_at": None},
+    "event": {
+        "published": False,
+        "seats_held": 0,
+        "waiting_count": 0,
+        "last_waitlist_rank": 0,
+        "retention_notice_at": None,
+        "approval_digest_at": None,
+    },
     "breakout_settings": {"committed_at": None, "preferences_open": False},
     "breakout_group": {"report_notes": None},
 }

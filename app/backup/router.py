@@ -14,8 +14,12 @@ from app.events.schemas import EventRead
 router = APIRouter(route_class=TransactionRoute, tags=["events"])
 
 
-@router.post("/events/{event_id}/clone", status_code=status.HTTP_201_CREATED, response_model=EventRead,
-             summary="Copy an event as a draft for new dates")
+@router.post(
+    "/events/{event_id}/clone",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EventRead,
+    summary="Copy an event as a draft for new dates",
+)
 def clone(data: EventClone, event: ManagedEvent, session: SessionDep, organiser: OrganiserDep, settings: SettingsDep):
     """A draft copy of the event (settings, agenda with its speakers and working groups, questions,
     branding) whose sessions move with its first day; registrations, attendance, the narrative and

@@ -11,8 +11,14 @@ from app.events.schemas import EventSlug
 
 
 class EventClone(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"slug": "clusters-workshop-2019", "title": "Clusters workshop 2019", "starts_on": "2019-06-19"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"slug": "clusters-workshop-2019", "title": "Clusters workshop 2019", "starts_on": "2019-06-19"}
+            ]
+        },
+    )
 
     slug: EventSlug = Field(description="the new event's slug")
     title: Annotated[str, Field(min_length=1, max_length=300)]

@@ -59,8 +59,13 @@ class Result:
     seconds: float
 
     def to_json(self) -> dict:
-        return {"status": "optimal", "objective": self.objective, "assignment": self.assignment,
-                "metrics": self.metrics, "seconds": round(self.seconds, 4)}
+        return {
+            "status": "optimal",
+            "objective": self.objective,
+            "assignment": self.assignment,
+            "metrics": self.metrics,
+            "seconds": round(self.seconds, 4),
+        }
 
 
 def solve(instance: Instance) -> Result:
@@ -75,8 +80,9 @@ def solve(instance: Instance) -> Result:
     chosen = problem.pinned_group.copy()
     chosen[problem.free] = free_groups
     assignment = {p.id: instance.groups[g].id for p, g in zip(instance.participants, chosen.tolist(), strict=True)}
-    return Result(total_cost(instance, assignment), assignment, metrics(instance, assignment),
-                  time.perf_counter() - started)
+    return Result(
+        total_cost(instance, assignment), assignment, metrics(instance, assignment), time.perf_counter() - started
+    )
 
 
 def _optimal_groups(problem: Problem) -> np.ndarray | None:

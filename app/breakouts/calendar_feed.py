@@ -54,7 +54,9 @@ def _groups(session: Session, event: Event, registration: Registration) -> dict[
         select(BreakoutGroup, col(BreakoutAssignment.assigned_at), col(BreakoutSettings.committed_at))
         .join(BreakoutAssignment, col(BreakoutAssignment.group_id) == col(BreakoutGroup.id))
         .join(BreakoutSettings, col(BreakoutSettings.session_id) == col(BreakoutAssignment.session_id))
-        .where(col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutSettings.committed_at).is_not(None))
+        .where(
+            col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutSettings.committed_at).is_not(None)
+        )
     ).all()
     found: dict[int, tuple[BreakoutGroup, str | None, list[datetime | None]]] = {
         group.session_id: (group, None, [assigned_at, committed_at]) for group, assigned_at, committed_at in rows
@@ -62,47 +64,85 @@ def _groups(session: Session, event: Event, registration: Registration) -> dict[
     if registration.person_id is not None:
         person = registration.person_id
         running = session.execute(
-            select(BreakoutGroup).join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
-            .where(col(AgendaSession.event_id) == event.id,
-                   or_(col(BreakoutGroup.facilitator_person_id) == person, col(BreakoutGroup.rapporteur_person_id) == person))
+            select(BreakoutGroup)
+            .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+            .where(
+                col(AgendaSession.event_id) == event.id,
+                or_(
+                    col(BreakoutGroup.facilitator_person_id) == person,
+                    col(BreakoutGroup.rapporteur_person_id) == person,
+                ),
+            )
             .order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
         ).scalars()
         for group in running:
             role = "Facilitator" if group.facilitator_person_id == person else "Rapporteur"
             found.setdefault(group.session_id, (group, role, []))
-    facilitators: dict[int, Person] = dict(session.execute(
-        select(col(Person.id), Person).where(col(Person.id).in_({group.facilitator_person_id for group, _, _ in found.values()
-                                                        if group.facilitator_person_id}))
-    ).all()) if found else {}
+    facilitators: dict[int, Person] = (
+        dict(
+            session.execute(
+                select(col(Person.id), Person).where(
+                    col(Person.id).in_(
+                        {group.facilitator_person_id for group, _, _ in found.values() if group.facilitator_person_id}
+                    )
+                )
+            ).all()
+        )
+        if found
+        else {}
+    )
     return {
         session_id: YourGroup(
-            title=group.title, room=group.room, theme=group.theme, role=role,
+            title=group.title,
+            room=group.room,
+            theme=group.theme,
+            role=role,
             facilitator=facilitators[group.facilitator_person_id].full_name if group.facilitator_person_id else None,
-            changed_at=max([moment for moment in (*moments, group.updated_at) if moment is not None], default=event.updated_at),
+            changed_at=max(
+                [moment for moment in (*moments, group.updated_at) if moment is not None], default=event.updated_at
+            ),
         )
         for session_id, (group, role, moments) in found.items()
     }
 
 
-def _session_entry(item: SessionRead, *, event: Event, registration: Registration, group: YourGroup | None,
-                   changed_at: datetime, host: str):
-    mine = [role_label(role.role.value) for role in item.roles
-            if registration.person_id is not None and role.person_id == registration.person_id]
+def _session_entry(
+    item: SessionRead,
+    *,
+    event: Event,
+    registration: Registration,
+    group: YourGroup | None,
+    changed_at: datetime,
+    host: str,
+):
+    mine = [
+        role_label(role.role.value)
+        for role in item.roles
+        if registration.person_id is not None and role.person_id == registration.person_id
+    ]
     if group is not None and group.role:
         mine.append(group.role)
     summary, room = item.title, item.room
     details = [item.description]
     if group is not None:
         summary, room = f"{item.title}: {group.title}", group.room or item.room
-        details += [f"Your group: {group.title}", group.theme,
-                    f"Facilitator: {group.facilitator}" if group.facilitator else None]
+        details += [
+            f"Your group: {group.title}",
+            group.theme,
+            f"Facilitator: {group.facilitator}" if group.facilitator else None,
+        ]
     details += [people_line(item.roles), f"Your role: {', '.join(dict.fromkeys(mine))}" if mine else None]
     return calendar_entry(
-        uid=f"session-{item.id}-r{registration.id}@{host}", sequence=sequence_at(changed_at), stamp=changed_at,
+        uid=f"session-{item.id}-r{registration.id}@{host}",
+        sequence=sequence_at(changed_at),
+        stamp=changed_at,
         last_modified=changed_at,
-        starts=item.starts_at, ends=item.ends_at, summary=summary,
+        starts=item.starts_at,
+        ends=item.ends_at,
+        summary=summary,
         location=", ".join(part for part in (room, event_location(event)) if part),
-        description="\n\n".join(part for part in details if part), categories=[item.kind.value],
+        description="\n\n".join(part for part in details if part),
+        categories=[item.kind.value],
     )
 
 
@@ -111,9 +151,14 @@ def _event_entry(event: Event, registration: Registration, *, all_day: bool, hos
     zone = ZoneInfo(event.timezone)
     starts, ends = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
     return calendar_entry(
-        uid=f"event-{event.id}-r{registration.id}@{host}", sequence=sequence_at(event.updated_at),
-        stamp=event.updated_at, last_modified=event.updated_at, summary=event.title, location=event_location(event),
-        starts=starts.date() if all_day else starts, ends=ends.date() + timedelta(days=1) if all_day else ends,
+        uid=f"event-{event.id}-r{registration.id}@{host}",
+        sequence=sequence_at(event.updated_at),
+        stamp=event.updated_at,
+        last_modified=event.updated_at,
+        summary=event.title,
+        location=event_location(event),
+        starts=starts.date() if all_day else starts,
+        ends=ends.date() + timedelta(days=1) if all_day else ends,
     )
 
 
@@ -125,16 +170,24 @@ def personal_calendar(session: Session, event: Event, registration: Registration
     if registration.status is not RegistrationStatus.confirmed or registration.anonymised_at is not None:
         return calendar.to_ical()
     agenda = event_agenda(session, event)
-    changed: dict[int, datetime | None] = dict(session.execute(
-        select(col(AgendaSession.id), col(AgendaSession.updated_at)).where(col(AgendaSession.event_id) == event.id)
-    ).all())
+    changed: dict[int, datetime | None] = dict(
+        session.execute(
+            select(col(AgendaSession.id), col(AgendaSession.updated_at)).where(col(AgendaSession.event_id) == event.id)
+        ).all()
+    )
     groups = _groups(session, event, registration)
     calendar.add_component(_event_entry(event, registration, all_day=bool(agenda), host=host))
     for item in agenda:
         group = groups.get(item.id) if item.kind is SessionKind.breakout else None
         moments = [event.updated_at, changed.get(item.id), group.changed_at if group else None]
-        calendar.add_component(_session_entry(
-            item, event=event, registration=registration, group=group, host=host,
-            changed_at=max(moment for moment in moments if moment is not None),
-        ))
+        calendar.add_component(
+            _session_entry(
+                item,
+                event=event,
+                registration=registration,
+                group=group,
+                host=host,
+                changed_at=max(moment for moment in moments if moment is not None),
+            )
+        )
     return calendar.to_ical()

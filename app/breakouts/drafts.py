@@ -106,8 +106,9 @@ def _places(session: Session, item: AgendaSession) -> dict[int, BreakoutDraftPla
     return {place.registration_id: place for place in rows}
 
 
-def propose(session: Session, event: Event, item: AgendaSession, *, by: str,
-            avoid_repeats_with_session_id: int | None = None) -> BreakoutDraft:
+def propose(
+    session: Session, event: Event, item: AgendaSession, *, by: str, avoid_repeats_with_session_id: int | None = None
+) -> BreakoutDraft:
     """Solve and keep the result as the session's proposal. A first proposal keeps the saved locked
     assignments; solving again keeps the proposal's locked places (and who was moved by hand)."""
     lock_session(session, item)
@@ -130,23 +131,30 @@ def propose(session: Session, event: Event, item: AgendaSession, *, by: str,
     session.flush()
     session.execute(delete(BreakoutDraftPlace).where(col(BreakoutDraftPlace.session_id) == item.id))
     session.add_all(
-        BreakoutDraftPlace(registration_id=int(rid), session_id=item.id, group_id=int(gid),
-                           locked=int(rid) in locked, moved=int(rid) in moved)
+        BreakoutDraftPlace(
+            registration_id=int(rid),
+            session_id=item.id,
+            group_id=int(gid),
+            locked=int(rid) in locked,
+            moved=int(rid) in moved,
+        )
         for rid, gid in assignment.items()
     )
     session.flush()
     return draft
 
 
-def move_in_draft(session: Session, event: Event, item: AgendaSession, registration_id: int, group_id: int, *,
-                  lock: bool = True) -> tuple[str, BreakoutGroup]:
+def move_in_draft(
+    session: Session, event: Event, item: AgendaSession, registration_id: int, group_id: int, *, lock: bool = True
+) -> tuple[str, BreakoutGroup]:
     """Put one confirmed participant in a group of the proposal (capacity and caps checked, as for the
     saved assignment), locked there unless ``lock`` is false. Returns their name and the group."""
     _require(session, item)
     roster = load_roster(session, event, item)
     if registration_id not in roster.people:
-        raise InvalidInput("only confirmed participants of this event can be placed in a group",
-                           field="registration_id")
+        raise InvalidInput(
+            "only confirmed participants of this event can be placed in a group", field="registration_id"
+        )
     group = get_group(session, item, group_id, field="group_id")
     places = _places(session, item)
     check_move(roster, {rid: p.group_id for rid, p in places.items() if rid in roster.people}, registration_id, group)
@@ -161,8 +169,11 @@ def move_in_draft(session: Session, event: Event, item: AgendaSession, registrat
 
 
 def locked_count(session: Session, item: AgendaSession) -> int:
-    return session.execute(select(func.count()).select_from(BreakoutDraftPlace).where(
-        col(BreakoutDraftPlace.session_id) == item.id, col(BreakoutDraftPlace.locked).is_(True))).scalar_one()
+    return session.execute(
+        select(func.count())
+        .select_from(BreakoutDraftPlace)
+        .where(col(BreakoutDraftPlace.session_id) == item.id, col(BreakoutDraftPlace.locked).is_(True))
+    ).scalar_one()
 
 
 def set_draft_lock(session: Session, item: AgendaSession, registration_id: int, locked: bool) -> None:
@@ -184,8 +195,10 @@ def _outdated(roster: Roster, placed: dict[int, int]) -> str | None:
     """What makes the proposal impossible to commit now (people or limits changed since it was made)."""
     missing = [rid for rid in roster.people if rid not in placed]
     if missing:
-        return (f"{len(missing)} confirmed participant{'s have' if len(missing) != 1 else ' has'} no group in this "
-                "proposal (confirmed after it was made): solve again first")
+        return (
+            f"{len(missing)} confirmed participant{'s have' if len(missing) != 1 else ' has'} no group in this "
+            "proposal (confirmed after it was made): solve again first"
+        )
     groups = {group.id: group for group in roster.groups}
     for rid, group_id in placed.items():
         refused = refusal(roster, placed, rid, groups[group_id])
@@ -205,9 +218,15 @@ def commit_draft(session: Session, event: Event, item: AgendaSession, *, notify:
     problem = _outdated(roster, placed)
     if problem is not None:
         raise ProposalOutdated(problem)
-    emailed = save_placement(session, event, roster, placed, notify=notify,
-                             locked={rid for rid, p in places.items() if p.locked},
-                             moved=frozenset(rid for rid, p in places.items() if p.moved))
+    emailed = save_placement(
+        session,
+        event,
+        roster,
+        placed,
+        notify=notify,
+        locked={rid for rid, p in places.items() if p.locked},
+        moved=frozenset(rid for rid, p in places.items() if p.moved),
+    )
     discard_draft(session, item)
     return emailed
 
@@ -224,23 +243,37 @@ def read_proposal(session: Session, event: Event, item: AgendaSession) -> Propos
     for rid, place in places.items():
         registration, organisation = roster.people[rid]
         kind = roster.organisation_types.get(rid)
-        members[place.group_id].append(Member(
-            registration_id=rid, name=display_name(registration.first_name, registration.last_name), organisation=organisation,
-            organisation_type=kind.value.replace("_", " ") if kind else None, country=registration.country,
-            rank=roster.rank_of(rid, place.group_id), locked=place.locked, moved=place.moved,
-            facilitator=facilitators.get(rid) == place.group_id,
-        ))
-    previous = previous_groups(session, event, item, draft.avoid_repeats_with_session_id) \
-        if draft.avoid_repeats_with_session_id else None
+        members[place.group_id].append(
+            Member(
+                registration_id=rid,
+                name=display_name(registration.first_name, registration.last_name),
+                organisation=organisation,
+                organisation_type=kind.value.replace("_", " ") if kind else None,
+                country=registration.country,
+                rank=roster.rank_of(rid, place.group_id),
+                locked=place.locked,
+                moved=place.moved,
+                facilitator=facilitators.get(rid) == place.group_id,
+            )
+        )
+    previous = (
+        previous_groups(session, event, item, draft.avoid_repeats_with_session_id)
+        if draft.avoid_repeats_with_session_id
+        else None
+    )
     instance = build_instance(roster, previous, {})
     placed_only = replace(instance, participants=tuple(p for p in instance.participants if int(p.id) in places))
     figures = metrics(placed_only, {str(rid): str(p.group_id) for rid, p in places.items()})
     return Proposal(
         draft=draft,
-        groups=[ProposedGroup(group, sorted(members[group.id], key=lambda m: m.name.casefold()))
-                for group in roster.groups],
+        groups=[
+            ProposedGroup(group, sorted(members[group.id], key=lambda m: m.name.casefold())) for group in roster.groups
+        ],
         metrics=figures,
-        unplaced=[(rid, display_name(r.first_name, r.last_name)) for rid, (r, _) in roster.people.items() if rid not in places],
+        unplaced=[
+            (rid, display_name(r.first_name, r.last_name)) for rid, (r, _) in roster.people.items() if rid not in places
+        ],
         second_round_of=session.get(AgendaSession, draft.avoid_repeats_with_session_id)
-        if draft.avoid_repeats_with_session_id else None,
+        if draft.avoid_repeats_with_session_id
+        else None,
     )

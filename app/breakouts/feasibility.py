@@ -24,8 +24,9 @@ def check_counts(instance: Instance) -> None:
     pins = Counter(instance.pinned.values())
     for group in instance.groups:
         if pins[group.id] > group.capacity:
-            raise Infeasible(f"group {group.id} is pinned {pins[group.id]} people but holds {group.capacity}",
-                             field="pinned")
+            raise Infeasible(
+                f"group {group.id} is pinned {pins[group.id]} people but holds {group.capacity}", field="pinned"
+            )
     by_id = {p.id: p for p in instance.participants}
     for attribute, cap_name in CAPS:
         cap = getattr(instance, cap_name)
@@ -33,14 +34,23 @@ def check_counts(instance: Instance) -> None:
             _check_cap(instance, attribute, cap_name, cap, capacity, pins, by_id)
 
 
-def _check_cap(instance: Instance, attribute: str, cap_name: str, cap: int, capacity: dict[str, int],
-               pins: Counter, by_id: dict[str, Participant]) -> None:
-    pinned_kind = Counter((gid, getattr(by_id[pid], attribute)) for pid, gid in instance.pinned.items()
-                          if getattr(by_id[pid], attribute))
+def _check_cap(
+    instance: Instance,
+    attribute: str,
+    cap_name: str,
+    cap: int,
+    capacity: dict[str, int],
+    pins: Counter,
+    by_id: dict[str, Participant],
+) -> None:
+    pinned_kind = Counter(
+        (gid, getattr(by_id[pid], attribute)) for pid, gid in instance.pinned.items() if getattr(by_id[pid], attribute)
+    )
     for (gid, kind), count in pinned_kind.items():
         if count > cap:
-            raise Infeasible(f"group {gid} is pinned {count} participants from {kind} but {cap_name} is {cap}",
-                             field="pinned")
+            raise Infeasible(
+                f"group {gid} is pinned {count} participants from {kind} but {cap_name} is {cap}", field="pinned"
+            )
     counts = Counter(getattr(p, attribute) for p in instance.participants if getattr(p, attribute))
     m = len(instance.groups)
     for kind, count in counts.items():

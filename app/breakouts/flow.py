@@ -30,9 +30,14 @@ class _Arcs:
     def add(self, tails, heads, capacities, costs) -> int:
         tails = np.asarray(tails, dtype=np.int64)
         shape = tails.shape
-        self.blocks.append((tails, np.broadcast_to(np.asarray(heads, dtype=np.int64), shape),
-                            np.broadcast_to(np.asarray(capacities, dtype=np.int64), shape),
-                            np.broadcast_to(np.asarray(costs, dtype=np.int64), shape)))
+        self.blocks.append(
+            (
+                tails,
+                np.broadcast_to(np.asarray(heads, dtype=np.int64), shape),
+                np.broadcast_to(np.asarray(capacities, dtype=np.int64), shape),
+                np.broadcast_to(np.asarray(costs, dtype=np.int64), shape),
+            )
+        )
         start, self.count = self.count, self.count + tails.size
         return start
 
@@ -50,8 +55,8 @@ def solve_flow(problem: Problem) -> np.ndarray | None:
     kinds = partition.kinds if partition else 0
     label = partition.label if partition else np.full(n, -1, dtype=np.int64)
     group_node, sink = n + np.arange(m), n + m
-    pool_base = sink + 1                    # pools 0..kinds-1 by kind; pool `kinds` for the rest
-    cell_base = pool_base + kinds + 1       # cell (g, k) at cell_base + g*kinds + k
+    pool_base = sink + 1  # pools 0..kinds-1 by kind; pool `kinds` for the rest
+    cell_base = pool_base + kinds + 1  # cell (g, k) at cell_base + g*kinds + k
     pool = np.where(label >= 0, label, kinds)
 
     def entry(kind, group):

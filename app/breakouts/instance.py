@@ -60,8 +60,9 @@ def parse_instance(data: Any) -> Instance:
         raise InvalidInput("the instance must be a JSON object", field="instance")
     groups = tuple(_group(item, f"groups[{i}]") for i, item in enumerate(_list(data, "groups")))
     previous = _id_map(data, "previous_groups")
-    people = tuple(_participant(item, f"participants[{i}]", previous)
-                   for i, item in enumerate(_list(data, "participants")))
+    people = tuple(
+        _participant(item, f"participants[{i}]", previous) for i, item in enumerate(_list(data, "participants"))
+    )
     known = {p.id for p in people}
     stray = next((pid for pid in previous if pid not in known), None)
     if stray is not None:
@@ -75,7 +76,9 @@ def parse_instance(data: Any) -> Instance:
     if not isinstance(avoid_repeats, bool):
         raise InvalidInput("avoid_repeats must be true or false", field="avoid_repeats")
     instance = Instance(
-        groups=groups, participants=people, max_preferences=data["max_preferences"],
+        groups=groups,
+        participants=people,
+        max_preferences=data["max_preferences"],
         pinned=_id_map(data, "pinned"),
         max_per_country=diversity.get("max_per_country"),
         max_per_organisation=diversity.get("max_per_organisation"),
@@ -147,8 +150,10 @@ def validate(instance: Instance) -> None:
     Runs on parsed JSON and on instances built directly from database rows alike."""
     for i, group in enumerate(instance.groups):
         if not _is_whole(group.capacity, 0):
-            raise InvalidInput(f"group {group.id} capacity must be a whole number >= 0, not {group.capacity!r}",
-                               field=f"groups[{i}].capacity")
+            raise InvalidInput(
+                f"group {group.id} capacity must be a whole number >= 0, not {group.capacity!r}",
+                field=f"groups[{i}].capacity",
+            )
     if not _is_whole(instance.max_preferences, 0):
         raise InvalidInput("max_preferences must be a whole number >= 0", field="max_preferences")
     for name in ("max_per_country", "max_per_organisation"):

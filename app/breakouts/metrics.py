@@ -26,8 +26,10 @@ def metrics(instance: Instance, assignment: dict[str, str]) -> dict:
     - ``group_sizes``: every group, in input order;
     - ``repeat_pairs``: only when round-1 groups are known (see :func:`repeat_pairs`).
     """
-    ranks = Counter(p.preferences.index(assignment[p.id]) if assignment[p.id] in p.preferences else None
-                    for p in instance.participants)
+    ranks = Counter(
+        p.preferences.index(assignment[p.id]) if assignment[p.id] in p.preferences else None
+        for p in instance.participants
+    )
     n = len(instance.participants)
     sizes = Counter(assignment.values())
     result = {

@@ -52,11 +52,17 @@ class _Program:
 
     def add_rows(self, row, column, coefficient, low, high) -> None:
         """``row`` counts from 0 within the block; ``low`` and ``high`` broadcast to one value per row."""
-        low, high = np.broadcast_arrays(np.atleast_1d(np.asarray(low, dtype=float)),
-                                        np.atleast_1d(np.asarray(high, dtype=float)))
+        low, high = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(low, dtype=float)), np.atleast_1d(np.asarray(high, dtype=float))
+        )
         row = np.asarray(row, dtype=np.int64)
-        self.entries.append((self.rows + row, np.asarray(column, dtype=np.int64),
-                             np.broadcast_to(np.asarray(coefficient, dtype=float), row.shape)))
+        self.entries.append(
+            (
+                self.rows + row,
+                np.asarray(column, dtype=np.int64),
+                np.broadcast_to(np.asarray(coefficient, dtype=float), row.shape),
+            )
+        )
         self.low.append(low)
         self.high.append(high)
         self.rows += low.size
@@ -69,10 +75,13 @@ class _Program:
         rows, cols, values = (np.concatenate(part) for part in zip(*self.entries, strict=True))
         matrix = coo_array((values, (rows, cols)), shape=(self.rows, self.columns)).tocsr()
         upper = np.concatenate(self.upper)
-        result = milp(np.concatenate(self.cost), integrality=np.concatenate(self.integral),
-                      bounds=Bounds(np.zeros(upper.size), upper),
-                      constraints=LinearConstraint(matrix, np.concatenate(self.low), np.concatenate(self.high)),
-                      options={"mip_rel_gap": 0.0})
+        result = milp(
+            np.concatenate(self.cost),
+            integrality=np.concatenate(self.integral),
+            bounds=Bounds(np.zeros(upper.size), upper),
+            constraints=LinearConstraint(matrix, np.concatenate(self.low), np.concatenate(self.high)),
+            options={"mip_rel_gap": 0.0},
+        )
         if result.status == 2:
             return None
         if result.status != 0:
@@ -99,8 +108,13 @@ def solve_milp(problem: Problem, *, unranked: Literal["relaxed", "placed"]) -> n
         y_class, y_group = np.divmod(np.arange(len(classes) * m), m)
         y = program.add_columns(np.zeros(y_class.size), problem.room[y_group], integral=True)
         # Each class seats as many unranked as it has members with u = 1.
-        program.add_rows(np.concatenate([y_class, class_of]), np.concatenate([y, u]),
-                         np.concatenate([np.ones(y.size), -np.ones(n)]), np.zeros(len(classes)), 0)
+        program.add_rows(
+            np.concatenate([y_class, class_of]),
+            np.concatenate([y, u]),
+            np.concatenate([np.ones(y.size), -np.ones(n)]),
+            np.zeros(len(classes)),
+            0,
+        )
         entry_group, entry_column = np.concatenate([entry_group, y_group]), np.concatenate([entry_column, y])
         entry_kinds = np.concatenate([entry_kinds, classes[y_class]])
         entry_size = np.concatenate([entry_size, np.bincount(class_of)[y_class]])
@@ -108,8 +122,14 @@ def solve_milp(problem: Problem, *, unranked: Literal["relaxed", "placed"]) -> n
     for which, partition in enumerate(problem.partitions):
         kind = entry_kinds[:, which]
         bound = kind >= 0
-        _add_partition(program, partition, entry_group[bound] * partition.kinds + kind[bound],
-                       entry_column[bound], entry_size[bound], problem.room)
+        _add_partition(
+            program,
+            partition,
+            entry_group[bound] * partition.kinds + kind[bound],
+            entry_column[bound],
+            entry_size[bound],
+            problem.room,
+        )
 
     chosen = program.solve()
     if chosen is None:
@@ -123,8 +143,9 @@ def solve_milp(problem: Problem, *, unranked: Literal["relaxed", "placed"]) -> n
     return groups
 
 
-def _add_partition(program: _Program, partition: Partition, cell: np.ndarray, column: np.ndarray,
-                   size: np.ndarray, room: np.ndarray) -> None:
+def _add_partition(
+    program: _Program, partition: Partition, cell: np.ndarray, column: np.ndarray, size: np.ndarray, room: np.ndarray
+) -> None:
     """One row per (group, kind) cell that someone can enter: at most the cap's room, or, for the
     rotation charge, the count minus unit steps of rising cost equal to 0."""
     cells = room.size * partition.kinds

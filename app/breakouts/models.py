@@ -78,7 +78,9 @@ class BreakoutSettings(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("max_preferences >= 1 AND max_preferences <= 10", name="max_preferences_range"),
         CheckConstraint("max_per_country IS NULL OR max_per_country >= 1", name="max_per_country_positive"),
-        CheckConstraint("max_per_organisation IS NULL OR max_per_organisation >= 1", name="max_per_organisation_positive"),
+        CheckConstraint(
+            "max_per_organisation IS NULL OR max_per_organisation >= 1", name="max_per_organisation_positive"
+        ),
     )
 
     session_id: int = Field(
@@ -131,7 +133,9 @@ class BreakoutAssignment(SQLModel, table=True):
     session_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     group_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     locked: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
-    source: AssignmentSource = Field(sa_column=Column(enum_column(AssignmentSource, "assignment_source"), nullable=False))
+    source: AssignmentSource = Field(
+        sa_column=Column(enum_column(AssignmentSource, "assignment_source"), nullable=False)
+    )
     assigned_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     # When the participant was emailed this group; cleared when the group changes.
     notified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -166,9 +170,11 @@ class BreakoutDraftPlace(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     registration_id: int = Field(sa_column=_registration_column())
-    session_id: int = Field(sa_column=Column(
-        Integer, ForeignKey("breakout_draft.session_id", ondelete="CASCADE"), nullable=False, index=True
-    ))
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("breakout_draft.session_id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
     group_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
     locked: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     # Placed by the organiser's hand rather than the solver (saved as a manual assignment on commit).

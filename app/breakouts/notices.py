@@ -25,8 +25,11 @@ def notify_assigned(session: Session, event: Event, item: AgendaSession) -> int:
         .join(Registration, col(Registration.id) == col(BreakoutAssignment.registration_id))
         .join(BreakoutGroup, col(BreakoutGroup.id) == col(BreakoutAssignment.group_id))
         .outerjoin(Person, col(Person.id) == col(BreakoutGroup.facilitator_person_id))
-        .where(col(BreakoutAssignment.session_id) == item.id, col(BreakoutAssignment.notified_at).is_(None),
-               col(Registration.status) == RegistrationStatus.confirmed)
+        .where(
+            col(BreakoutAssignment.session_id) == item.id,
+            col(BreakoutAssignment.notified_at).is_(None),
+            col(Registration.status) == RegistrationStatus.confirmed,
+        )
         .order_by(col(BreakoutAssignment.id))
     ).all()
     starts, ends = in_zone(item.starts_at, event.timezone), in_zone(item.ends_at, event.timezone)
@@ -34,13 +37,21 @@ def notify_assigned(session: Session, event: Event, item: AgendaSession) -> int:
     for assignment, registration, group, facilitator in rows:
         # The delivery adds the participant's link from registration_id; no link is stored.
         props = BreakoutAssignedProps(
-            **registration_fields(event, registration), session_title=item.title,
-            date=f"{starts:%A %d %B %Y}", time=f"{starts:%H:%M}–{ends:%H:%M}", timezone=event.timezone,
-            group_title=group.title, group_theme=group.theme, group_room=group.room,
+            **registration_fields(event, registration),
+            session_title=item.title,
+            date=f"{starts:%A %d %B %Y}",
+            time=f"{starts:%H:%M}–{ends:%H:%M}",
+            timezone=event.timezone,
+            group_title=group.title,
+            group_theme=group.theme,
+            group_room=group.room,
             facilitator=facilitator.full_name if facilitator else None,
         )
         queue_email(
-            session, Message.breakout_assigned, to=registration.email, props=props,
+            session,
+            Message.breakout_assigned,
+            to=registration.email,
+            props=props,
             dedup_key=f"breakout-assigned:{assignment.id}:{group.id}:{now.isoformat()}",
         )
         assignment.notified_at = now

@@ -34,8 +34,12 @@ def groups_on_agenda(session: Session, event: Event) -> dict[int, list[GroupOnAg
     ).all()
     found: dict[int, list[GroupOnAgenda]] = {}
     for group, facilitator in rows:
-        found.setdefault(group.session_id, []).append(GroupOnAgenda(
-            title=group.title, room=group.room, facilitator=facilitator.full_name if facilitator else None,
-            theme=group.theme,
-        ))
+        found.setdefault(group.session_id, []).append(
+            GroupOnAgenda(
+                title=group.title,
+                room=group.room,
+                facilitator=facilitator.full_name if facilitator else None,
+                theme=group.theme,
+            )
+        )
     return found

@@ -25,15 +25,31 @@ from app.registration.links import registration_for_calendar_token
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
-def _render(session: Session, participant: Participant, csrf: Csrf, *, saved: int | None = None,
-            errors: dict[int, str] | None = None, submitted: dict[int, list[str]] | None = None,
-            status_code: int = 200) -> HTMLResponse:
+def _render(
+    session: Session,
+    participant: Participant,
+    csrf: Csrf,
+    *,
+    saved: int | None = None,
+    errors: dict[int, str] | None = None,
+    submitted: dict[int, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     event, registration = participant.event, participant.registration
     views = participant_breakouts(session, event, registration)
     html = render_page(
-        "breakouts/choices.html", event=event, registration=registration, token=participant.token, views=views,
-        csrf_field=FIELD_NAME, csrf_token=csrf.token, ordinal=ordinal, saved=saved, errors=errors or {},
-        submitted=submitted or {}, local=lambda value: in_zone(value, event.timezone),
+        "breakouts/choices.html",
+        event=event,
+        registration=registration,
+        token=participant.token,
+        views=views,
+        csrf_field=FIELD_NAME,
+        csrf_token=csrf.token,
+        ordinal=ordinal,
+        saved=saved,
+        errors=errors or {},
+        submitted=submitted or {},
+        local=lambda value: in_zone(value, event.timezone),
     )
     return csrf.set_cookie(HTMLResponse(html, status_code=status_code))
 
@@ -61,10 +77,17 @@ def save_choices(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep
         # Every check comes before the first write, so a refused choice leaves the old one in place.
         set_preferences(session, item, registration, ranked_choices(submitted), by_participant=True)
     except AppError as error:
-        return _render(session, participant, csrf, errors={item.id: error.detail},
-                       submitted={item.id: submitted}, status_code=error.status)
-    return RedirectResponse(f"{participant.base}/breakouts?saved={item.id}#session-{item.id}",
-                            status_code=status.HTTP_303_SEE_OTHER)
+        return _render(
+            session,
+            participant,
+            csrf,
+            errors={item.id: error.detail},
+            submitted={item.id: submitted},
+            status_code=error.status,
+        )
+    return RedirectResponse(
+        f"{participant.base}/breakouts?saved={item.id}#session-{item.id}", status_code=status.HTTP_303_SEE_OTHER
+    )
 
 
 @router.get("/calendar/{token}.ics")
@@ -74,6 +97,11 @@ def calendar_feed(token: str, session: SessionDep, settings: SettingsDep):
     registration = registration_for_calendar_token(session, settings, token)
     event = session.get_one(Event, registration.event_id)
     body = personal_calendar(session, event, registration, host=urlsplit(settings.base_url).hostname or "convene")
-    return Response(body, media_type="text/calendar; charset=utf-8", headers={
-        "Cache-Control": "private, no-store", "Content-Disposition": f'inline; filename="{event.slug}.ics"',
-    })
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f'inline; filename="{event.slug}.ics"',
+        },
+    )

@@ -69,9 +69,13 @@ def load_roster(session: Session, event: Event, item: AgendaSession) -> Roster:
         .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
         .order_by(col(Registration.id))
     ).all()
-    assignments = session.execute(select(BreakoutAssignment).where(col(BreakoutAssignment.session_id) == item.id)).scalars()
+    assignments = session.execute(
+        select(BreakoutAssignment).where(col(BreakoutAssignment.session_id) == item.id)
+    ).scalars()
     return Roster(
-        item=item, settings=session_settings(session, item), groups=groups_of(session, item),
+        item=item,
+        settings=session_settings(session, item),
+        groups=groups_of(session, item),
         people={registration.id: (registration, organisation) for registration, organisation, _ in rows},
         preferences=ranked_preferences(session, item),
         assignments={assignment.registration_id: assignment for assignment in assignments},
@@ -81,15 +85,23 @@ def load_roster(session: Session, event: Event, item: AgendaSession) -> Roster:
 
 def facilitator_pins(roster: Roster) -> dict[int, int]:
     """Facilitators who registered sit in their group, whatever else happens."""
-    by_person = {registration.person_id: rid for rid, (registration, _) in roster.people.items() if registration.person_id}
-    return {by_person[group.facilitator_person_id]: group.id for group in roster.groups
-            if group.facilitator_person_id in by_person}
+    by_person = {
+        registration.person_id: rid for rid, (registration, _) in roster.people.items() if registration.person_id
+    }
+    return {
+        by_person[group.facilitator_person_id]: group.id
+        for group in roster.groups
+        if group.facilitator_person_id in by_person
+    }
 
 
 def saved_locks(roster: Roster) -> dict[int, int]:
     """The saved assignments an organiser locked, of people still confirmed."""
-    return {rid: assignment.group_id for rid, assignment in roster.assignments.items()
-            if assignment.locked and rid in roster.people}
+    return {
+        rid: assignment.group_id
+        for rid, assignment in roster.assignments.items()
+        if assignment.locked and rid in roster.people
+    }
 
 
 def _pins(roster: Roster, locked: dict[int, int] | None = None) -> dict[int, int]:
@@ -116,13 +128,19 @@ def refusal(roster: Roster, placed: dict[int, int], registration_id: int, group:
     if country_cap is not None and registration.country:
         same = sum(roster.people[rid][0].country == registration.country for rid in others if rid in roster.people)
         if same >= country_cap:
-            return CapReached(f"{group.title!r} already has {_people(same)} from {country_name(registration.country)}, "
-                              f"the most per country ({country_cap})", field="group_id")
+            return CapReached(
+                f"{group.title!r} already has {_people(same)} from {country_name(registration.country)}, "
+                f"the most per country ({country_cap})",
+                field="group_id",
+            )
     if organisation_cap is not None and organisation:
         same = sum(roster.people[rid][1] == organisation for rid in others if rid in roster.people)
         if same >= organisation_cap:
-            return CapReached(f"{group.title!r} already has {_people(same)} from {organisation}, the most per "
-                              f"organisation ({organisation_cap})", field="group_id")
+            return CapReached(
+                f"{group.title!r} already has {_people(same)} from {organisation}, the most per "
+                f"organisation ({organisation_cap})",
+                field="group_id",
+            )
     return None
 
 
@@ -141,13 +159,16 @@ def previous_groups(session: Session, event: Event, item: AgendaSession, other_i
     except (InvalidInput, NotFound) as error:
         raise InvalidInput(error.detail, field=field) from None
     rows = session.execute(
-        select(col(BreakoutAssignment.registration_id), col(BreakoutAssignment.group_id)).where(col(BreakoutAssignment.session_id) == other.id)
+        select(col(BreakoutAssignment.registration_id), col(BreakoutAssignment.group_id)).where(
+            col(BreakoutAssignment.session_id) == other.id
+        )
     ).all()
     return dict(rows)
 
 
-def build_instance(roster: Roster, previous: dict[int, int] | None = None,
-                   locked: dict[int, int] | None = None) -> Instance:
+def build_instance(
+    roster: Roster, previous: dict[int, int] | None = None, locked: dict[int, int] | None = None
+) -> Instance:
     if not roster.groups:
         raise InvalidInput(f"session {roster.item.id} has no breakout groups yet; create them first")
     previous = previous or {}
@@ -155,7 +176,9 @@ def build_instance(roster: Roster, previous: dict[int, int] | None = None,
         groups=tuple(Group(id=str(group.id), capacity=group.capacity) for group in roster.groups),
         participants=tuple(
             Participant(
-                id=str(rid), country=registration.country, organisation=organisation,
+                id=str(rid),
+                country=registration.country,
+                organisation=organisation,
                 preferences=tuple(str(group_id) for group_id in roster.ranked(rid)),
                 previous_group=str(previous[rid]) if rid in previous else None,
             )
@@ -169,8 +192,16 @@ def build_instance(roster: Roster, previous: dict[int, int] | None = None,
     )
 
 
-def _view(roster: Roster, placed: dict[int, int], *, saved: bool, status: str, objective: int, metrics: dict,
-          seconds: float | None = None) -> AssignmentRead:
+def _view(
+    roster: Roster,
+    placed: dict[int, int],
+    *,
+    saved: bool,
+    status: str,
+    objective: int,
+    metrics: dict,
+    seconds: float | None = None,
+) -> AssignmentRead:
     members: dict[int, list[MemberRead]] = {group.id: [] for group in roster.groups}
     source: AssignmentSource | None
     for rid, group_id in placed.items():
@@ -180,16 +211,31 @@ def _view(roster: Roster, placed: dict[int, int], *, saved: bool, status: str, o
             locked, source = current.locked, current.source
         else:  # a new place: the solver's, once saved
             locked, source = False, AssignmentSource.solver if saved else None
-        members[group_id].append(MemberRead(
-            registration_id=rid, name=registration.full_name,
-            organisation=organisation, country=registration.country, rank=roster.rank_of(rid, group_id),
-            locked=locked, source=source,
-        ))
+        members[group_id].append(
+            MemberRead(
+                registration_id=rid,
+                name=registration.full_name,
+                organisation=organisation,
+                country=registration.country,
+                rank=roster.rank_of(rid, group_id),
+                locked=locked,
+                source=source,
+            )
+        )
     return AssignmentRead(
-        session_id=roster.item.id, saved=saved, status=status, objective=objective, metrics=metrics,
+        session_id=roster.item.id,
+        saved=saved,
+        status=status,
+        objective=objective,
+        metrics=metrics,
         groups=[
-            AssignedGroup(id=group.id, title=group.title, room=group.room, capacity=group.capacity,
-                          members=sorted(members[group.id], key=lambda member: member.name.casefold()))
+            AssignedGroup(
+                id=group.id,
+                title=group.title,
+                room=group.room,
+                capacity=group.capacity,
+                members=sorted(members[group.id], key=lambda member: member.name.casefold()),
+            )
             for group in roster.groups
         ],
         unassigned=sorted(set(roster.people) - set(placed)),
@@ -204,12 +250,21 @@ def _solve(session: Session, event: Event, roster: Roster, request: AssignmentRe
     return placed, result
 
 
-def preview_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
+def preview_assignment(
+    session: Session, event: Event, item: AgendaSession, request: AssignmentRequest
+) -> AssignmentRead:
     """The optimal assignment and its metrics; nothing is written."""
     roster = load_roster(session, event, item)
     placed, result = _solve(session, event, roster, request)
-    return _view(roster, placed, saved=False, status=result["status"], objective=result["objective"],
-                 metrics=result["metrics"], seconds=result["seconds"])
+    return _view(
+        roster,
+        placed,
+        saved=False,
+        status=result["status"],
+        objective=result["objective"],
+        metrics=result["metrics"],
+        seconds=result["seconds"],
+    )
 
 
 def lock_session(session: Session, item: AgendaSession) -> None:
@@ -217,19 +272,36 @@ def lock_session(session: Session, item: AgendaSession) -> None:
     session.execute(select(col(AgendaSession.id)).where(col(AgendaSession.id) == item.id).with_for_update())
 
 
-def solve_and_save_assignment(session: Session, event: Event, item: AgendaSession, request: AssignmentRequest) -> AssignmentRead:
+def solve_and_save_assignment(
+    session: Session, event: Event, item: AgendaSession, request: AssignmentRequest
+) -> AssignmentRead:
     """Solve and save: unlocked assignments are replaced, locked ones kept; new groups are emailed."""
     lock_session(session, item)
     roster = load_roster(session, event, item)
     placed, result = _solve(session, event, roster, request)
-    view = _view(roster, placed, saved=True, status=result["status"], objective=result["objective"],
-                 metrics=result["metrics"], seconds=result["seconds"])
+    view = _view(
+        roster,
+        placed,
+        saved=True,
+        status=result["status"],
+        objective=result["objective"],
+        metrics=result["metrics"],
+        seconds=result["seconds"],
+    )
     save_placement(session, event, roster, placed, notify=request.notify)
     return view
 
 
-def save_placement(session: Session, event: Event, roster: Roster, placed: dict[int, int], *, notify: bool,
-                   locked: set[int] | None = None, moved: frozenset[int] = frozenset()) -> int:
+def save_placement(
+    session: Session,
+    event: Event,
+    roster: Roster,
+    placed: dict[int, int],
+    *,
+    notify: bool,
+    locked: set[int] | None = None,
+    moved: frozenset[int] = frozenset(),
+) -> int:
     """Write ``placed`` as the session's assignment and mark it committed: changed places are the
     solver's (or manual, for ``moved``) and emailed again; ``locked``, when given, says who is locked
     (else locks stay as they were). The caller holds the session's lock (:func:`_lock_session`)."""
@@ -241,8 +313,9 @@ def save_placement(session: Session, event: Event, roster: Roster, placed: dict[
         source = AssignmentSource.manual if rid in moved else AssignmentSource.solver
         assignment = roster.assignments.get(rid)
         if assignment is None:
-            assignment = BreakoutAssignment(registration_id=rid, session_id=roster.item.id, group_id=group_id,
-                                            source=source, assigned_at=now)
+            assignment = BreakoutAssignment(
+                registration_id=rid, session_id=roster.item.id, group_id=group_id, source=source, assigned_at=now
+            )
             session.add(assignment)
         elif assignment.group_id != group_id:
             assignment.group_id, assignment.source, assignment.assigned_at = group_id, source, now
@@ -276,18 +349,22 @@ def move_participant(session: Session, event: Event, item: AgendaSession, data: 
     lock_session(session, item)
     registration = registration_of_event(session, event, data.registration_id, field="registration_id")
     if registration.status is not RegistrationStatus.confirmed:
-        raise InvalidInput(f"only confirmed participants take part; this one is {registration.status.value}",
-                           field="registration_id")
+        raise InvalidInput(
+            f"only confirmed participants take part; this one is {registration.status.value}", field="registration_id"
+        )
     group = get_group(session, item, data.group_id, field="group_id")
     roster = load_roster(session, event, item)
     placed = {rid: assignment.group_id for rid, assignment in roster.assignments.items()}
     check_move(roster, placed, registration.id, group)
-    assignment = session.execute(select(BreakoutAssignment).where(
-        col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutAssignment.session_id) == item.id
-    )).scalar_one_or_none()
+    assignment = session.execute(
+        select(BreakoutAssignment).where(
+            col(BreakoutAssignment.registration_id) == registration.id, col(BreakoutAssignment.session_id) == item.id
+        )
+    ).scalar_one_or_none()
     if assignment is None:
-        assignment = BreakoutAssignment(registration_id=registration.id, session_id=item.id, group_id=group.id,
-                                        source=AssignmentSource.manual)
+        assignment = BreakoutAssignment(
+            registration_id=registration.id, session_id=item.id, group_id=group.id, source=AssignmentSource.manual
+        )
         session.add(assignment)
     elif assignment.group_id != group.id:
         assignment.group_id, assignment.notified_at = group.id, None

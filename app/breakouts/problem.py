@@ -26,9 +26,9 @@ REPEAT_PAIR_COST = 1
 
 @dataclass(frozen=True)
 class Partition:
-    label: np.ndarray    # the kind of each free participant, -1 where it cannot bind
-    pinned: np.ndarray   # (groups, kinds): pinned participants of each kind in each group
-    cap: int | None      # the most of one kind per group; None: charge REPEAT_PAIR_COST per pair
+    label: np.ndarray  # the kind of each free participant, -1 where it cannot bind
+    pinned: np.ndarray  # (groups, kinds): pinned participants of each kind in each group
+    cap: int | None  # the most of one kind per group; None: charge REPEAT_PAIR_COST per pair
 
     @property
     def kinds(self) -> int:
@@ -57,12 +57,12 @@ class Partition:
 
 @dataclass(frozen=True)
 class Problem:
-    free: np.ndarray        # participant indices (input order) of the free participants
+    free: np.ndarray  # participant indices (input order) of the free participants
     pinned_group: np.ndarray  # group index of every participant of the instance, -1 when free
     arc_person: np.ndarray  # ranked choices: index into ``free``...
-    arc_group: np.ndarray   # ...the group...
-    arc_cost: np.ndarray    # ...and (k-1)^2
-    room: np.ndarray        # per group: capacity minus pinned
+    arc_group: np.ndarray  # ...the group...
+    arc_cost: np.ndarray  # ...and (k-1)^2
+    room: np.ndarray  # per group: capacity minus pinned
     unranked_cost: int
     partitions: tuple[Partition, ...]
 
@@ -86,16 +86,24 @@ class Problem:
             np.add.at(taken, (groups[held], partition.label[held]), 1)
             partitions.append(replace(partition, label=partition.label[waiting], pinned=taken))
         no_arcs = np.empty(0, dtype=np.int64)
-        return Problem(self.free[waiting], self.pinned_group, no_arcs, no_arcs, no_arcs,
-                       self.room - np.bincount(groups[placed], minlength=self.m), self.unranked_cost,
-                       tuple(partitions))
+        return Problem(
+            self.free[waiting],
+            self.pinned_group,
+            no_arcs,
+            no_arcs,
+            no_arcs,
+            self.room - np.bincount(groups[placed], minlength=self.m),
+            self.unranked_cost,
+            tuple(partitions),
+        )
 
 
 def build_problem(instance: Instance) -> Problem:
     group_index = {g.id: i for i, g in enumerate(instance.groups)}
     people = instance.participants
-    pinned_group = np.array([group_index[instance.pinned[p.id]] if p.id in instance.pinned else -1 for p in people],
-                            dtype=np.int64)
+    pinned_group = np.array(
+        [group_index[instance.pinned[p.id]] if p.id in instance.pinned else -1 for p in people], dtype=np.int64
+    )
     free = np.flatnonzero(pinned_group < 0)
     chosen = [people[i].preferences for i in free]
     lengths = np.fromiter((len(c) for c in chosen), dtype=np.int64, count=len(chosen))
@@ -105,8 +113,8 @@ def build_problem(instance: Instance) -> Problem:
     capacity = np.array([g.capacity for g in instance.groups], dtype=np.int64)
     room = capacity - np.bincount(pinned_group[pinned_group >= 0], minlength=len(capacity))
     wanted: list[tuple[str, int | None]] = [
-        (attribute, cap) for attribute, cap in (("country", instance.max_per_country),
-                                                ("organisation", instance.max_per_organisation))
+        (attribute, cap)
+        for attribute, cap in (("country", instance.max_per_country), ("organisation", instance.max_per_organisation))
         if cap is not None
     ]
     if instance.avoid_repeats:
@@ -116,12 +124,12 @@ def build_problem(instance: Instance) -> Problem:
         partition = _partition([getattr(p, attribute) for p in people], cap, pinned_group, free, len(capacity))
         if partition is not None:
             partitions.append(partition)
-    return Problem(free, pinned_group, arc_person, arc_group, rank**2, room, instance.unranked_cost,
-                   tuple(partitions))
+    return Problem(free, pinned_group, arc_person, arc_group, rank**2, room, instance.unranked_cost, tuple(partitions))
 
 
-def _partition(values: list[str | None], cap: int | None, pinned_group: np.ndarray, free: np.ndarray,
-               m: int) -> Partition | None:
+def _partition(
+    values: list[str | None], cap: int | None, pinned_group: np.ndarray, free: np.ndarray, m: int
+) -> Partition | None:
     """The partition by ``values``, restricted to the kinds that can bind; None if none can."""
     index: dict[str, int] = {}
     label = np.array([index.setdefault(v, len(index)) if v else -1 for v in values], dtype=np.int64)

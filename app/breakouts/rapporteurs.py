@@ -84,22 +84,41 @@ def group_for_token(session: Session, settings: Settings, token: str) -> Rapport
         raise invalid
     event = session.get_one(Event, event_id)
     if utcnow() > event.ends_at + LINK_GRACE:
-        raise RapporteurLinkExpired("this link expired some weeks after the event; ask the organisers to add "
-                                    "your points")
+        raise RapporteurLinkExpired(
+            "this link expired some weeks after the event; ask the organisers to add your points"
+        )
     return RapporteurGroup(event, item, group)
 
 
-def _page(found: RapporteurGroup, token: str, csrf: Csrf, *, notes: str, saved: bool = False,
-          error: str | None = None, status: int = 200) -> HTMLResponse:
+def _page(
+    found: RapporteurGroup,
+    token: str,
+    csrf: Csrf,
+    *,
+    notes: str,
+    saved: bool = False,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     event, item = found.event, found.item
     html = render_page(
-        "breakouts/rapporteur.html", event=event, item=item, group=found.group, token=token, notes=notes,
-        saved=saved, error=error, csrf_field=FIELD_NAME, csrf_token=csrf.token,
-        starts=in_zone(item.starts_at, event.timezone), ends=in_zone(item.ends_at, event.timezone),
+        "breakouts/rapporteur.html",
+        event=event,
+        item=item,
+        group=found.group,
+        token=token,
+        notes=notes,
+        saved=saved,
+        error=error,
+        csrf_field=FIELD_NAME,
+        csrf_token=csrf.token,
+        starts=in_zone(item.starts_at, event.timezone),
+        ends=in_zone(item.ends_at, event.timezone),
     )
     # A private page: never cached by a shared cache, never told to another site through the referrer.
-    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store",
-                                                               "Referrer-Policy": "no-referrer"})
+    response = HTMLResponse(
+        html, status_code=status, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
     return csrf.set_cookie(response)
 
 
@@ -110,8 +129,9 @@ def rapporteur_page(token: str, session: SessionDep, settings: SettingsDep, csrf
 
 
 @router.post(PATH + "/{token}", response_class=HTMLResponse)
-def save_key_points(token: str, request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfDep,
-                    form: FormDep):
+def save_key_points(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep, csrf: CsrfDep, form: FormDep
+):
     found = group_for_token(session, settings, token)
     csrf.verify(form.get(FIELD_NAME))
     notes = str(form.get("report_notes") or "").strip()

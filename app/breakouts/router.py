@@ -89,8 +89,7 @@ def set_preferences(data: PreferenceSet, event: ManagedEvent, item: Breakout, se
     """Replaces the registration's choices, best first (at most P); organisers may do so even when closed."""
     registration = service.registration_of_event(session, event, data.registration_id, field="registration_id")
     group_ids = service.set_preferences(session, item, registration, data.group_ids, by_participant=False)
-    return PreferenceRead(registration_id=registration.id, name=registration.full_name,
-                          group_ids=group_ids)
+    return PreferenceRead(registration_id=registration.id, name=registration.full_name, group_ids=group_ids)
 
 
 @router.post("/assignment", response_model=AssignmentRead, summary="Solve the assignment: preview or commit")

@@ -86,7 +86,9 @@ class SettingsRead(BaseModel):
 
 
 class PreferenceSet(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"registration_id": 7, "group_ids": [3, 1]}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"registration_id": 7, "group_ids": [3, 1]}]}
+    )
     registration_id: Id
     group_ids: Annotated[list[Id], Field(max_length=10, description="best first; empty clears the choices")]
 

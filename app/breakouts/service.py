@@ -40,6 +40,7 @@ class GroupFull(Conflict):
 
 # --- the session and its settings ------------------------------------------------------------
 
+
 def get_breakout_session(session: Session, event: Event, session_id: int) -> AgendaSession:
     """The agenda session, if it belongs to ``event`` (else 404) and is a breakout (else 422)."""
     item = get_agenda_session(session, event, session_id)
@@ -49,11 +50,13 @@ def get_breakout_session(session: Session, event: Event, session_id: int) -> Age
 
 
 def breakout_sessions(session: Session, event: Event) -> list[AgendaSession]:
-    return list(session.execute(
-        select(AgendaSession)
-        .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
-        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
-    ).scalars())
+    return list(
+        session.execute(
+            select(AgendaSession)
+            .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
+            .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
+        ).scalars()
+    )
 
 
 def session_settings(session: Session, item: AgendaSession) -> BreakoutSettings:
@@ -85,10 +88,15 @@ def update_settings(session: Session, item: AgendaSession, data: SettingsUpdate)
 
 # --- groups ----------------------------------------------------------------------------------
 
+
 def groups_of(session: Session, item: AgendaSession) -> list[BreakoutGroup]:
-    return list(session.execute(
-        select(BreakoutGroup).where(col(BreakoutGroup.session_id) == item.id).order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
-    ).scalars())
+    return list(
+        session.execute(
+            select(BreakoutGroup)
+            .where(col(BreakoutGroup.session_id) == item.id)
+            .order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
+        ).scalars()
+    )
 
 
 def get_group(session: Session, item: AgendaSession, group_id: int, *, field: str | None = None) -> BreakoutGroup:
@@ -118,7 +126,9 @@ def create_group(
     values = data.model_dump()
     _check_people(session, values, principal)
     if values["position"] is None:
-        last = session.execute(select(func.max(BreakoutGroup.position)).where(col(BreakoutGroup.session_id) == item.id)).scalar()
+        last = session.execute(
+            select(func.max(BreakoutGroup.position)).where(col(BreakoutGroup.session_id) == item.id)
+        ).scalar()
         values["position"] = 0 if last is None else last + 1
     group = BreakoutGroup(session_id=item.id, **values)
     session.add(group)
@@ -136,7 +146,8 @@ def update_group(
         if changes["capacity"] < assigned:
             raise GroupFull(
                 f"{assigned} people are assigned to {group.title!r}; move some out before lowering its capacity "
-                f"to {changes['capacity']}", field="capacity",
+                f"to {changes['capacity']}",
+                field="capacity",
             )
     for key, value in changes.items():
         setattr(group, key, value)
@@ -154,32 +165,64 @@ def delete_group(session: Session, group: BreakoutGroup) -> None:
 def read_groups(session: Session, groups: list[BreakoutGroup]) -> list[GroupRead]:
     """The groups with their current size, first choices and people's names, in three queries."""
     ids = [group.id for group in groups]
-    sizes = Counter(dict(session.execute(
-        select(col(BreakoutAssignment.group_id), func.count()).where(col(BreakoutAssignment.group_id).in_(ids))
-        .group_by(col(BreakoutAssignment.group_id))
-    ).all())) if ids else Counter()
-    firsts = Counter(dict(session.execute(
-        select(col(BreakoutPreference.group_id), func.count())
-        .where(col(BreakoutPreference.group_id).in_(ids), col(BreakoutPreference.rank) == 1)
-        .group_by(col(BreakoutPreference.group_id))
-    ).all())) if ids else Counter()
+    sizes = (
+        Counter(
+            dict(
+                session.execute(
+                    select(col(BreakoutAssignment.group_id), func.count())
+                    .where(col(BreakoutAssignment.group_id).in_(ids))
+                    .group_by(col(BreakoutAssignment.group_id))
+                ).all()
+            )
+        )
+        if ids
+        else Counter()
+    )
+    firsts = (
+        Counter(
+            dict(
+                session.execute(
+                    select(col(BreakoutPreference.group_id), func.count())
+                    .where(col(BreakoutPreference.group_id).in_(ids), col(BreakoutPreference.rank) == 1)
+                    .group_by(col(BreakoutPreference.group_id))
+                ).all()
+            )
+        )
+        if ids
+        else Counter()
+    )
     person_ids = {pid for group in groups for pid in (group.facilitator_person_id, group.rapporteur_person_id) if pid}
-    names: dict[int | None, str] = {person.id: person.full_name for person in session.execute(
-        select(Person).where(col(Person.id).in_(person_ids))
-    ).scalars()} if person_ids else {}
+    names: dict[int | None, str] = (
+        {
+            person.id: person.full_name
+            for person in session.execute(select(Person).where(col(Person.id).in_(person_ids))).scalars()
+        }
+        if person_ids
+        else {}
+    )
     return [
         GroupRead(
-            id=group.id, session_id=group.session_id, title=group.title, theme=group.theme, room=group.room,
-            capacity=group.capacity, facilitator_person_id=group.facilitator_person_id,
-            facilitator=names.get(group.facilitator_person_id), rapporteur_person_id=group.rapporteur_person_id,
-            rapporteur=names.get(group.rapporteur_person_id), report_notes=group.report_notes,
-            position=group.position, size=sizes[group.id], first_choices=firsts[group.id],
+            id=group.id,
+            session_id=group.session_id,
+            title=group.title,
+            theme=group.theme,
+            room=group.room,
+            capacity=group.capacity,
+            facilitator_person_id=group.facilitator_person_id,
+            facilitator=names.get(group.facilitator_person_id),
+            rapporteur_person_id=group.rapporteur_person_id,
+            rapporteur=names.get(group.rapporteur_person_id),
+            report_notes=group.report_notes,
+            position=group.position,
+            size=sizes[group.id],
+            first_choices=firsts[group.id],
         )
         for group in groups
     ]
 
 
 # --- preferences -----------------------------------------------------------------------------
+
 
 def ranked_preferences(session: Session, item: AgendaSession) -> dict[int, list[int]]:
     """registration id -> group ids, best first."""
@@ -196,11 +239,17 @@ def ranked_preferences(session: Session, item: AgendaSession) -> dict[int, list[
 
 def list_preferences(session: Session, item: AgendaSession) -> list[PreferenceRead]:
     ranked = ranked_preferences(session, item)
-    registrations = sorted(session.execute(
-        select(Registration).where(col(Registration.id).in_(list(ranked))).order_by(col(Registration.id))
-    ).scalars(), key=lambda r: person_sort_key(r.last_name, r.first_name)) if ranked else []
-    return [PreferenceRead(registration_id=r.id, name=r.full_name, group_ids=ranked[r.id])
-            for r in registrations]
+    registrations = (
+        sorted(
+            session.execute(
+                select(Registration).where(col(Registration.id).in_(list(ranked))).order_by(col(Registration.id))
+            ).scalars(),
+            key=lambda r: person_sort_key(r.last_name, r.first_name),
+        )
+        if ranked
+        else []
+    )
+    return [PreferenceRead(registration_id=r.id, name=r.full_name, group_ids=ranked[r.id]) for r in registrations]
 
 
 def registration_of_event(session: Session, event: Event, registration_id: int, *, field: str) -> Registration:
@@ -232,9 +281,11 @@ def set_preferences(
     check_preferences(session, item, group_ids, by_participant=by_participant)
     if registration.status not in LIVE_STATUSES:
         raise InvalidInput(f"this registration is {registration.status.value}", field="registration_id")
-    session.execute(delete(BreakoutPreference).where(
-        col(BreakoutPreference.registration_id) == registration.id, col(BreakoutPreference.session_id) == item.id
-    ))
+    session.execute(
+        delete(BreakoutPreference).where(
+            col(BreakoutPreference.registration_id) == registration.id, col(BreakoutPreference.session_id) == item.id
+        )
+    )
     session.add_all(
         BreakoutPreference(registration_id=registration.id, session_id=item.id, group_id=group_id, rank=rank)
         for rank, group_id in enumerate(group_ids, start=1)
@@ -244,6 +295,7 @@ def set_preferences(
 
 
 # --- a participant's view --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ParticipantBreakout:
@@ -263,25 +315,41 @@ class ParticipantBreakout:
 def participant_breakouts(session: Session, event: Event, registration: Registration) -> list[ParticipantBreakout]:
     items = breakout_sessions(session, event)
     ids = [item.id for item in items]
-    groups = list(session.execute(
-        select(BreakoutGroup).where(col(BreakoutGroup.session_id).in_(ids)).order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
-    ).scalars()) if ids else []
+    groups = (
+        list(
+            session.execute(
+                select(BreakoutGroup)
+                .where(col(BreakoutGroup.session_id).in_(ids))
+                .order_by(col(BreakoutGroup.position), col(BreakoutGroup.id))
+            ).scalars()
+        )
+        if ids
+        else []
+    )
     ranked = session.execute(
         select(col(BreakoutPreference.session_id), col(BreakoutPreference.group_id))
-        .where(col(BreakoutPreference.registration_id) == registration.id).order_by(col(BreakoutPreference.rank))
+        .where(col(BreakoutPreference.registration_id) == registration.id)
+        .order_by(col(BreakoutPreference.rank))
     ).all()
-    placed = dict(session.execute(
-        select(col(BreakoutAssignment.session_id), col(BreakoutAssignment.group_id))
-        .where(col(BreakoutAssignment.registration_id) == registration.id)
-    ).all())
+    placed = dict(
+        session.execute(
+            select(col(BreakoutAssignment.session_id), col(BreakoutAssignment.group_id)).where(
+                col(BreakoutAssignment.registration_id) == registration.id
+            )
+        ).all()
+    )
     by_id = {group.id: group for group in groups}
     views = []
     for item in items:
         settings = session_settings(session, item)
         told = settings.committed_at is not None and item.id in placed
-        views.append(ParticipantBreakout(
-            item=item, settings=settings, groups=[group for group in groups if group.session_id == item.id],
-            ranked=[group_id for session_id, group_id in ranked if session_id == item.id],
-            assigned=by_id[placed[item.id]] if told else None,
-        ))
+        views.append(
+            ParticipantBreakout(
+                item=item,
+                settings=settings,
+                groups=[group for group in groups if group.session_id == item.id],
+                ranked=[group_id for session_id, group_id in ranked if session_id == item.id],
+                assigned=by_id[placed[item.id]] if told else None,
+            )
+        )
     return views

@@ -36,11 +36,21 @@ def rank_counts(session: Session, item: AgendaSession) -> dict[int, Counter]:
 
 def without_choices(session: Session, event: Event, item: AgendaSession) -> list[Registration]:
     """Confirmed participants (the ones an assignment places) who have ranked no group, by name."""
-    chose = select(col(BreakoutPreference.id)).where(col(BreakoutPreference.registration_id) == col(Registration.id),
-                                                col(BreakoutPreference.session_id) == item.id).exists()
-    people = session.execute(select(Registration).where(
-        col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed, ~chose,
-    )).scalars()
+    chose = (
+        select(col(BreakoutPreference.id))
+        .where(
+            col(BreakoutPreference.registration_id) == col(Registration.id),
+            col(BreakoutPreference.session_id) == item.id,
+        )
+        .exists()
+    )
+    people = session.execute(
+        select(Registration).where(
+            col(Registration.event_id) == event.id,
+            col(Registration.status) == RegistrationStatus.confirmed,
+            ~chose,
+        )
+    ).scalars()
     return sorted(people, key=lambda r: person_sort_key(r.last_name, r.first_name))
 
 
@@ -55,7 +65,11 @@ def remind_to_choose(session: Session, event: Event, item: AgendaSession) -> int
     queued = 0
     for registration in without_choices(session, event, item):
         key = f"breakout-choose:{item.id}:{registration.id}:{today}"
-        props = BreakoutChooseProps(**registration_fields(event, registration), session_title=item.title,
-                                    date=f"{starts:%A %d %B %Y}", groups=titles)
+        props = BreakoutChooseProps(
+            **registration_fields(event, registration),
+            session_title=item.title,
+            date=f"{starts:%A %d %B %Y}",
+            groups=titles,
+        )
         queued += queue_email(session, Message.breakout_choose, to=registration.email, props=props, dedup_key=key)
     return queued

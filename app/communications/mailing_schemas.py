@@ -27,11 +27,18 @@ class Audience(BaseModel):
 
 
 class MailingWrite(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subject": "Thank you for coming to {{ event.title }}",
-        "body": "Dear {{ participant.first_name }},\n\nThe slides are online.\n\n[Your page]({{ links.manage }})\n",
-        "to": {"status": ["confirmed"], "attendance": "checked_in"},
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "Thank you for coming to {{ event.title }}",
+                    "body": "Dear {{ participant.first_name }},\n\nThe slides are online.\n\n[Your page]({{ links.manage }})\n",
+                    "to": {"status": ["confirmed"], "attendance": "checked_in"},
+                }
+            ]
+        },
+    )
 
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20_000)

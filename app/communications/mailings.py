@@ -50,15 +50,21 @@ def _unknown(wanted: list[int], found: set[int], field: str, what: str) -> None:
 def check_audience(session: Session, event: Event, audience: Audience) -> None:
     """Refuse (422 naming the filter) an id that names nothing of this event."""
     if audience.groups:
-        found = session.execute(select(col(BreakoutGroup.id)).join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
-                                .where(col(AgendaSession.event_id) == event.id, col(BreakoutGroup.id).in_(audience.groups))).scalars()
+        found = session.execute(
+            select(col(BreakoutGroup.id))
+            .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+            .where(col(AgendaSession.event_id) == event.id, col(BreakoutGroup.id).in_(audience.groups))
+        ).scalars()
         _unknown(audience.groups, set(found), "to.groups", "breakout group")
     if audience.projects:
         found = session.execute(select(col(Project.id)).where(col(Project.id).in_(audience.projects))).scalars()
         _unknown(audience.projects, set(found), "to.projects", "project")
     if audience.registrations:
-        found = session.execute(select(col(Registration.id)).where(col(Registration.event_id) == event.id,
-                                                              col(Registration.id).in_(audience.registrations))).scalars()
+        found = session.execute(
+            select(col(Registration.id)).where(
+                col(Registration.event_id) == event.id, col(Registration.id).in_(audience.registrations)
+            )
+        ).scalars()
         _unknown(audience.registrations, set(found), "to.registrations", "registration")
     for country in audience.countries:
         if len(country) != 2 or not country.isalpha():
@@ -75,46 +81,69 @@ class AudienceChoices:
 
 
 def audience_choices(session: Session, event: Event) -> AudienceChoices:
-    groups = session.execute(select(col(BreakoutGroup.id), col(AgendaSession.title), col(BreakoutGroup.title))
-                             .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
-                             .where(col(AgendaSession.event_id) == event.id)
-                             .order_by(col(AgendaSession.starts_at), col(AgendaSession.id), col(BreakoutGroup.id))).all()
-    of_event = select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None))
-    projects = session.execute(select(col(Project.id), col(Project.acronym))
-                               .where(col(Project.id).in_(of_event.with_only_columns(col(Registration.project_id))))
-                               .order_by(Project.acronym)).all()
-    countries = session.execute(of_event.with_only_columns(col(Registration.country)).distinct()
-                                .where(col(Registration.country).is_not(None))).scalars()
-    return AudienceChoices(groups=[(group_id, f"{item}: {title}") for group_id, item, title in groups],
-                           projects=[(project_id, acronym) for project_id, acronym in projects],
-                           countries=sorted(country for country in countries if country is not None))  # none: is_not(None)
+    groups = session.execute(
+        select(col(BreakoutGroup.id), col(AgendaSession.title), col(BreakoutGroup.title))
+        .join(AgendaSession, col(AgendaSession.id) == col(BreakoutGroup.session_id))
+        .where(col(AgendaSession.event_id) == event.id)
+        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id), col(BreakoutGroup.id))
+    ).all()
+    of_event = select(Registration).where(
+        col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None)
+    )
+    projects = session.execute(
+        select(col(Project.id), col(Project.acronym))
+        .where(col(Project.id).in_(of_event.with_only_columns(col(Registration.project_id))))
+        .order_by(Project.acronym)
+    ).all()
+    countries = session.execute(
+        of_event.with_only_columns(col(Registration.country)).distinct().where(col(Registration.country).is_not(None))
+    ).scalars()
+    return AudienceChoices(
+        groups=[(group_id, f"{item}: {title}") for group_id, item, title in groups],
+        projects=[(project_id, acronym) for project_id, acronym in projects],
+        countries=sorted(country for country in countries if country is not None),
+    )  # none: is_not(None)
 
 
 def recipients(session: Session, event: Event, audience: Audience) -> list[Registration]:
     """The participants the filters pick (every filter given, any value within one), by id."""
-    query = select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None),
-                                       col(Registration.status).in_(audience.status))
+    query = select(Registration).where(
+        col(Registration.event_id) == event.id,
+        col(Registration.anonymised_at).is_(None),
+        col(Registration.status).in_(audience.status),
+    )
     if audience.attendance:
-        checked_in = exists().where(col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None))
+        checked_in = exists().where(
+            col(Checkin.registration_id) == col(Registration.id), col(Checkin.session_id).is_(None)
+        )
         query = query.where(checked_in if audience.attendance == "checked_in" else ~checked_in)
     if audience.groups:
-        query = query.where(col(Registration.id).in_(select(col(BreakoutAssignment.registration_id))
-                                                .where(col(BreakoutAssignment.group_id).in_(audience.groups))))
+        query = query.where(
+            col(Registration.id).in_(
+                select(col(BreakoutAssignment.registration_id)).where(
+                    col(BreakoutAssignment.group_id).in_(audience.groups)
+                )
+            )
+        )
     if audience.projects:
         query = query.where(col(Registration.project_id).in_(audience.projects))
     if audience.countries:
         query = query.where(col(Registration.country).in_([country.upper() for country in audience.countries]))
     if audience.organisation_types:
-        query = query.where(col(Registration.organisation_id).in_(
-            select(col(Organisation.id)).where(col(Organisation.type).in_(audience.organisation_types))))
+        query = query.where(
+            col(Registration.organisation_id).in_(
+                select(col(Organisation.id)).where(col(Organisation.type).in_(audience.organisation_types))
+            )
+        )
     if audience.registrations:
         query = query.where(col(Registration.id).in_(audience.registrations))
     return list(session.execute(query.order_by(col(Registration.id))).scalars())
 
 
 def _props(event: Event, registration: Registration, mailing_id: int, text: Text) -> MailingProps:
-    return MailingProps(**registration_fields(event, registration), mailing_id=mailing_id,
-                        subject=text.subject, body=text.body)
+    return MailingProps(
+        **registration_fields(event, registration), mailing_id=mailing_id, subject=text.subject, body=text.body
+    )
 
 
 def opted_in(chosen: list[Registration]) -> tuple[list[Registration], int]:
@@ -131,8 +160,9 @@ def _checked(session: Session, event: Event, text: Text, audience: Audience) -> 
         raise InvalidInput("no participant matches these filters", field="to")
     sent, skipped = opted_in(chosen)
     if not sent:
-        raise InvalidInput(f"the {skipped} participant(s) these filters pick unsubscribed from the organisers' "
-                           "messages", field="to")
+        raise InvalidInput(
+            f"the {skipped} participant(s) these filters pick unsubscribed from the organisers' messages", field="to"
+        )
     return chosen
 
 
@@ -141,8 +171,14 @@ def preview(session: Session, event: Event, text: Text, audience: Audience) -> M
     read it, its unsubscribe link at the foot (sample links); nothing written."""
     sent, skipped = opted_in(_checked(session, event, text, audience))
     rendered = render_email(Message.mailing, _props(event, sent[0], 0, text), SAMPLE_LINKS)
-    return MailingPreview(count=len(sent), skipped=skipped, subject=rendered.subject, text=rendered.text,
-                          html=rendered.html, sample=sent[0].full_name)
+    return MailingPreview(
+        count=len(sent),
+        skipped=skipped,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sample=sent[0].full_name,
+    )
 
 
 def send_mailing(session: Session, event: Event, mailing: Mailing, chosen: list[Registration]) -> None:
@@ -151,8 +187,13 @@ def send_mailing(session: Session, event: Event, mailing: Mailing, chosen: list[
     text = Text(mailing.subject, mailing.body)
     sent, mailing.skipped = opted_in(chosen)
     for registration in sent:
-        queue_email(session, Message.mailing, to=registration.email, props=_props(event, registration, mailing.id, text),
-                    dedup_key=f"mailing:{mailing.id}:{registration.id}")
+        queue_email(
+            session,
+            Message.mailing,
+            to=registration.email,
+            props=_props(event, registration, mailing.id, text),
+            dedup_key=f"mailing:{mailing.id}:{registration.id}",
+        )
         session.add(MailingRecipient(mailing_id=mailing.id, registration_id=registration.id, email=registration.email))
     mailing.recipients, mailing.sent_at = len(sent), utcnow()
 
@@ -167,8 +208,14 @@ def create_mailing(session: Session, event: Event, text: Text, audience: Audienc
     """Check and record the mailing; queue its emails now, or keep it for the worker at ``send_at``."""
     check_send_at(send_at)
     chosen = _checked(session, event, text, audience)
-    mailing = Mailing(event_id=event.id, subject=text.subject.strip(), body=text.body,
-                      audience=audience.model_dump(mode="json"), status=SCHEDULED if send_at else SENT, send_at=send_at)
+    mailing = Mailing(
+        event_id=event.id,
+        subject=text.subject.strip(),
+        body=text.body,
+        audience=audience.model_dump(mode="json"),
+        status=SCHEDULED if send_at else SENT,
+        send_at=send_at,
+    )
     session.add(mailing)
     session.flush()
     if send_at is None:
@@ -178,8 +225,13 @@ def create_mailing(session: Session, event: Event, text: Text, audience: Audienc
 
 
 def list_mailings(session: Session, event: Event) -> list[Mailing]:
-    return list(session.execute(select(Mailing).where(col(Mailing.event_id) == event.id)
-                                .order_by(col(Mailing.created_at).desc(), col(Mailing.id).desc())).scalars())
+    return list(
+        session.execute(
+            select(Mailing)
+            .where(col(Mailing.event_id) == event.id)
+            .order_by(col(Mailing.created_at).desc(), col(Mailing.id).desc())
+        ).scalars()
+    )
 
 
 def get_mailing(session: Session, event: Event, mailing_id: int) -> Mailing:
@@ -190,22 +242,37 @@ def get_mailing(session: Session, event: Event, mailing_id: int) -> Mailing:
 
 
 def mailing_recipients(session: Session, mailing: Mailing) -> list[tuple[MailingRecipient, Registration]]:
-    return list(session.execute(select(MailingRecipient, Registration)
-                                .join(Registration, col(Registration.id) == col(MailingRecipient.registration_id))
-                                .where(col(MailingRecipient.mailing_id) == mailing.id).order_by(col(MailingRecipient.id))).all())
+    return list(
+        session.execute(
+            select(MailingRecipient, Registration)
+            .join(Registration, col(Registration.id) == col(MailingRecipient.registration_id))
+            .where(col(MailingRecipient.mailing_id) == mailing.id)
+            .order_by(col(MailingRecipient.id))
+        ).all()
+    )
 
 
 def send_due_mailings(database: Database) -> int:
     """Queue the scheduled mailings whose time has come. Each is claimed by an UPDATE guarded by its
     status, so two workers never both send it; its emails are queued in the claim's transaction."""
     with database.transaction(write=False) as session:
-        due = list(session.execute(select(col(Mailing.id)).where(col(Mailing.status) == SCHEDULED, col(Mailing.send_at) <= utcnow())
-                                   .order_by(col(Mailing.send_at))).scalars())
+        due = list(
+            session.execute(
+                select(col(Mailing.id))
+                .where(col(Mailing.status) == SCHEDULED, col(Mailing.send_at) <= utcnow())
+                .order_by(col(Mailing.send_at))
+            ).scalars()
+        )
     sent = 0
     for mailing_id in due:
         with database.transaction() as session:
-            claimed = rowcount(session.execute(update(Mailing).where(col(Mailing.id) == mailing_id, col(Mailing.status) == SCHEDULED)
-                                               .values(status=SENT)))
+            claimed = rowcount(
+                session.execute(
+                    update(Mailing)
+                    .where(col(Mailing.id) == mailing_id, col(Mailing.status) == SCHEDULED)
+                    .values(status=SENT)
+                )
+            )
             if not claimed:
                 continue
             mailing = session.get_one(Mailing, mailing_id)

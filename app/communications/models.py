@@ -18,7 +18,9 @@ class Mailing(SQLModel, table=True):
     __table_args__ = (Index("ix_mailing_due", "status", "send_at"),)
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     subject: str = Field(sa_column=Column(String(300), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
     audience: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))  # the filters
@@ -37,7 +39,10 @@ class MailingRecipient(SQLModel, table=True):
     __tablename__ = "mailing_recipient"
 
     id: int = Field(default=None, primary_key=True)
-    mailing_id: int = Field(sa_column=Column(Integer, ForeignKey("mailing.id", ondelete="CASCADE"), nullable=False, index=True))
+    mailing_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("mailing.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     registration_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"), nullable=False, index=True))
+        sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     email: str = Field(sa_column=Column(String(254), nullable=False))

@@ -33,8 +33,9 @@ def write_message_text(message: Message, data: TextWrite, event: ManagedEvent, s
     return service.write_text(session, event, message, Text(data.subject, data.body))
 
 
-@router.post("/events/{event_id}/messages/{message}/preview", response_model=Preview,
-             summary="Preview a text without saving it")
+@router.post(
+    "/events/{event_id}/messages/{message}/preview", response_model=Preview, summary="Preview a text without saving it"
+)
 def preview_message_text(message: Message, data: TextWrite, event: ManagedEvent):
     return service.preview_text(message, Text(data.subject, data.body))
 

@@ -25,12 +25,16 @@ class MessageRule(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     template: str = Field(sa_column=Column(String(40), nullable=False))  # the template it was made from
     name: str = Field(sa_column=Column(String(120), nullable=False))
     subject: str = Field(sa_column=Column(String(300), nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
-    audience: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))  # a mailing's filters
+    audience: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict)
+    )  # a mailing's filters
     anchor: str = Field(sa_column=Column(String(5), nullable=False))  # "start" or "end" of the event
     offset_days: int = Field(sa_column=Column(Integer, nullable=False))  # negative: before
     send_time: time = Field(sa_column=Column(Time, nullable=False))  # on the event's clock
@@ -39,7 +43,8 @@ class MessageRule(SQLModel, table=True):
     armed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     ran_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
     mailing_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("mailing.id", ondelete="SET NULL"), nullable=True))
+        default=None, sa_column=Column(Integer, ForeignKey("mailing.id", ondelete="SET NULL"), nullable=True)
+    )
     recipients: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     outcome: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))  # why nothing was sent
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

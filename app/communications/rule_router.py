@@ -18,8 +18,9 @@ def list_rule_templates(organiser: OrganiserDep):
     return rules.list_templates()
 
 
-@router.post("/events/{event_id}/rules", response_model=RuleRead, status_code=201,
-             summary="Add a scheduled rule from a template")
+@router.post(
+    "/events/{event_id}/rules", response_model=RuleRead, status_code=201, summary="Add a scheduled rule from a template"
+)
 def create_rule(data: RuleCreate, event: ManagedEvent, session: SessionDep):
     """``{"template": "reminder"}`` takes the template's text, audience and time; any other field
     given replaces the template's. The body is Markdown with the participants' placeholders, checked
@@ -39,8 +40,12 @@ def read_rule(rule_id: Id, event: ManagedEvent, session: SessionDep):
     return rules.read(event, rules.get_rule(session, event, rule_id))
 
 
-@router.patch("/events/{event_id}/rules/{rule_id}", response_model=RuleRead, summary="Change a rule that has not run",
-              responses={409: {"description": "the rule has run: it is not changed, and never runs again"}})
+@router.patch(
+    "/events/{event_id}/rules/{rule_id}",
+    response_model=RuleRead,
+    summary="Change a rule that has not run",
+    responses={409: {"description": "the rule has run: it is not changed, and never runs again"}},
+)
 def update_rule(rule_id: Id, data: RuleUpdate, event: ManagedEvent, session: SessionDep):
     """Fields left out keep their value. The rule is set up again from now: if its new moment is
     already past it is "missed". A rule that has run is refused (409)."""

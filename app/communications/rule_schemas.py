@@ -18,11 +18,16 @@ RuleState = Literal["scheduled", "sent", "missed", "disabled"]
 class RuleCreate(BaseModel):
     """A rule from a template (``GET /rule-templates``); every other field, given, replaces the template's."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"template": "reminder"},
-        {"template": "thank_you", "link": "https://example.org/slides"},
-        {"template": "practical", "offset_days": -3, "time": "08:30"},
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"template": "reminder"},
+                {"template": "thank_you", "link": "https://example.org/slides"},
+                {"template": "practical", "offset_days": -3, "time": "08:30"},
+            ]
+        },
+    )
 
     template: str = Field(max_length=40)
     link: HttpUrl | None = None  # for a template that asks for one (the thank-you's slides)

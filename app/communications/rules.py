@@ -65,17 +65,39 @@ def state(event: Event, rule: MessageRule, now: datetime | None = None) -> str:
 
 
 def read(event: Event, rule: MessageRule) -> RuleRead:
-    return RuleRead(id=rule.id, template=rule.template, name=rule.name, subject=rule.subject, body=rule.body,
-                    to=Audience.model_validate(rule.audience), anchor=rule.anchor, offset_days=rule.offset_days,
-                    time=rule.send_time, enabled=rule.enabled, state=state(event, rule), due_at=due_at(event, rule),
-                    ran_at=rule.ran_at, mailing_id=rule.mailing_id, recipients=rule.recipients, outcome=rule.outcome)
+    return RuleRead(
+        id=rule.id,
+        template=rule.template,
+        name=rule.name,
+        subject=rule.subject,
+        body=rule.body,
+        to=Audience.model_validate(rule.audience),
+        anchor=rule.anchor,
+        offset_days=rule.offset_days,
+        time=rule.send_time,
+        enabled=rule.enabled,
+        state=state(event, rule),
+        due_at=due_at(event, rule),
+        ran_at=rule.ran_at,
+        mailing_id=rule.mailing_id,
+        recipients=rule.recipients,
+        outcome=rule.outcome,
+    )
 
 
 def template_read(template: RuleTemplate) -> RuleTemplateRead:
-    return RuleTemplateRead(key=template.key, name=template.name, description=template.description,
-                            subject=template.subject, body=template.body, to=Audience.model_validate(template.audience),
-                            anchor=template.anchor, offset_days=template.offset_days, time=template.send_time,
-                            link_label=template.link_label)
+    return RuleTemplateRead(
+        key=template.key,
+        name=template.name,
+        description=template.description,
+        subject=template.subject,
+        body=template.body,
+        to=Audience.model_validate(template.audience),
+        anchor=template.anchor,
+        offset_days=template.offset_days,
+        time=template.send_time,
+        link_label=template.link_label,
+    )
 
 
 def list_templates() -> list[RuleTemplateRead]:
@@ -92,21 +114,31 @@ def _check(session: Session, event: Event, rule: MessageRule) -> None:
 def create_rule(session: Session, event: Event, data: RuleCreate) -> MessageRule:
     template = TEMPLATES.get(data.template)
     if template is None:
-        raise InvalidInput(f"no template is called {data.template!r}; the templates: {', '.join(TEMPLATES)}",
-                           field="template")
+        raise InvalidInput(
+            f"no template is called {data.template!r}; the templates: {', '.join(TEMPLATES)}", field="template"
+        )
     if data.link is not None and template.link_label is None:
         raise InvalidInput(f"the template {template.key} takes no link", field="link")
     if template.link_label and data.link is None and data.body is None:
         raise InvalidInput(f"the template {template.key} needs a link: {template.link_label.lower()}", field="link")
-    audience = data.to.model_dump(mode="json") if data.to is not None else Audience.model_validate(
-        template.audience).model_dump(mode="json")
+    audience = (
+        data.to.model_dump(mode="json")
+        if data.to is not None
+        else Audience.model_validate(template.audience).model_dump(mode="json")
+    )
     rule = MessageRule(
-        event_id=event.id, template=template.key, name=(data.name or template.name).strip(),
+        event_id=event.id,
+        template=template.key,
+        name=(data.name or template.name).strip(),
         subject=(data.subject or template.subject).strip(),
         body=data.body if data.body is not None else template.body_with(str(data.link) if data.link else None),
-        audience=audience, anchor=data.anchor or template.anchor,
+        audience=audience,
+        anchor=data.anchor or template.anchor,
         offset_days=template.offset_days if data.offset_days is None else data.offset_days,
-        send_time=data.time or template.send_time, enabled=data.enabled, armed_at=utcnow())
+        send_time=data.time or template.send_time,
+        enabled=data.enabled,
+        armed_at=utcnow(),
+    )
     _check(session, event, rule)
     session.add(rule)
     session.flush()
@@ -114,8 +146,9 @@ def create_rule(session: Session, event: Event, data: RuleCreate) -> MessageRule
 
 
 def list_rules(session: Session, event: Event) -> list[MessageRule]:
-    rules = session.execute(select(MessageRule).where(col(MessageRule.event_id) == event.id)
-                            .order_by(col(MessageRule.id))).scalars()
+    rules = session.execute(
+        select(MessageRule).where(col(MessageRule.event_id) == event.id).order_by(col(MessageRule.id))
+    ).scalars()
     return sorted(rules, key=lambda rule: due_at(event, rule))
 
 
@@ -131,8 +164,10 @@ def update_rule(session: Session, event: Event, rule_id: int, data: RuleUpdate) 
     A rule that has run is refused: its mailing was sent and it never runs again."""
     rule = get_rule(session, event, rule_id)
     if rule.ran_at is not None:
-        raise RuleAlreadyRan(f"the rule ran on {rule.ran_at:%Y-%m-%d %H:%M} UTC (mailing {rule.mailing_id}) and "
-                             "does not run again; write a mailing, or add a new rule, to send more")
+        raise RuleAlreadyRan(
+            f"the rule ran on {rule.ran_at:%Y-%m-%d %H:%M} UTC (mailing {rule.mailing_id}) and "
+            "does not run again; write a mailing, or add a new rule, to send more"
+        )
     changes = data.model_dump(exclude_unset=True)
     if "to" in changes:
         changes["audience"] = data.to.model_dump(mode="json")
@@ -162,11 +197,20 @@ def due_rules(database: Database, now: datetime) -> list[tuple[int, int]]:
     """The (id, revision) of the enabled rules whose moment came after they were set up and is now
     past, by less than :data:`LATE`."""
     with database.transaction(write=False) as session:
-        rows = session.execute(select(MessageRule, Event).join(Event, col(Event.id) == col(MessageRule.event_id))
-                               .where(col(MessageRule.ran_at).is_(None), col(MessageRule.enabled).is_(True),
-                                      col(Event.ends_at) >= now - _LOOKBACK)).all()
-        due = [(due_at(event, rule), int(rule.id or 0), rule.revision) for rule, event in rows
-               if rule.armed_at < due_at(event, rule) <= now and now - due_at(event, rule) <= LATE]
+        rows = session.execute(
+            select(MessageRule, Event)
+            .join(Event, col(Event.id) == col(MessageRule.event_id))
+            .where(
+                col(MessageRule.ran_at).is_(None),
+                col(MessageRule.enabled).is_(True),
+                col(Event.ends_at) >= now - _LOOKBACK,
+            )
+        ).all()
+        due = [
+            (due_at(event, rule), int(rule.id or 0), rule.revision)
+            for rule, event in rows
+            if rule.armed_at < due_at(event, rule) <= now and now - due_at(event, rule) <= LATE
+        ]
     return [(rule_id, revision) for _, rule_id, revision in sorted(due)]
 
 
@@ -176,9 +220,15 @@ def run_rule(database: Database, rule_id: int, revision: int, now: datetime) -> 
     transaction. False when another worker, or an edit, came first."""
     with database.transaction() as session:
         result = session.execute(
-            update(MessageRule).where(col(MessageRule.id) == rule_id, col(MessageRule.ran_at).is_(None),
-                                      col(MessageRule.enabled).is_(True), col(MessageRule.revision) == revision)
-            .values(ran_at=now))
+            update(MessageRule)
+            .where(
+                col(MessageRule.id) == rule_id,
+                col(MessageRule.ran_at).is_(None),
+                col(MessageRule.enabled).is_(True),
+                col(MessageRule.revision) == revision,
+            )
+            .values(ran_at=now)
+        )
         # Session.execute returns a CursorResult for an UPDATE, but is typed to return a plain Result.
         if not cast(CursorResult[Any], result).rowcount:
             return False
@@ -187,8 +237,9 @@ def run_rule(database: Database, rule_id: int, revision: int, now: datetime) -> 
         event = session.get_one(Event, rule.event_id)
         try:
             with session.begin_nested():
-                mailing = mailings.create_mailing(session, event, Text(rule.subject, rule.body),
-                                                  Audience.model_validate(rule.audience), None)
+                mailing = mailings.create_mailing(
+                    session, event, Text(rule.subject, rule.body), Audience.model_validate(rule.audience), None
+                )
         except AppError as error:  # nobody matches now, or a group named was deleted: it ran, sending nothing
             rule.outcome = f"nothing sent: {error.detail}"[:300]
         else:

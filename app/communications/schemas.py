@@ -10,10 +10,17 @@ from app.notifications.messages import Message
 class TextWrite(BaseModel):
     """A message's text: the subject (one line) and the body (Markdown), both with placeholders."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "subject": "See you soon at {{ event.title }}",
-        "body": "Dear {{ participant.first_name }},\n\nYour seat is confirmed.\n\n[Your page]({{ links.manage }})\n",
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "See you soon at {{ event.title }}",
+                    "body": "Dear {{ participant.first_name }},\n\nYour seat is confirmed.\n\n[Your page]({{ links.manage }})\n",
+                }
+            ]
+        },
+    )
 
     subject: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=20_000)

@@ -19,8 +19,10 @@ class NoSuchText(NotFound):
 
 def editable(message: Message) -> Message:
     if message not in EDITABLE:
-        raise NoSuchText(f"the text of {message.value} cannot be changed per event; these can: "
-                         f"{', '.join(m.value for m in EDITABLE)}")
+        raise NoSuchText(
+            f"the text of {message.value} cannot be changed per event; these can: "
+            f"{', '.join(m.value for m in EDITABLE)}"
+        )
     return message
 
 
@@ -31,8 +33,14 @@ def preview(message: Message, text: Text) -> Preview:
 
 def _read(message: Message, text: Text | None) -> TextRead:
     shown = text or default_text(message)
-    return TextRead(message=message, subject=shown.subject, body=shown.body, customised=text is not None,
-                    placeholders=placeholder_names(message), preview=preview(message, shown))
+    return TextRead(
+        message=message,
+        subject=shown.subject,
+        body=shown.body,
+        customised=text is not None,
+        placeholders=placeholder_names(message),
+        preview=preview(message, shown),
+    )
 
 
 def read_text(session: Session, event: Event, message: Message) -> TextRead:

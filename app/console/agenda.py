@@ -30,8 +30,14 @@ from app.registration.forms import validation_errors
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 ROLE_ROWS = 3  # role rows on the form; a session with more roles gets them one save at a time
-LABELS = {"title": "Title", "kind": "Kind", "starts_at": "Starts", "ends_at": "Ends", "room": "Room",
-          "description": "Description"} | {f"roles.{i}": f"Role {i + 1}" for i in range(ROLE_ROWS)}
+LABELS = {
+    "title": "Title",
+    "kind": "Kind",
+    "starts_at": "Starts",
+    "ends_at": "Ends",
+    "room": "Room",
+    "description": "Description",
+} | {f"roles.{i}": f"Role {i + 1}" for i in range(ROLE_ROWS)}
 KIND_LABELS = {kind.value: kind.value.replace("_", " ").capitalize() for kind in SessionKind}
 _LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -41,13 +47,16 @@ def _base(event: Event) -> str:
 
 
 def _role_values(form, index: int) -> dict[str, str]:
-    return {name: text(form, f"role_{index}_{name}") for name in ("role", "person_id", "first_name", "last_name",
-                                                                   "organisation")}
+    return {
+        name: text(form, f"role_{index}_{name}")
+        for name in ("role", "person_id", "first_name", "last_name", "organisation")
+    }
 
 
 def _values(form) -> dict[str, Any]:
-    values: dict[str, Any] = {name: text(form, name) for name in ("title", "kind", "starts_at", "ends_at", "room",
-                                                                  "description")}
+    values: dict[str, Any] = {
+        name: text(form, name) for name in ("title", "kind", "starts_at", "ends_at", "room", "description")
+    }
     values["roles"] = [_role_values(form, index) for index in range(ROLE_ROWS)]
     return values
 
@@ -68,15 +77,22 @@ def _roles(values: dict, errors: dict) -> list[dict]:
         if row["person_id"]:
             role["person_id"] = parse_id(row["person_id"]) or -1
         else:
-            role["person"] = {"first_name": row["first_name"], "last_name": row["last_name"],
-                              "organisation": row["organisation"] or None}
+            role["person"] = {
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "organisation": row["organisation"] or None,
+            }
         roles.append(role)
     return roles
 
 
 def _payload(values: dict, errors: dict) -> dict:
-    payload: dict[str, Any] = {"title": values["title"], "kind": values["kind"] or "other",
-                               "room": values["room"] or None, "description": values["description"] or None}
+    payload: dict[str, Any] = {
+        "title": values["title"],
+        "kind": values["kind"] or "other",
+        "room": values["room"] or None,
+        "description": values["description"] or None,
+    }
     for name in ("starts_at", "ends_at"):
         if not values[name]:
             errors[name] = "this field is required"
@@ -90,31 +106,69 @@ def _payload(values: dict, errors: dict) -> dict:
 
 
 def _stored_values(event: Event, item: AgendaSession, roles) -> dict[str, Any]:
-    values: dict[str, Any] = {"title": item.title, "kind": item.kind.value, "room": item.room or "",
-                              "description": item.description or "",
-                              "starts_at": in_zone(item.starts_at, event.timezone).strftime(_LOCAL),
-                              "ends_at": in_zone(item.ends_at, event.timezone).strftime(_LOCAL)}
-    rows = [{"role": role.role.value, "person_id": str(role.person_id), "first_name": "", "last_name": "",
-             "organisation": ""} for role in roles]
-    values["roles"] = (rows + [{"role": "speaker", "person_id": "", "first_name": "", "last_name": "",
-                                "organisation": ""}] * ROLE_ROWS)[:max(ROLE_ROWS, len(rows))]
+    values: dict[str, Any] = {
+        "title": item.title,
+        "kind": item.kind.value,
+        "room": item.room or "",
+        "description": item.description or "",
+        "starts_at": in_zone(item.starts_at, event.timezone).strftime(_LOCAL),
+        "ends_at": in_zone(item.ends_at, event.timezone).strftime(_LOCAL),
+    }
+    rows = [
+        {
+            "role": role.role.value,
+            "person_id": str(role.person_id),
+            "first_name": "",
+            "last_name": "",
+            "organisation": "",
+        }
+        for role in roles
+    ]
+    values["roles"] = (
+        rows + [{"role": "speaker", "person_id": "", "first_name": "", "last_name": "", "organisation": ""}] * ROLE_ROWS
+    )[: max(ROLE_ROWS, len(rows))]
     return values
 
 
 def _blank(event: Event) -> dict[str, Any]:
     start = in_zone(event.starts_at, event.timezone).strftime(_LOCAL)
-    return {"title": "", "kind": "talk", "starts_at": start, "ends_at": start, "room": "", "description": "",
-            "roles": [{"role": "speaker", "person_id": "", "first_name": "", "last_name": "", "organisation": ""}]
-            * ROLE_ROWS}
+    return {
+        "title": "",
+        "kind": "talk",
+        "starts_at": start,
+        "ends_at": start,
+        "room": "",
+        "description": "",
+        "roles": [{"role": "speaker", "person_id": "", "first_name": "", "last_name": "", "organisation": ""}]
+        * ROLE_ROWS,
+    }
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, event: Event, *, values: dict, errors: dict,
-          editing: AgendaSession | None = None, status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    *,
+    values: dict,
+    errors: dict,
+    editing: AgendaSession | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     people, _ = list_people(session, Window(limit=MAX_LIMIT), principal=viewer.principal)
     agenda = service.event_agenda(session, event)
     return screen.render(
-        "console/agenda.html", status=status, viewer=viewer, event=event, slots=service.group_by_time(agenda),
-        values=values, errors=errors, editing=editing, labels=LABELS, base=_base(event), kinds=list(KIND_LABELS.items()),
+        "console/agenda.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        slots=service.group_by_time(agenda),
+        values=values,
+        errors=errors,
+        editing=editing,
+        labels=LABELS,
+        base=_base(event),
+        kinds=list(KIND_LABELS.items()),
         role_kinds=[(kind.value, kind.value.capitalize()) for kind in RoleKind],
         people=[(str(person.id), f"{person.last_name}, {person.first_name}") for person in people],
         local=lambda moment: in_zone(moment, event.timezone),
@@ -158,22 +212,25 @@ def add_session(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
 
 
 @router.get("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
-def edit_session_page(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                      event: ManagedEvent):
+def edit_session_page(
+    session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent
+):
     item = service.get_agenda_session(session, event, session_id)
     roles = service.roles_by_session(session, [item.id]).get(item.id, [])
     return _page(screen, session, viewer, event, values=_stored_values(event, item, roles), errors={}, editing=item)
 
 
 @router.post("/manage/events/{event_ref}/agenda/{session_id}", response_class=HTMLResponse)
-def edit_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                 event: ManagedEvent, form: FormDep):
+def edit_session(
+    session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     return _save(screen, session, viewer, event, form, service.get_agenda_session(session, event, session_id))
 
 
 @router.post("/manage/events/{event_ref}/agenda/{session_id}/delete")
-def delete_agenda_session(session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                          event: ManagedEvent, form: FormDep):
+def delete_agenda_session(
+    session_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     item = service.get_agenda_session(session, event, session_id)
     service.delete_agenda_session(session, item)
     return screen.redirect(_base(event), f"Deleted “{item.title}” from the agenda.")

@@ -23,13 +23,18 @@ from app.core.errors import AppError
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
-LABELS = {"email": "Email", "password": "Password", "new_password": "New password",
-          "repeat_password": "New password again"}
+LABELS = {
+    "email": "Email",
+    "password": "Password",
+    "new_password": "New password",
+    "repeat_password": "New password again",
+}
 
 
 @router.get("/manage/login", response_class=HTMLResponse)
-def login_page(screen: ScreenDep, session: SessionDep, request: Request,
-               next: Annotated[str | None, Query(max_length=500)] = None):
+def login_page(
+    screen: ScreenDep, session: SessionDep, request: Request, next: Annotated[str | None, Query(max_length=500)] = None
+):
     if signed_in_account(request, session, screen.settings) is not None:
         return screen.redirect(safe_next(next))
     return screen.render("console/login.html", values={"email": ""}, errors={}, next=safe_next(next), viewer=None)
@@ -52,11 +57,19 @@ def sign_in(screen: ScreenDep, session: SessionDep, form: FormDep):
         else:
             response = screen.redirect(next_url, f"Signed in as {account.display_name}.")
             cookie = session_signer(screen.settings).sign(accounts.start_session(session, account)).decode()
-            response.set_cookie(SESSION_COOKIE, cookie, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-                                httponly=True, samesite="lax", secure=is_https(screen.settings), path=CONSOLE_PATH)
+            response.set_cookie(
+                SESSION_COOKIE,
+                cookie,
+                max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+                httponly=True,
+                samesite="lax",
+                secure=is_https(screen.settings),
+                path=CONSOLE_PATH,
+            )
             return response
-    return screen.render("console/login.html", status=status, values={"email": email}, errors=errors, next=next_url,
-                         viewer=None)
+    return screen.render(
+        "console/login.html", status=status, values={"email": email}, errors=errors, next=next_url, viewer=None
+    )
 
 
 @router.post("/manage/logout")
@@ -81,11 +94,19 @@ def forgot_password(screen: ScreenDep, session: SessionDep, form: FormDep):
     try:
         accounts.normalised_email(email)
     except AppError as error:
-        return screen.render("console/forgot_password.html", status=422, values={"email": email},
-                             errors={"email": error.detail}, viewer=None)
+        return screen.render(
+            "console/forgot_password.html",
+            status=422,
+            values={"email": email},
+            errors={"email": error.detail},
+            viewer=None,
+        )
     accounts.request_password_reset(session, email)
-    return screen.redirect("/manage/login", "If there is an account for that address, we have emailed it a link "
-                                            "to choose a new password. The link works once, within an hour.")
+    return screen.redirect(
+        "/manage/login",
+        "If there is an account for that address, we have emailed it a link "
+        "to choose a new password. The link works once, within an hour.",
+    )
 
 
 @router.get("/manage/reset-password", response_class=HTMLResponse)
@@ -109,6 +130,7 @@ def reset_password(screen: ScreenDep, session: SessionDep, form: FormDep):
         except AppError as error:
             errors["new_password"] = error.detail
     if errors:
-        return screen.render("console/reset_password.html", status=422, token=token, account=link.account,
-                             errors=errors, viewer=None)
+        return screen.render(
+            "console/reset_password.html", status=422, token=token, account=link.account, errors=errors, viewer=None
+        )
     return screen.redirect("/manage/login", "Your new password is set: sign in with it.")

@@ -40,17 +40,32 @@ def _number(form, name: str) -> int | None:
 
 
 @router.get("/manage/events/{event_ref}/breakouts/{session_id}/proposal", response_class=HTMLResponse)
-def proposal_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                  item: ManagedBreakout):
+def proposal_page(
+    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, item: ManagedBreakout
+):
     proposal = drafts.read_proposal(session, event, item)
-    return screen.render("console/breakout_proposal.html", viewer=viewer, event=event, item=item, proposal=proposal,
-                         base=session_base(event, item), ordinal=ordinal, country_name=country_name,
-                         local=lambda moment: in_zone(moment, event.timezone))
+    return screen.render(
+        "console/breakout_proposal.html",
+        viewer=viewer,
+        event=event,
+        item=item,
+        proposal=proposal,
+        base=session_base(event, item),
+        ordinal=ordinal,
+        country_name=country_name,
+        local=lambda moment: in_zone(moment, event.timezone),
+    )
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/proposal")
-def propose(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-            item: ManagedBreakout, form: FormDep):
+def propose(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    item: ManagedBreakout,
+    form: FormDep,
+):
     """Solve (again): a new proposal, or the current one re-solved around its locked places."""
     other = _number(form, "avoid_repeats_with_session_id")
     try:
@@ -60,20 +75,30 @@ def propose(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, eve
         return screen.redirect(session_base(event, item) + "#assignment", f"No proposal: {error.detail}.", problem=True)
     locked = drafts.locked_count(session, item)
     around = f", around {locked} locked place{'s' if locked != 1 else ''}" if locked else ""
-    return screen.redirect(_proposal_url(event, item), f"Proposed an assignment{around} (made by {draft.proposed_by}). "
-                                                       "Nothing is saved for participants until you commit.")
+    return screen.redirect(
+        _proposal_url(event, item),
+        f"Proposed an assignment{around} (made by {draft.proposed_by}). "
+        "Nothing is saved for participants until you commit.",
+    )
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/proposal/move")
-def move(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-         item: ManagedBreakout, form: FormDep):
+def move(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    item: ManagedBreakout,
+    form: FormDep,
+):
     registration_id, group_id = _number(form, "registration_id"), _number(form, "group_id")
     if registration_id is None or group_id is None:
         return screen.redirect(_proposal_url(event, item), "Choose a person and a group to move them to.", problem=True)
     try:
         with session.begin_nested():
-            name, group = drafts.move_in_draft(session, event, item, registration_id, group_id,
-                                               lock=bool(text(form, "lock")))
+            name, group = drafts.move_in_draft(
+                session, event, item, registration_id, group_id, lock=bool(text(form, "lock"))
+            )
     except AppError as error:
         return screen.redirect(_proposal_url(event, item), f"Not moved: {error.detail}.", problem=True)
     locked = " and locked them there" if text(form, "lock") else ""
@@ -81,8 +106,14 @@ def move(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event:
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/proposal/lock")
-def lock(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-         item: ManagedBreakout, form: FormDep):
+def lock(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    item: ManagedBreakout,
+    form: FormDep,
+):
     registration_id = _number(form, "registration_id")
     locked = text(form, "locked") == "yes"
     try:
@@ -95,39 +126,63 @@ def lock(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event:
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/proposal/commit")
-def commit(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-           item: ManagedBreakout, form: FormDep):
+def commit(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    item: ManagedBreakout,
+    form: FormDep,
+):
     try:
         with session.begin_nested():
             emailed = drafts.commit_draft(session, event, item)
     except AppError as error:
         return screen.redirect(_proposal_url(event, item), f"Not committed: {error.detail}.", problem=True)
-    return screen.redirect(session_base(event, item) + "#assignment",
-                           f"Committed the assignment: {emailed} participant{'s' if emailed != 1 else ''} emailed "
-                           "their group (those whose group did not change are not emailed again).")
+    return screen.redirect(
+        session_base(event, item) + "#assignment",
+        f"Committed the assignment: {emailed} participant{'s' if emailed != 1 else ''} emailed "
+        "their group (those whose group did not change are not emailed again).",
+    )
 
 
 @router.post("/manage/events/{event_ref}/breakouts/{session_id}/proposal/discard")
-def discard(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-            item: ManagedBreakout, form: FormDep):
+def discard(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    item: ManagedBreakout,
+    form: FormDep,
+):
     drafts.discard_draft(session, item)
     return screen.redirect(session_base(event, item) + "#assignment", "Discarded the proposal; nothing was saved.")
 
 
 def _group_lists_html(session, event: Event, item) -> str:
     assignment = read_assignment(session, event, item)
-    return render_page("console/breakout_lists.html", event=event, item=item, assignment=assignment,
-                       country_name=country_name, starts=in_zone(item.starts_at, event.timezone),
-                       ends=in_zone(item.ends_at, event.timezone))
+    return render_page(
+        "console/breakout_lists.html",
+        event=event,
+        item=item,
+        assignment=assignment,
+        country_name=country_name,
+        starts=in_zone(item.starts_at, event.timezone),
+        ends=in_zone(item.ends_at, event.timezone),
+    )
 
 
 @router.get("/manage/events/{event_ref}/breakouts/{session_id}/lists.pdf")
-async def group_lists(request: Request, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                      item: ManagedBreakout):
+async def group_lists(
+    request: Request, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, item: ManagedBreakout
+):
     """One page per group of the committed assignment, for its facilitator: who is in it, with a box to tick.
     The data is read, the request's transaction ended, then the PDF printed in a child process."""
     html = await anyio.to_thread.run_sync(_group_lists_html, session, event, item)
     await end_request_transaction(request)
     name = f"{event.slug}-groups-{item.id}.pdf"
-    return Response(await anyio.to_thread.run_sync(badges.pdf_isolated, html), media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        await anyio.to_thread.run_sync(badges.pdf_isolated, html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

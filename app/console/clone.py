@@ -23,9 +23,12 @@ router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 LABELS = {"title": "Title of the new event", "slug": "Address name (slug)", "starts_on": "First day"}
 
 
-def _page(screen: Screen, viewer: Viewer, event: Event, *, values: dict, errors: dict, status: int = 200) -> HTMLResponse:
-    return screen.render("console/clone.html", status=status, viewer=viewer, event=event, values=values,
-                         errors=errors, labels=LABELS)
+def _page(
+    screen: Screen, viewer: Viewer, event: Event, *, values: dict, errors: dict, status: int = 200
+) -> HTMLResponse:
+    return screen.render(
+        "console/clone.html", status=status, viewer=viewer, event=event, values=values, errors=errors, labels=LABELS
+    )
 
 
 @router.get("/manage/events/{event_ref}/clone", response_class=HTMLResponse)
@@ -50,6 +53,8 @@ def clone(screen: ScreenDep, session: SessionDep, viewer: Creator, event: Manage
             errors = {error.field or "slug": error.detail}
         else:
             copy = session.get_one(Event, new_id)
-            return screen.redirect(f"/manage/events/{copy.slug}", f"Created {copy.title} as a draft copy of "
-                                   f"{event.title}: check its dates and agenda, then publish it.")
+            return screen.redirect(
+                f"/manage/events/{copy.slug}",
+                f"Created {copy.title} as a draft copy of {event.title}: check its dates and agenda, then publish it.",
+            )
     return _page(screen, viewer, event, values=values, errors=errors, status=422)

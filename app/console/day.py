@@ -41,10 +41,19 @@ def _door(event: Event) -> str:
 @router.get("/manage/events/{event_ref}/day", response_class=HTMLResponse)
 def day_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
     summary = attendance_summary(session, event)
-    sessions = [(item_id, title, starts_at, summary.sessions.get(item_id, 0))
-                for item_id, title, starts_at in session_choices(session, event)]
-    return screen.render("console/day.html", viewer=viewer, event=event, summary=summary, sessions=sessions,
-                         refresh=REFRESH_SECONDS, now=in_zone(utcnow(), event.timezone))
+    sessions = [
+        (item_id, title, starts_at, summary.sessions.get(item_id, 0))
+        for item_id, title, starts_at in session_choices(session, event)
+    ]
+    return screen.render(
+        "console/day.html",
+        viewer=viewer,
+        event=event,
+        summary=summary,
+        sessions=sessions,
+        refresh=REFRESH_SECONDS,
+        now=in_zone(utcnow(), event.timezone),
+    )
 
 
 async def _pdf_or_back(request: Request, screen, session: Session, event: Event, page, name: str) -> Response:
@@ -55,40 +64,85 @@ async def _pdf_or_back(request: Request, screen, session: Session, event: Event,
         return screen.redirect(f"/manage/events/{event.slug}/day", f"No PDF: {error.detail}.", problem=True)
     await end_request_transaction(request)
     body = await anyio.to_thread.run_sync(badges.pdf_isolated, html)
-    return Response(body, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE})
+    return Response(
+        body, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE}
+    )
 
 
 @router.get("/manage/events/{event_ref}/day/badges.pdf")
-async def badges_pdf(request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                     event: ManagedEvent):
-    return await _pdf_or_back(request, screen, session, event, partial(badges.badges_html, event=event),
-                              f"{event.slug}-badges.pdf")
+async def badges_pdf(
+    request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent
+):
+    return await _pdf_or_back(
+        request, screen, session, event, partial(badges.badges_html, event=event), f"{event.slug}-badges.pdf"
+    )
 
 
 @router.get("/manage/events/{event_ref}/day/certificates.pdf")
-async def certificates_pdf(request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                           event: ManagedEvent):
-    return await _pdf_or_back(request, screen, session, event, partial(badges.certificates_html, event=event),
-                              f"{event.slug}-certificates.pdf")
+async def certificates_pdf(
+    request: Request, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent
+):
+    return await _pdf_or_back(
+        request,
+        screen,
+        session,
+        event,
+        partial(badges.certificates_html, event=event),
+        f"{event.slug}-certificates.pdf",
+    )
 
 
 @router.get("/manage/events/{event_ref}/checkin", response_class=HTMLResponse)
-def door_page(session: SessionDep, csrf: CsrfDep, viewer: ViewerDep, event: DoorEvent,
-              q: Annotated[str, Query(max_length=100)] = "", session_id: SessionChoice = None):
-    return checkin_screen(session, event, csrf, path=_door(event), sign_out="/manage/logout", back="/manage",
-                          q=q, session_id=session_id)
+def door_page(
+    session: SessionDep,
+    csrf: CsrfDep,
+    viewer: ViewerDep,
+    event: DoorEvent,
+    q: Annotated[str, Query(max_length=100)] = "",
+    session_id: SessionChoice = None,
+):
+    return checkin_screen(
+        session, event, csrf, path=_door(event), sign_out="/manage/logout", back="/manage", q=q, session_id=session_id
+    )
 
 
 @router.post("/manage/events/{event_ref}/checkin", response_class=HTMLResponse)
-def door_submit(session: SessionDep, csrf: CsrfDep, settings: SettingsDep, viewer: ViewerDep, event: DoorEvent,
-                code: FormText = "", registration_id: FormText = "", session_id: FormText = "",
-                action: FormText = "checkin", q: FormText = "", csrf_token: FormText = ""):
+def door_submit(
+    session: SessionDep,
+    csrf: CsrfDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    event: DoorEvent,
+    code: FormText = "",
+    registration_id: FormText = "",
+    session_id: FormText = "",
+    action: FormText = "checkin",
+    q: FormText = "",
+    csrf_token: FormText = "",
+):
     csrf.verify(csrf_token)
-    notice, chosen, status = record(session, event, viewer.principal, settings, code=code,
-                                    registration_id=registration_id, session_id=session_id, action=action)
-    return checkin_screen(session, event, csrf, path=_door(event), sign_out="/manage/logout", back="/manage",
-                          q=q, session_id=chosen, notice=notice, status=status)
+    notice, chosen, status = record(
+        session,
+        event,
+        viewer.principal,
+        settings,
+        code=code,
+        registration_id=registration_id,
+        session_id=session_id,
+        action=action,
+    )
+    return checkin_screen(
+        session,
+        event,
+        csrf,
+        path=_door(event),
+        sign_out="/manage/logout",
+        back="/manage",
+        q=q,
+        session_id=chosen,
+        notice=notice,
+        status=status,
+    )
 
 
 @router.get("/manage/events/{event_ref}/checkin/counts")

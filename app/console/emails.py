@@ -19,21 +19,39 @@ from app.registration.emails import event_emails, is_about_event
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 SHOWN = 200
-STATUS_LABELS = {QueueStatus.queued: "Waiting to be sent", QueueStatus.running: "Being sent",
-                 QueueStatus.done: "Sent", QueueStatus.failed: "Failed"}
+STATUS_LABELS = {
+    QueueStatus.queued: "Waiting to be sent",
+    QueueStatus.running: "Being sent",
+    QueueStatus.done: "Sent",
+    QueueStatus.failed: "Failed",
+}
 
 
 @router.get("/manage/events/{event_ref}/emails", response_class=HTMLResponse)
-def emails_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                status: QueueStatus | None = None):
+def emails_page(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    status: QueueStatus | None = None,
+):
     emails = event_emails(session, event, status=status, limit=SHOWN)
-    return screen.render("console/emails.html", viewer=viewer, event=event, emails=emails, chosen=status,
-                         statuses=STATUS_LABELS, shown=SHOWN, local=lambda moment: in_zone(moment, event.timezone))
+    return screen.render(
+        "console/emails.html",
+        viewer=viewer,
+        event=event,
+        emails=emails,
+        chosen=status,
+        statuses=STATUS_LABELS,
+        shown=SHOWN,
+        local=lambda moment: in_zone(moment, event.timezone),
+    )
 
 
 @router.post("/manage/events/{event_ref}/emails/{email_id}/retry")
-def retry(email_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-          form: FormDep):
+def retry(
+    email_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     back = f"/manage/events/{event.slug}/emails?status=failed"
     email = get_outbox_email(session, email_id)
     if not is_about_event(session, email, event):

@@ -20,16 +20,39 @@ from app.events.models import Event
 from app.events.schemas import EventCreate, EventUpdate
 from app.registration.forms import validation_errors
 
-TEXT_FIELDS = ("title", "slug", "subtitle", "description", "venue", "city", "country", "timezone", "topics",
-               "capacity", "retention_days")
+TEXT_FIELDS = (
+    "title",
+    "slug",
+    "subtitle",
+    "description",
+    "venue",
+    "city",
+    "country",
+    "timezone",
+    "topics",
+    "capacity",
+    "retention_days",
+)
 TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 FLAGS = ("requires_approval", "email_confirmation")
 LABELS = {
-    "title": "Title", "slug": "Short name in addresses", "subtitle": "Subtitle", "description": "Description",
-    "starts_at": "Starts", "ends_at": "Ends", "timezone": "Time zone", "venue": "Venue", "city": "City",
-    "country": "Country", "capacity": "Capacity", "registration_opens_at": "Registration opens",
-    "registration_closes_at": "Registration closes", "requires_approval": "Approval",
-    "email_confirmation": "Email confirmation", "topics": "Topics", "retention_days": "Keep personal data for",
+    "title": "Title",
+    "slug": "Short name in addresses",
+    "subtitle": "Subtitle",
+    "description": "Description",
+    "starts_at": "Starts",
+    "ends_at": "Ends",
+    "timezone": "Time zone",
+    "venue": "Venue",
+    "city": "City",
+    "country": "Country",
+    "capacity": "Capacity",
+    "registration_opens_at": "Registration opens",
+    "registration_closes_at": "Registration closes",
+    "requires_approval": "Approval",
+    "email_confirmation": "Email confirmation",
+    "topics": "Topics",
+    "retention_days": "Keep personal data for",
     "published": "State",
 }
 _LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -63,8 +86,11 @@ def form_values(form: FormData) -> dict[str, Any]:
 
 def event_values(event: Event, retention_days: int | None) -> dict[str, Any]:
     """A stored event in the shape of ``form_values``: its times on the venue's clock."""
-    values: dict[str, Any] = {name: "" if getattr(event, name) is None else str(getattr(event, name))
-                              for name in TEXT_FIELDS if name not in ("topics", "retention_days")}
+    values: dict[str, Any] = {
+        name: "" if getattr(event, name) is None else str(getattr(event, name))
+        for name in TEXT_FIELDS
+        if name not in ("topics", "retention_days")
+    }
     for name in TIME_FIELDS:
         moment = getattr(event, name)
         values[name] = in_zone(moment, event.timezone).strftime(_LOCAL_FORMAT) if moment else ""
@@ -76,8 +102,10 @@ def event_values(event: Event, retention_days: int | None) -> dict[str, Any]:
 
 
 def _payload(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    payload: dict[str, Any] = {name: values[name] or None for name in ("title", "slug", "subtitle", "description",
-                                                                       "venue", "city", "country", "timezone")}
+    payload: dict[str, Any] = {
+        name: values[name] or None
+        for name in ("title", "slug", "subtitle", "description", "venue", "city", "country", "timezone")
+    }
     for name in TIME_FIELDS:
         text = values[name]
         if not text:
@@ -118,7 +146,8 @@ def parse_event(form: FormData, *, update: bool) -> EventForm:
     parsed.retention_days = _whole_number(values["retention_days"], "retention_days", parsed.errors)
     try:
         data = (EventUpdate if update else EventCreate).model_validate(
-            {key: value for key, value in payload.items() if key not in parsed.errors})
+            {key: value for key, value in payload.items() if key not in parsed.errors}
+        )
     except ValidationError as error:
         parsed.errors = {**validation_errors(error), **parsed.errors}
         return parsed

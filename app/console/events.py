@@ -39,15 +39,40 @@ def events_list(screen: ScreenDep, session: SessionDep, viewer: ViewerDep):
     viewer.principal.require(Role.organiser)
     figures = event_figures(session, events)
     failed = failed_email_counts(session, [event.id for event in events])
-    return screen.render("console/events.html", viewer=viewer, events=events, figures=figures, failed=failed,
-                         statuses=list(RegistrationStatus), local=in_zone)
+    return screen.render(
+        "console/events.html",
+        viewer=viewer,
+        events=events,
+        figures=figures,
+        failed=failed,
+        statuses=list(RegistrationStatus),
+        local=in_zone,
+    )
 
 
-def _event_form(screen: Screen, session: Session, viewer: Viewer, event: Event | None, *, values: dict, errors: dict,
-                status: int = 200) -> HTMLResponse:
-    return screen.render("console/event_form.html", status=status, viewer=viewer, event=event, values=values,
-                         errors=errors, labels=LABELS, timezones=timezone_choices(), choices=form_choices(session),
-                         default_retention=screen.settings.retention_days, has_drafts="published" in EventCreate.model_fields)
+def _event_form(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event | None,
+    *,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+) -> HTMLResponse:
+    return screen.render(
+        "console/event_form.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        timezones=timezone_choices(),
+        choices=form_choices(session),
+        default_retention=screen.settings.retention_days,
+        has_drafts="published" in EventCreate.model_fields,
+    )
 
 
 def _creator(viewer: OrganiserViewer) -> Viewer:
@@ -77,7 +102,9 @@ def create_event(screen: ScreenDep, session: SessionDep, viewer: Creator, form: 
         except AppError as error:
             parsed.errors[error.field or "form"] = error.detail
         else:
-            state = "as a draft: publish it when it is ready" if not getattr(event, "published", True) else "and published"
+            state = (
+                "as a draft: publish it when it is ready" if not getattr(event, "published", True) else "and published"
+            )
             return screen.redirect(f"/manage/events/{event.slug}", f"Created {event.title} {state}.")
     return _event_form(screen, session, viewer, None, values=parsed.values, errors=parsed.errors, status=422)
 
@@ -107,8 +134,9 @@ def edit_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, 
 def publish_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
     """A draft goes public: its page and registration form open (the events service decides, as a PATCH would)."""
     events_service.update_event(session, event, EventUpdate(published=True))
-    return screen.redirect(f"/manage/events/{event.slug}", f"Published {event.title}: its public page and "
-                                                           "registration form are open.")
+    return screen.redirect(
+        f"/manage/events/{event.slug}", f"Published {event.title}: its public page and registration form are open."
+    )
 
 
 # Last: its {event_ref} would otherwise take /manage/events/new.
@@ -116,5 +144,12 @@ def publish_event(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
 def event_overview(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
     figures = event_figures(session, [event])[event.id]
     failed = failed_email_counts(session, [event.id])[event.id]
-    return screen.render("console/event.html", viewer=viewer, event=event, figures=figures, failed=failed,
-                         statuses=list(RegistrationStatus), local=in_zone)
+    return screen.render(
+        "console/event.html",
+        viewer=viewer,
+        event=event,
+        figures=figures,
+        failed=failed,
+        statuses=list(RegistrationStatus),
+        local=in_zone,
+    )

@@ -34,8 +34,17 @@ UploadDep = Annotated[FormData, Depends(upload_form)]
 
 
 def _page(screen, viewer, event, *, report=None, data: str = "", error: str | None = None, status: int = 200):
-    return screen.render("console/import.html", status=status, viewer=viewer, event=event, report=report, data=data,
-                         error=error, columns=INPUT_COLUMNS, base=f"/manage/events/{event.slug}/registrations")
+    return screen.render(
+        "console/import.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        report=report,
+        data=data,
+        error=error,
+        columns=INPUT_COLUMNS,
+        base=f"/manage/events/{event.slug}/registrations",
+    )
 
 
 @router.get("/manage/events/{event_ref}/registrations/import", response_class=HTMLResponse)
@@ -44,8 +53,9 @@ def import_page(screen: ScreenDep, viewer: OrganiserViewer, event: ManagedEvent)
 
 
 @router.post("/manage/events/{event_ref}/registrations/import", response_class=HTMLResponse)
-async def check_import(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                       form: UploadDep):
+async def check_import(
+    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: UploadDep
+):
     """The dry run: every row checked, nothing stored."""
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -59,8 +69,9 @@ async def check_import(screen: ScreenDep, session: SessionDep, viewer: Organiser
 
 
 @router.post("/manage/events/{event_ref}/registrations/import/all")
-async def import_all(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                     form: UploadDep):
+async def import_all(
+    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: UploadDep
+):
     """The real run: all rows or none (a file changed since the dry run is checked again)."""
     base = f"/manage/events/{event.slug}/registrations"
     try:

@@ -29,17 +29,34 @@ from app.registration.models import RegistrationStatus
 
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
-LABELS = {"subject": "Subject", "body": "Text", "status": "Status", "attendance": "Attendance",
-          "groups": "Breakout groups", "projects": "Projects", "countries": "Countries",
-          "organisation_types": "Types of organisation", "to": "Recipients", "when": "When", "send_at": "Send at"}
+LABELS = {
+    "subject": "Subject",
+    "body": "Text",
+    "status": "Status",
+    "attendance": "Attendance",
+    "groups": "Breakout groups",
+    "projects": "Projects",
+    "countries": "Countries",
+    "organisation_types": "Types of organisation",
+    "to": "Recipients",
+    "when": "When",
+    "send_at": "Send at",
+}
 STATUSES = [(status.value, status.value.replace("_", " ").capitalize()) for status in RegistrationStatus]
 ATTENDANCE = [("", "Anyone"), ("checked_in", "Checked in"), ("no_show", "Did not come (not checked in)")]
 WHEN = [("now", "Now"), ("later", "At a set time")]
 LISTS = ("status", "groups", "projects", "countries", "organisation_types")
 _LOCAL = "%Y-%m-%dT%H:%M"
 # The service names the audience's fields as the API's body does ("to.groups"); the form's are "groups".
-_FIELDS = {"to.status": "status", "to.attendance": "attendance", "to.groups": "groups", "to.projects": "projects",
-           "to.countries": "countries", "to.organisation_types": "organisation_types", "to.registrations": "to"}
+_FIELDS = {
+    "to.status": "status",
+    "to.attendance": "attendance",
+    "to.groups": "groups",
+    "to.projects": "projects",
+    "to.countries": "countries",
+    "to.organisation_types": "organisation_types",
+    "to.registrations": "to",
+}
 
 
 def _base(event: Event) -> str:
@@ -48,17 +65,41 @@ def _base(event: Event) -> str:
 
 @router.get("/manage/events/{event_ref}/mailings", response_class=HTMLResponse)
 def mailings_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
-    return screen.render("console/mailings.html", viewer=viewer, event=event, base=_base(event),
-                         mailings=mailings.list_mailings(session, event),
-                         local=lambda moment: in_zone(moment, event.timezone))
+    return screen.render(
+        "console/mailings.html",
+        viewer=viewer,
+        event=event,
+        base=_base(event),
+        mailings=mailings.list_mailings(session, event),
+        local=lambda moment: in_zone(moment, event.timezone),
+    )
 
 
-def _compose(screen: Screen, session: Session, viewer: Viewer, event: Event, *, values: dict, errors: dict,
-             preview: MailingPreview | None = None, status: int = 200) -> HTMLResponse:
+def _compose(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    *,
+    values: dict,
+    errors: dict,
+    preview: MailingPreview | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     choices = mailings.audience_choices(session, event)
     return screen.render(
-        "console/mailing_form.html", status=status, viewer=viewer, event=event, base=_base(event), values=values,
-        errors=errors, labels=LABELS, preview=preview, statuses=STATUSES, attendance=ATTENDANCE, when=WHEN,
+        "console/mailing_form.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        base=_base(event),
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        preview=preview,
+        statuses=STATUSES,
+        attendance=ATTENDANCE,
+        when=WHEN,
         groups=[(str(value), label) for value, label in choices.groups],
         projects=[(str(value), label) for value, label in choices.projects],
         countries=[(code, code) for code in choices.countries],
@@ -101,9 +142,14 @@ def _send_at(values: dict, event: Event, errors: dict) -> datetime | None:
 def _audience(values: dict, errors: dict) -> Audience | None:
     groups, projects = _ids(values, "groups", errors), _ids(values, "projects", errors)
     try:
-        return Audience(status=values["status"], attendance=values["attendance"] or None, groups=groups,
-                        projects=projects, countries=values["countries"],
-                        organisation_types=values["organisation_types"])
+        return Audience(
+            status=values["status"],
+            attendance=values["attendance"] or None,
+            groups=groups,
+            projects=projects,
+            countries=values["countries"],
+            organisation_types=values["organisation_types"],
+        )
     except ValidationError as error:
         for problem in error.errors():
             errors.setdefault(str(problem["loc"][0]), "choose from the list")
@@ -111,8 +157,9 @@ def _audience(values: dict, errors: dict) -> Audience | None:
 
 
 @router.post("/manage/events/{event_ref}/mailings", response_class=HTMLResponse)
-def preview_or_send(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                    form: FormDep):
+def preview_or_send(
+    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     """``action=preview`` shows the counts and a sample recipient's email; ``action=send`` sends (or
     schedules) it. A refusal shows the form again with the message by its field; nothing is written."""
     values, errors = _values(form), {}

@@ -20,11 +20,17 @@ from app.notifications.texts import Text
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 NAMES = {
-    Message.confirm_email: "Confirm your email", Message.registered: "Registered",
-    Message.waitlisted: "On the waiting list", Message.promoted: "A seat came free",
-    Message.approved: "Approved", Message.rejected: "Not accepted", Message.cancelled: "Cancelled",
-    Message.expired: "Lapsed (email not confirmed)", Message.reminder: "Reminder before the event",
-    Message.link_resent: "Link sent again", Message.breakout_assigned: "Breakout group assigned",
+    Message.confirm_email: "Confirm your email",
+    Message.registered: "Registered",
+    Message.waitlisted: "On the waiting list",
+    Message.promoted: "A seat came free",
+    Message.approved: "Approved",
+    Message.rejected: "Not accepted",
+    Message.cancelled: "Cancelled",
+    Message.expired: "Lapsed (email not confirmed)",
+    Message.reminder: "Reminder before the event",
+    Message.link_resent: "Link sent again",
+    Message.breakout_assigned: "Breakout group assigned",
     Message.breakout_choose: "Choose your breakout groups",
 }
 LABELS = {"subject": "Subject", "body": "Text"}
@@ -36,28 +42,64 @@ def _base(event: Event) -> str:
 
 @router.get("/manage/events/{event_ref}/messages", response_class=HTMLResponse)
 def messages_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
-    return screen.render("console/messages.html", viewer=viewer, event=event, texts=service.list_texts(session, event),
-                         names=NAMES, base=_base(event))
+    return screen.render(
+        "console/messages.html",
+        viewer=viewer,
+        event=event,
+        texts=service.list_texts(session, event),
+        names=NAMES,
+        base=_base(event),
+    )
 
 
-def _editor(screen: Screen, session: Session, viewer: Viewer, event: Event, message: Message, *, values: dict,
-            errors: dict, preview=None, status: int = 200) -> HTMLResponse:
+def _editor(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    message: Message,
+    *,
+    values: dict,
+    errors: dict,
+    preview=None,
+    status: int = 200,
+) -> HTMLResponse:
     current = service.read_text(session, event, message)
-    return screen.render("console/message.html", status=status, viewer=viewer, event=event, message=message,
-                         message_name=NAMES[message], current=current, values=values, errors=errors, labels=LABELS,
-                         preview=preview or current.preview, base=_base(event))
+    return screen.render(
+        "console/message.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        message=message,
+        message_name=NAMES[message],
+        current=current,
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        preview=preview or current.preview,
+        base=_base(event),
+    )
 
 
 @router.get("/manage/events/{event_ref}/messages/{message}", response_class=HTMLResponse)
-def message_page(message: Message, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
+def message_page(
+    message: Message, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent
+):
     current = service.read_text(session, event, message)
-    return _editor(screen, session, viewer, event, message, values={"subject": current.subject, "body": current.body},
-                   errors={})
+    return _editor(
+        screen, session, viewer, event, message, values={"subject": current.subject, "body": current.body}, errors={}
+    )
 
 
 @router.post("/manage/events/{event_ref}/messages/{message}", response_class=HTMLResponse)
-def save_message(message: Message, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                 event: ManagedEvent, form: FormDep):
+def save_message(
+    message: Message,
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    form: FormDep,
+):
     values = {name: str(form.get(name) or "").replace("\r\n", "\n") for name in ("subject", "body")}
     text = Text(values["subject"].strip(), values["body"])
     try:
@@ -66,13 +108,27 @@ def save_message(message: Message, screen: ScreenDep, session: SessionDep, viewe
             return _editor(screen, session, viewer, event, message, values=values, errors={}, preview=preview)
         service.write_text(session, event, message, text)
     except AppError as error:
-        return _editor(screen, session, viewer, event, message, values=values,
-                       errors={error.field or "body": error.detail}, status=422)
+        return _editor(
+            screen,
+            session,
+            viewer,
+            event,
+            message,
+            values=values,
+            errors={error.field or "body": error.detail},
+            status=422,
+        )
     return screen.redirect(f"{_base(event)}/{message.value}", f"Saved the text of “{NAMES[message]}”.")
 
 
 @router.post("/manage/events/{event_ref}/messages/{message}/restore")
-def restore_message(message: Message, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                    event: ManagedEvent, form: FormDep):
+def restore_message(
+    message: Message,
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    form: FormDep,
+):
     service.reset_text(session, event, message)
     return screen.redirect(f"{_base(event)}/{message.value}", f"“{NAMES[message]}” uses the default text again.")

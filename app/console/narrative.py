@@ -38,8 +38,14 @@ ROWS = {
     "links": ("title", "url"),
     "contacts": ("name", "email", "role"),
 }
-PART_NAMES = {**TEXT_PARTS, "key_messages": "Key messages", "conclusions": "Conclusions", "next_steps": "Next steps",
-              "links": "Further links", "contacts": "Contacts"}
+PART_NAMES = {
+    **TEXT_PARTS,
+    "key_messages": "Key messages",
+    "conclusions": "Conclusions",
+    "next_steps": "Next steps",
+    "links": "Further links",
+    "contacts": "Contacts",
+}
 
 
 def _base(event: Event) -> str:
@@ -52,11 +58,15 @@ def _lines(value: str) -> list[str]:
 
 # --- the form's values: from the stored narrative, or as posted ------------------------------------
 
+
 def _stored_rows(part: str, items: list) -> list[dict[str, str]]:
     rows = []
     for item in items:
-        row = {name: "" if getattr(item, name) is None else str(getattr(item, name)) for name in ROWS[part]
-               if name != "points"}
+        row = {
+            name: "" if getattr(item, name) is None else str(getattr(item, name))
+            for name in ROWS[part]
+            if name != "points"
+        }
         if part == "conclusions":
             row["points"] = "\n".join(item.points)
         rows.append(row)
@@ -110,6 +120,7 @@ def _with_blank_rows(values: dict[str, Any]) -> dict[str, Any]:
 
 # --- previews: the report's Markdown renderer ------------------------------------------------------
 
+
 def _preview_lines(value: str) -> str:
     return "".join(f"<li>{inline_html(line)}</li>" for line in _lines(value))
 
@@ -122,15 +133,22 @@ def preview(part: str, value: Any) -> str:
         items = _preview_lines(value)
         return f"<ul>{items}</ul>" if items else ""
     if part == "conclusions":
-        return "".join(f"<h4>{inline_html(row['theme'])}</h4><ul>{_preview_lines(row['points'])}</ul>"
-                       for row in value if _filled(row))
+        return "".join(
+            f"<h4>{inline_html(row['theme'])}</h4><ul>{_preview_lines(row['points'])}</ul>"
+            for row in value
+            if _filled(row)
+        )
     if part == "next_steps":
-        return "".join(f"<h4>{inline_html(row['date'])} {inline_html(row['title'])}</h4>{to_html(row['description'])}"
-                       for row in value if _filled(row))
+        return "".join(
+            f"<h4>{inline_html(row['date'])} {inline_html(row['title'])}</h4>{to_html(row['description'])}"
+            for row in value
+            if _filled(row)
+        )
     return ""
 
 
 # --- the page ---------------------------------------------------------------------------------------
+
 
 def _sessions(session: Session, event: Event, posted: dict[int, dict[str, str]]) -> list[dict[str, Any]]:
     """Every agenda item in the agenda's order, with its notes (as stored, or as just posted)."""
@@ -138,21 +156,43 @@ def _sessions(session: Session, event: Event, posted: dict[int, dict[str, str]])
     for item in event_agenda(session, event):
         note = service.read_session_note(session, event, item.id)
         values = posted.get(item.id) or {"notes": note.notes or "", "key_points": "\n".join(note.key_points)}
-        items.append({"item": item, "values": values,
-                      "preview": str(to_html(values["notes"])) + (f"<ul>{_preview_lines(values['key_points'])}</ul>"
-                                                                  if _lines(values["key_points"]) else "")})
+        items.append(
+            {
+                "item": item,
+                "values": values,
+                "preview": str(to_html(values["notes"]))
+                + (f"<ul>{_preview_lines(values['key_points'])}</ul>" if _lines(values["key_points"]) else ""),
+            }
+        )
     return items
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, event: Event, *, values: dict | None = None,
-          errors: dict | None = None, posted_session: dict[int, dict[str, str]] | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    posted_session: dict[int, dict[str, str]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     values = _with_blank_rows(values or stored_values(service.read_narrative(session, event)))
     previews = {part: preview(part, values[part]) for part in PART_NAMES}
     return screen.render(
-        "console/narrative.html", status=status, viewer=viewer, event=event, values=values, errors=errors or {},
-        previews=previews, sessions=_sessions(session, event, posted_session or {}), base=_base(event),
-        text_parts=TEXT_PARTS, names=PART_NAMES, local=lambda moment: in_zone(moment, event.timezone),
+        "console/narrative.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        values=values,
+        errors=errors or {},
+        previews=previews,
+        sessions=_sessions(session, event, posted_session or {}),
+        base=_base(event),
+        text_parts=TEXT_PARTS,
+        names=PART_NAMES,
+        local=lambda moment: in_zone(moment, event.timezone),
     )
 
 
@@ -167,8 +207,18 @@ def _readable(location: str) -> str:
     return ", ".join(f"row {int(part) + 1}" if part.isdigit() else part.replace("_", " ") for part in parts)
 
 
-def _save_or_preview(screen: Screen, session: Session, viewer: Viewer, event: Event, form: FormData, *,
-                     values: dict | None, save: Callable[[], str], anchor: str, posted_session=None) -> HTMLResponse | RedirectResponse:
+def _save_or_preview(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    form: FormData,
+    *,
+    values: dict | None,
+    save: Callable[[], str],
+    anchor: str,
+    posted_session=None,
+) -> HTMLResponse | RedirectResponse:
     """Preview: the page again, showing what was typed, unsaved. Save: the PATCH service, then back to
     the part; refused, the page again with the typed text and the errors in the part's section."""
     if form.get("action") == "preview":
@@ -180,15 +230,26 @@ def _save_or_preview(screen: Screen, session: Session, viewer: Viewer, event: Ev
         found = validation_errors(error, depth=3)
     except AppError as error:
         found = {error.field or "": error.detail}
-    messages = [f"{_readable(where).capitalize()}: {message}" if _readable(where) else message[:1].upper() + message[1:]
-                for where, message in found.items()]
-    return _page(screen, session, viewer, event, values=values, errors={anchor: messages}, posted_session=posted_session,
-                 status=422)
+    messages = [
+        f"{_readable(where).capitalize()}: {message}" if _readable(where) else message[:1].upper() + message[1:]
+        for where, message in found.items()
+    ]
+    return _page(
+        screen,
+        session,
+        viewer,
+        event,
+        values=values,
+        errors={anchor: messages},
+        posted_session=posted_session,
+        status=422,
+    )
 
 
 @router.post("/manage/events/{event_ref}/narrative/{part}", response_class=HTMLResponse)
-def save_part(part: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-              form: FormDep):
+def save_part(
+    part: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     if part not in PART_NAMES:
         raise NotFound(f"the narrative has no part {part!r}")
     values = stored_values(service.read_narrative(session, event))
@@ -202,15 +263,29 @@ def save_part(part: str, screen: ScreenDep, session: SessionDep, viewer: Organis
 
 
 @router.post("/manage/events/{event_ref}/narrative/sessions/{session_id}", response_class=HTMLResponse)
-def save_session_note(session_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                      event: ManagedEvent, form: FormDep):
+def save_session_note(
+    session_id: int, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     item = service.agenda_session(session, event, session_id)
     posted = {"notes": str(form.get("notes") or "").strip(), "key_points": text(form, "key_points")}
 
     def save() -> str:
-        service.update_session_note(session, event, item.id, SessionNoteUpdate(
-            notes=posted["notes"] or None, key_points=_lines(posted["key_points"])))
+        service.update_session_note(
+            session,
+            event,
+            item.id,
+            SessionNoteUpdate(notes=posted["notes"] or None, key_points=_lines(posted["key_points"])),
+        )
         return f"Saved the notes of “{item.title}”."
 
-    return _save_or_preview(screen, session, viewer, event, form, values=None, save=save, anchor=f"session-{item.id}",
-                            posted_session={item.id: posted})
+    return _save_or_preview(
+        screen,
+        session,
+        viewer,
+        event,
+        form,
+        values=None,
+        save=save,
+        anchor=f"session-{item.id}",
+        posted_session={item.id: posted},
+    )

@@ -25,12 +25,20 @@ from app.registration.schemas import QuestionCreate, QuestionUpdate
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 KIND_LABELS = {
-    QuestionKind.text: "Text", QuestionKind.single_choice: "One choice from a list",
-    QuestionKind.multiple_choice: "Several choices from a list", QuestionKind.yes_no: "Yes or no",
+    QuestionKind.text: "Text",
+    QuestionKind.single_choice: "One choice from a list",
+    QuestionKind.multiple_choice: "Several choices from a list",
+    QuestionKind.yes_no: "Yes or no",
     QuestionKind.consent: "A box to tick (consent)",
 }
-LABELS = {"label": "Question", "key": "Name in exports", "kind": "Kind of answer", "options": "Choices",
-          "help_text": "Help text", "required": "Required"}
+LABELS = {
+    "label": "Question",
+    "key": "Name in exports",
+    "kind": "Kind of answer",
+    "options": "Choices",
+    "help_text": "Help text",
+    "required": "Required",
+}
 
 
 def _base(event: Event) -> str:
@@ -55,12 +63,31 @@ def _options(values: dict) -> list[str]:
     return [line.strip() for line in values["options"].splitlines() if line.strip()]
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, event: Event, *, values: dict, errors: dict,
-          editing: Question | None = None, status: int = 200) -> HTMLResponse:
-    return screen.render("console/questions.html", status=status, viewer=viewer, event=event,
-                         questions=service.event_questions(session, event), values=values, errors=errors,
-                         editing=editing, labels=LABELS, kinds=[(kind.value, label) for kind, label in KIND_LABELS.items()],
-                         kind_labels=KIND_LABELS, base=_base(event))
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    *,
+    values: dict,
+    errors: dict,
+    editing: Question | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return screen.render(
+        "console/questions.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        questions=service.event_questions(session, event),
+        values=values,
+        errors=errors,
+        editing=editing,
+        labels=LABELS,
+        kinds=[(kind.value, label) for kind, label in KIND_LABELS.items()],
+        kind_labels=KIND_LABELS,
+        base=_base(event),
+    )
 
 
 @router.get("/manage/events/{event_ref}/questions", response_class=HTMLResponse)
@@ -73,8 +100,14 @@ def add_question(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer
     values = _values(form)
     errors: dict[str, str] = {}
     try:
-        data = QuestionCreate(label=values["label"], key=values["key"] or key_from(values["label"]), kind=values["kind"],
-                              required=values["required"], help_text=values["help_text"] or None, options=_options(values))
+        data = QuestionCreate(
+            label=values["label"],
+            key=values["key"] or key_from(values["label"]),
+            kind=values["kind"],
+            required=values["required"],
+            help_text=values["help_text"] or None,
+            options=_options(values),
+        )
     except ValidationError as error:
         errors = validation_errors(error)
     else:
@@ -89,23 +122,35 @@ def add_question(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer
 
 
 @router.get("/manage/events/{event_ref}/questions/{question_id}", response_class=HTMLResponse)
-def edit_question_page(question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                       event: ManagedEvent):
+def edit_question_page(
+    question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent
+):
     question = service.get_question_of_event(session, event, question_id)
-    values = {"label": question.label, "key": question.key, "kind": question.kind.value, "required": question.required,
-              "help_text": question.help_text or "", "options": "\n".join(question.options)}
+    values = {
+        "label": question.label,
+        "key": question.key,
+        "kind": question.kind.value,
+        "required": question.required,
+        "help_text": question.help_text or "",
+        "options": "\n".join(question.options),
+    }
     return _page(screen, session, viewer, event, values=values, errors={}, editing=question)
 
 
 @router.post("/manage/events/{event_ref}/questions/{question_id}", response_class=HTMLResponse)
-def edit_question(question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                  event: ManagedEvent, form: FormDep):
+def edit_question(
+    question_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     question = service.get_question_of_event(session, event, question_id)
     values = _values(form) | {"key": question.key, "kind": question.kind.value}
     errors: dict[str, str] = {}
     try:
-        data = QuestionUpdate(label=values["label"], required=values["required"], help_text=values["help_text"] or None,
-                              options=_options(values))
+        data = QuestionUpdate(
+            label=values["label"],
+            required=values["required"],
+            help_text=values["help_text"] or None,
+            options=_options(values),
+        )
     except ValidationError as error:
         errors = validation_errors(error)
     else:
@@ -120,13 +165,22 @@ def edit_question(question_id: Id, screen: ScreenDep, session: SessionDep, viewe
 
 
 @router.post("/manage/events/{event_ref}/questions/{question_id}/{change}")
-def move_or_remove(question_id: Id, change: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer,
-                   event: ManagedEvent, form: FormDep):
+def move_or_remove(
+    question_id: Id,
+    change: str,
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    form: FormDep,
+):
     question = service.get_question_of_event(session, event, question_id)
     if change in ("up", "down"):
         service.move_question(session, event, question, -1 if change == "up" else 1)
         return screen.redirect(_base(event), f"Moved “{question.label}” {change}.")
     if change == "delete":
         service.delete_question(session, question)
-        return screen.redirect(_base(event), f"Removed the question “{question.label}” (answers already given are kept).")
+        return screen.redirect(
+            _base(event), f"Removed the question “{question.label}” (answers already given are kept)."
+        )
     return screen.redirect(_base(event), "choose up, down or delete", problem=True)

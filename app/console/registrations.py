@@ -58,7 +58,10 @@ ManagedRegistration = Annotated[Registration, Depends(managed_registration)]
 
 @router.get("/manage/events/{event_ref}/registrations", response_class=HTMLResponse)
 def registrations_list(
-    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
     q: Annotated[str, Query(max_length=200)] = "",
     status: RegistrationStatus | None = None,
     country: Annotated[str, Query(max_length=2)] = "",
@@ -67,25 +70,51 @@ def registrations_list(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ):
     window = Window(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    items, total = service.list_registrations(session, event, window, status=status, country=country or None,
-                                              project=project or None, q=q or None, organisation_type=organisation_type)
-    filters = {"q": q, "status": status.value if status else "", "country": country, "project": project,
-               "organisation_type": organisation_type.value if organisation_type else ""}
+    items, total = service.list_registrations(
+        session,
+        event,
+        window,
+        status=status,
+        country=country or None,
+        project=project or None,
+        q=q or None,
+        organisation_type=organisation_type,
+    )
+    filters = {
+        "q": q,
+        "status": status.value if status else "",
+        "country": country,
+        "project": project,
+        "organisation_type": organisation_type.value if organisation_type else "",
+    }
     query = urlencode({key: value for key, value in filters.items() if value})
     return screen.render(
-        "console/registrations.html", viewer=viewer, event=event, rows=service.read_registrations(session, items),
-        total=total, page=page, pages=max(1, ceil(total / PAGE_SIZE)), filters=filters, query=query,
-        figures=event_figures(session, [event])[event.id], statuses=STATUS_LABELS, choices=form_choices(session),
-        base=_base(event), local=lambda moment: in_zone(moment, event.timezone), country_name=country_name,
+        "console/registrations.html",
+        viewer=viewer,
+        event=event,
+        rows=service.read_registrations(session, items),
+        total=total,
+        page=page,
+        pages=max(1, ceil(total / PAGE_SIZE)),
+        filters=filters,
+        query=query,
+        figures=event_figures(session, [event])[event.id],
+        statuses=STATUS_LABELS,
+        choices=form_choices(session),
+        base=_base(event),
+        local=lambda moment: in_zone(moment, event.timezone),
+        country_name=country_name,
     )
 
 
 @router.get("/manage/events/{event_ref}/registrations/export")
-def export(event: ManagedEvent, session: SessionDep, viewer: OrganiserViewer,
-           format: ExportFormat = ExportFormat.csv):
+def export(event: ManagedEvent, session: SessionDep, viewer: OrganiserViewer, format: ExportFormat = ExportFormat.csv):
     body, media_type, name = export_registrations(session, event, format)
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                          "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 def _decide(session: Session, registration: Registration, action: str, viewer: Viewer, reason: str = "") -> str:
@@ -132,7 +161,9 @@ def bulk_decision(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
             done.append(registration.full_name)
         except AppError as error:
             refused.append(f"{registration.full_name}: {error.detail}")
-    message = f"{'Approved' if action == 'approve' else 'Rejected'} {len(done)} registration{'s' if len(done) != 1 else ''}"
+    message = (
+        f"{'Approved' if action == 'approve' else 'Rejected'} {len(done)} registration{'s' if len(done) != 1 else ''}"
+    )
     message += f" ({', '.join(done)})." if done else "."
     if refused:
         message += " Not changed: " + "; ".join(refused) + "."
@@ -145,7 +176,9 @@ def new_registration_page(screen: ScreenDep, session: SessionDep, viewer: Organi
 
 
 @router.post("/manage/events/{event_ref}/registrations/new", response_class=HTMLResponse)
-def add_registration(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep):
+def add_registration(
+    screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent, form: FormDep
+):
     questions = event_questions(session, event)
     parsed = parse_registration(form, questions)
     if not parsed.errors and parsed.data is not None:  # parsed.ok
@@ -158,33 +191,72 @@ def add_registration(screen: ScreenDep, session: SessionDep, viewer: OrganiserVi
             parsed.errors[error.field or "form"] = error.detail
         else:
             registration = registered.registration
-            return screen.redirect(f"{_base(event)}/{registration.id}",
-                                   f"Added {registration.full_name}: {STATUS_LABELS[registration.status].lower()}.")
+            return screen.redirect(
+                f"{_base(event)}/{registration.id}",
+                f"Added {registration.full_name}: {STATUS_LABELS[registration.status].lower()}.",
+            )
     return _details_form(screen, session, viewer, event, None, values=parsed.values, errors=parsed.errors, status=422)
 
 
-def _details_form(screen: Screen, session: Session, viewer: Viewer, event: Event, registration: Registration | None, *,
-                  values: dict, errors: dict, status: int = 200) -> HTMLResponse:
-    return screen.render("console/registration_form.html", status=status, viewer=viewer, event=event,
-                         registration=registration, questions=event_questions(session, event), values=values,
-                         errors=errors, labels=FIELD_LABELS, choices=form_choices(session), base=_base(event))
+def _details_form(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    event: Event,
+    registration: Registration | None,
+    *,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+) -> HTMLResponse:
+    return screen.render(
+        "console/registration_form.html",
+        status=status,
+        viewer=viewer,
+        event=event,
+        registration=registration,
+        questions=event_questions(session, event),
+        values=values,
+        errors=errors,
+        labels=FIELD_LABELS,
+        choices=form_choices(session),
+        base=_base(event),
+    )
 
 
 @router.get("/manage/events/{event_ref}/registrations/{registration_id}", response_class=HTMLResponse)
-def registration_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-                      registration: ManagedRegistration):
+def registration_page(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    registration: ManagedRegistration,
+):
     return screen.render(
-        "console/registration.html", viewer=viewer, event=event, registration=registration,
-        read=service.read_registration(session, registration), questions=event_questions(session, event),
-        emails=registration_emails(session, registration), history=registration_history(session, registration.id),
-        statuses=STATUS_LABELS, change_labels=CHANGE_LABELS, base=_base(event), country_name=country_name,
+        "console/registration.html",
+        viewer=viewer,
+        event=event,
+        registration=registration,
+        read=service.read_registration(session, registration),
+        questions=event_questions(session, event),
+        emails=registration_emails(session, registration),
+        history=registration_history(session, registration.id),
+        statuses=STATUS_LABELS,
+        change_labels=CHANGE_LABELS,
+        base=_base(event),
+        country_name=country_name,
         local=lambda moment: in_zone(moment, event.timezone),
     )
 
 
 @router.get("/manage/events/{event_ref}/registrations/{registration_id}/edit", response_class=HTMLResponse)
-def edit_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-              registration: ManagedRegistration):
+def edit_page(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    registration: ManagedRegistration,
+):
     organisation = session.get(Organisation, registration.organisation_id) if registration.organisation_id else None
     project = session.get(Project, registration.project_id) if registration.project_id else None
     values = registration_values(registration, organisation, project, event_questions(session, event))
@@ -192,8 +264,14 @@ def edit_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, e
 
 
 @router.post("/manage/events/{event_ref}/registrations/{registration_id}/edit", response_class=HTMLResponse)
-def edit(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-         registration: ManagedRegistration, form: FormDep):
+def edit(
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    registration: ManagedRegistration,
+    form: FormDep,
+):
     parsed = parse_update(form, event_questions(session, event))
     if not parsed.errors and parsed.data is not None:  # parsed.ok
         try:
@@ -202,16 +280,26 @@ def edit(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event:
         except AppError as error:
             parsed.errors[error.field or "form"] = error.detail
         else:
-            return screen.redirect(f"{_base(event)}/{registration.id}", f"Saved the details of {registration.full_name}.")
+            return screen.redirect(
+                f"{_base(event)}/{registration.id}", f"Saved the details of {registration.full_name}."
+            )
     parsed.values["email"] = registration.email
-    return _details_form(screen, session, viewer, event, registration, values=parsed.values, errors=parsed.errors,
-                         status=422)
+    return _details_form(
+        screen, session, viewer, event, registration, values=parsed.values, errors=parsed.errors, status=422
+    )
 
 
 # Last: its {action} would otherwise take the edit form's address.
 @router.post("/manage/events/{event_ref}/registrations/{registration_id}/{action}")
-def decide(action: str, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent,
-           registration: ManagedRegistration, form: FormDep):
+def decide(
+    action: str,
+    screen: ScreenDep,
+    session: SessionDep,
+    viewer: OrganiserViewer,
+    event: ManagedEvent,
+    registration: ManagedRegistration,
+    form: FormDep,
+):
     if action not in ACTIONS:
         raise NotFound(f"no decision called {action!r}")
     page = f"{_base(event)}/{registration.id}"

@@ -37,12 +37,30 @@ KINDS = [(TemplateKind.html.value, "HTML: the web page and PDF formats"), (Templ
 MAX_SOURCE = 200_000
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, line: int | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    *,
+    values: dict,
+    errors: dict,
+    line: int | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     templates, _ = service.list_templates(session, Window(limit=MAX_LIMIT), principal=viewer.principal)
-    return screen.render("console/report_templates.html", status=status, viewer=viewer, templates=templates,
-                         builtins=BUILTIN_TEMPLATES, values=values, errors=errors, labels=LABELS, kinds=KINDS,
-                         line=line, base=BASE)
+    return screen.render(
+        "console/report_templates.html",
+        status=status,
+        viewer=viewer,
+        templates=templates,
+        builtins=BUILTIN_TEMPLATES,
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        kinds=KINDS,
+        line=line,
+        base=BASE,
+    )
 
 
 @router.get(BASE, response_class=HTMLResponse)

@@ -27,6 +27,29 @@ from app.console import (
 )
 
 # imports before registrations: its /registrations/import must not be taken for a registration's id.
-ROUTERS = [module.router for module in (auth, clone, emails, events, imports, registrations, agenda, questions,
-                                        breakouts, breakouts_proposal, day, narrative, reports, report_templates,
-                                        statistics, messages, mailings, rules, tokens, users, webhooks)]
+ROUTERS = [
+    module.router
+    for module in (
+        auth,
+        clone,
+        emails,
+        events,
+        imports,
+        registrations,
+        agenda,
+        questions,
+        breakouts,
+        breakouts_proposal,
+        day,
+        narrative,
+        reports,
+        report_templates,
+        statistics,
+        messages,
+        mailings,
+        rules,
+        tokens,
+        users,
+        webhooks,
+    )
+]

@@ -69,8 +69,15 @@ class Screen:
         response = RedirectResponse(url, status_code=303)
         if flash:
             message = ["problem" if problem else "done", flash]
-            response.set_cookie(FLASH_COOKIE, self._flash_serializer().dumps(message), max_age=_FLASH_MAX_AGE,
-                                httponly=True, samesite="lax", secure=is_https(self.settings), path=CONSOLE_PATH)
+            response.set_cookie(
+                FLASH_COOKIE,
+                self._flash_serializer().dumps(message),
+                max_age=_FLASH_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=is_https(self.settings),
+                path=CONSOLE_PATH,
+            )
         return response
 
 

@@ -23,17 +23,45 @@ def statistics_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserVie
     bars = {
         "status": ("Registrations by status", dashboard.by_status, "Status"),
         "country": ("Registrations by country", dashboard.by_country, "Country"),
-        "organisation-type": ("Registrations by type of organisation", dashboard.by_organisation_type,
-                              "Type of organisation"),
+        "organisation-type": (
+            "Registrations by type of organisation",
+            dashboard.by_organisation_type,
+            "Type of organisation",
+        ),
         "project": ("Registrations by project", dashboard.by_project, "Project"),
-        "attendance": ("Attendance per session", [(item.title, item.attendance) for item in dashboard.sessions],
-                       "Session"),
+        "attendance": (
+            "Attendance per session",
+            [(item.title, item.attendance) for item in dashboard.sessions],
+            "Session",
+        ),
     }
-    charts = [{"id": key, "title": title, "rows": rows, "heading": heading,
-               "svg": bar_svg(title, rows, chart_id=f"chart-{key}")} for key, (title, rows, heading) in bars.items()]
-    questions = [{"id": f"question-{index}", "title": question.label, "rows": question.counts, "heading": "Answer",
-                  "svg": bar_svg(question.label, question.counts, chart_id=f"chart-question-{index}")}
-                 for index, question in enumerate(dashboard.questions, start=1)]
+    charts = [
+        {
+            "id": key,
+            "title": title,
+            "rows": rows,
+            "heading": heading,
+            "svg": bar_svg(title, rows, chart_id=f"chart-{key}"),
+        }
+        for key, (title, rows, heading) in bars.items()
+    ]
+    questions = [
+        {
+            "id": f"question-{index}",
+            "title": question.label,
+            "rows": question.counts,
+            "heading": "Answer",
+            "svg": bar_svg(question.label, question.counts, chart_id=f"chart-question-{index}"),
+        }
+        for index, question in enumerate(dashboard.questions, start=1)
+    ]
     over_time = line_svg("Registrations over time", dashboard.over_time, chart_id="chart-over-time")
-    return screen.render("console/statistics.html", viewer=viewer, event=event, dashboard=dashboard, charts=charts,
-                         questions=questions, over_time=over_time)
+    return screen.render(
+        "console/statistics.html",
+        viewer=viewer,
+        event=event,
+        dashboard=dashboard,
+        charts=charts,
+        questions=questions,
+        over_time=over_time,
+    )

@@ -22,13 +22,29 @@ from app.events.service import events_upcoming_first
 router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, new_token: str | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    *,
+    values: dict,
+    errors: dict,
+    new_token: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     events = events_upcoming_first(session, only_ids=viewer.principal.event_ids)
-    return screen.render("console/tokens.html", status=status, viewer=viewer, tokens=list_tokens(session, principal=viewer.principal),
-                         roles=[(role.value, role.value) for role in GRANTABLE[viewer.principal.role]],
-                         events=[(str(event.id), event.title) for event in events], values=values, errors=errors,
-                         new_token=new_token, labels={"name": "Name", "role": "Role", "event_id": "Event"})
+    return screen.render(
+        "console/tokens.html",
+        status=status,
+        viewer=viewer,
+        tokens=list_tokens(session, principal=viewer.principal),
+        roles=[(role.value, role.value) for role in GRANTABLE[viewer.principal.role]],
+        events=[(str(event.id), event.title) for event in events],
+        values=values,
+        errors=errors,
+        new_token=new_token,
+        labels={"name": "Name", "role": "Role", "event_id": "Event"},
+    )
 
 
 @router.get("/manage/tokens", response_class=HTMLResponse)

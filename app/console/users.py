@@ -21,11 +21,22 @@ router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 LABELS = {"email": "Email", "display_name": "Name", "role": "Role", "event_ids": "Events", "password": "Password"}
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, status: int = 200
+) -> HTMLResponse:
     rows = [(account, accounts.account_event_slugs(session, account)) for account in accounts.list_accounts(session)]
     events = [(str(event.id), event.title) for event in events_upcoming_first(session)]
-    return screen.render("console/users.html", status=status, viewer=viewer, rows=rows, events=events, values=values,
-                         errors=errors, labels=LABELS, roles=[(role.value, role.value) for role in Role])
+    return screen.render(
+        "console/users.html",
+        status=status,
+        viewer=viewer,
+        rows=rows,
+        events=events,
+        values=values,
+        errors=errors,
+        labels=LABELS,
+        roles=[(role.value, role.value) for role in Role],
+    )
 
 
 @router.get("/manage/users", response_class=HTMLResponse)
@@ -49,9 +60,13 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
         try:
             with session.begin_nested():
                 account = accounts.create_account(
-                    session, email=values["email"], display_name=values["display_name"],
-                    password=str(form.get("password") or ""), role=role,
-                    event_ids=frozenset(event_id for event_id in event_ids if event_id is not None))
+                    session,
+                    email=values["email"],
+                    display_name=values["display_name"],
+                    password=str(form.get("password") or ""),
+                    role=role,
+                    event_ids=frozenset(event_id for event_id in event_ids if event_id is not None),
+                )
         except AppError as error:
             errors[error.field or "email"] = error.detail
         else:
@@ -60,8 +75,9 @@ def create_user(screen: ScreenDep, session: SessionDep, viewer: AdminViewer, for
 
 
 @router.post("/manage/users/{account_id}/{change}")
-def enable_or_disable(account_id: Id, change: str, screen: ScreenDep, session: SessionDep, viewer: AdminViewer,
-                      form: FormDep):
+def enable_or_disable(
+    account_id: Id, change: str, screen: ScreenDep, session: SessionDep, viewer: AdminViewer, form: FormDep
+):
     if change not in ("disable", "enable"):
         return screen.redirect("/manage/users", "choose disable or enable", problem=True)
     account = accounts.get_account(session, account_id)

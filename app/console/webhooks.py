@@ -24,15 +24,30 @@ router = APIRouter(route_class=TransactionRoute, include_in_schema=False)
 LABELS = {"url": "URL", "events": "Changes", "event_id": "Event"}
 
 
-def _page(screen: Screen, session: Session, viewer: Viewer, *, values: dict, errors: dict, secret: str | None = None,
-          status: int = 200) -> HTMLResponse:
+def _page(
+    screen: Screen,
+    session: Session,
+    viewer: Viewer,
+    *,
+    values: dict,
+    errors: dict,
+    secret: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     events = events_upcoming_first(session, only_ids=viewer.principal.event_ids)
-    return screen.render("console/webhooks.html", status=status, viewer=viewer,
-                         hooks=service.list_webhooks(session, viewer.principal),
-                         deliveries=service.recent_deliveries(session, viewer.principal),
-                         types=[(kind.value, kind.value) for kind in EventType],
-                         events=[(str(event.id), event.title) for event in events], values=values, errors=errors,
-                         secret=secret, labels=LABELS)
+    return screen.render(
+        "console/webhooks.html",
+        status=status,
+        viewer=viewer,
+        hooks=service.list_webhooks(session, viewer.principal),
+        deliveries=service.recent_deliveries(session, viewer.principal),
+        types=[(kind.value, kind.value) for kind in EventType],
+        events=[(str(event.id), event.title) for event in events],
+        values=values,
+        errors=errors,
+        secret=secret,
+        labels=LABELS,
+    )
 
 
 @router.get("/manage/webhooks", response_class=HTMLResponse)
@@ -42,7 +57,11 @@ def webhooks_page(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewe
 
 @router.post("/manage/webhooks", response_class=HTMLResponse)
 def add_webhook(screen: ScreenDep, session: SessionDep, settings: SettingsDep, viewer: OrganiserViewer, form: FormDep):
-    values: dict[str, Any] = {"url": text(form, "url"), "events": form.getlist("events"), "event_id": text(form, "event_id")}
+    values: dict[str, Any] = {
+        "url": text(form, "url"),
+        "events": form.getlist("events"),
+        "event_id": text(form, "event_id"),
+    }
     errors = {}
     event_id = parse_id(values["event_id"])
     if values["event_id"] and event_id is None:
@@ -51,8 +70,9 @@ def add_webhook(screen: ScreenDep, session: SessionDep, settings: SettingsDep, v
         try:
             data = WebhookCreate(url=values["url"], events=values["events"], event_id=event_id)
             with session.begin_nested():
-                _, secret = service.create_webhook(session, data, viewer.principal,
-                                                   allow_private=settings.webhooks_allow_private)
+                _, secret = service.create_webhook(
+                    session, data, viewer.principal, allow_private=settings.webhooks_allow_private
+                )
         except ValidationError as error:
             errors = {str(problem["loc"][0]): problem["msg"] for problem in error.errors()}
         except AppError as error:

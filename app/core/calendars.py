@@ -33,14 +33,27 @@ def zoned_calendar(prodid: str, timezone: str, first: datetime, last: datetime) 
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
-    calendar.add_component(Timezone.from_tzinfo(zone, first_date=start.replace(month=1, day=1),
-                                                last_date=end.replace(year=end.year + 1, month=1, day=1)))
+    calendar.add_component(
+        Timezone.from_tzinfo(
+            zone, first_date=start.replace(month=1, day=1), last_date=end.replace(year=end.year + 1, month=1, day=1)
+        )
+    )
     return calendar, zone
 
 
-def calendar_entry(*, uid: str, sequence: int, stamp: datetime, starts: datetime | date, ends: datetime | date,
-                   summary: str, location: str | None = None, description: str | None = None,
-                   categories: list[str] | None = None, last_modified: datetime | None = None) -> CalendarEvent:
+def calendar_entry(
+    *,
+    uid: str,
+    sequence: int,
+    stamp: datetime,
+    starts: datetime | date,
+    ends: datetime | date,
+    summary: str,
+    location: str | None = None,
+    description: str | None = None,
+    categories: list[str] | None = None,
+    last_modified: datetime | None = None,
+) -> CalendarEvent:
     """One VEVENT. ``starts`` and ``ends`` are aware datetimes already in the calendar's zone, or
     dates for an all-day entry (``ends`` the day after the last)."""
     entry = CalendarEvent()

@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     mail_from: str = "Convene <no-reply@convene.localhost>"
     test_database_url: str | None = None
     checkin_opens_days_before: int = Field(
-        default=1, ge=0, le=30, description="check-in opens this many days before the event's first day (local midnight)")
+        default=1,
+        ge=0,
+        le=30,
+        description="check-in opens this many days before the event's first day (local midnight)",
+    )
     # How long a worker's claim on an email or job lasts without renewal; renewed every third of it
     # while the worker lives, so it bounds how long a crashed worker's items wait to be taken again.
     # "off" for load tests and benchmarks; limits in the notation "N/second|minute|hour|day".

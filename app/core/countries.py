@@ -15,7 +15,9 @@ def country_names() -> dict[str, str]:
     # pseudo-locales, and AC, CP, CQ, DG, EA, IC, TA are reserved in ISO 3166-1, not assigned.
     # XK (Kosovo) stays: it is user-assigned, but the EU and most registries use it.
     excluded = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
-    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in excluded}
+    return {
+        code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in excluded
+    }
 
 
 def is_country_code(code: str) -> bool:

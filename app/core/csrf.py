@@ -53,21 +53,25 @@ class Csrf:
         if not self._has_cookie:
             raise CsrfFailed(
                 "your browser did not send the form's security cookie; allow cookies for this site, "
-                "reload the page and submit again", field=FIELD_NAME,
+                "reload the page and submit again",
+                field=FIELD_NAME,
             )
         if not isinstance(submitted, str) or not submitted:
-            raise CsrfFailed("the form was sent without its security token; reload the page and submit again",
-                             field=FIELD_NAME)
+            raise CsrfFailed(
+                "the form was sent without its security token; reload the page and submit again", field=FIELD_NAME
+            )
         try:
             value = self._serializer.loads(submitted, max_age=TOKEN_MAX_AGE)
         except SignatureExpired:
             raise CsrfFailed("the form has expired; reload the page and submit again", field=FIELD_NAME) from None
         except BadSignature:
-            raise CsrfFailed("the form's security token is not valid; reload the page and submit again",
-                             field=FIELD_NAME) from None
+            raise CsrfFailed(
+                "the form's security token is not valid; reload the page and submit again", field=FIELD_NAME
+            ) from None
         if not isinstance(value, str) or not hmac.compare_digest(value, self.cookie):
-            raise CsrfFailed("the form was not sent from this browser's page; reload the page and submit again",
-                             field=FIELD_NAME)
+            raise CsrfFailed(
+                "the form was not sent from this browser's page; reload the page and submit again", field=FIELD_NAME
+            )
 
     def set_cookie(self, response: R) -> R:
         """Give the browser its cookie if it had none; call on every response that shows a form."""

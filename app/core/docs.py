@@ -26,7 +26,8 @@ def add_offline_docs(app: FastAPI) -> None:
     def api_docs(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
         return get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title}: API documentation",
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title}: API documentation",
             swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
             swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon-32x32.png",

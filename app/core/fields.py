@@ -69,13 +69,18 @@ def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-CountryCode = Annotated[str, BeforeValidator(_upper), StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
+CountryCode = Annotated[
+    str, BeforeValidator(_upper), StringConstraints(min_length=2, max_length=2), AfterValidator(_country)
+]
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_timezone)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_line)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_line)
+]
 LongText = Annotated[str, StringConstraints(max_length=20000), AfterValidator(_text)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$"),
-                AfterValidator(_url)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^https?://\S+$"), AfterValidator(_url)
+]
 
 
 def parse_count(text: str) -> int | None:

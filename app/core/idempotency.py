@@ -110,7 +110,9 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not 0 < len(key) <= MAX_KEY_LENGTH:
-            await _problem(422, "Invalid input", f"the key must be 1 to {MAX_KEY_LENGTH} characters")(scope, receive, send)
+            await _problem(422, "Invalid input", f"the key must be 1 to {MAX_KEY_LENGTH} characters")(
+                scope, receive, send
+            )
             return
         body = await _read_body(receive)
         database: Database = scope["app"].state.database
@@ -167,17 +169,25 @@ async def _read_body(receive: Receive) -> bytes:
             return b"".join(chunks)
 
 
-async def _answer_again(earlier: IdempotentRequest, request_hash: str, scope: Scope, receive: Receive, send: Send) -> None:
+async def _answer_again(
+    earlier: IdempotentRequest, request_hash: str, scope: Scope, receive: Receive, send: Send
+) -> None:
     if earlier.request_hash != request_hash:
         response = _problem(422, "Invalid input", "this Idempotency-Key was already used with a different request body")
     elif earlier.status_code is None:
         response = _problem(409, "Conflict", "a request with this Idempotency-Key is still running; retry shortly")
     else:
-        await send({"type": "http.response.start", "status": earlier.status_code, "headers": [
-            (b"content-type", (earlier.content_type or "application/octet-stream").encode()),
-            (b"content-length", str(len(earlier.body or b"")).encode()),
-            (b"idempotent-replayed", b"true"),
-        ]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": earlier.status_code,
+                "headers": [
+                    (b"content-type", (earlier.content_type or "application/octet-stream").encode()),
+                    (b"content-length", str(len(earlier.body or b"")).encode()),
+                    (b"idempotent-replayed", b"true"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": earlier.body or b""})
         return
     await response(scope, receive, send)

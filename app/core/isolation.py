@@ -71,8 +71,13 @@ def _child(function: Callable, args: tuple, memory: int, connection) -> None:
         connection.close()
 
 
-def run_isolated(function: Callable[..., T], *args, seconds: float | None = None, memory: int | None = None,
-                 what: str = "the rendering") -> T:
+def run_isolated(
+    function: Callable[..., T],
+    *args,
+    seconds: float | None = None,
+    memory: int | None = None,
+    what: str = "the rendering",
+) -> T:
     """``function(*args)`` in a forked child limited to ``seconds`` and ``memory`` bytes; its result,
     or its exception raised here. Past a limit the child is killed and :class:`RenderStopped` says
     which limit (``what`` names the work in that message)."""
@@ -87,13 +92,13 @@ def run_isolated(function: Callable[..., T], *args, seconds: float | None = None
             raise RenderStopped(f"{what} took longer than {seconds:g} s and was stopped")
         status, value = receiver.recv()
     except EOFError:  # the child died without a word: killed by the kernel, or out of memory in C code
-        raise RenderStopped(f"{what} used more than {memory // 2 ** 20} MB of memory and was stopped") from None
+        raise RenderStopped(f"{what} used more than {memory // 2**20} MB of memory and was stopped") from None
     finally:
         receiver.close()
         process.kill()
         process.join()
     if status == "memory":
-        raise RenderStopped(f"{what} used more than {memory // 2 ** 20} MB of memory and was stopped")
+        raise RenderStopped(f"{what} used more than {memory // 2**20} MB of memory and was stopped")
     if status == "error":
         raise value
     return value

@@ -59,8 +59,10 @@ def _statuses(route: APIRoute, method: str) -> set[int]:
 
 
 def _problem_response(status: int) -> dict[str, Any]:
-    return {"description": _DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
-            "content": {PROBLEM: {"schema": {"$ref": _REFERENCE.format(model="Problem")}}}}
+    return {
+        "description": _DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+        "content": {PROBLEM: {"schema": {"$ref": _REFERENCE.format(model="Problem")}}},
+    }
 
 
 def _add_problem_schema(schema: dict[str, Any]) -> None:
@@ -94,8 +96,10 @@ def document_problems(app: FastAPI) -> None:
                     responses.setdefault(str(status), {})
                 for status, response in responses.items():
                     if status.startswith("4"):  # a route's own description is kept, the shape is ours
-                        response.update(_problem_response(int(status)) | {
-                            "description": response.get("description") or _DESCRIPTIONS.get(int(status), "")})
+                        response.update(
+                            _problem_response(int(status))
+                            | {"description": response.get("description") or _DESCRIPTIONS.get(int(status), "")}
+                        )
                 operation["responses"] = dict(sorted(responses.items()))
         app.openapi_schema = schema
         return schema

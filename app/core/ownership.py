@@ -19,14 +19,18 @@ from app.core.security import Principal
 
 def owner_account_field() -> Any:
     """The owning account; the row becomes an admin's if the account is deleted."""
-    return Field(default=None, sa_column=Column(
-        Integer, ForeignKey("account.id", ondelete="SET NULL"), nullable=True, index=True))
+    return Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("account.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
 
 
 def owner_token_field() -> Any:
     """The owning token, when it belongs to no account (made with the CLI)."""
-    return Field(default=None, sa_column=Column(
-        Integer, ForeignKey("api_token.id", ondelete="SET NULL"), nullable=True, index=True))
+    return Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("api_token.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
 
 
 class OwnerValues(TypedDict):

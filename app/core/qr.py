@@ -12,4 +12,3 @@ def qr_svg(data: str, *, scale: int = 4) -> str:
     buffer = io.BytesIO()
     segno.make(data, error="m").save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, nl=False)
     return buffer.getvalue().decode()
-

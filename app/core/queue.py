@@ -43,8 +43,9 @@ class QueueStatus(str, enum.Enum):
 class QueueItem(SQLModel):
     """The columns every queue table has (a mixin: each table gets its own copy)."""
 
-    status: QueueStatus = Field(default=QueueStatus.queued, sa_type=enum_column(QueueStatus, "queue_status"),
-                                nullable=False)
+    status: QueueStatus = Field(
+        default=QueueStatus.queued, sa_type=enum_column(QueueStatus, "queue_status"), nullable=False
+    )
     attempts: int = Field(default=0, nullable=False)
     # When a queued item may run; while it runs, when its lease ends.
     due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
@@ -70,7 +71,8 @@ def claim(database: Database, model: type[Q], *, limit: int, lease: timedelta) -
         statement = (
             select(model)
             .where(col(model.status).in_((QueueStatus.queued, QueueStatus.running)), col(model.due_at) <= now)
-            .order_by(col(model.due_at), col(model.id)).limit(limit)
+            .order_by(col(model.due_at), col(model.id))
+            .limit(limit)
         )
         if not database.is_sqlite:
             statement = statement.with_for_update(skip_locked=True)
@@ -80,8 +82,9 @@ def claim(database: Database, model: type[Q], *, limit: int, lease: timedelta) -
         return items
 
 
-def record(database: Database, model: type[QueueItem], item_id: int, *, error: str | None = None,
-           gives_up: bool | None = None) -> None:
+def record(
+    database: Database, model: type[QueueItem], item_id: int, *, error: str | None = None, gives_up: bool | None = None
+) -> None:
     """Record one item's outcome: done without ``error``; with one, queued again after its backoff,
     or failed once it has had ``MAX_ATTEMPTS`` (``gives_up`` overrides that count)."""
     with database.transaction() as session:

@@ -116,8 +116,13 @@ def authenticate(session: Session, raw: str | None) -> Principal:
     if token is None:
         raise Unauthorized("this API token is not valid")
     _note_use(session, token)
-    return Principal(role=token.role, event_ids=None if token.event_id is None else frozenset({token.event_id}),
-                     token_id=token.id, owner_account_id=token.account_id, name=f"API token {token.name!r}")
+    return Principal(
+        role=token.role,
+        event_ids=None if token.event_id is None else frozenset({token.event_id}),
+        token_id=token.id,
+        owner_account_id=token.account_id,
+        name=f"API token {token.name!r}",
+    )
 
 
 def _note_use(session: Session, token: ApiToken) -> None:

@@ -22,8 +22,9 @@ def ensure_demo_organiser(session: Session, password: str) -> None:
     """Create the demo organiser (of every event) once; the password printed is always the one that works."""
     account = find_account(session, DEMO_ORGANISER_EMAIL)
     if account is None:
-        create_account(session, email=DEMO_ORGANISER_EMAIL, display_name="Demo Organiser", password=password,
-                       role=Role.organiser)
+        create_account(
+            session, email=DEMO_ORGANISER_EMAIL, display_name="Demo Organiser", password=password, role=Role.organiser
+        )
     elif account.disabled_at is not None or not verify_password(account.password_hash, password):
         set_password(session, account, password)
         set_disabled(session, account, False)

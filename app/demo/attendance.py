@@ -25,13 +25,20 @@ def load_attendance_demo(session: Session, event: Event) -> None:
         return
     chance = random.Random(20180620)  # the same figures on every machine
     opening = in_zone(datetime(2018, 6, 20, 8, 45), event.timezone)
-    registration_ids = session.execute(
-        select(col(Registration.id)).where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
-        .order_by(col(Registration.id))
-    ).scalars().all()
+    registration_ids = (
+        session.execute(
+            select(col(Registration.id))
+            .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+            .order_by(col(Registration.id))
+        )
+        .scalars()
+        .all()
+    )
     # Most arrive with the coffee before 09:15; about one in six after the grace period, up to 09:40.
-    arrivals = {rid: opening + timedelta(minutes=chance.uniform(0, 30) if chance.random() > 0.17 else chance.uniform(31, 55))
-                for rid in registration_ids}
+    arrivals = {
+        rid: opening + timedelta(minutes=chance.uniform(0, 30) if chance.random() > 0.17 else chance.uniform(31, 55))
+        for rid in registration_ids
+    }
     rows = [Checkin(event_id=event.id, registration_id=rid, checked_in_at=at) for rid, at in arrivals.items()]
     for item in _scanned_sessions(session, event):
         for rid in registration_ids:
@@ -43,10 +50,15 @@ def load_attendance_demo(session: Session, event: Event) -> None:
 
 
 def _scanned_sessions(session: Session, event: Event) -> list[AgendaSession]:
-    items = session.execute(
-        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind).in_(list(SCANNED_SESSIONS)))
-        .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
-    ).scalars().all()
+    items = (
+        session.execute(
+            select(AgendaSession)
+            .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind).in_(list(SCANNED_SESSIONS)))
+            .order_by(col(AgendaSession.starts_at), col(AgendaSession.id))
+        )
+        .scalars()
+        .all()
+    )
     first_of_kind: dict[SessionKind, AgendaSession] = {}
     for item in items:
         first_of_kind.setdefault(item.kind, item)

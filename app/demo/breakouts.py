@@ -18,12 +18,27 @@ from app.events.models import Event
 from app.registration.models import Registration, RegistrationStatus
 
 WORKING_GROUPS = [
-    ("Clusters as drivers of innovation and technology transfer", "Marc", "Pattinson", "Room A",
-     "How cluster organisations carry research results into companies and which support works."),
-    ("Clusters supporting interregional cooperation", "Carl Arvid", "Dahlöf", "Room B",
-     "Partnering clusters across regions and borders: what makes it last beyond a project."),
-    ("Clusters supporting and engaging SMEs", "Luc", "Schmerber", "Room C",
-     "Reaching small firms, keeping them involved, and measuring what they gain."),
+    (
+        "Clusters as drivers of innovation and technology transfer",
+        "Marc",
+        "Pattinson",
+        "Room A",
+        "How cluster organisations carry research results into companies and which support works.",
+    ),
+    (
+        "Clusters supporting interregional cooperation",
+        "Carl Arvid",
+        "Dahlöf",
+        "Room B",
+        "Partnering clusters across regions and borders: what makes it last beyond a project.",
+    ),
+    (
+        "Clusters supporting and engaging SMEs",
+        "Luc",
+        "Schmerber",
+        "Room C",
+        "Reaching small firms, keeping them involved, and measuring what they gain.",
+    ),
 ]
 CAPACITY = 12
 # Orders of the three groups, dealt to participants in turn: WG1 is most people's first choice,
@@ -34,22 +49,38 @@ RANKINGS = [(0, 1, 2), (0, 2, 1), (1, 0, 2), (0, 2, 1), (2, 0, 1)]
 def load_breakouts_demo(session: Session, event: Event) -> AssignmentRead | None:
     """Groups, settings and preferences for the event's breakout session, then a saved assignment
     (no emails: the demo's addresses are made up). Does nothing if the session already has groups."""
-    item = session.execute(
-        select(AgendaSession).where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
-        .order_by(col(AgendaSession.starts_at))
-    ).scalars().first()
+    item = (
+        session.execute(
+            select(AgendaSession)
+            .where(col(AgendaSession.event_id) == event.id, col(AgendaSession.kind) == SessionKind.breakout)
+            .order_by(col(AgendaSession.starts_at))
+        )
+        .scalars()
+        .first()
+    )
     if item is None or groups_of(session, item):
         return None
-    registrations = list(session.execute(
-        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
-        .order_by(col(Registration.id))
-    ).scalars())
+    registrations = list(
+        session.execute(
+            select(Registration)
+            .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.confirmed)
+            .order_by(col(Registration.id))
+        ).scalars()
+    )
     person_of = {(r.first_name, r.last_name): r.person_id for r in registrations}
     groups = [
-        create_group(session, item, GroupCreate(
-            title=title, theme=theme, room=room, capacity=CAPACITY,
-            facilitator_person_id=person_of.get((first, last)), rapporteur_person_id=person_of.get((first, last)),
-        ))
+        create_group(
+            session,
+            item,
+            GroupCreate(
+                title=title,
+                theme=theme,
+                room=room,
+                capacity=CAPACITY,
+                facilitator_person_id=person_of.get((first, last)),
+                rapporteur_person_id=person_of.get((first, last)),
+            ),
+        )
         for title, first, last, room, theme in WORKING_GROUPS
     ]
     update_settings(session, item, SettingsUpdate(max_preferences=3, max_per_country=4, max_per_organisation=2))

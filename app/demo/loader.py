@@ -48,6 +48,7 @@ def load_fixture() -> dict:
 
 def demo_email(first_name: str, last_name: str) -> str:
     """A stable made-up address (example.org is reserved, so nothing is ever delivered)."""
+
     def ascii_part(text: str) -> str:
         plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         return "".join(ch for ch in plain.lower() if ch.isalnum())
@@ -84,19 +85,28 @@ def load_demo(session: Session) -> DemoResult:
     return DemoResult(event, created=True, upcoming=upcoming)
 
 
-def _load_participants(session: Session, event: Event, rows: list, organisations: dict) -> dict[tuple[str, str], Person]:
+def _load_participants(
+    session: Session, event: Event, rows: list, organisations: dict
+) -> dict[tuple[str, str], Person]:
     people: dict[tuple[str, str], Person] = {}
     for first_name, last_name, organisation_name, acronym, country in rows:
         organisation = organisations[organisation_name]
         email = demo_email(first_name, last_name)
-        person = Person(first_name=first_name, last_name=last_name, email=email,
-                        organisation_id=organisation.id, country=country)
+        person = Person(
+            first_name=first_name, last_name=last_name, email=email, organisation_id=organisation.id, country=country
+        )
         session.add(person)
         session.flush()
         people[(first_name, last_name)] = person
         add_confirmed_registration(
-            session, event, first_name=first_name, last_name=last_name, email=email,
-            organisation_id=organisation.id, country=country, person_id=person.id,
+            session,
+            event,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            organisation_id=organisation.id,
+            country=country,
+            person_id=person.id,
             project_id=project_by_acronym(session, acronym).id if acronym else None,
         )
     return people
@@ -109,10 +119,16 @@ def _load_agenda(session: Session, event: Event, items: list, people: dict[tuple
             RoleAssign(role=RoleKind(role), person_id=people[(first, last)].id, note=note)
             for role, first, last, note in item.get("roles", [])
         ]
-        create_agenda_session(session, event, SessionCreate(
-            title=item["title"], kind=SessionKind(item["kind"]), room=item.get("room"),
-            description=item.get("description"),
-            starts_at=datetime.fromisoformat(f"{day}T{item['starts']}"),
-            ends_at=datetime.fromisoformat(f"{day}T{item['ends']}"),
-            roles=roles,
-        ))
+        create_agenda_session(
+            session,
+            event,
+            SessionCreate(
+                title=item["title"],
+                kind=SessionKind(item["kind"]),
+                room=item.get("room"),
+                description=item.get("description"),
+                starts_at=datetime.fromisoformat(f"{day}T{item['starts']}"),
+                ends_at=datetime.fromisoformat(f"{day}T{item['ends']}"),
+                roles=roles,
+            ),
+        )

@@ -43,35 +43,46 @@ def load_report_demo(session: Session, event: Event) -> bool:
     for title, note in data["session_notes"].items():
         if title in by_title:
             write_session_note(session, event, by_title[title].id, SessionNoteWrite(**note))
-    groups = session.execute(
-        select(BreakoutGroup).where(col(BreakoutGroup.session_id).in_([item.id for item in items]))
-    ).scalars().all()
+    groups = (
+        session.execute(select(BreakoutGroup).where(col(BreakoutGroup.session_id).in_([item.id for item in items])))
+        .scalars()
+        .all()
+    )
     for group in groups:
         notes = data["rapporteur_notes"].get(group.title)
         if notes and not group.report_notes:
             update_group(session, group, GroupUpdate(report_notes=notes))
     parts = [
-        PartWrite(**{key: value for key, value in part.items() if key != "items"},
-                  session_ids=[by_title[title].id for title in part["items"] if title in by_title])
+        PartWrite(
+            **{key: value for key, value in part.items() if key != "items"},
+            session_ids=[by_title[title].id for title in part["items"] if title in by_title],
+        )
         for part in data["parts"]
     ]
     write_parts(session, event, PartsWrite(parts=[part for part in parts if part.session_ids]))
     write_branding(session, event, BrandingWrite(**data["branding"]))
     set_logo(session, event, LOGO.read_bytes())
     if ILLUSTRATED_ITEM in by_title:
-        add_image(session, event, ILLUSTRATION.read_bytes(), caption=ILLUSTRATION_CAPTION,
-                  session_id=by_title[ILLUSTRATED_ITEM].id)
+        add_image(
+            session,
+            event,
+            ILLUSTRATION.read_bytes(),
+            caption=ILLUSTRATION_CAPTION,
+            session_id=by_title[ILLUSTRATED_ITEM].id,
+        )
     return True
 
 
 def generate_demo_reports(session: Session, event: Event) -> list[Report]:
     """The demo's report in every format, generated once through the service and stored."""
     existing = {
-        report.format: report for report in session.execute(
+        report.format: report
+        for report in session.execute(
             select(Report).where(col(Report.event_id) == event.id, col(Report.status) == ReportStatus.done)
         ).scalars()
     }
     return [
-        existing.get(format) or generate_report(session, event, ReportCreate(format=format), requested_by="convene demo")
+        existing.get(format)
+        or generate_report(session, event, ReportCreate(format=format), requested_by="convene demo")
         for format in ReportFormat
     ]

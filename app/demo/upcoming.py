@@ -28,7 +28,13 @@ UPCOMING_SLUG = "clusters-follow-up-workshop"
 AGENDA = [
     ("09:30", "10:00", SessionKind.registration, "Arrival and coffee", "Foyer"),
     ("10:00", "10:15", SessionKind.welcome, "Welcome and aims of the day", "Plenary hall"),
-    ("10:15", "11:00", SessionKind.talk, "From action plans to funded measures: what changed since Leuven", "Plenary hall"),
+    (
+        "10:15",
+        "11:00",
+        SessionKind.talk,
+        "From action plans to funded measures: what changed since Leuven",
+        "Plenary hall",
+    ),
     ("11:15", "12:30", SessionKind.breakout, "Working groups on monitoring cluster policies", "Breakout rooms"),
     ("12:30", "13:30", SessionKind.lunch, "Lunch", "Foyer"),
     ("13:30", "14:30", SessionKind.panel, "Panel: regions that turned exchange into investment", "Plenary hall"),
@@ -36,10 +42,19 @@ AGENDA = [
 ]
 
 QUESTIONS = [
-    QuestionCreate(key="dietary", label="Dietary requirements", kind="single_choice", required=True,
-                   options=["none", "vegetarian", "vegan", "gluten free", "other"]),
-    QuestionCreate(key="topics", label="Which themes would you like to work on?", kind="multiple_choice",
-                   options=["monitoring and indicators", "SME engagement", "interregional cooperation"]),
+    QuestionCreate(
+        key="dietary",
+        label="Dietary requirements",
+        kind="single_choice",
+        required=True,
+        options=["none", "vegetarian", "vegan", "gluten free", "other"],
+    ),
+    QuestionCreate(
+        key="topics",
+        label="Which themes would you like to work on?",
+        kind="multiple_choice",
+        options=["monitoring and indicators", "SME engagement", "interregional cooperation"],
+    ),
     QuestionCreate(key="site_visit", label="Will you join the site visit the day after?", kind="yes_no"),
 ]
 
@@ -47,12 +62,21 @@ QUESTIONS = [
 # The breakout "Working groups on monitoring cluster policies": title, room, theme. Three groups of
 # twelve seat the event's thirty with room to spare, so most people get their first or second choice.
 WORKING_GROUPS = [
-    ("Result indicators that cluster managers can collect", "Room 2.01",
-     "Agreeing on a handful of indicators per programme, and gathering them without a new reporting burden."),
-    ("What firms gain from cluster services", "Room 2.02",
-     "Surveys, business registers or follow-up interviews: which evidence convinces a managing authority."),
-    ("Following interregional partnerships over time", "Room 2.03",
-     "Telling a lasting cooperation from a one-off study visit, and tracing joint actions to later investment."),
+    (
+        "Result indicators that cluster managers can collect",
+        "Room 2.01",
+        "Agreeing on a handful of indicators per programme, and gathering them without a new reporting burden.",
+    ),
+    (
+        "What firms gain from cluster services",
+        "Room 2.02",
+        "Surveys, business registers or follow-up interviews: which evidence convinces a managing authority.",
+    ),
+    (
+        "Following interregional partnerships over time",
+        "Room 2.03",
+        "Telling a lasting cooperation from a one-off study visit, and tracing joint actions to later investment.",
+    ),
 ]
 GROUP_CAPACITY = 12
 
@@ -71,20 +95,37 @@ def load_upcoming_demo(session: Session, *, today: date) -> Event:
         _open_working_groups(session, existing)
         return existing
     day = _first_weekday_after(today + timedelta(days=60))
-    event = create_event(session, EventCreate(
-        slug=UPCOMING_SLUG, title="Clusters follow-up workshop: from exchange to investment",
-        subtitle="A second meeting of the cluster projects, with working groups assigned from your preferences",
-        starts_at=datetime.combine(day, time(9, 30)), ends_at=datetime.combine(day, time(15, 0)),
-        timezone="Europe/Brussels", venue="VAC Dirk Bouts", city="Leuven", country="BE", capacity=30,
-        registration_opens_at=datetime.combine(today - timedelta(days=1), time(9, 0)),
-        registration_closes_at=datetime.combine(day - timedelta(days=3), time(17, 0)),
-        email_confirmation=True, topics=["Clusters", "Research and innovation"],
-    ))
+    event = create_event(
+        session,
+        EventCreate(
+            slug=UPCOMING_SLUG,
+            title="Clusters follow-up workshop: from exchange to investment",
+            subtitle="A second meeting of the cluster projects, with working groups assigned from your preferences",
+            starts_at=datetime.combine(day, time(9, 30)),
+            ends_at=datetime.combine(day, time(15, 0)),
+            timezone="Europe/Brussels",
+            venue="VAC Dirk Bouts",
+            city="Leuven",
+            country="BE",
+            capacity=30,
+            registration_opens_at=datetime.combine(today - timedelta(days=1), time(9, 0)),
+            registration_closes_at=datetime.combine(day - timedelta(days=3), time(17, 0)),
+            email_confirmation=True,
+            topics=["Clusters", "Research and innovation"],
+        ),
+    )
     for starts, ends, kind, title, room in AGENDA:
-        create_agenda_session(session, event, SessionCreate(
-            title=title, kind=kind, room=room,
-            starts_at=datetime.combine(day, time.fromisoformat(starts)), ends_at=datetime.combine(day, time.fromisoformat(ends)),
-        ))
+        create_agenda_session(
+            session,
+            event,
+            SessionCreate(
+                title=title,
+                kind=kind,
+                room=room,
+                starts_at=datetime.combine(day, time.fromisoformat(starts)),
+                ends_at=datetime.combine(day, time.fromisoformat(ends)),
+            ),
+        )
     for question in QUESTIONS:
         create_question(session, event, question)
     _open_working_groups(session, event)

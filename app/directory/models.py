@@ -15,6 +15,7 @@ def display_name(first_name: str, last_name: str) -> str:
     """How a person (or a registration) is named on every page, email and document."""
     return " ".join(part for part in (first_name.strip(), last_name.strip()) if part)
 
+
 class OrganisationType(str, enum.Enum):
     public_authority = "public_authority"
     agency = "agency"
@@ -57,7 +58,8 @@ class Organisation(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
     type: OrganisationType = Field(
-        default=OrganisationType.other, sa_column=Column(enum_column(OrganisationType, "organisation_type"), nullable=False)
+        default=OrganisationType.other,
+        sa_column=Column(enum_column(OrganisationType, "organisation_type"), nullable=False),
     )
     country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
     # Who added it (app.core.ownership): an organiser limited to chosen events sees what it added.

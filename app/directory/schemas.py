@@ -14,9 +14,12 @@ Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 
 
 class OrganisationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"name": "Flanders Innovation & Entrepreneurship", "type": "agency", "country": "BE"}
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"name": "Flanders Innovation & Entrepreneurship", "type": "agency", "country": "BE"}]
+        },
+    )
     name: ShortText
     type: OrganisationType = OrganisationType.other
     country: CountryCode | None = None
@@ -37,10 +40,20 @@ class OrganisationRead(BaseModel):
 
 
 class ProjectCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "acronym": "CLUSTERS3", "title": "Leveraging cluster policies for successful implementation of RIS3",
-        "url": "https://www.interregeurope.eu/clusters3", "programme": "Interreg Europe", "topic": "Research and innovation",
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "acronym": "CLUSTERS3",
+                    "title": "Leveraging cluster policies for successful implementation of RIS3",
+                    "url": "https://www.interregeurope.eu/clusters3",
+                    "programme": "Interreg Europe",
+                    "topic": "Research and innovation",
+                }
+            ]
+        },
+    )
     acronym: Acronym
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     url: Url | None = None
@@ -70,10 +83,20 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class PersonCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"first_name": "Annie", "last_name": "Renders", "job_title": "Head of unit",
-         "organisation": "Flanders Innovation & Entrepreneurship", "country": "BE"}
-    ]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "first_name": "Annie",
+                    "last_name": "Renders",
+                    "job_title": "Head of unit",
+                    "organisation": "Flanders Innovation & Entrepreneurship",
+                    "country": "BE",
+                }
+            ]
+        },
+    )
     first_name: Name
     last_name: Name
     email: EmailStr | None = None

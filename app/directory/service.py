@@ -27,6 +27,7 @@ from app.directory.scope import require_changeable, require_visible, visible
 
 # --- organisations -------------------------------------------------------------------------
 
+
 def find_organisation(session: Session, name: str) -> Organisation | None:
     return session.execute(
         select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
@@ -47,7 +48,9 @@ def get_or_create_organisation(
     return organisation
 
 
-def create_organisation(session: Session, data: OrganisationCreate, *, principal: Principal | None = None) -> Organisation:
+def create_organisation(
+    session: Session, data: OrganisationCreate, *, principal: Principal | None = None
+) -> Organisation:
     if find_organisation(session, data.name) is not None:
         raise Conflict(f"an organisation named {data.name!r} already exists", field="name")
     organisation = Organisation(**data.model_dump(), **owner_values(principal))
@@ -80,8 +83,13 @@ def update_organisation(
 
 
 def list_organisations(
-    session: Session, window: Window, *, q: str | None = None, type: OrganisationType | None = None,
-    country: str | None = None, principal: Principal | None = None,
+    session: Session,
+    window: Window,
+    *,
+    q: str | None = None,
+    type: OrganisationType | None = None,
+    country: str | None = None,
+    principal: Principal | None = None,
 ) -> tuple[list[Organisation], int]:
     statement = _seen_by(select(Organisation).order_by(Organisation.name), Organisation, principal)
     if q:
@@ -94,6 +102,7 @@ def list_organisations(
 
 
 # --- projects ------------------------------------------------------------------------------
+
 
 def _acronym_taken(session: Session, acronym: str, *, except_id: int | None = None) -> bool:
     statement = select(col(Project.id)).where(func.lower(Project.acronym) == acronym.lower())
@@ -129,7 +138,9 @@ def project_by_acronym(session: Session, acronym: str, *, field: str = "project"
     return project
 
 
-def update_project(session: Session, project: Project, data: ProjectUpdate, *, principal: Principal | None = None) -> Project:
+def update_project(
+    session: Session, project: Project, data: ProjectUpdate, *, principal: Principal | None = None
+) -> Project:
     require_changeable(session, project, principal)
     changes = data.model_dump(exclude_unset=True)
     if "acronym" in changes and _acronym_taken(session, changes["acronym"], except_id=project.id):
@@ -141,7 +152,12 @@ def update_project(session: Session, project: Project, data: ProjectUpdate, *, p
 
 
 def list_projects(
-    session: Session, window: Window, *, q: str | None = None, programme: str | None = None, topic: str | None = None,
+    session: Session,
+    window: Window,
+    *,
+    q: str | None = None,
+    programme: str | None = None,
+    topic: str | None = None,
     principal: Principal | None = None,
 ) -> tuple[list[Project], int]:
     statement = _seen_by(select(Project).order_by(Project.acronym), Project, principal)
@@ -155,6 +171,7 @@ def list_projects(
 
 
 # --- people --------------------------------------------------------------------------------
+
 
 def _person_values(session: Session, data: PersonCreate | PersonUpdate) -> dict:
     values = data.model_dump(exclude_unset=True)
@@ -180,7 +197,9 @@ def find_person_by_email(session: Session, email: str) -> Person | None:
     ).scalar_one_or_none()
 
 
-def get_person(session: Session, person_id: int, *, field: str | None = None, principal: Principal | None = None) -> Person:
+def get_person(
+    session: Session, person_id: int, *, field: str | None = None, principal: Principal | None = None
+) -> Person:
     """The person, as ``principal`` sees the directory: one of other events only is as unknown as an
     id never given (a 404, or a 422 naming ``field`` when the id was sent in a body)."""
     person = session.get(Person, person_id)
@@ -194,7 +213,9 @@ def get_person(session: Session, person_id: int, *, field: str | None = None, pr
         raise
 
 
-def update_person(session: Session, person: Person, data: PersonUpdate, *, principal: Principal | None = None) -> Person:
+def update_person(
+    session: Session, person: Person, data: PersonUpdate, *, principal: Principal | None = None
+) -> Person:
     require_changeable(session, person, principal)
     for key, value in _person_values(session, data).items():
         setattr(person, key, value)
@@ -215,11 +236,24 @@ def list_people(
 def read_people(session: Session, people: list[Person]) -> list[PersonRead]:
     """People with their organisation's name, in one query for the whole list."""
     ids = {p.organisation_id for p in people if p.organisation_id}
-    names: dict[int | None, str] = dict(session.execute(select(col(Organisation.id), col(Organisation.name)).where(col(Organisation.id).in_(ids))).all()) if ids else {}
+    names: dict[int | None, str] = (
+        dict(
+            session.execute(
+                select(col(Organisation.id), col(Organisation.name)).where(col(Organisation.id).in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return [
         PersonRead(
-            id=p.id, first_name=p.first_name, last_name=p.last_name, email=p.email, job_title=p.job_title,
-            organisation=names.get(p.organisation_id), country=p.country,
+            id=p.id,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            email=p.email,
+            job_title=p.job_title,
+            organisation=names.get(p.organisation_id),
+            country=p.country,
         )
         for p in people
     ]

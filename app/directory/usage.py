@@ -58,13 +58,17 @@ def usages(table_name: str) -> Select | None:
                 inner = usages(table.name)
                 if inner is not None:
                     used = inner.subquery()
-                    parts.append(select(column.label("row_id"), used.c.event_id)
-                                 .join_from(table, used, used.c.row_id == table.c.id))
+                    parts.append(
+                        select(column.label("row_id"), used.c.event_id).join_from(
+                            table, used, used.c.row_id == table.c.id
+                        )
+                    )
                 continue
             route = _event_id(table)
             if route is None:
-                parts.append(select(column.label("row_id"), null().cast(Integer).label("event_id"))
-                             .where(column.is_not(None)))
+                parts.append(
+                    select(column.label("row_id"), null().cast(Integer).label("event_id")).where(column.is_not(None))
+                )
                 continue
             joins, event_id = route
             statement = select(column.label("row_id"), event_id.label("event_id")).select_from(table)

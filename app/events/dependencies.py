@@ -11,7 +11,9 @@ from app.core.security import Role
 from app.events.models import Event
 from app.events.service import get_event_by_ref
 
-EventRef = Annotated[str, Path(max_length=80, description="the event's id or its slug", examples=["12", "clusters-workshop-2018"])]
+EventRef = Annotated[
+    str, Path(max_length=80, description="the event's id or its slug", examples=["12", "clusters-workshop-2018"])
+]
 
 
 def managed_event(event_id: EventRef, session: SessionDep, organiser: OrganiserDep) -> Event:

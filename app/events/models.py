@@ -37,7 +37,9 @@ class Event(SQLModel, table=True):
     # Who organises the event: printed on certificates of attendance as their issuer.
     organised_by: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
     # A draft (false) has no public pages and takes no registrations.
-    published: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, default=True, server_default=true()))
+    published: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, default=True, server_default=true())
+    )
     # Days after the event ends before its participants are anonymised; null: the default period.
     retention_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     # Kept by app.registration.capacity in the transaction of every status change, so that deciding a

@@ -25,15 +25,23 @@ def create_event(data: EventCreate, session: SessionDep, organiser: OrganiserDep
 
 @router.get("/events", response_model=Page[EventRead], summary="List events")
 def list_events(
-    session: SessionDep, organiser: OrganiserDep, window: WindowDep, settings: SettingsDep,
+    session: SessionDep,
+    organiser: OrganiserDep,
+    window: WindowDep,
+    settings: SettingsDep,
     q: Annotated[str | None, Query(max_length=200, description="part of the title or slug")] = None,
     country: Annotated[str | None, Query(max_length=2)] = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
 ):
     events, total = service.list_events(
-        session, window, only_ids=organiser.event_ids, q=q, country=country,
-        starts_after=starts_after, starts_before=starts_before,
+        session,
+        window,
+        only_ids=organiser.event_ids,
+        q=q,
+        country=country,
+        starts_after=starts_after,
+        starts_before=starts_before,
     )
     return Page(items=[EventRead.of(e, settings) for e in events], total=total)
 

@@ -17,10 +17,14 @@ from app.events.retention import anonymise_after, retention_days, retention_ends
 
 Topic = Annotated[str, Field(min_length=1, max_length=100)]
 RetentionDays = Annotated[int, Field(ge=0, le=36500)]
-CONTACT_EMAIL = "where Convene's notices about the event go (retention, registrations awaiting approval); " \
-                "null: the installation's CONVENE_ORGANISER_EMAIL"
-RETENTION_DAYS = "days after the event's end before its participants are anonymised; null: the installation's " \
-                 "default (CONVENE_RETENTION_DAYS)"
+CONTACT_EMAIL = (
+    "where Convene's notices about the event go (retention, registrations awaiting approval); "
+    "null: the installation's CONVENE_ORGANISER_EMAIL"
+)
+RETENTION_DAYS = (
+    "days after the event's end before its participants are anonymised; null: the installation's "
+    "default (CONVENE_RETENTION_DAYS)"
+)
 
 
 def _not_an_id(value: str) -> str:
@@ -67,9 +71,11 @@ class EventCreate(BaseModel):
     email_confirmation: bool = False
     topics: Annotated[list[Topic], Field(max_length=50)] = []
     organised_by: ShortText | None = Field(
-        default=None, description="who organises the event, printed on certificates of attendance as their issuer")
-    published: bool = Field(default=True, description=(
-        "false: a draft, with no public pages and no registrations until it is published"))
+        default=None, description="who organises the event, printed on certificates of attendance as their issuer"
+    )
+    published: bool = Field(
+        default=True, description=("false: a draft, with no public pages and no registrations until it is published")
+    )
     contact_email: EmailStr | None = Field(default=None, description=CONTACT_EMAIL)
     retention_days: RetentionDays | None = Field(default=None, description=RETENTION_DAYS)
 
@@ -104,14 +110,16 @@ class RetentionSummary(BaseModel):
     default: bool = Field(description="true when the installation's default period applies")
     ends_at: datetime = Field(description="when the retention period ends: the organisers are then told")
     notice_sent_at: datetime | None = Field(description="when the organisers were told it had ended")
-    anonymise_after: datetime = Field(description="the earliest moment the worker anonymises the participants: "
-                                                  "a grace period after the notice")
+    anonymise_after: datetime = Field(
+        description="the earliest moment the worker anonymises the participants: a grace period after the notice"
+    )
 
     @classmethod
     def of(cls, event: Event, settings: Settings) -> RetentionSummary:
         notice = valid_notice_at(event, settings)
         return cls(
-            days=retention_days(event, settings), default=event.retention_days is None,
+            days=retention_days(event, settings),
+            default=event.retention_days is None,
             ends_at=in_zone(retention_ends_at(event, settings), event.timezone),
             notice_sent_at=in_zone(notice, event.timezone) if notice else None,
             anonymise_after=in_zone(anonymise_after(event, settings, utcnow()), event.timezone),
@@ -144,6 +152,7 @@ class EventRead(BaseModel):
     @classmethod
     def of(cls, event: Event, settings: Settings) -> EventRead:
         """The event with its times shown in its own zone."""
+
         def local(value: datetime | None) -> datetime | None:
             return in_zone(value, event.timezone) if value else None
 

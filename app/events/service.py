@@ -21,7 +21,10 @@ _TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_c
 
 def _localise(values: dict, zone: str) -> dict:
     """Attach the event's zone to naive times, so '09:00' means 09:00 at the venue."""
-    return {key: (in_zone(value, zone) if key in _TIME_FIELDS and value is not None else value) for key, value in values.items()}
+    return {
+        key: (in_zone(value, zone) if key in _TIME_FIELDS and value is not None else value)
+        for key, value in values.items()
+    }
 
 
 def _aware(value: datetime) -> datetime:
@@ -119,15 +122,23 @@ def delete_event(session: Session, event: Event) -> None:
 def events_upcoming_first(session: Session, *, only_ids: frozenset[int] | None = None) -> list[Event]:
     """Events not yet over, soonest first, then past events, latest first."""
     over = case((col(Event.ends_at) < utcnow(), 1), else_=0)
-    statement = select(Event).order_by(over, case((over == 0, Event.starts_at)), col(Event.starts_at).desc(), col(Event.id))
+    statement = select(Event).order_by(
+        over, case((over == 0, Event.starts_at)), col(Event.starts_at).desc(), col(Event.id)
+    )
     if only_ids is not None:
         statement = statement.where(col(Event.id).in_(only_ids))
     return list(session.execute(statement).scalars())
 
 
 def list_events(
-    session: Session, window: Window, *, only_ids: frozenset[int] | None = None, q: str | None = None,
-    country: str | None = None, starts_after: datetime | None = None, starts_before: datetime | None = None,
+    session: Session,
+    window: Window,
+    *,
+    only_ids: frozenset[int] | None = None,
+    q: str | None = None,
+    country: str | None = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
 ) -> tuple[list[Event], int]:
     statement = select(Event).order_by(col(Event.starts_at).desc(), col(Event.id))
     if only_ids is not None:

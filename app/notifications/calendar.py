@@ -26,9 +26,15 @@ def event_calendar(props: RegistrationProps, base_url: str) -> bytes | None:
     calendar, zone = zoned_calendar(PRODID, props.event_timezone, starts, ends)
     calendar.add("method", "PUBLISH")
     now = utcnow()
-    calendar.add_component(calendar_entry(
-        uid=f"event-{props.event_id}@{urlsplit(base_url).hostname or 'convene'}", sequence=sequence_at(now),
-        stamp=now, starts=starts.astimezone(zone), ends=ends.astimezone(zone), summary=props.event_title,
-        location=props.event_where,
-    ))
+    calendar.add_component(
+        calendar_entry(
+            uid=f"event-{props.event_id}@{urlsplit(base_url).hostname or 'convene'}",
+            sequence=sequence_at(now),
+            stamp=now,
+            starts=starts.astimezone(zone),
+            ends=ends.astimezone(zone),
+            summary=props.event_title,
+            location=props.event_where,
+        )
+    )
     return calendar.to_ical()

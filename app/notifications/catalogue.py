@@ -68,18 +68,28 @@ def _block(name: str, block: str, context: dict, *, autoescape: bool) -> str:
     return "".join(template.blocks[block](template.new_context(context))).strip()
 
 
-def render_email(message: Message, props: Props, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:
+def render_email(
+    message: Message, props: Props, extras: dict | None = None, *, text: Text | None = None
+) -> RenderedEmail:
     """``message`` rendered from its ``props`` and ``extras`` (``base_url``, links: never stored);
     ``text`` is the event's own text of a message to participants, if it has one; a mailing carries its own."""
     if isinstance(props, MailingProps):
         rendered = render_text(Text(props.subject, props.body), props, extras or {})
-        return _optional(message, props, RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html),
-                         (extras or {}).get("unsubscribe_url"))
+        return _optional(
+            message,
+            props,
+            RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html),
+            (extras or {}).get("unsubscribe_url"),
+        )
     if message in EDITABLE:
         assert isinstance(props, RegistrationProps)
         rendered = render_text(text or default_text(message), props, extras or {})
-        return RenderedEmail(subject=rendered.subject, text=rendered.text, html=rendered.html,
-                             attachments=_calendar(message, props, (extras or {}).get("base_url", "")))
+        return RenderedEmail(
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            attachments=_calendar(message, props, (extras or {}).get("base_url", "")),
+        )
     name, context = message.value, {**(extras or {}), **props.model_dump()}
     return RenderedEmail(
         subject=" ".join(_block(name, "subject", context, autoescape=False).split()),
@@ -95,10 +105,12 @@ def _optional(message: Message, props: RegistrationProps, email: RenderedEmail, 
         return email
     why = f"You receive this message because you registered for {props.event_title}."
     return RenderedEmail(
-        subject=email.subject, attachments=email.attachments, unsubscribe_url=url,
+        subject=email.subject,
+        attachments=email.attachments,
+        unsubscribe_url=url,
         text=f"{email.text.rstrip()}\n\n-- \n{why}\nUnsubscribe from the organisers' messages: {url}\n",
         html=f'{email.html}\n<hr>\n<p style="font-size:small;color:#5b6573">{escape(why)} '
-             f'<a href="{escape(url)}">Unsubscribe from the organisers\' messages</a></p>',
+        f'<a href="{escape(url)}">Unsubscribe from the organisers\' messages</a></p>',
     )
 
 
@@ -109,7 +121,9 @@ def _calendar(message: Message, props: RegistrationProps, base_url: str) -> tupl
     return (Attachment(FILENAME, "text/calendar", content),) if content else ()
 
 
-def render_stored(template: str, context: dict, extras: dict | None = None, *, text: Text | None = None) -> RenderedEmail:
+def render_stored(
+    template: str, context: dict, extras: dict | None = None, *, text: Text | None = None
+) -> RenderedEmail:
     """An outbox row rendered: its stored props are read back through the message's model, so a
     context the model does not accept (an unknown message, a missing or extra field) raises here."""
     message = Message(template)

@@ -37,13 +37,22 @@ BATCH_SIZE = 50
 
 
 def _message(email: OutboxEmail, settings: Settings, extend: ContextExtender | None, text: Text | None) -> EmailMessage:
-    return build_message(sender=settings.mail_from, to=email.to_address,
-                         email=render_outbox_email(email, settings, extend, text=text),
-                         message_id=message_id(email.id, email.created_at, settings.mail_from))
+    return build_message(
+        sender=settings.mail_from,
+        to=email.to_address,
+        email=render_outbox_email(email, settings, extend, text=text),
+        message_id=message_id(email.id, email.created_at, settings.mail_from),
+    )
 
 
-def _send(database: Database, batch: list[OutboxEmail], settings: Settings, extend: ContextExtender | None,
-          heartbeat: Heartbeat, smtp_url: str) -> tuple[int, bool]:
+def _send(
+    database: Database,
+    batch: list[OutboxEmail],
+    settings: Settings,
+    extend: ContextExtender | None,
+    heartbeat: Heartbeat,
+    smtp_url: str,
+) -> tuple[int, bool]:
     """Send ``batch`` through ``smtp_url``, recording each email's outcome as it comes; returns (sent, server reachable)."""
 
     def settle(email_id: int, error: str | None = None, *, gives_up: bool | None = None) -> None:
@@ -93,9 +102,10 @@ class _UnsentReport:
     def update(cls, database: Database, settings: Settings, extend: ContextExtender | None) -> None:
         with database.transaction(write=False) as session:
             waiting = _count_queued(session)
-            new = list_outbox(session, status=QueueStatus.queued, after_id=cls.last_logged_id,
-                              limit=cls.shown_per_pass + 1)
-            texts = texts_for(session, new[:cls.shown_per_pass])
+            new = list_outbox(
+                session, status=QueueStatus.queued, after_id=cls.last_logged_id, limit=cls.shown_per_pass + 1
+            )
+            texts = texts_for(session, new[: cls.shown_per_pass])
         if waiting != cls.last_count:
             log.warning("%d email(s) queued and kept: set CONVENE_SMTP_URL to send them", waiting)
             cls.last_count = waiting
@@ -104,7 +114,7 @@ class _UnsentReport:
         cls.last_logged_id = new[0].id
         if len(new) > cls.shown_per_pass:
             log.info("more emails queued than shown here: `convene outbox list` lists them all")
-        for email in reversed(new[:cls.shown_per_pass]):
+        for email in reversed(new[: cls.shown_per_pass]):
             cls._log(email, settings, extend, texts.get(email.id))
 
     @staticmethod
@@ -120,13 +130,19 @@ class _UnsentReport:
 
 def _count_queued(session: Session) -> int:
     return session.execute(
-        select(func.count()).select_from(OutboxEmail)
+        select(func.count())
+        .select_from(OutboxEmail)
         .where(col(OutboxEmail.status).in_((QueueStatus.queued, QueueStatus.running)))
     ).scalar_one()
 
 
-def deliver_due_emails(database: Database, settings: Settings, *, extend_context: ContextExtender | None = None,
-                       batch_size: int = BATCH_SIZE) -> int:
+def deliver_due_emails(
+    database: Database,
+    settings: Settings,
+    *,
+    extend_context: ContextExtender | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
     """Send every email that is due; returns how many were sent. Stops early when the server is down."""
     if not settings.smtp_url:
         _UnsentReport.update(database, settings, extend_context)

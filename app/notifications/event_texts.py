@@ -15,8 +15,9 @@ from app.notifications.texts import Text, check_text
 
 
 def _row(session: Session, event_id: int, message: Message) -> MessageText | None:
-    return session.execute(select(MessageText).where(col(MessageText.event_id) == event_id,
-                                                     col(MessageText.message) == message.value)).scalar_one_or_none()
+    return session.execute(
+        select(MessageText).where(col(MessageText.event_id) == event_id, col(MessageText.message) == message.value)
+    ).scalar_one_or_none()
 
 
 def event_text(session: Session, event_id: int, message: Message) -> Text | None:
@@ -41,16 +42,22 @@ def set_event_text(session: Session, event_id: int, message: Message, text: Text
 
 
 def restore_default(session: Session, event_id: int, message: Message) -> None:
-    session.execute(delete(MessageText).where(col(MessageText.event_id) == event_id, col(MessageText.message) == message.value))
+    session.execute(
+        delete(MessageText).where(col(MessageText.event_id) == event_id, col(MessageText.message) == message.value)
+    )
 
 
 def texts_for(session: Session, emails: Iterable[OutboxEmail]) -> dict[int, Text]:
     """The events' own texts of the given emails (by email id), in one query; the others use the default."""
-    wanted = {email.id: (email.context.get("event_id"), email.template) for email in emails
-              if email.template in {message.value for message in EDITABLE} and email.context.get("event_id")}
+    wanted = {
+        email.id: (email.context.get("event_id"), email.template)
+        for email in emails
+        if email.template in {message.value for message in EDITABLE} and email.context.get("event_id")
+    }
     if not wanted:
         return {}
-    rows = session.execute(select(MessageText).where(
-        tuple_(MessageText.event_id, MessageText.message).in_(set(wanted.values())))).scalars()
+    rows = session.execute(
+        select(MessageText).where(tuple_(MessageText.event_id, MessageText.message).in_(set(wanted.values())))
+    ).scalars()
     by_key = {(row.event_id, row.message): Text(row.subject, row.body) for row in rows}
     return {email_id: by_key[key] for email_id, key in wanted.items() if key in by_key}

@@ -66,8 +66,12 @@ class RegistrationProps(EventProps):
     def placeholders(self, links: dict[str, str]) -> dict:
         """What an organiser's text may name: ``{{ participant.first_name }}``, ``{{ links.manage }}``..."""
         return {
-            "participant": {"first_name": self.first_name, "last_name": self.last_name, "status": self.status,
-                            "waitlist_position": self.waitlist_position},
+            "participant": {
+                "first_name": self.first_name,
+                "last_name": self.last_name,
+                "status": self.status,
+                "waitlist_position": self.waitlist_position,
+            },
             "event": {"title": self.event_title, "when": self.event_when, "where": self.event_where},
             "links": {"manage": links.get("participant_url", ""), "confirm": links.get("confirmation_url", "")},
         }
@@ -98,11 +102,19 @@ class BreakoutAssignedProps(RegistrationProps):
     facilitator: str | None = None
 
     def placeholders(self, links: dict[str, str]) -> dict:
-        return {**super().placeholders(links), "breakout": {
-            "session": self.session_title, "date": self.date, "time": self.time, "timezone": self.timezone,
-            "group": self.group_title, "theme": self.group_theme, "room": self.group_room,
-            "facilitator": self.facilitator,
-        }}
+        return {
+            **super().placeholders(links),
+            "breakout": {
+                "session": self.session_title,
+                "date": self.date,
+                "time": self.time,
+                "timezone": self.timezone,
+                "group": self.group_title,
+                "theme": self.group_theme,
+                "room": self.group_room,
+                "facilitator": self.facilitator,
+            },
+        }
 
 
 class BreakoutChooseProps(RegistrationProps):
@@ -113,8 +125,10 @@ class BreakoutChooseProps(RegistrationProps):
     groups: list[str]
 
     def placeholders(self, links: dict[str, str]) -> dict:
-        return {**super().placeholders(links),
-                "breakout": {"session": self.session_title, "date": self.date, "groups": self.groups}}
+        return {
+            **super().placeholders(links),
+            "breakout": {"session": self.session_title, "date": self.date, "groups": self.groups},
+        }
 
 
 class MailingProps(RegistrationProps):
@@ -181,8 +195,9 @@ PROPS: dict[Message, type[Props]] = {
 
 # The messages whose subject and body organisers may rewrite per event: those to participants.
 # A mailing's text is its own (written for it), not an event's per-message text.
-EDITABLE: tuple[Message, ...] = tuple(message for message in Message
-                                      if issubclass(PROPS[message], RegistrationProps) and message is not Message.mailing)
+EDITABLE: tuple[Message, ...] = tuple(
+    message for message in Message if issubclass(PROPS[message], RegistrationProps) and message is not Message.mailing
+)
 
 # Optional messages: those a participant may unsubscribe from (app.registration.unsubscribe). Each
 # carries their personal unsubscribe link and the List-Unsubscribe headers (RFC 2369, RFC 8058), and
@@ -191,20 +206,38 @@ EDITABLE: tuple[Message, ...] = tuple(message for message in Message
 OPTIONAL: frozenset[Message] = frozenset({Message.mailing})
 
 _SAMPLE = {
-    "event_id": None, "registration_id": 0, "first_name": "Ada", "last_name": "Lovelace", "status": "confirmed",
-    "waitlist_position": None, "event_title": "Regional innovation workshop",
-    "event_when": "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)", "event_where": "Town hall, Leuven",
-    "event_starts_at": "2030-06-20T09:00:00+02:00", "event_ends_at": "2030-06-20T17:00:00+02:00",
+    "event_id": None,
+    "registration_id": 0,
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "status": "confirmed",
+    "waitlist_position": None,
+    "event_title": "Regional innovation workshop",
+    "event_when": "Thursday 20 June 2030, 09:00 to 17:00 (Europe/Brussels)",
+    "event_where": "Town hall, Leuven",
+    "event_starts_at": "2030-06-20T09:00:00+02:00",
+    "event_ends_at": "2030-06-20T17:00:00+02:00",
     "event_timezone": "Europe/Brussels",
-    "reason": "The workshop is for the network's members.", "by_organiser": True, "session_title": "Working groups",
-    "date": "Thursday 20 June 2030", "time": "14:00–15:30", "timezone": "Europe/Brussels",
-    "group_title": "Smart specialisation", "group_theme": "Regional strategies", "group_room": "Room 2",
-    "facilitator": "Jan Peeters", "groups": ["Smart specialisation", "Digital transition"],
-    "mailing_id": 0, "subject": "", "body": "",
+    "reason": "The workshop is for the network's members.",
+    "by_organiser": True,
+    "session_title": "Working groups",
+    "date": "Thursday 20 June 2030",
+    "time": "14:00–15:30",
+    "timezone": "Europe/Brussels",
+    "group_title": "Smart specialisation",
+    "group_theme": "Regional strategies",
+    "group_room": "Room 2",
+    "facilitator": "Jan Peeters",
+    "groups": ["Smart specialisation", "Digital transition"],
+    "mailing_id": 0,
+    "subject": "",
+    "body": "",
 }
-SAMPLE_LINKS = {"participant_url": "https://convene.example/r/sample-link",
-                "confirmation_url": "https://convene.example/r/sample-link/confirm",
-                "unsubscribe_url": "https://convene.example/unsubscribe/sample-link"}
+SAMPLE_LINKS = {
+    "participant_url": "https://convene.example/r/sample-link",
+    "confirmation_url": "https://convene.example/r/sample-link/confirm",
+    "unsubscribe_url": "https://convene.example/unsubscribe/sample-link",
+}
 
 
 def sample_props(message: Message) -> RegistrationProps:

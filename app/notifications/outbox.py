@@ -34,10 +34,19 @@ def queue_email(session: Session, message: Message, *, to: str, props: Props, de
     if dedup_key is not None and session.execute(_QUEUED, {"dedup_key": dedup_key}).first() is not None:
         return False
     now = utcnow()
-    session.execute(_INSERT, {
-        "template": message.value, "to_address": to, "context": props.model_dump(mode="json"), "dedup_key": dedup_key,
-        "status": QueueStatus.queued, "attempts": 0, "due_at": now, "created_at": now,
-    })
+    session.execute(
+        _INSERT,
+        {
+            "template": message.value,
+            "to_address": to,
+            "context": props.model_dump(mode="json"),
+            "dedup_key": dedup_key,
+            "status": QueueStatus.queued,
+            "attempts": 0,
+            "due_at": now,
+            "created_at": now,
+        },
+    )
     return True
 
 

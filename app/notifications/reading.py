@@ -34,8 +34,9 @@ class EmailNotFound(NotFound):
     title = "Email not found"
 
 
-def render_outbox_email(email: OutboxEmail, settings: Settings, extend: ContextExtender | None = None, *,
-                        text: Text | None = None) -> RenderedEmail:
+def render_outbox_email(
+    email: OutboxEmail, settings: Settings, extend: ContextExtender | None = None, *, text: Text | None = None
+) -> RenderedEmail:
     """The email exactly as the worker would send it, links included (``text``: the event's own,
     from app.notifications.event_texts.texts_for); raises for stored props that its message's
     model refuses (app.notifications.catalogue.render_stored)."""
@@ -53,10 +54,18 @@ def is_development(settings: Settings) -> bool:
     return urlsplit(settings.base_url).hostname in _LOOPBACK
 
 
-def list_outbox(session: Session, *, status: QueueStatus | None = None, where: ColumnElement[bool] | None = None,
-                after_id: int = 0, limit: int = 100) -> list[OutboxEmail]:
+def list_outbox(
+    session: Session,
+    *,
+    status: QueueStatus | None = None,
+    where: ColumnElement[bool] | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[OutboxEmail]:
     """Emails newest first; ``where`` narrows them (to an event's, say), ``after_id`` to newer ones."""
-    statement = select(OutboxEmail).where(col(OutboxEmail.id) > after_id).order_by(col(OutboxEmail.id).desc()).limit(limit)
+    statement = (
+        select(OutboxEmail).where(col(OutboxEmail.id) > after_id).order_by(col(OutboxEmail.id).desc()).limit(limit)
+    )
     if status is not None:
         statement = statement.where(col(OutboxEmail.status) == status)
     if where is not None:

@@ -55,9 +55,13 @@ class SmtpTarget:
 def parse_smtp_url(url: str) -> SmtpTarget:
     parts = urlsplit(url)
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise ValueError(f"CONVENE_SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://..., not {url!r}")
+        raise ValueError(
+            f"CONVENE_SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://..., not {url!r}"
+        )
     return SmtpTarget(
-        scheme=parts.scheme, host=parts.hostname, port=parts.port or DEFAULT_PORTS[parts.scheme],
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=parts.port or DEFAULT_PORTS[parts.scheme],
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
     )
@@ -86,16 +90,22 @@ def build_message(*, sender: str, to: str, email: RenderedEmail, message_id: str
     message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:
         maintype, subtype = attachment.content_type.split("/")
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename,
-                               params={"method": "PUBLISH"} if subtype == "calendar" else {})
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params={"method": "PUBLISH"} if subtype == "calendar" else {},
+        )
     return message
 
 
 def connect(target: SmtpTarget) -> smtplib.SMTP:
     """An open, logged-in connection; the caller closes it (``with connect(...) as smtp``)."""
     if target.scheme == "smtps":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=TIMEOUT_SECONDS,
-                                              context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            target.host, target.port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(target.host, target.port, timeout=TIMEOUT_SECONDS)
     try:

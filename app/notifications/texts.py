@@ -29,8 +29,24 @@ DEFAULTS_DIR = Path(__file__).resolve().parents[2] / "email_templates"
 MAX_SUBJECT = 300
 MAX_BODY = 20_000
 FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default"})
-_ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Const, nodes.If,
-            nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.CondExpr, nodes.Filter, nodes.Test, nodes.For)
+_ALLOWED = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Const,
+    nodes.If,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.CondExpr,
+    nodes.Filter,
+    nodes.Test,
+    nodes.For,
+)
 _TESTS = frozenset({"none", "defined", "number", "string"})
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -80,8 +96,13 @@ def _escaped(value: object) -> object:
 @lru_cache
 def _environment(*, markdown: bool) -> ImmutableSandboxedEnvironment:
     # Values printed into the Markdown of the HTML part are escaped for Markdown; the plain text shows them as they are.
-    environment = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
-                                                lstrip_blocks=True, finalize=_escaped if markdown else _plain)
+    environment = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_escaped if markdown else _plain,
+    )
     return environment
 
 
@@ -129,27 +150,37 @@ def _check_nodes(tree: nodes.Template, known: set[str], lists: set[str], field: 
     known = set(known)
     for loop in tree.find_all(nodes.For):
         if not isinstance(loop.target, nodes.Name) or _dotted(loop.iter) not in lists or loop.test or loop.else_:
-            raise TextProblem(f"line {loop.lineno}: a loop goes over a list of the message ({', '.join(sorted(lists)) or 'none'}): "
-                              "{% for item in list %}...{% endfor %}", field=field)
+            raise TextProblem(
+                f"line {loop.lineno}: a loop goes over a list of the message ({', '.join(sorted(lists)) or 'none'}): "
+                "{% for item in list %}...{% endfor %}",
+                field=field,
+            )
         known.add(loop.target.name)  # the loop's variable, as a placeholder of its own
     for node in tree.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
         if not isinstance(node, _ALLOWED):
-            raise TextProblem(f"line {line}: only placeholders such as {{{{ participant.first_name }}}}, filters and "
-                              f"{{% if %}} are allowed here, not {type(node).__name__.lower()}", field=field)
+            raise TextProblem(
+                f"line {line}: only placeholders such as {{{{ participant.first_name }}}}, filters and "
+                f"{{% if %}} are allowed here, not {type(node).__name__.lower()}",
+                field=field,
+            )
         if isinstance(node, nodes.Filter) and node.name not in FILTERS:
-            raise TextProblem(f"line {line}: unknown filter {node.name!r}; use one of {', '.join(sorted(FILTERS))}",
-                              field=field)
+            raise TextProblem(
+                f"line {line}: unknown filter {node.name!r}; use one of {', '.join(sorted(FILTERS))}", field=field
+            )
         if isinstance(node, nodes.Test) and node.name not in _TESTS:
             raise TextProblem(f"line {line}: unknown test {node.name!r}", field=field)
         if isinstance(node, nodes.Name | nodes.Getattr) and id(node) not in inner:
             name = _dotted(node)
             if name is None:
-                raise TextProblem(f"line {line}: write a placeholder as a plain name, e.g. participant.first_name",
-                                  field=field)
+                raise TextProblem(
+                    f"line {line}: write a placeholder as a plain name, e.g. participant.first_name", field=field
+                )
             if name not in known:
-                raise TextProblem(f"line {line}: unknown placeholder {{{{ {name} }}}}; this message knows "
-                                  f"{', '.join(sorted(known))}", field=field)
+                raise TextProblem(
+                    f"line {line}: unknown placeholder {{{{ {name} }}}}; this message knows {', '.join(sorted(known))}",
+                    field=field,
+                )
 
 
 def check_text(message: Message, text: Text) -> None:
@@ -202,5 +233,8 @@ def render_text(text: Text, props: RegistrationProps, links: dict[str, str]) -> 
     body = _environment(markdown=False).from_string(text.body).render(namespace)
     marked = _environment(markdown=True).from_string(text.body).render(namespace)
     html = nh3.clean(_markdown().render(marked), tags=_TAGS, attributes={"a": {"href"}})
-    return RenderedText(subject=" ".join(_VALUE.sub(r"\1", subject).split()), text=_as_plain_text(body).strip() + "\n",
-                        html=html.strip())
+    return RenderedText(
+        subject=" ".join(_VALUE.sub(r"\1", subject).split()),
+        text=_as_plain_text(body).strip() + "\n",
+        html=html.strip(),
+    )

@@ -26,10 +26,17 @@ from app.registration.service import read_registration
 
 router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
 
-_CSV_BODY = {"requestBody": {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-}}}
+_CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+        },
+    }
+}
 
 
 async def uploaded_csv(request: Request) -> bytes:
@@ -56,8 +63,9 @@ class RetentionRead(RetentionSummary):
     event_id: int
     retention_days: int | None = Field(description="the event's own period; null: the default applies")
     default_days: int = Field(description="the installation's default period (CONVENE_RETENTION_DAYS)")
-    grace_days: int = Field(description="days between the notice to the organisers and the anonymisation "
-                                        "(CONVENE_RETENTION_GRACE_DAYS)")
+    grace_days: int = Field(
+        description="days between the notice to the organisers and the anonymisation (CONVENE_RETENTION_GRACE_DAYS)"
+    )
     organisers: list[str] = Field(description="who is told; empty: nobody can be, so nothing is anonymised")
 
 
@@ -70,24 +78,42 @@ class ImportResult(BaseModel):
     errors: list[dict[str, Any]]
 
 
-@router.get("/events/{event_id}/registrations/export", summary="Export registrations as CSV or XLSX",
-            response_class=Response, responses={200: {"content": {
-                "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+@router.get(
+    "/events/{event_id}/registrations/export",
+    summary="Export registrations as CSV or XLSX",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
 def export(
-    event: ManagedEvent, session: SessionDep,
+    event: ManagedEvent,
+    session: SessionDep,
     format: Annotated[ExportFormat, Query(description="csv or xlsx")] = ExportFormat.csv,
-    audience: Annotated[Audience, Query(description="organisers: every column and row; participants or public: "
-                                        "only confirmed people whose publication consent allows it")] = Audience.organisers,
+    audience: Annotated[
+        Audience,
+        Query(
+            description="organisers: every column and row; participants or public: "
+            "only confirmed people whose publication consent allows it"
+        ),
+    ] = Audience.organisers,
 ):
     """Every registration with its custom answers. Cells that would start a spreadsheet formula are prefixed with `'`."""
     body, media_type, name = export_registrations(session, event, format, audience)
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("/events/{event_id}/registrations/import", response_model=ImportResult, openapi_extra=_CSV_BODY,
-             summary="Import registrations from CSV (dry run, then all or nothing)")
+@router.post(
+    "/events/{event_id}/registrations/import",
+    response_model=ImportResult,
+    openapi_extra=_CSV_BODY,
+    summary="Import registrations from CSV (dry run, then all or nothing)",
+)
 def import_csv(
-    event: ManagedEvent, session: SessionDep, principal: PrincipalDep, data: Annotated[bytes, Depends(uploaded_csv)],
+    event: ManagedEvent,
+    session: SessionDep,
+    principal: PrincipalDep,
+    data: Annotated[bytes, Depends(uploaded_csv)],
     dry_run: Annotated[bool, Query(description="check every row and store nothing")] = True,
 ):
     """Columns: `first_name`, `last_name`, `email`, `organisation`, `organisation_type`, `country` (code or
@@ -109,13 +135,17 @@ def erase(registration: ManagedRegistration, session: SessionDep, principal: Pri
     erase_registration(session, registration, by_organiser=True, by=principal.name)
     assert registration.anonymised_at is not None  # erasing sets it
     return read_registration(session, registration).model_dump(mode="json") | {
-        "anonymised_at": registration.anonymised_at.isoformat()}
+        "anonymised_at": registration.anonymised_at.isoformat()
+    }
 
 
 def _retention(session: Session, event: Event, settings: Settings) -> RetentionRead:
     return RetentionRead(
-        **RetentionSummary.of(event, settings).model_dump(), event_id=event.id, retention_days=event.retention_days,
-        default_days=settings.retention_days, grace_days=settings.retention_grace_days,
+        **RetentionSummary.of(event, settings).model_dump(),
+        event_id=event.id,
+        retention_days=event.retention_days,
+        default_days=settings.retention_days,
+        grace_days=settings.retention_grace_days,
         organisers=organiser_addresses(session, event, settings),
     )
 

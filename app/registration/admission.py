@@ -53,13 +53,15 @@ class Seat:
     @classmethod
     def for_(cls, event: Event, registration: Registration, now: datetime) -> Seat:
         status = transition(
-            registration.status, Action.promote,  # refuses anyone not waiting (a newcomer starts as waiting)
+            registration.status,
+            Action.promote,  # refuses anyone not waiting (a newcomer starts as waiting)
             email_pending=event.email_confirmation and registration.email_confirmed_at is None,
             approval_pending=event.requires_approval and registration.approved_at is None,
         )
         pending = status is RegistrationStatus.pending_confirmation
-        return cls(status, now + CONFIRMATION_TTL if pending else None,
-                   now if status is RegistrationStatus.confirmed else None)
+        return cls(
+            status, now + CONFIRMATION_TTL if pending else None, now if status is RegistrationStatus.confirmed else None
+        )
 
     @property
     def message(self) -> Message:
@@ -80,8 +82,9 @@ class Admission:
     waitlist_position: int | None
 
 
-def admit(session: Session, event: Event, registration: Registration, seat: Seat, *, override: bool,
-          context: dict) -> Admission:
+def admit(
+    session: Session, event: Event, registration: Registration, seat: Seat, *, override: bool, context: dict
+) -> Admission:
     """Count, insert and queue the newcomer (``registration``, built but not added, status waiting);
     ``context`` is the email's props (RegistrationProps) but for what the seats decide. The
     registration joins the session,
@@ -109,16 +112,18 @@ def _decided(registration: Registration, seat: Seat, seats: capacity.Seats, seat
 _COLUMNS = [column for column in table_of(Registration).columns if column.key != "id"]
 
 
-def _in_steps(session: Session, event: Event, registration: Registration, seat: Seat, override: bool,
-              context: dict) -> Admission:
+def _in_steps(
+    session: Session, event: Event, registration: Registration, seat: Seat, override: bool, context: dict
+) -> Admission:
     seats, seated = capacity.arrive(session, event, override=override)
     position = _decided(registration, seat, seats, seated)
     values = {column.key: getattr(registration, column.key) for column in _COLUMNS}
     new_id = session.execute(_insert_if_new(session.get_bind().dialect.name), values).scalar()
     if new_id is not None:
         registration.id = new_id
-        props = RegistrationProps(**{**context, "registration_id": new_id, "status": registration.status.value,
-                                     "waitlist_position": position})
+        props = RegistrationProps(
+            **{**context, "registration_id": new_id, "status": registration.status.value, "waitlist_position": position}
+        )
         queue_email(session, seat.message if seated else Message.waitlisted, to=registration.email, props=props)
     return Admission(seats, seated, new_id is not None, position)
 
@@ -131,25 +136,37 @@ def _insert_if_new(dialect: str):
     if dialect not in _INSERTS:
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
         _INSERTS[dialect] = _on_conflict_do_nothing(insert(table_of(Registration)), dialect).returning(
-            table_of(Registration).c.id)
+            table_of(Registration).c.id
+        )
     return _INSERTS[dialect]
 
 
 def _on_conflict_do_nothing(insert, dialect: str):
     index = next(index for index in table_of(Registration).indexes if index.name == "uq_registration_live_email")
-    return insert.on_conflict_do_nothing(index_elements=[column.key for column in index.columns],
-                                         index_where=index.dialect_options[dialect]["where"])
+    return insert.on_conflict_do_nothing(
+        index_elements=[column.key for column in index.columns], index_where=index.dialect_options[dialect]["where"]
+    )
 
 
-def _in_one_statement(session: Session, event: Event, registration: Registration, seat: Seat, override: bool,
-                      context: dict) -> Admission:
+def _in_one_statement(
+    session: Session, event: Event, registration: Registration, seat: Seat, override: bool, context: dict
+) -> Admission:
     # Prefixed: a parameter named like a column of the event (country, created_at) would be added to
     # the counters' UPDATE as a SET clause.
     values = {f"new_{column.key}": getattr(registration, column.key) for column in _COLUMNS}
-    row = session.execute(_one_statement(), {
-        **values, "event_id": event.id, "override": override, "seated_status": seat.status.value, "seated_expires_at": seat.expires_at,
-        "seated_confirmed_at": seat.confirmed_at, "seated_template": seat.message.value, "context": json.dumps(context),
-    }).one()
+    row = session.execute(
+        _one_statement(),
+        {
+            **values,
+            "event_id": event.id,
+            "override": override,
+            "seated_status": seat.status.value,
+            "seated_expires_at": seat.expires_at,
+            "seated_confirmed_at": seat.confirmed_at,
+            "seated_template": seat.message.value,
+            "context": json.dumps(context),
+        },
+    ).one()
     seats = capacity.remember(event, row[:4])
     position = _decided(registration, seat, seats, row.seated)
     registration.id = row.id
@@ -165,11 +182,17 @@ def _one_statement():
         return _STATEMENT[0]
     registrations, outbox = table_of(Registration), table_of(OutboxEmail)
     counted = capacity.ARRIVE.cte("counted")
-    seated = or_(bindparam("override", type_=Boolean), counted.c.capacity.is_(None),
-                 counted.c.capacity - counted.c.seats_held >= counted.c.waiting_count)
+    seated = or_(
+        bindparam("override", type_=Boolean),
+        counted.c.capacity.is_(None),
+        counted.c.capacity - counted.c.seats_held >= counted.c.waiting_count,
+    )
     free = func.greatest(counted.c.capacity - counted.c.seats_held, 0)
-    decided = select(*counted.c, seated.label("seated"),
-                     (counted.c.waiting_count - func.least(free, counted.c.waiting_count)).label("position")).cte("decided")
+    decided = select(
+        *counted.c,
+        seated.label("seated"),
+        (counted.c.waiting_count - func.least(free, counted.c.waiting_count)).label("position"),
+    ).cte("decided")
 
     def if_seated(name: str, type_, waiting):
         return case((decided.c.seated, bindparam(name, type_=type_)), else_=waiting)
@@ -181,24 +204,50 @@ def _one_statement():
         "confirmed_at": if_seated("seated_confirmed_at", UTCDateTime(), null()),
     }
     row = [chosen.get(column.key, bindparam(f"new_{column.key}", type_=column.type)) for column in _COLUMNS]
-    added = _on_conflict_do_nothing(
-        postgresql.insert(registrations).from_select([column.key for column in _COLUMNS], select(*row).select_from(decided)),
-        "postgresql",
-    ).returning(registrations.c.id, registrations.c.status).cte("added")
-    context = cast(bindparam("context", type_=String), JSONB).op("||")(func.jsonb_build_object(
-        "registration_id", added.c.id, "status", added.c.status,
-        "waitlist_position", case((decided.c.seated, null()), else_=decided.c.position),
-    ))
-    queued = postgresql.insert(outbox).from_select(
-        ["template", "to_address", "context", "status", "attempts", "due_at", "created_at"],
-        select(if_seated("seated_template", String, literal(Message.waitlisted.value)), bindparam("new_email", type_=String),
-               cast(context, outbox.c.context.type), literal(QueueStatus.queued.value), literal(0),
-               bindparam("new_created_at", type_=UTCDateTime()), bindparam("new_created_at", type_=UTCDateTime()))
-        .select_from(added).join(decided, true()),
-    ).returning(outbox.c.id).cte("queued")
+    added = (
+        _on_conflict_do_nothing(
+            postgresql.insert(registrations).from_select(
+                [column.key for column in _COLUMNS], select(*row).select_from(decided)
+            ),
+            "postgresql",
+        )
+        .returning(registrations.c.id, registrations.c.status)
+        .cte("added")
+    )
+    context = cast(bindparam("context", type_=String), JSONB).op("||")(
+        func.jsonb_build_object(
+            "registration_id",
+            added.c.id,
+            "status",
+            added.c.status,
+            "waitlist_position",
+            case((decided.c.seated, null()), else_=decided.c.position),
+        )
+    )
+    queued = (
+        postgresql.insert(outbox)
+        .from_select(
+            ["template", "to_address", "context", "status", "attempts", "due_at", "created_at"],
+            select(
+                if_seated("seated_template", String, literal(Message.waitlisted.value)),
+                bindparam("new_email", type_=String),
+                cast(context, outbox.c.context.type),
+                literal(QueueStatus.queued.value),
+                literal(0),
+                bindparam("new_created_at", type_=UTCDateTime()),
+                bindparam("new_created_at", type_=UTCDateTime()),
+            )
+            .select_from(added)
+            .join(decided, true()),
+        )
+        .returning(outbox.c.id)
+        .cte("queued")
+    )
     statement = (
         select(*list(decided.c)[:4], decided.c.seated, added.c.id)
-        .select_from(decided).outerjoin(added, true()).add_cte(queued)
+        .select_from(decided)
+        .outerjoin(added, true())
+        .add_cte(queued)
     )
     _STATEMENT.append(statement)
     return statement

@@ -62,29 +62,44 @@ _event = table_of(Event)
 _COUNTERS = (_event.c.capacity, _event.c.seats_held, _event.c.waiting_count, _event.c.last_waitlist_rank)
 _THIS_EVENT = _event.c.id == bindparam("event_id")
 _LOCK = select(*_COUNTERS).where(_THIS_EVENT).with_for_update()
-_MOVE = update(_event).where(_THIS_EVENT).values(
-    seats_held=_event.c.seats_held + bindparam("held"), waiting_count=_event.c.waiting_count + bindparam("waiting"),
-).returning(*_COUNTERS)
+_MOVE = (
+    update(_event)
+    .where(_THIS_EVENT)
+    .values(
+        seats_held=_event.c.seats_held + bindparam("held"),
+        waiting_count=_event.c.waiting_count + bindparam("waiting"),
+    )
+    .returning(*_COUNTERS)
+)
 # A newcomer is seated when a seat is left after everyone already waiting (they go first), when the
 # event has no limit, or when an organiser overrides the capacity; otherwise they wait, last.
 _SEATED = or_(
-    bindparam("override", type_=Boolean), _event.c.capacity.is_(None),
+    bindparam("override", type_=Boolean),
+    _event.c.capacity.is_(None),
     _event.c.capacity - _event.c.seats_held > _event.c.waiting_count,
 )
 _ONE_IF_SEATED = case((_SEATED, 1), else_=0)
-ARRIVE = update(_event).where(_THIS_EVENT).values(
-    seats_held=_event.c.seats_held + _ONE_IF_SEATED,
-    waiting_count=_event.c.waiting_count + 1 - _ONE_IF_SEATED,
-    last_waitlist_rank=_event.c.last_waitlist_rank + 1 - _ONE_IF_SEATED,
-).returning(*_COUNTERS)
+ARRIVE = (
+    update(_event)
+    .where(_THIS_EVENT)
+    .values(
+        seats_held=_event.c.seats_held + _ONE_IF_SEATED,
+        waiting_count=_event.c.waiting_count + 1 - _ONE_IF_SEATED,
+        last_waitlist_rank=_event.c.last_waitlist_rank + 1 - _ONE_IF_SEATED,
+    )
+    .returning(*_COUNTERS)
+)
 
 
 def remember(event: Event, row) -> Seats:
     """The counters as the database returned them (capacity, held, waiting, last rank)."""
     seats = Seats(*row)
     # The session's copy of the event follows the database, without marking it changed.
-    for name, value in (("seats_held", seats.held), ("waiting_count", seats.waiting),
-                        ("last_waitlist_rank", seats.last_rank)):
+    for name, value in (
+        ("seats_held", seats.held),
+        ("waiting_count", seats.waiting),
+        ("last_waitlist_rank", seats.last_rank),
+    ):
         set_committed_value(event, name, value)
     return seats
 
@@ -109,7 +124,9 @@ def move(session: Session, event: Event, *, held: int = 0, waiting: int = 0) -> 
     return remember(event, session.execute(_MOVE, {"event_id": event.id, "held": held, "waiting": waiting}).one())
 
 
-def change(session: Session, event: Event, before: RegistrationStatus | None, after: RegistrationStatus | None) -> Seats | None:
+def change(
+    session: Session, event: Event, before: RegistrationStatus | None, after: RegistrationStatus | None
+) -> Seats | None:
     """Count one registration's move from ``before`` to ``after`` (None: not there); None if nothing moved."""
     (held_before, waiting_before), (held_after, waiting_after) = counted(before), counted(after)
     if (held_before, waiting_before) == (held_after, waiting_after):
@@ -120,10 +137,14 @@ def change(session: Session, event: Event, before: RegistrationStatus | None, af
 def first_waiting(session: Session, event: Event, count: int) -> list[Registration]:
     if count <= 0:
         return []
-    return list(session.execute(
-        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.status) == WAITLISTED)
-        .order_by(col(Registration.waitlist_rank), col(Registration.id)).limit(count)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Registration)
+            .where(col(Registration.event_id) == event.id, col(Registration.status) == WAITLISTED)
+            .order_by(col(Registration.waitlist_rank), col(Registration.id))
+            .limit(count)
+        ).scalars()
+    )
 
 
 def places_left(event: Event) -> int | None:
@@ -138,8 +159,11 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
     if registration.status is not WAITLISTED:
         return None
     return session.execute(
-        select(func.count()).select_from(Registration).where(
-            col(Registration.event_id) == registration.event_id, col(Registration.status) == WAITLISTED,
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            col(Registration.event_id) == registration.event_id,
+            col(Registration.status) == WAITLISTED,
             col(Registration.waitlist_rank) <= registration.waitlist_rank,
         )
     ).scalar_one()
@@ -150,9 +174,9 @@ def waitlist_positions(session: Session, event_ids: set[int]) -> dict[int, int]:
     if not event_ids:
         return {}
     rows = session.execute(
-        select(col(Registration.id), col(Registration.event_id)).where(
-            col(Registration.event_id).in_(event_ids), col(Registration.status) == WAITLISTED
-        ).order_by(col(Registration.event_id), col(Registration.waitlist_rank), col(Registration.id))
+        select(col(Registration.id), col(Registration.event_id))
+        .where(col(Registration.event_id).in_(event_ids), col(Registration.status) == WAITLISTED)
+        .order_by(col(Registration.event_id), col(Registration.waitlist_rank), col(Registration.id))
     ).all()
     positions: dict[int, int] = {}
     counters: dict[int, int] = {}
@@ -180,22 +204,45 @@ def differences(session: Session) -> list[Difference]:
     an organiser may override it, or lower it later.)
     """
     r = Registration
-    counts = select(
-        col(r.event_id),
-        func.count().filter(col(r.status).in_(SEAT_STATUSES)),
-        func.count().filter(col(r.status) == WAITLISTED),
-        func.coalesce(func.max(col(r.waitlist_rank)), 0),
-        func.count().filter(col(r.status) == WAITLISTED, col(r.waitlist_rank).is_(None)),
-        func.count().filter(col(r.status) != WAITLISTED, col(r.waitlist_rank).is_not(None)),
-        func.count(col(r.waitlist_rank)) - func.count(col(r.waitlist_rank).distinct()),
-    ).group_by(col(r.event_id)).subquery()
+    counts = (
+        select(
+            col(r.event_id),
+            func.count().filter(col(r.status).in_(SEAT_STATUSES)),
+            func.count().filter(col(r.status) == WAITLISTED),
+            func.coalesce(func.max(col(r.waitlist_rank)), 0),
+            func.count().filter(col(r.status) == WAITLISTED, col(r.waitlist_rank).is_(None)),
+            func.count().filter(col(r.status) != WAITLISTED, col(r.waitlist_rank).is_not(None)),
+            func.count(col(r.waitlist_rank)) - func.count(col(r.waitlist_rank).distinct()),
+        )
+        .group_by(col(r.event_id))
+        .subquery()
+    )
     rows = session.execute(
-        select(col(Event.id), col(Event.slug), col(Event.seats_held), col(Event.waiting_count), col(Event.last_waitlist_rank), *list(counts.c)[1:])
-        .outerjoin(counts, counts.c.event_id == Event.id).order_by(col(Event.id))
+        select(
+            col(Event.id),
+            col(Event.slug),
+            col(Event.seats_held),
+            col(Event.waiting_count),
+            col(Event.last_waitlist_rank),
+            *list(counts.c)[1:],
+        )
+        .outerjoin(counts, counts.c.event_id == Event.id)
+        .order_by(col(Event.id))
     ).all()
     found: list[Difference] = []
-    for (event_id, slug, held, waiting, last_rank, seated, queued, top_rank,
-         unranked, ranked_elsewhere, shared_ranks) in rows:
+    for (
+        event_id,
+        slug,
+        held,
+        waiting,
+        last_rank,
+        seated,
+        queued,
+        top_rank,
+        unranked,
+        ranked_elsewhere,
+        shared_ranks,
+    ) in rows:
         problems = []
         if held != (seated or 0):
             problems.append(f"seats held: counter {held}, registrations holding a seat {seated or 0}")
@@ -218,10 +265,13 @@ def recount(session: Session) -> int:
     r = Registration
     changed = 0
     for event in session.execute(select(Event).with_for_update()).scalars():
-        seated, queued, top_rank = session.execute(select(
-            func.count().filter(col(r.status).in_(SEAT_STATUSES)), func.count().filter(col(r.status) == WAITLISTED),
-            func.coalesce(func.max(col(r.waitlist_rank)), 0),
-        ).where(col(r.event_id) == event.id)).one()
+        seated, queued, top_rank = session.execute(
+            select(
+                func.count().filter(col(r.status).in_(SEAT_STATUSES)),
+                func.count().filter(col(r.status) == WAITLISTED),
+                func.coalesce(func.max(col(r.waitlist_rank)), 0),
+            ).where(col(r.event_id) == event.id)
+        ).one()
         values = (seated, queued, max(event.last_waitlist_rank, top_rank or 0))  # top_rank: coalesced, never None
         if (event.seats_held, event.waiting_count, event.last_waitlist_rank) != values:
             event.seats_held, event.waiting_count, event.last_waitlist_rank = values

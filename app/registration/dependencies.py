@@ -34,8 +34,12 @@ class Participant:
 def participant(token: str, session: SessionDep, settings: SettingsDep) -> Participant:
     """404 for a link we did not sign or that names no registration, 403 once it has expired."""
     registration = registration_for_token(session, settings, token)
-    return Participant(token, registration, session.get_one(Event, registration.event_id),
-                       calendar_url=calendar_feed_url(settings, registration))
+    return Participant(
+        token,
+        registration,
+        session.get_one(Event, registration.event_id),
+        calendar_url=calendar_feed_url(settings, registration),
+    )
 
 
 ParticipantDep = Annotated[Participant, Depends(participant)]

@@ -36,12 +36,17 @@ def _due(session: Session, now: datetime, *, lock: bool = False, skip_locked: bo
     """Events that have registrations awaiting approval and no digest in the last day, with how many wait."""
     waiting = (
         select(col(Registration.event_id), func.count().label("waiting"))
-        .where(col(Registration.status) == RegistrationStatus.pending_approval).group_by(col(Registration.event_id)).subquery()
+        .where(col(Registration.status) == RegistrationStatus.pending_approval)
+        .group_by(col(Registration.event_id))
+        .subquery()
     )
     statement = (
-        select(Event, waiting.c.waiting).join(waiting, waiting.c.event_id == Event.id)
-        .where(col(Event.ends_at) > now,
-               or_(col(Event.approval_digest_at).is_(None), col(Event.approval_digest_at) <= now - DIGEST_INTERVAL))
+        select(Event, waiting.c.waiting)
+        .join(waiting, waiting.c.event_id == Event.id)
+        .where(
+            col(Event.ends_at) > now,
+            or_(col(Event.approval_digest_at).is_(None), col(Event.approval_digest_at) <= now - DIGEST_INTERVAL),
+        )
         .order_by(col(Event.id))
     )
     if lock:
@@ -51,22 +56,35 @@ def _due(session: Session, now: datetime, *, lock: bool = False, skip_locked: bo
 
 def _waiting_people(session: Session, event: Event) -> list[WaitingPerson]:
     rows = session.execute(
-        select(col(Registration.first_name), col(Registration.last_name), col(Registration.country), col(Registration.created_at),
-               col(Organisation.name))
+        select(
+            col(Registration.first_name),
+            col(Registration.last_name),
+            col(Registration.country),
+            col(Registration.created_at),
+            col(Organisation.name),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
         .where(col(Registration.event_id) == event.id, col(Registration.status) == RegistrationStatus.pending_approval)
-        .order_by(col(Registration.created_at), col(Registration.id)).limit(LISTED)
+        .order_by(col(Registration.created_at), col(Registration.id))
+        .limit(LISTED)
     ).all()
-    return [WaitingPerson(name=display_name(row.first_name, row.last_name), organisation=row.name or "",
-                          country=row.country or "", registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}")
-            for row in rows]
+    return [
+        WaitingPerson(
+            name=display_name(row.first_name, row.last_name),
+            organisation=row.name or "",
+            country=row.country or "",
+            registered_on=f"{in_zone(row.created_at, event.timezone):%d %B %Y}",
+        )
+        for row in rows
+    ]
 
 
 def queue_digest(session: Session, event: Event, waiting: int, addresses: list[str], now: datetime) -> None:
     event.approval_digest_at = now
     people = _waiting_people(session, event)
-    props = ApprovalDigestProps(**event_context(event), event_id=event.id, waiting=waiting, people=people,
-                                more=waiting - len(people))
+    props = ApprovalDigestProps(
+        **event_context(event), event_id=event.id, waiting=waiting, people=people, more=waiting - len(people)
+    )
     for address in addresses:
         queue_email(session, Message.approval_digest, to=address, props=props)
 

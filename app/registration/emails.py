@@ -25,14 +25,25 @@ def event_context(event: Event) -> dict:
     same_day = starts.date() == ends.date()
     when = f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M}" if same_day else f"{starts:%d %B %Y} to {ends:%d %B %Y}"
     where = ", ".join(part for part in (event.venue, event.city) if part)
-    return {"event_title": event.title, "event_when": f"{when} ({event.timezone})", "event_where": where,
-            "event_starts_at": event.starts_at.isoformat(), "event_ends_at": event.ends_at.isoformat(),
-            "event_timezone": event.timezone}
+    return {
+        "event_title": event.title,
+        "event_when": f"{when} ({event.timezone})",
+        "event_where": where,
+        "event_starts_at": event.starts_at.isoformat(),
+        "event_ends_at": event.ends_at.isoformat(),
+        "event_timezone": event.timezone,
+    }
 
 
 def notify(
-    session: Session, event: Event, registration: Registration, message: Message, *,
-    dedup_key: str | None = None, waitlist_position: int | None = None, **details: str | int | bool | None,
+    session: Session,
+    event: Event,
+    registration: Registration,
+    message: Message,
+    *,
+    dedup_key: str | None = None,
+    waitlist_position: int | None = None,
+    **details: str | int | bool | None,
 ) -> None:
     """Queue ``message`` for the participant. ``dedup_key`` makes a repeat a no-op; ``details`` are
     what one message's props take beyond the common ones (app.notifications.messages)."""
@@ -56,8 +67,11 @@ def registration_fields(event: Event, registration: Registration, *, waitlist_po
 
 def registration_emails(session: Session, registration: Registration) -> list[OutboxEmail]:
     """The emails queued about this registration (queued, sent or failed), newest first."""
-    to_address = session.execute(select(OutboxEmail).where(col(OutboxEmail.to_address) == registration.email)
-                                 .order_by(col(OutboxEmail.created_at).desc(), col(OutboxEmail.id).desc())).scalars()
+    to_address = session.execute(
+        select(OutboxEmail)
+        .where(col(OutboxEmail.to_address) == registration.email)
+        .order_by(col(OutboxEmail.created_at).desc(), col(OutboxEmail.id).desc())
+    ).scalars()
     return [email for email in to_address if email.context.get("registration_id") == registration.id]
 
 
@@ -69,10 +83,14 @@ def _event_of_email():
     return OutboxEmail.context["event_id"].as_integer()
 
 
-def event_emails(session: Session, event: Event, *, status: QueueStatus | None = None, limit: int = 100) -> list[OutboxEmail]:
+def event_emails(
+    session: Session, event: Event, *, status: QueueStatus | None = None, limit: int = 100
+) -> list[OutboxEmail]:
     """The emails about ``event``, newest first: its participants' and its organisers' notices."""
-    about_event = or_(_registration_of_email().in_(select(col(Registration.id)).where(col(Registration.event_id) == event.id)),
-                      _event_of_email() == event.id)
+    about_event = or_(
+        _registration_of_email().in_(select(col(Registration.id)).where(col(Registration.event_id) == event.id)),
+        _event_of_email() == event.id,
+    )
     return list_outbox(session, status=status, where=about_event, limit=limit)
 
 
@@ -81,14 +99,19 @@ def failed_email_counts(session: Session, event_ids: list[int]) -> dict[int, int
     failed = col(OutboxEmail.status) == QueueStatus.failed
     counts: dict[int, int] = dict.fromkeys(event_ids, 0)
     to_participants = session.execute(
-        select(col(Registration.event_id), func.count()).select_from(OutboxEmail)
+        select(col(Registration.event_id), func.count())
+        .select_from(OutboxEmail)
         .join(Registration, Registration.id == _registration_of_email())
-        .where(failed, col(Registration.event_id).in_(event_ids)).group_by(col(Registration.event_id)))
+        .where(failed, col(Registration.event_id).in_(event_ids))
+        .group_by(col(Registration.event_id))
+    )
     about = _event_of_email().label("about_event")  # grouped by its label: PostgreSQL sees one expression
     to_organisers = session.execute(
         # Participants' emails carry the event too (their text may be the event's own): counted above.
-        select(about, func.count()).where(failed, _event_of_email().in_(event_ids), _registration_of_email().is_(None))
-        .group_by(about))
+        select(about, func.count())
+        .where(failed, _event_of_email().in_(event_ids), _registration_of_email().is_(None))
+        .group_by(about)
+    )
     for event_id, number in (*to_participants, *to_organisers):
         counts[event_id] += number
     return counts

@@ -37,8 +37,21 @@ _FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t][\s\"']*)([=+\-@])")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ORGANISER_COLUMNS = [
-    "id", "status", "waitlist_position", "first_name", "last_name", "email", "organisation", "organisation_type",
-    "country", "country_name", "project", "publication", "created_at", "confirmed_at", "cancelled_at",
+    "id",
+    "status",
+    "waitlist_position",
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "organisation_type",
+    "country",
+    "country_name",
+    "project",
+    "publication",
+    "created_at",
+    "confirmed_at",
+    "cancelled_at",
 ]
 PUBLIC_COLUMNS = ["first_name", "last_name", "organisation", "country_name", "project"]
 ANSWER_PREFIX = "answers."
@@ -84,9 +97,15 @@ def cell_text(value: Any) -> str:
 
 def registrations_table(session: Session, event: Event, audience: Audience = Audience.organisers) -> Table:
     """The event's registrations, in alphabetical order of last names, as text cells (three queries)."""
-    questions = session.execute(
-        select(Question).where(col(Question.event_id) == event.id).order_by(col(Question.position), col(Question.id))
-    ).scalars().all()
+    questions = (
+        session.execute(
+            select(Question)
+            .where(col(Question.event_id) == event.id)
+            .order_by(col(Question.position), col(Question.id))
+        )
+        .scalars()
+        .all()
+    )
     rows = session.execute(
         select(Registration, Organisation, col(Project.acronym))
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
@@ -98,12 +117,17 @@ def registrations_table(session: Session, event: Event, audience: Audience = Aud
     positions = _waitlist_positions([registration for registration, _, _ in rows])
     if audience is Audience.organisers:
         header = ORGANISER_COLUMNS + [ANSWER_PREFIX + question.key for question in questions]
-        body = [_organiser_row(registration, organisation, acronym, positions, questions)
-                for registration, organisation, acronym in rows]
+        body = [
+            _organiser_row(registration, organisation, acronym, positions, questions)
+            for registration, organisation, acronym in rows
+        ]
     else:
         header = PUBLIC_COLUMNS
-        body = [_public_row(registration, organisation, acronym) for registration, organisation, acronym in rows
-                if registration.status is RegistrationStatus.confirmed and publishable(registration, audience)]
+        body = [
+            _public_row(registration, organisation, acronym)
+            for registration, organisation, acronym in rows
+            if registration.status is RegistrationStatus.confirmed and publishable(registration, audience)
+        ]
     return Table(header=header, rows=[[neutralise(cell) for cell in row] for row in body])
 
 
@@ -115,13 +139,28 @@ def _waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     return {registration.id: position for position, registration in enumerate(waiting, start=1)}
 
 
-def _organiser_row(registration: Registration, organisation: Organisation | None, acronym: str | None,
-                   positions: dict[int, int], questions: Sequence[Question]) -> list[str]:
+def _organiser_row(
+    registration: Registration,
+    organisation: Organisation | None,
+    acronym: str | None,
+    positions: dict[int, int],
+    questions: Sequence[Question],
+) -> list[str]:
     values = [
-        registration.id, registration.status, positions.get(registration.id), registration.first_name,
-        registration.last_name, registration.email, organisation.name if organisation else None,
-        organisation.type if organisation else None, registration.country, country_name(registration.country),
-        acronym, registration.publication, registration.created_at, registration.confirmed_at,
+        registration.id,
+        registration.status,
+        positions.get(registration.id),
+        registration.first_name,
+        registration.last_name,
+        registration.email,
+        organisation.name if organisation else None,
+        organisation.type if organisation else None,
+        registration.country,
+        country_name(registration.country),
+        acronym,
+        registration.publication,
+        registration.created_at,
+        registration.confirmed_at,
         registration.cancelled_at,
     ]
     values += [registration.answers.get(question.key) for question in questions]
@@ -129,8 +168,13 @@ def _organiser_row(registration: Registration, organisation: Organisation | None
 
 
 def _public_row(registration: Registration, organisation: Organisation | None, acronym: str | None) -> list[str]:
-    values = [registration.first_name, registration.last_name, organisation.name if organisation else None,
-              country_name(registration.country), acronym]
+    values = [
+        registration.first_name,
+        registration.last_name,
+        organisation.name if organisation else None,
+        country_name(registration.country),
+        acronym,
+    ]
     return [cell_text(value) for value in values]
 
 
@@ -162,8 +206,9 @@ def to_xlsx(table: Table, *, title: str = "Registrations") -> bytes:
     return buffer.getvalue()
 
 
-def export_registrations(session: Session, event: Event, export_format: ExportFormat,
-                         audience: Audience = Audience.organisers) -> tuple[bytes, str, str]:
+def export_registrations(
+    session: Session, event: Event, export_format: ExportFormat, audience: Audience = Audience.organisers
+) -> tuple[bytes, str, str]:
     """The file's bytes, media type and file name."""
     table = registrations_table(session, event, audience)
     suffix = "" if audience is Audience.organisers else f"-{audience.value}"

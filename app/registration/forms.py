@@ -30,13 +30,26 @@ from app.registration.schemas import RegistrationCreate, RegistrationUpdate
 # Hidden from people (CSS and aria-hidden), irresistible to form-filling bots.
 HONEYPOT_FIELD = "website"
 ANSWER_PREFIX = "answers."
-_TEXT_FIELDS = ("first_name", "last_name", "email", "organisation", "organisation_type", "country", "project",
-                "publication")
+_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "organisation_type",
+    "country",
+    "project",
+    "publication",
+)
 # The labels of the fields a message does not name by itself: the form shows them, and the error
 # summary, far from the field, puts them before the message ("First name: this field is required").
 FIELD_LABELS = {
-    "first_name": "First name", "last_name": "Last name", "email": "Email address", "organisation": "Organisation",
-    "organisation_type": "Type of organisation", "country": "Country", "project": "Project you represent",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email address",
+    "organisation": "Organisation",
+    "organisation_type": "Type of organisation",
+    "country": "Country",
+    "project": "Project you represent",
 }
 _YES = {"yes", "true", "on", "1"}
 _NO = {"no", "false", "off", "0"}
@@ -70,8 +83,11 @@ def form_values(form: FormData, questions: list[Question]) -> dict[str, Any]:
     values["privacy"] = str(form.get("privacy") or "") in _YES
     for question in questions:
         name = answer_field(question)
-        values[name] = [str(item) for item in form.getlist(name)] if question.kind is QuestionKind.multiple_choice \
+        values[name] = (
+            [str(item) for item in form.getlist(name)]
+            if question.kind is QuestionKind.multiple_choice
             else str(form.get(name) or "")
+        )
     return values
 
 
@@ -151,24 +167,32 @@ def _parse(form: FormData, questions: list[Question], build: Callable[[dict, dic
 
 def _details(values: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """The fields both forms share; a blank optional field means "none"."""
-    payload = {name: values[name].strip() or None for name in ("organisation", "organisation_type", "country", "project")}
+    payload = {
+        name: values[name].strip() or None for name in ("organisation", "organisation_type", "country", "project")
+    }
     payload.update(first_name=values["first_name"], last_name=values["last_name"], answers=answers)
     return payload
 
 
 def parse_registration(form: FormData, questions: list[Question]) -> ParsedForm[RegistrationCreate]:
     def build(values: dict, answers: dict) -> RegistrationCreate:
-        return RegistrationCreate.model_validate({
-            **_details(values, answers), "email": values["email"].strip(),
-            "consents": {"privacy": values["privacy"], "publication": values["publication"] or "nobody"},
-        })
+        return RegistrationCreate.model_validate(
+            {
+                **_details(values, answers),
+                "email": values["email"].strip(),
+                "consents": {"privacy": values["privacy"], "publication": values["publication"] or "nobody"},
+            }
+        )
+
     return _parse(form, questions, build)
 
 
 def parse_update(form: FormData, questions: list[Question]) -> ParsedForm[RegistrationUpdate]:
     def build(values: dict, answers: dict) -> RegistrationUpdate:
-        return RegistrationUpdate.model_validate({**_details(values, answers),
-                                                  "publication": values["publication"] or "nobody"})
+        return RegistrationUpdate.model_validate(
+            {**_details(values, answers), "publication": values["publication"] or "nobody"}
+        )
+
     return _parse(form, questions, build)
 
 
@@ -212,15 +236,20 @@ def _shown(question: Question, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def registration_values(registration: Registration, organisation: Organisation | None, project: Project | None,
-                        questions: list[Question]) -> dict[str, Any]:
+def registration_values(
+    registration: Registration, organisation: Organisation | None, project: Project | None, questions: list[Question]
+) -> dict[str, Any]:
     """A stored registration in the shape of ``form_values``, to fill the edit form."""
     values: dict[str, Any] = {
-        "first_name": registration.first_name, "last_name": registration.last_name, "email": registration.email,
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "email": registration.email,
         "organisation": organisation.name if organisation else "",
         "organisation_type": organisation.type.value if organisation else "",
-        "country": registration.country or "", "project": project.acronym if project else "",
-        "publication": registration.publication.value, "privacy": registration.privacy_consented_at is not None,
+        "country": registration.country or "",
+        "project": project.acronym if project else "",
+        "publication": registration.publication.value,
+        "privacy": registration.privacy_consented_at is not None,
     }
     for question in questions:
         values[answer_field(question)] = _shown(question, registration.answers.get(question.key))

@@ -35,10 +35,17 @@ class Change(str, enum.Enum):
 
 
 CHANGE_LABELS = {
-    Change.registered: "Registered", Change.email_confirmed: "Email address confirmed", Change.approved: "Approved",
-    Change.rejected: "Rejected", Change.cancelled: "Cancelled", Change.expired: "Lapsed (email not confirmed in time)",
-    Change.promoted: "Promoted from the waiting list", Change.seat_came_free: "Seated: a place came free",
-    Change.edited: "Details changed", Change.link_resent: "Link sent again", Change.erased: "Personal data erased",
+    Change.registered: "Registered",
+    Change.email_confirmed: "Email address confirmed",
+    Change.approved: "Approved",
+    Change.rejected: "Rejected",
+    Change.cancelled: "Cancelled",
+    Change.expired: "Lapsed (email not confirmed in time)",
+    Change.promoted: "Promoted from the waiting list",
+    Change.seat_came_free: "Seated: a place came free",
+    Change.edited: "Details changed",
+    Change.link_resent: "Link sent again",
+    Change.erased: "Personal data erased",
 }
 
 
@@ -46,8 +53,9 @@ class RegistrationChange(SQLModel, table=True):
     __tablename__ = "registration_change"
 
     id: int = Field(default=None, primary_key=True)
-    registration_id: int = Field(sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"),
-                                                  nullable=False, index=True))
+    registration_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("registration.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     action: Change = Field(sa_column=Column(enum_column(Change, "registration_change_action"), nullable=False))
     by: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
@@ -59,14 +67,29 @@ class RegistrationChange(SQLModel, table=True):
 _INSERT = insert(table_of(RegistrationChange))
 
 
-def record(session: Session, registration_id: int, status: str, action: Change, *, by: str | None = None,
-           **details: object) -> None:
+def record(
+    session: Session, registration_id: int, status: str, action: Change, *, by: str | None = None, **details: object
+) -> None:
     """Write one history row for a change made in this transaction (``details`` must be JSON)."""
-    session.execute(_INSERT, {"registration_id": registration_id, "at": utcnow(), "action": action, "by": by,
-                              "status": status, "details": details})
+    session.execute(
+        _INSERT,
+        {
+            "registration_id": registration_id,
+            "at": utcnow(),
+            "action": action,
+            "by": by,
+            "status": status,
+            "details": details,
+        },
+    )
 
 
 def registration_history(session: Session, registration_id: int) -> list[RegistrationChange]:
     """Oldest first."""
-    return list(session.execute(select(RegistrationChange).where(col(RegistrationChange.registration_id) == registration_id)
-                                .order_by(col(RegistrationChange.at), col(RegistrationChange.id))).scalars())
+    return list(
+        session.execute(
+            select(RegistrationChange)
+            .where(col(RegistrationChange.registration_id) == registration_id)
+            .order_by(col(RegistrationChange.at), col(RegistrationChange.id))
+        ).scalars()
+    )

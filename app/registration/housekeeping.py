@@ -30,11 +30,19 @@ BATCH_SIZE = 200
 def expire_unconfirmed(database: Database) -> int:
     """Registrations whose email was not confirmed in time lapse; their seats go to those waiting."""
     with database.transaction() as session:
-        due = session.execute(
-            select(Registration).where(
-                col(Registration.status) == RegistrationStatus.pending_confirmation, col(Registration.expires_at) <= utcnow()
-            ).order_by(col(Registration.event_id), col(Registration.id)).limit(BATCH_SIZE)  # one lock order for every worker
-        ).scalars().all()
+        due = (
+            session.execute(
+                select(Registration)
+                .where(
+                    col(Registration.status) == RegistrationStatus.pending_confirmation,
+                    col(Registration.expires_at) <= utcnow(),
+                )
+                .order_by(col(Registration.event_id), col(Registration.id))
+                .limit(BATCH_SIZE)  # one lock order for every worker
+            )
+            .scalars()
+            .all()
+        )
         for registration in due:
             with suppress(InvalidTransition):  # confirmed while this batch waited for the event's lock
                 expire_registration(session, registration)
@@ -45,10 +53,16 @@ def queue_reminders(database: Database) -> int:
     with database.transaction() as session:
         now = utcnow()
         statement = (
-            select(Registration, Event).join(Event, col(Event.id) == col(Registration.event_id)).where(
-                col(Registration.status) == RegistrationStatus.confirmed, col(Registration.reminded_at).is_(None),
-                col(Event.starts_at) > now, col(Event.starts_at) <= now + REMINDER_LEAD,
-            ).order_by(col(Registration.id)).limit(BATCH_SIZE)
+            select(Registration, Event)
+            .join(Event, col(Event.id) == col(Registration.event_id))
+            .where(
+                col(Registration.status) == RegistrationStatus.confirmed,
+                col(Registration.reminded_at).is_(None),
+                col(Event.starts_at) > now,
+                col(Event.starts_at) <= now + REMINDER_LEAD,
+            )
+            .order_by(col(Registration.id))
+            .limit(BATCH_SIZE)
         )
         if not database.is_sqlite:
             statement = statement.with_for_update(of=Registration, skip_locked=True)

@@ -58,8 +58,12 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "dry_run": self.dry_run, "ok": not self.errors, "rows": self.rows, "imported": 0 if self.dry_run or self.errors else self.rows,
-            "statuses": dict(self.statuses), "errors": [error.__dict__ for error in self.errors],
+            "dry_run": self.dry_run,
+            "ok": not self.errors,
+            "rows": self.rows,
+            "imported": 0 if self.dry_run or self.errors else self.rows,
+            "statuses": dict(self.statuses),
+            "errors": [error.__dict__ for error in self.errors],
         }
 
 
@@ -112,7 +116,8 @@ def _payload(row: dict[str, str], questions: dict[str, Question]) -> dict[str, A
     if payload["organisation_type"]:
         payload["organisation_type"] = _organisation_type(payload["organisation_type"])
     payload["answers"] = {
-        key: _answer(question, cells[ANSWER_PREFIX + key]) for key, question in questions.items()
+        key: _answer(question, cells[ANSWER_PREFIX + key])
+        for key, question in questions.items()
         if cells.get(ANSWER_PREFIX + key, "") != ""
     }
     # The organiser who imports people vouches for their consent; names stay unpublished unless said.
@@ -120,8 +125,9 @@ def _payload(row: dict[str, str], questions: dict[str, Question]) -> dict[str, A
     return payload
 
 
-def import_registrations(session: Session, event: Event, data: bytes, *, dry_run: bool,
-                         by: str | None = None) -> ImportReport:
+def import_registrations(
+    session: Session, event: Event, data: bytes, *, dry_run: bool, by: str | None = None
+) -> ImportReport:
     """Check every row and, unless ``dry_run``, store them all; a real run with any bad row raises
     ImportRejected (nothing stored), a dry run reports the bad rows."""
     reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
@@ -144,13 +150,21 @@ def import_registrations(session: Session, event: Event, data: bytes, *, dry_run
     else:
         everything.commit()
     if report.errors and not dry_run:
-        raise ImportRejected(f"{len(report.errors)} problem(s) in the file; nothing was imported",
-                             extra=report.as_dict())
+        raise ImportRejected(
+            f"{len(report.errors)} problem(s) in the file; nothing was imported", extra=report.as_dict()
+        )
     return report
 
 
-def _import_row(session: Session, event: Event, row: dict, questions: dict[str, Question], line: int,
-                report: ImportReport, by: str | None) -> None:
+def _import_row(
+    session: Session,
+    event: Event,
+    row: dict,
+    questions: dict[str, Question],
+    line: int,
+    report: ImportReport,
+    by: str | None,
+) -> None:
     try:
         data = RegistrationCreate.model_validate(_payload(row, questions))
     except ValidationError as error:
@@ -169,7 +183,9 @@ def _import_row(session: Session, event: Event, row: dict, questions: dict[str, 
 
 def _row_error(line: int, error: Exception) -> RowError:
     if isinstance(error, AlreadyRegistered):
-        return RowError(line, "email", "this email address is already registered for this event (or earlier in the file)")
+        return RowError(
+            line, "email", "this email address is already registered for this event (or earlier in the file)"
+        )
     if isinstance(error, AppError):
         return RowError(line, error.field or "row", error.detail)
     return RowError(line, "row", "conflicts with existing data")

@@ -107,7 +107,10 @@ def registration_for_calendar_token(session: Session, settings: Settings, token:
     if registration is None:
         raise InvalidLink("this calendar address is not valid")
     event = session.get_one(Event, registration.event_id)
-    if (registration.anonymised_at is not None or registration.status in CLOSED_STATUSES
-            or utcnow() > event.ends_at + LINK_GRACE):
+    if (
+        registration.anonymised_at is not None
+        or registration.status in CLOSED_STATUSES
+        or utcnow() > event.ends_at + LINK_GRACE
+    ):
         raise CalendarGone("this calendar is no longer available")
     return registration

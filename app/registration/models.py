@@ -89,9 +89,12 @@ class Registration(SQLModel, table=True):
     )
     country: str | None = Field(default=None, sa_column=Column(String(2), nullable=True))
     project_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey("project.id", ondelete="SET NULL"), nullable=True, index=True)
+        default=None,
+        sa_column=Column(Integer, ForeignKey("project.id", ondelete="SET NULL"), nullable=True, index=True),
     )
-    status: RegistrationStatus = Field(sa_column=Column(enum_column(RegistrationStatus, "registration_status"), nullable=False))
+    status: RegistrationStatus = Field(
+        sa_column=Column(enum_column(RegistrationStatus, "registration_status"), nullable=False)
+    )
     # Orders the waiting list: lower goes first. Positions (1, 2, ...) are derived from it.
     waitlist_rank: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     publication: Publication = Field(
@@ -137,7 +140,9 @@ class Question(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("event_id", "key"),)
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     key: str = Field(sa_column=Column(String(40), nullable=False))
     label: str = Field(sa_column=Column(String(300), nullable=False))
     help_text: str | None = Field(default=None, sa_column=Column(String(1000), nullable=True))

@@ -40,7 +40,8 @@ def status_counts(session: Session, event_ids: list[int]) -> dict[int, dict[Regi
         return counts
     rows = session.execute(
         select(col(Registration.event_id), col(Registration.status), func.count())
-        .where(col(Registration.event_id).in_(event_ids)).group_by(col(Registration.event_id), Registration.status)
+        .where(col(Registration.event_id).in_(event_ids))
+        .group_by(col(Registration.event_id), Registration.status)
     )
     for event_id, status, number in rows:
         counts[event_id][status] = number
@@ -49,4 +50,6 @@ def status_counts(session: Session, event_ids: list[int]) -> dict[int, dict[Regi
 
 def event_figures(session: Session, events: list[Event]) -> dict[int, EventFigures]:
     counts = status_counts(session, [event.id for event in events])
-    return {event.id: EventFigures(dict(counts.get(event.id, {})), event.capacity, event.seats_held) for event in events}
+    return {
+        event.id: EventFigures(dict(counts.get(event.id, {})), event.capacity, event.seats_held) for event in events
+    }

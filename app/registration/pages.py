@@ -68,8 +68,15 @@ def _html(csrf: Csrf, body: str, status: int = 200) -> HTMLResponse:
     return csrf.set_cookie(HTMLResponse(body, status_code=status, headers=PRIVATE))
 
 
-def _participant_page(session: Session, csrf: Csrf, participant: Participant, *, parsed: ParsedForm | None = None,
-                      message: str | None = None, status: int = 200) -> HTMLResponse:
+def _participant_page(
+    session: Session,
+    csrf: Csrf,
+    participant: Participant,
+    *,
+    parsed: ParsedForm | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     registration, event = participant.registration, participant.event
     if registration.anonymised_at is not None:
         return _html(csrf, render_page("registration/erased.html", event=event), status)
@@ -81,14 +88,26 @@ def _participant_page(session: Session, csrf: Csrf, participant: Participant, *,
         values.update(parsed.values, email=registration.email)
     confirmed = registration.status is RegistrationStatus.confirmed
     body = render_page(
-        "registration/participant.html", event=event, questions=questions, values=values,
-        errors=parsed.errors if parsed else {}, choices=form_choices(session), labels=FIELD_LABELS, message=message,
-        status=registration.status.value, status_label=STATUS_LABELS[registration.status],
-        live=_open(registration), waitlist_position=waitlist_position(session, registration),
+        "registration/participant.html",
+        event=event,
+        questions=questions,
+        values=values,
+        errors=parsed.errors if parsed else {},
+        choices=form_choices(session),
+        labels=FIELD_LABELS,
+        message=message,
+        status=registration.status.value,
+        status_label=STATUS_LABELS[registration.status],
+        live=_open(registration),
+        waitlist_position=waitlist_position(session, registration),
         qr_svg=qr_svg(registration.checkin_code, scale=QR_SCALE) if confirmed else "",
-        checkin_code=registration.checkin_code, base=participant.base, csrf_token=csrf.token,
-        optional_messages=receives_optional_messages(registration), **local_times(event),
-        calendar_url=participant.calendar_url, webcal_url=participant.webcal_url,
+        checkin_code=registration.checkin_code,
+        base=participant.base,
+        csrf_token=csrf.token,
+        optional_messages=receives_optional_messages(registration),
+        **local_times(event),
+        calendar_url=participant.calendar_url,
+        webcal_url=participant.webcal_url,
     )
     return _html(csrf, body, status)
 
@@ -123,8 +142,9 @@ def confirm_from_page(participant: ParticipantDep, session: SessionDep, csrf: Cs
     except CsrfFailed as error:
         return _participant_page(session, csrf, participant, parsed=_refused(error), status=error.status)
     if not _open(participant.registration):
-        return _participant_page(session, csrf, participant, status=409,
-                                 message="This registration is closed; there is nothing to confirm.")
+        return _participant_page(
+            session, csrf, participant, status=409, message="This registration is closed; there is nothing to confirm."
+        )
     confirm_email(session, participant.registration)
     return _see_outcome(participant, "confirmed")
 
@@ -132,8 +152,9 @@ def confirm_from_page(participant: ParticipantDep, session: SessionDep, csrf: Cs
 @router.post("/r/{token}", response_class=HTMLResponse)
 def update_details(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form: FormDep):
     if not _open(participant.registration):
-        return _participant_page(session, csrf, participant, status=409,
-                                 message="This registration can no longer be changed.")
+        return _participant_page(
+            session, csrf, participant, status=409, message="This registration can no longer be changed."
+        )
     questions = event_questions(session, participant.event)
     try:
         csrf.verify(form.get(FIELD_NAME))
@@ -163,28 +184,46 @@ def change_optional_messages(participant: ParticipantDep, session: SessionDep, c
         return _participant_page(session, csrf, participant, parsed=_refused(error), status=error.status)
     wanted = form.get("optional")
     if wanted not in ("yes", "no"):
-        return _participant_page(session, csrf, participant, status=422,
-                                 parsed=ParsedForm(values={}, errors={"form": "optional: choose yes or no"}))
+        return _participant_page(
+            session,
+            csrf,
+            participant,
+            status=422,
+            parsed=ParsedForm(values={}, errors={"form": "optional: choose yes or no"}),
+        )
     set_optional_messages(session, participant.registration, wanted=wanted == "yes")
     return _see_outcome(participant, "subscribed" if wanted == "yes" else "unsubscribed")
 
 
 STEPS = {
-    "cancel": {"heading": "Cancel your registration?", "button": "Yes, cancel my registration",
-               "explanation": "Your place goes to the next person on the waiting list. This cannot be undone; "
-                              "to come after all you would register again."},
-    "erase": {"heading": "Erase your data?", "button": "Yes, erase my data",
-              "explanation": "Your name, email address and answers are deleted for good; before the event this "
-                             "also cancels your registration. You will not be able to use this page afterwards."},
+    "cancel": {
+        "heading": "Cancel your registration?",
+        "button": "Yes, cancel my registration",
+        "explanation": "Your place goes to the next person on the waiting list. This cannot be undone; "
+        "to come after all you would register again.",
+    },
+    "erase": {
+        "heading": "Erase your data?",
+        "button": "Yes, erase my data",
+        "explanation": "Your name, email address and answers are deleted for good; before the event this "
+        "also cancels your registration. You will not be able to use this page afterwards.",
+    },
 }
 ALREADY_CLOSED = "This registration is already cancelled or closed."
 
 
-def _confirm_step(csrf: Csrf, participant: Participant, *, action: str, error: str | None = None,
-                  status: int = 200) -> HTMLResponse:
-    body = render_page("registration/confirm_action.html", event=participant.event,
-                       action=f"{participant.base}/{action}", back=participant.base, error=error,
-                       csrf_token=csrf.token, **STEPS[action])
+def _confirm_step(
+    csrf: Csrf, participant: Participant, *, action: str, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    body = render_page(
+        "registration/confirm_action.html",
+        event=participant.event,
+        action=f"{participant.base}/{action}",
+        back=participant.base,
+        error=error,
+        csrf_token=csrf.token,
+        **STEPS[action],
+    )
     return _html(csrf, body, status)
 
 
@@ -234,6 +273,10 @@ def erase(participant: ParticipantDep, session: SessionDep, csrf: CsrfDep, form:
 @router.get("/r/{token}/data.json")
 def download_my_data(participant: ParticipantDep, session: SessionDep, settings: SettingsDep):
     registration = participant.registration
-    return JSONResponse(personal_data(session, registration, settings), headers={
-        **PRIVATE, "Content-Disposition": f'attachment; filename="registration-{registration.id}.json"',
-    })
+    return JSONResponse(
+        personal_data(session, registration, settings),
+        headers={
+            **PRIVATE,
+            "Content-Disposition": f'attachment; filename="registration-{registration.id}.json"',
+        },
+    )

@@ -36,9 +36,10 @@ ANONYMOUS_LAST_NAME = "participant"
 class Audience(str, enum.Enum):
     """Who will read an output that lists names."""
 
-    public = "public"              # anyone: public pages, published reports
+    public = "public"  # anyone: public pages, published reports
     participants = "participants"  # the event's other participants (e.g. a participant list handed out)
-    organisers = "organisers"      # the event's organisers, for running the event
+    organisers = "organisers"  # the event's organisers, for running the event
+
 
 # The publication levels that allow a name in front of each audience.
 _ALLOWED = {
@@ -105,19 +106,27 @@ def personal_data(session: Session, registration: Registration, settings: Settin
     event = session.get_one(Event, registration.event_id)
     questions = {question.key: question.label for question in event_questions(session, event)}
     return {
-        "event": {"id": event.id, "slug": event.slug, "title": event.title, "starts_at": event.starts_at.isoformat(),
-                  "ends_at": event.ends_at.isoformat()},
+        "event": {
+            "id": event.id,
+            "slug": event.slug,
+            "title": event.title,
+            "starts_at": event.starts_at.isoformat(),
+            "ends_at": event.ends_at.isoformat(),
+        },
         "registration": read_registration(session, registration).model_dump(mode="json"),
-        "answers": [{"key": key, "question": questions.get(key, key), "answer": value}
-                    for key, value in registration.answers.items()],
+        "answers": [
+            {"key": key, "question": questions.get(key, key), "answer": value}
+            for key, value in registration.answers.items()
+        ],
         "checkin_code": registration.checkin_code,
         "anonymised_at": registration.anonymised_at.isoformat() if registration.anonymised_at else None,
         "retention": {"anonymised_after": anonymise_after(event, settings, utcnow()).isoformat()},
     }
 
 
-def erase_registration(session: Session, registration: Registration, *, by_organiser: bool,
-                       by: str | None = None) -> Registration:
+def erase_registration(
+    session: Session, registration: Registration, *, by_organiser: bool, by: str | None = None
+) -> Registration:
     """A request for erasure (the participant's, or passed on by an organiser). Before the event a live registration is cancelled
     first (an anonymous seat helps no one, and the next person waiting gets it); then anonymised."""
     event = session.get_one(Event, registration.event_id)
@@ -126,4 +135,3 @@ def erase_registration(session: Session, registration: Registration, *, by_organ
     anonymise(session, registration)
     record(session, registration.id, registration.status.value, Change.erased, by=by)
     return registration
-

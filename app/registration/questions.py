@@ -19,7 +19,11 @@ CHOICE_KINDS = (QuestionKind.single_choice, QuestionKind.multiple_choice)
 
 # Built once: every registration reads its event's questions, and composing the statement each
 # time cost about as much as running it.
-_EVENT_QUESTIONS = select(Question).where(col(Question.event_id) == bindparam("event_id")).order_by(col(Question.position), col(Question.id))
+_EVENT_QUESTIONS = (
+    select(Question)
+    .where(col(Question.event_id) == bindparam("event_id"))
+    .order_by(col(Question.position), col(Question.id))
+)
 
 
 def event_questions(session: Session, event: Event) -> list[Question]:
@@ -44,7 +48,9 @@ def _check_options(kind: QuestionKind, options: list[str]) -> None:
 
 def create_question(session: Session, event: Event, data: QuestionCreate) -> Question:
     _check_options(data.kind, data.options)
-    taken = session.execute(select(col(Question.id)).where(col(Question.event_id) == event.id, col(Question.key) == data.key)).first()
+    taken = session.execute(
+        select(col(Question.id)).where(col(Question.event_id) == event.id, col(Question.key) == data.key)
+    ).first()
     if taken is not None:
         raise Conflict(f"this event already has a question with key {data.key!r}", field="key")
     position = data.position

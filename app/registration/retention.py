@@ -63,12 +63,22 @@ class RetentionStep:
 
 def _identities(session: Session, now: datetime, *, lock: bool = False, skip_locked: bool = False) -> list[Identities]:
     figures = (
-        select(col(Registration.event_id), func.count().label("count"), func.min(col(Registration.created_at)).label("oldest"),
-               func.max(col(Registration.created_at)).label("newest"))
-        .where(col(Registration.anonymised_at).is_(None)).group_by(col(Registration.event_id)).subquery()
+        select(
+            col(Registration.event_id),
+            func.count().label("count"),
+            func.min(col(Registration.created_at)).label("oldest"),
+            func.max(col(Registration.created_at)).label("newest"),
+        )
+        .where(col(Registration.anonymised_at).is_(None))
+        .group_by(col(Registration.event_id))
+        .subquery()
     )
-    statement = (select(Event, figures.c.count, figures.c.oldest, figures.c.newest)
-                 .join(figures, figures.c.event_id == Event.id).where(col(Event.ends_at) <= now).order_by(col(Event.id)))
+    statement = (
+        select(Event, figures.c.count, figures.c.oldest, figures.c.newest)
+        .join(figures, figures.c.event_id == Event.id)
+        .where(col(Event.ends_at) <= now)
+        .order_by(col(Event.id))
+    )
     if lock:
         statement = statement.with_for_update(of=Event, skip_locked=skip_locked)
     return [Identities(event, count, oldest, newest) for event, count, oldest, newest in session.execute(statement)]
@@ -84,8 +94,9 @@ def _may_anonymise(item: Identities, settings: Settings, now: datetime) -> bool:
     return notice is not None and anonymise_after(item.event, settings, now) <= now and item.oldest <= notice
 
 
-def plan(session: Session, settings: Settings, now: datetime, *, lock: bool = False,
-         skip_locked: bool = False) -> RetentionStep:
+def plan(
+    session: Session, settings: Settings, now: datetime, *, lock: bool = False, skip_locked: bool = False
+) -> RetentionStep:
     """What the retention step has to do at ``now``; events nobody can be told about wait (and are logged)."""
     ended = _identities(session, now, lock=lock, skip_locked=skip_locked)
     notices = []
@@ -95,9 +106,12 @@ def plan(session: Session, settings: Settings, now: datetime, *, lock: bool = Fa
         if organiser_addresses(session, item.event, settings):
             notices.append(item)
         else:
-            warn_nobody_to_tell(item.event, f"that its retention period ended on "
-                                            f"{_day(retention_ends_at(item.event, settings), item.event)}; its "
-                                            "participants are kept until someone is told")
+            warn_nobody_to_tell(
+                item.event,
+                f"that its retention period ended on "
+                f"{_day(retention_ends_at(item.event, settings), item.event)}; its "
+                "participants are kept until someone is told",
+            )
     return RetentionStep(notices, [item for item in ended if _may_anonymise(item, settings, now)])
 
 
@@ -110,16 +124,27 @@ def send_notice(session: Session, item: Identities, settings: Settings, now: dat
     event = item.event
     event.retention_notice_at = now
     props = RetentionNoticeProps(
-        **event_context(event), event_id=event.id, event_slug=event.slug, participants=item.count,
-        retention_days=retention_days(event, settings), retention_ended_on=_day(retention_ends_at(event, settings), event),
-        anonymise_on=_day(anonymise_after(event, settings, now), event), grace_days=settings.retention_grace_days,
+        **event_context(event),
+        event_id=event.id,
+        event_slug=event.slug,
+        participants=item.count,
+        retention_days=retention_days(event, settings),
+        retention_ended_on=_day(retention_ends_at(event, settings), event),
+        anonymise_on=_day(anonymise_after(event, settings, now), event),
+        grace_days=settings.retention_grace_days,
     )
     addresses = organiser_addresses(session, event, settings)
     for address in addresses:
         queue_email(session, Message.retention_notice, to=address, props=props)
-    log.warning("retention period of event %r ended on %s: told %s; its %d participant(s) will be anonymised on or "
-                "after %s unless the retention period is extended", event.slug, props.retention_ended_on,
-                ", ".join(addresses), item.count, props.anonymise_on)
+    log.warning(
+        "retention period of event %r ended on %s: told %s; its %d participant(s) will be anonymised on or "
+        "after %s unless the retention period is extended",
+        event.slug,
+        props.retention_ended_on,
+        ", ".join(addresses),
+        item.count,
+        props.anonymise_on,
+    )
 
 
 def anonymise_event(session: Session, item: Identities, settings: Settings, now: datetime) -> int:
@@ -127,16 +152,29 @@ def anonymise_event(session: Session, item: Identities, settings: Settings, now:
     event = item.event
     notice = valid_notice_at(event, settings)
     assert notice is not None, "only events whose organisers were told are anonymised"
-    registrations = session.execute(
-        select(Registration).where(col(Registration.event_id) == event.id, col(Registration.anonymised_at).is_(None),
-                                   col(Registration.created_at) <= notice).order_by(col(Registration.id))
-    ).scalars().all()
+    registrations = (
+        session.execute(
+            select(Registration)
+            .where(
+                col(Registration.event_id) == event.id,
+                col(Registration.anonymised_at).is_(None),
+                col(Registration.created_at) <= notice,
+            )
+            .order_by(col(Registration.id))
+        )
+        .scalars()
+        .all()
+    )
     for registration in registrations:
         anonymise(session, registration, now=now)
         record(session, registration.id, registration.status.value, Change.erased, retention=True)
-    log.warning("anonymised %d participant(s) of event %r: its retention period ended on %s and the organisers "
-                "were told on %s", len(registrations), event.slug, _day(retention_ends_at(event, settings), event),
-                _day(notice, event))
+    log.warning(
+        "anonymised %d participant(s) of event %r: its retention period ended on %s and the organisers were told on %s",
+        len(registrations),
+        event.slug,
+        _day(retention_ends_at(event, settings), event),
+        _day(notice, event),
+    )
     return len(registrations)
 
 
@@ -167,9 +205,13 @@ def log_schedule(database: Database, settings: Settings, *, now: datetime | None
         for item in _identities(session, now):
             notice = valid_notice_at(item.event, settings)
             if notice is not None:
-                log.info("event %r: %d participant(s) will be anonymised on or after %s (organisers told on %s)",
-                         item.event.slug, item.count, _day(anonymise_after(item.event, settings, now), item.event),
-                         _day(notice, item.event))
+                log.info(
+                    "event %r: %d participant(s) will be anonymised on or after %s (organisers told on %s)",
+                    item.event.slug,
+                    item.count,
+                    _day(anonymise_after(item.event, settings, now), item.event),
+                    _day(notice, item.event),
+                )
 
 
 def set_retention(session: Session, event: Event, days: int | None) -> Event:

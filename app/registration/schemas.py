@@ -51,12 +51,24 @@ class Consents(BaseModel):
 
 
 class RegistrationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "first_name": "Ada", "last_name": "Peeters", "email": "ada.peeters@example.org",
-        "organisation": "Flanders Innovation & Entrepreneurship", "organisation_type": "agency", "country": "BE",
-        "project": "CLUSTERS3", "answers": {"dietary": "vegetarian"},
-        "consents": {"privacy": True, "publication": "everyone"},
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "first_name": "Ada",
+                    "last_name": "Peeters",
+                    "email": "ada.peeters@example.org",
+                    "organisation": "Flanders Innovation & Entrepreneurship",
+                    "organisation_type": "agency",
+                    "country": "BE",
+                    "project": "CLUSTERS3",
+                    "answers": {"dietary": "vegetarian"},
+                    "consents": {"privacy": True, "publication": "everyone"},
+                }
+            ]
+        },
+    )
 
     first_name: Name
     last_name: Name
@@ -124,14 +136,25 @@ class RegistrationRejection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, Field(max_length=1000)] | None = Field(
-        default=None, description="told to the person in the rejection email")
+        default=None, description="told to the person in the rejection email"
+    )
 
 
 class QuestionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "key": "dietary", "label": "Dietary requirements", "kind": "single_choice", "required": True,
-        "options": ["none", "vegetarian", "vegan"],
-    }]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "dietary",
+                    "label": "Dietary requirements",
+                    "kind": "single_choice",
+                    "required": True,
+                    "options": ["none", "vegetarian", "vegan"],
+                }
+            ]
+        },
+    )
     key: QuestionKey = Field(description="the name of the answer in `answers` (lower case, digits, underscores)")
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     help_text: Annotated[str, StringConstraints(max_length=1000)] | None = None

@@ -77,7 +77,9 @@ def check_window(event: Event, now: datetime | None = None) -> None:
         raise RegistrationClosed(f"registration for this event closed on {_local(event, closes)}")
 
 
-def _organisation_id(session: Session, name: str | None, type: OrganisationType | None, country: str | None) -> int | None:
+def _organisation_id(
+    session: Session, name: str | None, type: OrganisationType | None, country: str | None
+) -> int | None:
     if not name:
         return None
     known = find_organisation(session, name)
@@ -103,8 +105,9 @@ class Registered:
     waitlist_position: int | None
 
 
-def register(session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False,
-             by: str | None = None) -> Registered:
+def register(
+    session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False, by: str | None = None
+) -> Registered:
     """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
     ``by`` names the organiser who entered it, for the history (None: the person, on the form).
 
@@ -126,19 +129,31 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     # Built before the lock too (the model's construction is not free), with what a seat would
     # change in it and its email's context; its status and rank are set once the counters decide.
     registration = Registration(
-        event_id=event.id, first_name=data.first_name, last_name=data.last_name, email=data.email.lower(),
-        organisation_id=organisation_id, country=data.country, project_id=project_id,
-        status=RegistrationStatus.waitlisted, publication=data.consents.publication, answers=answers,
-        privacy_consented_at=now, privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(),
-        created_at=now, updated_at=now,
-        email_confirmed_at=now if by_organiser else None, approved_at=now if by_organiser else None,
+        event_id=event.id,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        email=data.email.lower(),
+        organisation_id=organisation_id,
+        country=data.country,
+        project_id=project_id,
+        status=RegistrationStatus.waitlisted,
+        publication=data.consents.publication,
+        answers=answers,
+        privacy_consented_at=now,
+        privacy_wording_version=PRIVACY_WORDING_VERSION,
+        checkin_code=new_checkin_code(),
+        created_at=now,
+        updated_at=now,
+        email_confirmed_at=now if by_organiser else None,
+        approved_at=now if by_organiser else None,
     )
 
     seat = Seat.for_(event, registration, now)
     context = registration_fields(event, registration)
     # Locked from here to the commit: count the newcomer, insert, queue the email (admission.py).
-    admitted = admission.admit(session, event, registration, seat, context=context,
-                               override=by_organiser and data.override_capacity)
+    admitted = admission.admit(
+        session, event, registration, seat, context=context, override=by_organiser and data.override_capacity
+    )
     if not admitted.inserted:
         _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
     record(session, registration.id, registration.status.value, Change.registered, by=by)
@@ -148,14 +163,19 @@ def register(session: Session, event: Event, data: RegistrationCreate, *, by_org
     return Registered(registration, admitted.waitlist_position)
 
 
-def _refuse_duplicate(session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime, *,
-                      by_organiser: bool) -> None:
+def _refuse_duplicate(
+    session: Session, event: Event, newcomer: Registration, seated: bool, now: datetime, *, by_organiser: bool
+) -> None:
     """The email is already registered: take the newcomer off the counters, send the existing
     registration's link again (the person's own attempt only), and say so."""
     capacity.move(session, event, held=-int(seated), waiting=-int(not seated))
-    existing = session.execute(select(Registration).where(
-        col(Registration.event_id) == event.id, col(Registration.email) == newcomer.email, col(Registration.status).in_(LIVE_STATUSES),
-    )).scalar_one()
+    existing = session.execute(
+        select(Registration).where(
+            col(Registration.event_id) == event.id,
+            col(Registration.email) == newcomer.email,
+            col(Registration.status).in_(LIVE_STATUSES),
+        )
+    ).scalar_one()
     if by_organiser:  # an organiser (an import, say) is told; the person is not emailed
         raise AlreadyRegistered("this email address is already registered for this event", field="email")
     # The refusal rolls the request back; the re-sent link is stored all the same.
@@ -174,8 +194,14 @@ def _take_seat(event: Event, registration: Registration, now: datetime) -> None:
 def _resend_link(session: Session, *, event_id: int, registration_id: int, now: datetime) -> None:
     event, registration = session.get_one(Event, event_id), session.get_one(Registration, registration_id)
     period = int(now.timestamp()) // RESEND_PERIOD_SECONDS
-    notify(session, event, registration, Message.link_resent, dedup_key=f"link_resent:{registration.id}:{period}",
-           waitlist_position=waitlist_position(session, registration))
+    notify(
+        session,
+        event,
+        registration,
+        Message.link_resent,
+        dedup_key=f"link_resent:{registration.id}:{period}",
+        waitlist_position=waitlist_position(session, registration),
+    )
 
 
 def resend_link(session: Session, registration: Registration, *, by: str | None = None) -> Registration:
@@ -188,8 +214,12 @@ def resend_link(session: Session, registration: Registration, *, by: str | None 
 def _tell_webhooks(session: Session, registration: Registration, change: Change) -> None:
     """Queue the change for the event's webhooks, in this transaction (app.webhooks)."""
     kind = EventType.registration_created if change is Change.registered else EventType.registration_status_changed
-    emit(session, registration.event_id, kind,
-         {"registration_id": registration.id, "status": registration.status.value, "change": change.value})
+    emit(
+        session,
+        registration.event_id,
+        kind,
+        {"registration_id": registration.id, "status": registration.status.value, "change": change.value},
+    )
 
 
 def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> list[Registration]:
@@ -200,7 +230,13 @@ def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> l
     for registration in promoted:
         _take_seat(event, registration, now)
         registration.updated_at = now
-        notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
+        notify(
+            session,
+            event,
+            registration,
+            Message.promoted,
+            dedup_key=f"promoted:{registration.id}:{registration.status.value}",
+        )
         record(session, registration.id, registration.status.value, Change.seat_came_free)
         _tell_webhooks(session, registration, Change.seat_came_free)
     if promoted:
@@ -222,8 +258,16 @@ def _locked(session: Session, registration: Registration) -> tuple[Event, capaci
 _LEAVING = {Action.cancel: Change.cancelled, Action.reject: Change.rejected, Action.expire: Change.expired}
 
 
-def _leave(session: Session, registration: Registration, action: Action, message: Message, *, by: str | None = None,
-           reason: str | None = None, **details: bool) -> Registration:
+def _leave(
+    session: Session,
+    registration: Registration,
+    action: Action,
+    message: Message,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+    **details: bool,
+) -> Registration:
     """Cancel or reject (or expire): the registration leaves; a seat it held goes to the first waiting."""
     event, _ = _locked(session, registration)
     before = registration.status
@@ -237,8 +281,14 @@ def _leave(session: Session, registration: Registration, action: Action, message
     seats = capacity.change(session, event, before, registration.status)
     props: dict[str, Any] = {**details, **({"reason": reason} if action is Action.reject else {})}
     notify(session, event, registration, message, dedup_key=f"{message.value}:{registration.id}", **props)
-    record(session, registration.id, registration.status.value, _LEAVING[action], by=by,
-           **({"reason": reason} if reason else {}))
+    record(
+        session,
+        registration.id,
+        registration.status.value,
+        _LEAVING[action],
+        by=by,
+        **({"reason": reason} if reason else {}),
+    )
     _tell_webhooks(session, registration, _LEAVING[action])
     if before in SEAT_STATUSES:
         assert seats is not None, "a seat was given up, so the counters moved"
@@ -250,8 +300,9 @@ def _event_of(session: Session, registration: Registration) -> Event:
     return session.get_one(Event, registration.event_id)
 
 
-def cancel_registration(session: Session, registration: Registration, *, by_organiser: bool,
-                        by: str | None = None) -> Registration:
+def cancel_registration(
+    session: Session, registration: Registration, *, by_organiser: bool, by: str | None = None
+) -> Registration:
     """Withdraw a registration (the participant's own choice or the organiser's); frees its seat."""
     return _leave(session, registration, Action.cancel, Message.cancelled, by=by, by_organiser=by_organiser)
 
@@ -259,8 +310,9 @@ def cancel_registration(session: Session, registration: Registration, *, by_orga
 MAX_REASON_LENGTH = 1000
 
 
-def reject_registration(session: Session, registration: Registration, *, reason: str | None = None,
-                        by: str | None = None) -> Registration:
+def reject_registration(
+    session: Session, registration: Registration, *, reason: str | None = None, by: str | None = None
+) -> Registration:
     """Refuse a registration; ``reason``, when given, is told to the person in the email."""
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
@@ -278,8 +330,9 @@ def confirm_email(session: Session, registration: Registration) -> Registration:
     event, _ = _locked(session, registration)  # seat to seat: no count moves, but no lost update either
     before = registration.status
     now = utcnow()
-    registration.status = transition(before, Action.confirm_email, approval_pending=event.requires_approval
-                                     and registration.approved_at is None)
+    registration.status = transition(
+        before, Action.confirm_email, approval_pending=event.requires_approval and registration.approved_at is None
+    )
     if registration.email_confirmed_at is None:
         registration.email_confirmed_at = now
         registration.updated_at = now
@@ -305,8 +358,9 @@ def approve_registration(session: Session, registration: Registration, *, by: st
     return registration
 
 
-def promote_registration(session: Session, registration: Registration, *, override_capacity: bool = False,
-                         by: str | None = None) -> Registration:
+def promote_registration(
+    session: Session, registration: Registration, *, override_capacity: bool = False, by: str | None = None
+) -> Registration:
     """An organiser moves someone from the waiting list by hand (their choice counts as approval)."""
     event, seats = _locked(session, registration)
     transition(registration.status, Action.promote)  # refuses anyone not waiting
@@ -318,15 +372,28 @@ def promote_registration(session: Session, registration: Registration, *, overri
     registration.updated_at = now
     session.flush()
     capacity.move(session, event, held=1, waiting=-1)
-    notify(session, event, registration, Message.promoted, dedup_key=f"promoted:{registration.id}:{registration.status.value}")
-    record(session, registration.id, registration.status.value, Change.promoted, by=by,
-           **({"override_capacity": True} if override_capacity else {}))
+    notify(
+        session,
+        event,
+        registration,
+        Message.promoted,
+        dedup_key=f"promoted:{registration.id}:{registration.status.value}",
+    )
+    record(
+        session,
+        registration.id,
+        registration.status.value,
+        Change.promoted,
+        by=by,
+        **({"override_capacity": True} if override_capacity else {}),
+    )
     _tell_webhooks(session, registration, Change.promoted)
     return registration
 
 
-def update_registration(session: Session, registration: Registration, data: RegistrationUpdate, *,
-                        by: str | None = None) -> Registration:
+def update_registration(
+    session: Session, registration: Registration, data: RegistrationUpdate, *, by: str | None = None
+) -> Registration:
     """Change the participant's details; answers given replace the old ones and are checked again.
     The history names the fields whose values changed (not the values: they are personal data)."""
     changes = data.model_dump(exclude_unset=True)
@@ -356,18 +423,37 @@ def update_registration(session: Session, registration: Registration, data: Regi
 
 
 def add_confirmed_registration(
-    session: Session, event: Event, *, first_name: str, last_name: str, email: str, organisation_id: int | None,
-    country: str | None, project_id: int | None, person_id: int | None = None,
+    session: Session,
+    event: Event,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    organisation_id: int | None,
+    country: str | None,
+    project_id: int | None,
+    person_id: int | None = None,
     publication: Publication = Publication.everyone,
 ) -> Registration:
     """A confirmed registration entered by an organiser (imports, the demo): no workflow steps, no email."""
     now = utcnow()
     registration = Registration(
-        event_id=event.id, person_id=person_id, first_name=first_name, last_name=last_name, email=email.lower(),
-        organisation_id=organisation_id, country=country, project_id=project_id,
-        status=RegistrationStatus.confirmed, publication=publication, privacy_consented_at=now,
-        privacy_wording_version=PRIVACY_WORDING_VERSION, checkin_code=new_checkin_code(), confirmed_at=now,
-        email_confirmed_at=now, approved_at=now,
+        event_id=event.id,
+        person_id=person_id,
+        first_name=first_name,
+        last_name=last_name,
+        email=email.lower(),
+        organisation_id=organisation_id,
+        country=country,
+        project_id=project_id,
+        status=RegistrationStatus.confirmed,
+        publication=publication,
+        privacy_consented_at=now,
+        privacy_wording_version=PRIVACY_WORDING_VERSION,
+        checkin_code=new_checkin_code(),
+        confirmed_at=now,
+        email_confirmed_at=now,
+        approved_at=now,
     )
     session.add(registration)
     session.flush()
@@ -386,29 +472,45 @@ def read_registrations(session: Session, registrations: list[Registration]) -> l
     """The registrations as the API shows them, in three queries whatever their number."""
     organisation_ids = {r.organisation_id for r in registrations if r.organisation_id is not None}
     project_ids = {r.project_id for r in registrations if r.project_id is not None}
-    organisations = {row.id: row for row in session.execute(
-        select(col(Organisation.id), col(Organisation.name), col(Organisation.type)).where(col(Organisation.id).in_(organisation_ids))
-    )} if organisation_ids else {}
-    acronyms: dict[int | None, str] = dict(session.execute(
-        select(col(Project.id), col(Project.acronym)).where(col(Project.id).in_(project_ids))
-    ).all()) if project_ids else {}
+    organisations = (
+        {
+            row.id: row
+            for row in session.execute(
+                select(col(Organisation.id), col(Organisation.name), col(Organisation.type)).where(
+                    col(Organisation.id).in_(organisation_ids)
+                )
+            )
+        }
+        if organisation_ids
+        else {}
+    )
+    acronyms: dict[int | None, str] = (
+        dict(
+            session.execute(select(col(Project.id), col(Project.acronym)).where(col(Project.id).in_(project_ids))).all()
+        )
+        if project_ids
+        else {}
+    )
     waiting = {r.event_id for r in registrations if r.status is RegistrationStatus.waitlisted}
     positions = capacity.waitlist_positions(session, waiting)
     result = []
     for registration in registrations:
         organisation = organisations.get(registration.organisation_id)
-        result.append(RegistrationRead(
-            **{name: getattr(registration, name) for name in _PLAIN_FIELDS},
-            waitlist_position=positions.get(registration.id),
-            organisation=organisation.name if organisation else None,
-            organisation_type=organisation.type if organisation else None,
-            project=acronyms.get(registration.project_id),
-        ))
+        result.append(
+            RegistrationRead(
+                **{name: getattr(registration, name) for name in _PLAIN_FIELDS},
+                waitlist_position=positions.get(registration.id),
+                organisation=organisation.name if organisation else None,
+                organisation_type=organisation.type if organisation else None,
+                project=acronyms.get(registration.project_id),
+            )
+        )
     return result
 
 
 _PLAIN_FIELDS = tuple(
-    name for name in RegistrationRead.model_fields
+    name
+    for name in RegistrationRead.model_fields
     if name not in {"waitlist_position", "organisation", "organisation_type", "project"}
 )
 
@@ -418,8 +520,14 @@ def read_registration(session: Session, registration: Registration) -> Registrat
 
 
 def list_registrations(
-    session: Session, event: Event, window: Window, *, status: RegistrationStatus | None = None,
-    country: str | None = None, project: str | None = None, q: str | None = None,
+    session: Session,
+    event: Event,
+    window: Window,
+    *,
+    status: RegistrationStatus | None = None,
+    country: str | None = None,
+    project: str | None = None,
+    q: str | None = None,
     organisation_type: OrganisationType | None = None,
 ) -> tuple[list[Registration], int]:
     """An event's registrations, waiting list in order, then by name; ``q`` searches names, email,
@@ -434,17 +542,27 @@ def list_registrations(
             func.lower(Project.acronym) == project.strip().lower()
         )
     if organisation_type is not None:
-        statement = statement.where(col(Registration.organisation_id).in_(
-            select(col(Organisation.id)).where(col(Organisation.type) == organisation_type)))
+        statement = statement.where(
+            col(Registration.organisation_id).in_(
+                select(col(Organisation.id)).where(col(Organisation.type) == organisation_type)
+            )
+        )
     if q:
         pattern = f"%{q.strip().lower()}%"
         organisation_ids = select(col(Organisation.id)).where(func.lower(Organisation.name).like(pattern))
-        statement = statement.where(or_(
-            func.lower(Registration.first_name).like(pattern), func.lower(Registration.last_name).like(pattern),
-            col(Registration.email).like(pattern), col(Registration.organisation_id).in_(organisation_ids),
-        ))
+        statement = statement.where(
+            or_(
+                func.lower(Registration.first_name).like(pattern),
+                func.lower(Registration.last_name).like(pattern),
+                col(Registration.email).like(pattern),
+                col(Registration.organisation_id).in_(organisation_ids),
+            )
+        )
     statement = statement.order_by(
-        col(Registration.waitlist_rank).is_(None), col(Registration.waitlist_rank), Registration.last_name,
-        Registration.first_name, col(Registration.id),
+        col(Registration.waitlist_rank).is_(None),
+        col(Registration.waitlist_rank),
+        Registration.last_name,
+        Registration.first_name,
+        col(Registration.id),
     )
     return paginate(session, statement, window)

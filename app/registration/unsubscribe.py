@@ -89,9 +89,14 @@ ACTIONS = {"unsubscribe": False, "subscribe": True}
 
 def _page(session: Session, registration: Registration, token: str, *, done: str | None = None) -> HTMLResponse:
     event = session.get(Event, registration.event_id)
-    html = render_page("registration/unsubscribe.html", event=event, action=f"{PATH}/{token}", done=done,
-                       subscribed=receives_optional_messages(registration),
-                       email=None if registration.anonymised_at else registration.email)
+    html = render_page(
+        "registration/unsubscribe.html",
+        event=event,
+        action=f"{PATH}/{token}",
+        done=done,
+        subscribed=receives_optional_messages(registration),
+        email=None if registration.anonymised_at else registration.email,
+    )
     return HTMLResponse(html, headers=PRIVATE)
 
 

@@ -72,7 +72,9 @@ def transition(status: S, action: Action, *, email_pending: bool = False, approv
     """The status after ``action``; raises :class:`InvalidTransition` (409) when it is not allowed."""
     target = TRANSITIONS.get((status, action))
     if target is None:
-        raise InvalidTransition(f"cannot {ACTION_VERBS[action]} a registration that is {status.value.replace('_', ' ')}")
+        raise InvalidTransition(
+            f"cannot {ACTION_VERBS[action]} a registration that is {status.value.replace('_', ' ')}"
+        )
     if not isinstance(target, S):  # NEXT_STEP: the status depends on the steps not passed yet
         return next_step(email_pending=email_pending, approval_pending=approval_pending)
     return target

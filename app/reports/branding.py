@@ -80,19 +80,31 @@ def add_image(session: Session, event: Event, content: bytes, *, caption: str, s
     if session_id is not None:
         agenda_session(session, event, session_id, field="session_id")
     checked = check_photo(content)
-    image = ReportImage(event_id=event.id, session_id=session_id, caption=caption, content_type=checked.content_type,
-                        width=checked.width, height=checked.height, size=len(content), content=checked.content)
+    image = ReportImage(
+        event_id=event.id,
+        session_id=session_id,
+        caption=caption,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
+        size=len(content),
+        content=checked.content,
+    )
     session.add(image)
     session.flush()
     return image
 
 
 def list_images(session: Session, event: Event) -> list[ReportImage]:
-    return list(session.execute(
-        # SQLModel types the class attribute as the field's bytes; defer() gets the InstrumentedAttribute it is.
-        select(ReportImage).options(defer(ReportImage.content))  # type: ignore[arg-type]
-        .where(col(ReportImage.event_id) == event.id).order_by(col(ReportImage.id))
-    ).scalars())
+    return list(
+        session.execute(
+            # SQLModel types the class attribute as the field's bytes; defer() gets the InstrumentedAttribute it is.
+            select(ReportImage)
+            .options(defer(ReportImage.content))  # type: ignore[arg-type]
+            .where(col(ReportImage.event_id) == event.id)
+            .order_by(col(ReportImage.id))
+        ).scalars()
+    )
 
 
 def get_image(session: Session, event: Event, image_id: int) -> ReportImage:

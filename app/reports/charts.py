@@ -19,8 +19,20 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-PALETTE = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948",
-           "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#86BCB6", "#D37295"]
+PALETTE = [
+    "#4E79A7",
+    "#F28E2B",
+    "#E15759",
+    "#76B7B2",
+    "#59A14F",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#86BCB6",
+    "#D37295",
+]
 MAX_SLICES = len(PALETTE)
 RADIUS = 85
 LEGEND_ROW = 20
@@ -47,7 +59,7 @@ def slices(counts: list[tuple[str, int]], *, max_slices: int = MAX_SLICES) -> li
         head = [pair for pair in ranked if pair[1] > threshold]
         if len(head) < 2:  # nearly all alike: folding ties would leave one slice, so cut by rank instead
             head = ranked[: max_slices - 1]
-        tail = ranked[len(head):]
+        tail = ranked[len(head) :]
         ranked = head
     total = sum(count for _, count in ranked) + sum(count for _, count in tail)
     parts = [
@@ -56,8 +68,15 @@ def slices(counts: list[tuple[str, int]], *, max_slices: int = MAX_SLICES) -> li
     ]
     if tail:
         other = sum(count for _, count in tail)
-        parts.append(Slice(label=f"Other ({len(tail)})", count=other, percent=round(100 * other / total, 1),
-                           colour=PALETTE[len(parts)], members=tuple(f"{label} ({count})" for label, count in tail)))
+        parts.append(
+            Slice(
+                label=f"Other ({len(tail)})",
+                count=other,
+                percent=round(100 * other / total, 1),
+                colour=PALETTE[len(parts)],
+                members=tuple(f"{label} ({count})" for label, count in tail),
+            )
+        )
     return parts
 
 
@@ -74,8 +93,10 @@ def caption(what: str, noun: tuple[str, str], parts: list[Slice]) -> str:
         return f"{what}: no participants yet."
     total = sum(part.count for part in parts)
     categories = sum(len(part.members) or 1 for part in parts)
-    text = (f"{what}: {total} {'participant' if total == 1 else 'participants'}, "
-            f"{categories} {noun[0] if categories == 1 else noun[1]}.")
+    text = (
+        f"{what}: {total} {'participant' if total == 1 else 'participants'}, "
+        f"{categories} {noun[0] if categories == 1 else noun[1]}."
+    )
     for part in parts:
         if part.members:
             text += f" Other: {', '.join(part.members)}."
@@ -104,10 +125,14 @@ def pie_svg(title: str, parts: list[Slice], *, chart_id: str) -> Markup:
         end = start + part.count / total
         label = escape(f"{part.label}: {part.count} ({part.percent:g}%)")
         if len(parts) == 1:
-            shapes.append(f'<circle cx="{cx}" cy="{cy}" r="{RADIUS}" fill="{part.colour}"><title>{label}</title></circle>')
+            shapes.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{RADIUS}" fill="{part.colour}"><title>{label}</title></circle>'
+            )
         else:
-            shapes.append(f'<path d="{_wedge(start, end, cx, cy, RADIUS)}" fill="{part.colour}" stroke="#fff" '
-                          f'stroke-width="1.5"><title>{label}</title></path>')
+            shapes.append(
+                f'<path d="{_wedge(start, end, cx, cy, RADIUS)}" fill="{part.colour}" stroke="#fff" '
+                f'stroke-width="1.5"><title>{label}</title></path>'
+            )
         start = end
     legend = []
     for row, part in enumerate(parts):
@@ -123,7 +148,7 @@ def pie_svg(title: str, parts: list[Slice], *, chart_id: str) -> Markup:
         f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12" fill="#222">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(describe(title, parts))}</desc>'
-        f'<g>{"".join(shapes)}</g><g>{"".join(legend)}</g></svg>'
+        f"<g>{''.join(shapes)}</g><g>{''.join(legend)}</g></svg>"
     )
 
 
@@ -179,7 +204,7 @@ def _svg(title: str, description: str, width: int, height: int, chart_id: str, b
         f'height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12" fill="#222">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-        f'{body}</svg>'
+        f"{body}</svg>"
     )
 
 
@@ -195,7 +220,7 @@ def bar_svg(title: str, bars: list[tuple[str, int]], *, chart_id: str) -> Markup
         rows.append(
             f'<text x="{BAR_LABEL - 6}" y="{y + 14}" text-anchor="end">{escape(shown)}</text>'
             f'<rect x="{BAR_LABEL}" y="{y + 3}" width="{length:.1f}" height="{BAR_ROW - 6}" fill="{PALETTE[0]}">'
-            f'<title>{escape(label)}: {count}</title></rect>'
+            f"<title>{escape(label)}: {count}</title></rect>"
             f'<text x="{BAR_LABEL + length + 5:.1f}" y="{y + 14}">{count}</text>'
         )
     description = f"{title}: " + ("; ".join(f"{label} {count}" for label, count in bars) or "none yet") + "."
@@ -221,12 +246,17 @@ def line_svg(title: str, points: list[tuple[date, int]], *, chart_id: str) -> Ma
 
     placed = [place(day, total) for day, total in points]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(placed))
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{PALETTE[0]}"><title>{day.isoformat()}: {total}'
-                   f'</title></circle>' for (x, y), (day, total) in zip(placed, points, strict=True))
-    axes = (f'<path d="M{left},{top} V{top + plot_h} H{left + plot_w}" stroke="#888" fill="none"/>'
-            f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{highest}</text>'
-            f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>'
-            f'<text x="{left}" y="{height - 8}">{first.isoformat()}</text>'
-            f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end">{last.isoformat()}</text>')
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{PALETTE[0]}"><title>{day.isoformat()}: {total}'
+        f"</title></circle>"
+        for (x, y), (day, total) in zip(placed, points, strict=True)
+    )
+    axes = (
+        f'<path d="M{left},{top} V{top + plot_h} H{left + plot_w}" stroke="#888" fill="none"/>'
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{highest}</text>'
+        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>'
+        f'<text x="{left}" y="{height - 8}">{first.isoformat()}</text>'
+        f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end">{last.isoformat()}</text>'
+    )
     body = f'{axes}<path d="{path}" stroke="{PALETTE[0]}" stroke-width="2" fill="none"/>{dots}'
     return _svg(title, description, width, height, chart_id, body)

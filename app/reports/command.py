@@ -15,19 +15,28 @@ from app.reports.render import render_isolated
 from app.reports.service import choose_template
 
 
-def write_report(database: Database, slug: str, format: ReportFormat, out: Path, *, template: str | None,
-                 console: Console) -> int:
+def write_report(
+    database: Database, slug: str, format: ReportFormat, out: Path, *, template: str | None, console: Console
+) -> int:
     """Render the event's report to ``out``; returns the number of bytes written."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("Gathering the data", total=3)
         with database.transaction(write=False) as session:
             event = get_event_by_ref(session, slug)
             choice = choose_template(session, template, format)
             context = build_context(session, event)
-        progress.update(task, advance=1, description=f"Rendering {format.value.upper()} "
-                                                     f"({context.statistics['participants']} participants)")
+        progress.update(
+            task,
+            advance=1,
+            description=f"Rendering {format.value.upper()} ({context.statistics['participants']} participants)",
+        )
         content = render_isolated(format, choice, context)
         progress.update(task, advance=1, description=f"Writing {out}")
         out.write_bytes(content)

@@ -225,13 +225,16 @@ def affiliation(organisation: str | None, note: str | None) -> str | None:
     if not organisation:
         return note
     said = note.casefold()
-    rest = [chunk for chunk in (c.strip() for c in organisation.split(","))
-            if chunk and chunk.casefold() not in said and chunk != _acronym(note) and said not in chunk.casefold()]
+    rest = [
+        chunk
+        for chunk in (c.strip() for c in organisation.split(","))
+        if chunk and chunk.casefold() not in said and chunk != _acronym(note) and said not in chunk.casefold()
+    ]
     return ", ".join([note, *rest])
 
 
 def date_range_label(first: date, last: date | None = None) -> str:
-    """"20 June 2018", or "8-11 October 2018" for several days."""
+    """ "20 June 2018", or "8-11 October 2018" for several days."""
     if last is None or last == first:
         return format_date(first, format="long", locale="en_GB")
     if (first.year, first.month) == (last.year, last.month):
@@ -243,10 +246,18 @@ def _event_info(event: Event) -> EventInfo:
     starts, ends = in_zone(event.starts_at, event.timezone), in_zone(event.ends_at, event.timezone)
     place = ", ".join(part for part in (event.venue, event.city) if part)
     return EventInfo(
-        id=event.id, slug=event.slug, title=event.title, subtitle=event.subtitle,
-        date_label=date_range_label(starts.date(), ends.date()), time_label=f"{starts:%H:%M}-{ends:%H:%M}",
-        venue=event.venue, city=event.city, country=event.country, country_name=country_name(event.country),
-        place_label=place, timezone=event.timezone,
+        id=event.id,
+        slug=event.slug,
+        title=event.title,
+        subtitle=event.subtitle,
+        date_label=date_range_label(starts.date(), ends.date()),
+        time_label=f"{starts:%H:%M}-{ends:%H:%M}",
+        venue=event.venue,
+        city=event.city,
+        country=event.country,
+        country_name=country_name(event.country),
+        place_label=place,
+        timezone=event.timezone,
     )
 
 
@@ -254,14 +265,23 @@ def _narrative(row) -> Narrative:
     if row is None:
         return Narrative()
     steps = [
-        {**step, "date_label": date_range_label(date.fromisoformat(step["date"]),
-                                                date.fromisoformat(step["end_date"]) if step.get("end_date") else None)}
+        {
+            **step,
+            "date_label": date_range_label(
+                date.fromisoformat(step["date"]), date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+            ),
+        }
         for step in row.next_steps
     ]
     return Narrative(
-        summary=row.summary, introduction=row.introduction, participation_note=row.participation_note,
-        key_messages=list(row.key_messages), conclusions=list(row.conclusions), next_steps=steps,
-        links=list(row.links), contacts=list(row.contacts),
+        summary=row.summary,
+        introduction=row.introduction,
+        participation_note=row.participation_note,
+        key_messages=list(row.key_messages),
+        conclusions=list(row.conclusions),
+        next_steps=steps,
+        links=list(row.links),
+        contacts=list(row.contacts),
     )
 
 
@@ -277,31 +297,59 @@ def statistics_charts(stats: Statistics) -> dict[str, Chart]:
     """The pies the report prints (countries, types of organisation), each with its words; the console
     shows the same before a report is generated."""
     specs = {
-        "countries": ("Participants by country", "Where the participants came from", ("country", "countries"),
-                      stats.countries, _country_label),
-        "organisation_types": ("Participants by type of organisation", "The kinds of organisation they represented",
-                               ("type of organisation", "types of organisation"), stats.organisation_types,
-                               _organisation_type_label),
+        "countries": (
+            "Participants by country",
+            "Where the participants came from",
+            ("country", "countries"),
+            stats.countries,
+            _country_label,
+        ),
+        "organisation_types": (
+            "Participants by type of organisation",
+            "The kinds of organisation they represented",
+            ("type of organisation", "types of organisation"),
+            stats.organisation_types,
+            _organisation_type_label,
+        ),
     }
     charts = {}
     for key, (title, what, noun, counts, label) in specs.items():
         parts = slices([(label(code), count) for code, count in counts.items()])
-        charts[key] = Chart(title=title, slices=parts, svg=pie_svg(title, parts, chart_id=f"chart-{key}"),
-                            description=describe(title, parts), caption=caption(what, noun, parts))
+        charts[key] = Chart(
+            title=title,
+            slices=parts,
+            svg=pie_svg(title, parts, chart_id=f"chart-{key}"),
+            description=describe(title, parts),
+            caption=caption(what, noun, parts),
+        )
     return charts
 
 
 def _image(row: ReportImage) -> Image:
-    return Image(caption=row.caption, content_type=row.content_type, width=row.width, height=row.height,
-                 data_uri=f"data:{row.content_type};base64,{base64.b64encode(row.content).decode()}", content=row.content)
+    return Image(
+        caption=row.caption,
+        content_type=row.content_type,
+        width=row.width,
+        height=row.height,
+        data_uri=f"data:{row.content_type};base64,{base64.b64encode(row.content).decode()}",
+        content=row.content,
+    )
 
 
 def _branding(row) -> Branding:
     if row is None:
-        return Branding(organisation_name=None, programme_name=None, colour=DEFAULT_COLOUR, logo_data_uri=None, logo_type=None)
+        return Branding(
+            organisation_name=None, programme_name=None, colour=DEFAULT_COLOUR, logo_data_uri=None, logo_type=None
+        )
     uri = f"data:{row.logo_type};base64,{base64.b64encode(row.logo).decode()}" if row.logo else None
-    return Branding(organisation_name=row.organisation_name, programme_name=row.programme_name,
-                    colour=row.primary_colour if _HEX_COLOUR.match(row.primary_colour or "") else DEFAULT_COLOUR, logo_data_uri=uri, logo_type=row.logo_type, logo=row.logo)
+    return Branding(
+        organisation_name=row.organisation_name,
+        programme_name=row.programme_name,
+        colour=row.primary_colour if _HEX_COLOUR.match(row.primary_colour or "") else DEFAULT_COLOUR,
+        logo_data_uri=uri,
+        logo_type=row.logo_type,
+        logo=row.logo,
+    )
 
 
 def _has_section(item, note, groups: dict, images: dict, part_of: dict[int, int]) -> bool:
@@ -311,39 +359,69 @@ def _has_section(item, note, groups: dict, images: dict, part_of: dict[int, int]
     return said or (item.kind not in LOGISTICS and item.id in part_of)
 
 
-def _sessions(session: Session, event: Event, attendance: dict[int, int], images: dict[int | None, list[Image]],
-              part_of: dict[int, int]) -> list[SessionInfo]:
+def _sessions(
+    session: Session,
+    event: Event,
+    attendance: dict[int, int],
+    images: dict[int | None, list[Image]],
+    part_of: dict[int, int],
+) -> list[SessionInfo]:
     agenda = event_agenda(session, event)
     ids = [item.id for item in agenda]
     notes = sources.notes_by_session(session, ids)
     groups: dict[int, list[GroupInfo]] = {}
     for row in sources.breakout_groups(session, ids):
-        groups.setdefault(row.session_id, []).append(GroupInfo(
-            title=row.title, theme=row.theme, room=row.room, facilitator=row.facilitator,
-            rapporteur=row.rapporteur, notes=row.notes, members=row.members,
-        ))
+        groups.setdefault(row.session_id, []).append(
+            GroupInfo(
+                title=row.title,
+                theme=row.theme,
+                room=row.room,
+                facilitator=row.facilitator,
+                rapporteur=row.rapporteur,
+                notes=row.notes,
+                members=row.members,
+            )
+        )
     result = []
     for item in agenda:
         roles: dict[str, list[PersonRef]] = {kind.value: [] for kind in RoleKind}
         for role in item.roles:
-            roles[role.role.value].append(PersonRef(name=role.name, organisation=role.organisation, note=role.note,
-                                                    affiliation=affiliation(role.organisation, role.note)))
+            roles[role.role.value].append(
+                PersonRef(
+                    name=role.name,
+                    organisation=role.organisation,
+                    note=role.note,
+                    affiliation=affiliation(role.organisation, role.note),
+                )
+            )
         note = notes.get(item.id)
-        result.append(SessionInfo(
-            id=item.id, title=item.title, kind=item.kind.value, starts=f"{item.starts_at:%H:%M}",
-            ends=f"{item.ends_at:%H:%M}", room=item.room, description=item.description,
-            attendance=attendance.get(item.id, 0), roles=roles,
-            notes=note.notes if note else None, key_points=list(note.key_points) if note else [],
-            groups=groups.get(item.id, []),
-            has_section=_has_section(item, note, groups, images, part_of),
-            images=images.get(item.id, []), part_id=part_of.get(item.id),
-        ))
+        result.append(
+            SessionInfo(
+                id=item.id,
+                title=item.title,
+                kind=item.kind.value,
+                starts=f"{item.starts_at:%H:%M}",
+                ends=f"{item.ends_at:%H:%M}",
+                room=item.room,
+                description=item.description,
+                attendance=attendance.get(item.id, 0),
+                roles=roles,
+                notes=note.notes if note else None,
+                key_points=list(note.key_points) if note else [],
+                groups=groups.get(item.id, []),
+                has_section=_has_section(item, note, groups, images, part_of),
+                images=images.get(item.id, []),
+                part_id=part_of.get(item.id),
+            )
+        )
     return result
 
 
 def _parts(session: Session, event: Event, items: list[SessionInfo]) -> list[PartInfo]:
-    parts = [PartInfo(id=row.id, title=row.title, introduction=row.introduction, key_points=list(row.key_points),
-                      items=[]) for row in sources.parts_of(session, event.id)]
+    parts = [
+        PartInfo(id=row.id, title=row.title, introduction=row.introduction, key_points=list(row.key_points), items=[])
+        for row in sources.parts_of(session, event.id)
+    ]
     by_id = {part.id: part for part in parts}
     for item in items:
         if item.part_id is not None and item.has_section:
@@ -360,15 +438,20 @@ def build_context(session: Session, event: Event, *, now: datetime | None = None
     images: dict[int | None, list[Image]] = {}
     for row in sources.images_of(session, event.id):
         images.setdefault(row.session_id, []).append(_image(row))
-    sessions = _sessions(session, event, {a.id: a.attendance for a in attendance}, images,
-                         sources.part_of_sessions(session, event.id))
+    sessions = _sessions(
+        session, event, {a.id: a.attendance for a in attendance}, images, sources.part_of_sessions(session, event.id)
+    )
     return ReportContext(
         event=_event_info(event),
         narrative=_narrative(sources.narrative_of(session, event.id)),
         statistics=stats.as_dict(),
         projects=sorted(
-            (ProjectInfo(acronym=p.acronym, title=p.title, url=p.url, representatives=stats.representatives_by_project[p.id])
-             for p in projects.values()),
+            (
+                ProjectInfo(
+                    acronym=p.acronym, title=p.title, url=p.url, representatives=stats.representatives_by_project[p.id]
+                )
+                for p in projects.values()
+            ),
             key=lambda p: p.acronym.casefold(),
         ),
         charts=statistics_charts(stats),

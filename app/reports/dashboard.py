@@ -77,8 +77,9 @@ def _question_counts(question: Question, rows: list[RegistrationRow]) -> Questio
     return QuestionCounts(label=question.label, counts=counts + _ranked(counter))
 
 
-def compute_dashboard(rows: list[RegistrationRow], questions: list[Question], sessions: list[SessionAttendance],
-                      zone: str) -> Dashboard:
+def compute_dashboard(
+    rows: list[RegistrationRow], questions: list[Question], sessions: list[SessionAttendance], zone: str
+) -> Dashboard:
     live = [row for row in rows if row.status in LIVE_STATUSES]
     per_day = Counter(in_zone(row.created_at, zone).date() for row in rows)
     running, over_time = 0, []
@@ -88,10 +89,13 @@ def compute_dashboard(rows: list[RegistrationRow], questions: list[Question], se
     by_status = Counter(row.status for row in rows)
     return Dashboard(
         over_time=over_time,
-        by_status=[(status.value.replace("_", " ").capitalize(), by_status.get(status, 0)) for status in RegistrationStatus],
+        by_status=[
+            (status.value.replace("_", " ").capitalize(), by_status.get(status, 0)) for status in RegistrationStatus
+        ],
         by_country=_ranked(Counter(country_name(row.country) if row.country else NOT_GIVEN for row in live)),
-        by_organisation_type=_ranked(Counter(row.organisation_type.label if row.organisation_type else NOT_GIVEN
-                                             for row in live)),
+        by_organisation_type=_ranked(
+            Counter(row.organisation_type.label if row.organisation_type else NOT_GIVEN for row in live)
+        ),
         by_project=_ranked(Counter(row.project or "No project" for row in live)),
         sessions=sessions,
         questions=[_question_counts(question, live) for question in questions if question.kind in CHOICE_KINDS],
@@ -100,14 +104,26 @@ def compute_dashboard(rows: list[RegistrationRow], questions: list[Question], se
 
 def event_dashboard(session: Session, event: Event) -> Dashboard:
     rows = [
-        RegistrationRow(*row) for row in session.execute(
-            select(col(Registration.created_at), col(Registration.status), col(Registration.country), col(Organisation.type),
-                   col(Project.acronym), col(Registration.answers))
+        RegistrationRow(*row)
+        for row in session.execute(
+            select(
+                col(Registration.created_at),
+                col(Registration.status),
+                col(Registration.country),
+                col(Organisation.type),
+                col(Project.acronym),
+                col(Registration.answers),
+            )
             .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
             .outerjoin(Project, col(Project.id) == col(Registration.project_id))
             .where(col(Registration.event_id) == event.id)
         )
     ]
-    questions = list(session.execute(
-        select(Question).where(col(Question.event_id) == event.id).order_by(col(Question.position), col(Question.id))).scalars())
+    questions = list(
+        session.execute(
+            select(Question)
+            .where(col(Question.event_id) == event.id)
+            .order_by(col(Question.position), col(Question.id))
+        ).scalars()
+    )
     return compute_dashboard(rows, questions, session_attendance(session, event.id), event.timezone)

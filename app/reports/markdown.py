@@ -20,8 +20,32 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_TAGS = {"p", "br", "strong", "em", "s", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
-         "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "s",
+    "del",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 # The narrative's own headings start at this level (the report's sections are h2, their parts h3).
 HEADING_FLOOR = 4
@@ -67,8 +91,11 @@ def inline_tokens(text: str | None) -> list[Token]:
 
 
 def _sanitise(html: str) -> Markup:
-    return Markup(nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES),
-                            link_rel="noopener noreferrer"))
+    return Markup(
+        nh3.clean(
+            html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(SAFE_SCHEMES), link_rel="noopener noreferrer"
+        )
+    )
 
 
 def to_html(text: str | None) -> Markup:
@@ -94,8 +121,13 @@ def plain_text(text: str | None) -> str:
     out = []
     for token in tokens(text):
         if token.type == "inline":
-            out.append("".join(" " if child.type in ("softbreak", "hardbreak") else child.content
-                               for child in token.children or [] if child.type in ("text", "code_inline", "softbreak", "hardbreak")))
+            out.append(
+                "".join(
+                    " " if child.type in ("softbreak", "hardbreak") else child.content
+                    for child in token.children or []
+                    if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+                )
+            )
     return " ".join(part for part in out if part)
 
 
@@ -113,14 +145,16 @@ def _defuse(text: str) -> str:
     """Outside code: ``<`` backslash-escaped, so no renderer reads it as a tag or an autolink; a link
     to a ``javascript:`` (or any other unsafe) destination turned into literal text."""
     text = text.replace("<", "\\<")
-    text = _INLINE_LINK.sub(lambda m: m.group(0).replace("](", "]\\(", 1) if _unsafe_destination(m.group(1)) else m.group(0), text)
+    text = _INLINE_LINK.sub(
+        lambda m: m.group(0).replace("](", "]\\(", 1) if _unsafe_destination(m.group(1)) else m.group(0), text
+    )
     return _REFERENCE.sub(lambda m: "\\" + m.group(0).lstrip() if _unsafe_destination(m.group(1)) else m.group(0), text)
 
 
 def _escape_raw_html(line: str) -> str:
     pieces, last = [], 0
     for match in _CODE_SPAN.finditer(line):
-        pieces.append(_defuse(line[last:match.start()]))
+        pieces.append(_defuse(line[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(_defuse(line[last:]))
@@ -150,8 +184,9 @@ def to_markdown(text: str | None) -> str:
             continue
         if number in headings:
             level, token, (start, end) = headings[number]
-            content = " ".join(lines[i].strip() for i in range(start, end)
-                               if token.markup.startswith("#") or i < end - 1)
+            content = " ".join(
+                lines[i].strip() for i in range(start, end) if token.markup.startswith("#") or i < end - 1
+            )
             content = content.lstrip("#").strip().rstrip("#").strip() if token.markup.startswith("#") else content
             skip.update(range(start, end))
             out.append("#" * level + " " + _escape_raw_html(_images_as_alt(content)))

@@ -22,10 +22,20 @@ router = APIRouter(route_class=TransactionRoute, tags=["reports"])
 
 
 def _upload_body(fields: dict[str, dict]) -> dict:
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file", *[name for name, spec in fields.items() if spec.pop("required", False)]],
-        "properties": {"file": {"type": "string", "format": "binary"}, **fields},
-    }}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file", *[name for name, spec in fields.items() if spec.pop("required", False)]],
+                        "properties": {"file": {"type": "string", "format": "binary"}, **fields},
+                    }
+                }
+            },
+        }
+    }
 
 
 async def _form(request: Request, limit: int) -> tuple[bytes, dict[str, str]]:
@@ -51,7 +61,8 @@ def _branding_read(request: Request, event: Event, row: EventBranding | None) ->
     has_logo = row is not None and row.logo is not None
     return BrandingRead(
         event_id=event.id,
-        organisation_name=row.organisation_name if row else None, programme_name=row.programme_name if row else None,
+        organisation_name=row.organisation_name if row else None,
+        programme_name=row.programme_name if row else None,
         primary_colour=row.primary_colour if row else None,
         logo_url=str(request.url_for("read_logo", event_id=event.id)) if has_logo else None,
         logo_type=row.logo_type if row is not None and has_logo else None,
@@ -60,8 +71,14 @@ def _branding_read(request: Request, event: Event, row: EventBranding | None) ->
 
 def _image_read(request: Request, image: ReportImage) -> ImageRead:
     return ImageRead(
-        id=image.id, session_id=image.session_id, caption=image.caption, content_type=image.content_type,
-        width=image.width, height=image.height, size=image.size, created_at=image.created_at,
+        id=image.id,
+        session_id=image.session_id,
+        caption=image.caption,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size=image.size,
+        created_at=image.created_at,
         url=str(request.url_for("read_report_image", event_id=image.event_id, image_id=image.id)),
     )
 
@@ -96,8 +113,12 @@ def update_branding(data: BrandingUpdate, event: ManagedEvent, session: SessionD
     return _branding_read(request, event, service.update_branding(session, event, data))
 
 
-@router.put("/events/{event_id}/branding/logo", response_model=BrandingRead, summary="Upload the logo",
-            openapi_extra=_upload_body({}))
+@router.put(
+    "/events/{event_id}/branding/logo",
+    response_model=BrandingRead,
+    summary="Upload the logo",
+    openapi_extra=_upload_body({}),
+)
 async def upload_logo(event: ManagedEvent, session: SessionDep, request: Request):
     """A PNG or SVG of at most 512 KB (multipart field `file`). An SVG must be drawing only: no script,
     no event handler, no reference to another file or address."""
@@ -105,13 +126,23 @@ async def upload_logo(event: ManagedEvent, session: SessionDep, request: Request
     return _branding_read(request, event, service.set_logo(session, event, content))
 
 
-@router.get("/events/{event_id}/branding/logo", response_class=Response, summary="The logo",
-            responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
+@router.get(
+    "/events/{event_id}/branding/logo",
+    response_class=Response,
+    summary="The logo",
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
 def read_logo(event: ManagedEvent, session: SessionDep):
     row = service.logo_of(session, event)
     # An SVG opened on its own is a document: no script may run in it, whatever passed the checks.
-    return Response(row.logo, media_type=row.logo_type, headers={
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        row.logo,
+        media_type=row.logo_type,
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.delete("/events/{event_id}/branding/logo", status_code=status.HTTP_204_NO_CONTENT, summary="Remove the logo")
@@ -119,11 +150,18 @@ def delete_logo(event: ManagedEvent, session: SessionDep):
     service.remove_logo(session, event)
 
 
-@router.post("/events/{event_id}/report-images", response_model=ImageRead, status_code=status.HTTP_201_CREATED,
-             summary="Upload a photo for the report", openapi_extra=_upload_body({
-                 "caption": {"type": "string", "maxLength": service.CAPTION_MAX, "required": True},
-                 "session_id": {"type": "integer", "description": "the agenda item; leave out for the introduction"},
-             }))
+@router.post(
+    "/events/{event_id}/report-images",
+    response_model=ImageRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload a photo for the report",
+    openapi_extra=_upload_body(
+        {
+            "caption": {"type": "string", "maxLength": service.CAPTION_MAX, "required": True},
+            "session_id": {"type": "integer", "description": "the agenda item; leave out for the introduction"},
+        }
+    ),
+)
 async def upload_report_image(event: ManagedEvent, session: SessionDep, request: Request):
     """A JPEG or PNG of at most 5 MB (multipart field `file`) with its `caption`, printed after the
     introduction or in the agenda item's section, in every format."""
@@ -141,14 +179,21 @@ def list_report_images(event: ManagedEvent, session: SessionDep, request: Reques
     return [_image_read(request, image) for image in service.list_images(session, event)]
 
 
-@router.get("/events/{event_id}/report-images/{image_id}", response_class=Response, summary="A report photo",
-            responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}})
+@router.get(
+    "/events/{event_id}/report-images/{image_id}",
+    response_class=Response,
+    summary="A report photo",
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+)
 def read_report_image(image_id: Id, event: ManagedEvent, session: SessionDep):
     image = service.get_image(session, event, image_id)
     return Response(image.content, media_type=image.content_type, headers={"X-Content-Type-Options": "nosniff"})
 
 
-@router.delete("/events/{event_id}/report-images/{image_id}", status_code=status.HTTP_204_NO_CONTENT,
-               summary="Delete a report photo")
+@router.delete(
+    "/events/{event_id}/report-images/{image_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a report photo",
+)
 def delete_report_image(image_id: Id, event: ManagedEvent, session: SessionDep):
     service.delete_image(session, service.get_image(session, event, image_id))

@@ -83,7 +83,9 @@ class Report(SQLModel, table=True):
     __tablename__ = "report"
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     format: ReportFormat = Field(sa_column=Column(enum_column(ReportFormat, "report_format"), nullable=False))
     template: str = Field(sa_column=Column(String(80), nullable=False))
     status: ReportStatus = Field(
@@ -105,9 +107,7 @@ class ReportFile(SQLModel, table=True):
 
     __tablename__ = "report_file"
 
-    report_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
-    )
+    report_id: int = Field(sa_column=Column(Integer, ForeignKey("report.id", ondelete="CASCADE"), primary_key=True))
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
@@ -118,7 +118,9 @@ class ReportPart(SQLModel, table=True):
     __tablename__ = "report_part"
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     position: int = Field(sa_column=Column(Integer, nullable=False))
     title: str = Field(sa_column=Column(String(300), nullable=False))
     introduction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -164,7 +166,9 @@ class ReportImage(SQLModel, table=True):
     __tablename__ = "report_image"
 
     id: int = Field(default=None, primary_key=True)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     session_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("agenda_session.id", ondelete="CASCADE"), nullable=True, index=True),

@@ -15,9 +15,13 @@ from app.reports.schemas import PartRead, PartsRead, PartsWrite
 
 
 def read_parts(session: Session, event: Event) -> PartsRead:
-    parts = session.execute(
-        select(ReportPart).where(col(ReportPart.event_id) == event.id).order_by(col(ReportPart.position))
-    ).scalars().all()
+    parts = (
+        session.execute(
+            select(ReportPart).where(col(ReportPart.event_id) == event.id).order_by(col(ReportPart.position))
+        )
+        .scalars()
+        .all()
+    )
     members: dict[int, list[int]] = {part.id: [] for part in parts}
     if parts:
         rows = session.execute(
@@ -28,24 +32,38 @@ def read_parts(session: Session, event: Event) -> PartsRead:
         ).all()
         for part_id, session_id in rows:
             members[part_id].append(session_id)
-    return PartsRead(parts=[
-        PartRead(id=part.id, title=part.title, introduction=part.introduction, key_points=list(part.key_points),
-                 session_ids=members[part.id])
-        for part in parts
-    ])
+    return PartsRead(
+        parts=[
+            PartRead(
+                id=part.id,
+                title=part.title,
+                introduction=part.introduction,
+                key_points=list(part.key_points),
+                session_ids=members[part.id],
+            )
+            for part in parts
+        ]
+    )
 
 
 def _check(session: Session, event: Event, data: PartsWrite) -> None:
     """Every item is the event's, in one part at most, and each part's items follow one another in the
     agenda: between two of them there may only be items that get no section (a break, lunch)."""
     agenda = session.execute(
-        select(col(AgendaSession.id), col(AgendaSession.kind)).where(col(AgendaSession.event_id) == event.id)
+        select(col(AgendaSession.id), col(AgendaSession.kind))
+        .where(col(AgendaSession.event_id) == event.id)
         .order_by(col(AgendaSession.starts_at), col(AgendaSession.ends_at), col(AgendaSession.id))
     ).all()
     order = {item.id: index for index, item in enumerate(agenda)}
-    noted = set(session.execute(
-        select(col(SessionNote.session_id)).where(col(SessionNote.session_id).in_(list(order)))
-    ).scalars()) if order else set()
+    noted = (
+        set(
+            session.execute(
+                select(col(SessionNote.session_id)).where(col(SessionNote.session_id).in_(list(order)))
+            ).scalars()
+        )
+        if order
+        else set()
+    )
     seen: dict[int, int] = {}
     for number, part in enumerate(data.parts):
         field = f"parts[{number}].session_ids"
@@ -57,7 +75,7 @@ def _check(session: Session, event: Event, data: PartsWrite) -> None:
             seen[session_id] = number
         positions = sorted(order[session_id] for session_id in part.session_ids)
         members = set(part.session_ids)
-        for item in agenda[positions[0]:positions[-1] + 1]:
+        for item in agenda[positions[0] : positions[-1] + 1]:
             if item.id not in members and (item.kind not in LOGISTICS or item.id in noted):
                 raise InvalidInput(
                     f"the items of part {part.title!r} are not consecutive: agenda item {item.id} lies between them",
@@ -72,8 +90,13 @@ def write_parts(session: Session, event: Event, data: PartsWrite) -> PartsRead:
     session.execute(delete(ReportPartSession).where(col(ReportPartSession.part_id).in_(old)))
     session.execute(delete(ReportPart).where(col(ReportPart.event_id) == event.id))
     for position, item in enumerate(data.parts):
-        part = ReportPart(event_id=event.id, position=position, title=item.title, introduction=item.introduction,
-                          key_points=list(item.key_points))
+        part = ReportPart(
+            event_id=event.id,
+            position=position,
+            title=item.title,
+            introduction=item.introduction,
+            key_points=list(item.key_points),
+        )
         session.add(part)
         session.flush()
         session.add_all(ReportPartSession(part_id=part.id, session_id=session_id) for session_id in item.session_ids)

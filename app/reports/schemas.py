@@ -87,8 +87,9 @@ class NarrativeUpdate(BaseModel):
     links: Annotated[list[Link], Field(max_length=50)] | None = None
     contacts: Annotated[list[Contact], Field(max_length=20)] | None = None
 
-    _lists_not_null = field_validator(
-        "key_messages", "conclusions", "next_steps", "links", "contacts", mode="before")(_refuse_null)
+    _lists_not_null = field_validator("key_messages", "conclusions", "next_steps", "links", "contacts", mode="before")(
+        _refuse_null
+    )
 
 
 class NarrativeRead(NarrativeWrite):
@@ -121,7 +122,7 @@ class SessionNoteRead(SessionNoteWrite):
 
 class TemplateCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Slug = Field(description="how reports ask for it: POST .../reports {\"template\": name}")
+    name: Slug = Field(description='how reports ask for it: POST .../reports {"template": name}')
     kind: TemplateKind = Field(description="html (for the html and pdf formats) or md")
     source: Annotated[str, Field(min_length=1, max_length=200_000)] = Field(
         description="a Jinja2 template; the context is documented in docs/report-context.md"
@@ -186,9 +187,11 @@ Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 class BrandingWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
     organisation_name: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
-        default=None, description="on the cover, in the running header and as the DOCX author")
+        default=None, description="on the cover, in the running header and as the DOCX author"
+    )
     programme_name: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
-        default=None, description="the programme or platform, above the title on the cover")
+        default=None, description="the programme or platform, above the title on the cover"
+    )
     primary_colour: Colour | None = Field(default=None, description="#RRGGBB, for headings and rules")
 
 

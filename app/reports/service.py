@@ -72,6 +72,7 @@ class ReportNotReady(Conflict):
 
 # --- narrative and notes ---------------------------------------------------------------------
 
+
 def read_narrative(session: Session, event: Event) -> NarrativeRead:
     row = session.execute(select(EventNarrative).where(col(EventNarrative.event_id) == event.id)).scalar_one_or_none()
     if row is None:
@@ -116,7 +117,9 @@ def read_session_note(session: Session, event: Event, session_id: int) -> Sessio
     note = session.execute(select(SessionNote).where(col(SessionNote.session_id) == session_id)).scalar_one_or_none()
     if note is None:
         return SessionNoteRead(session_id=session_id, updated_at=None)
-    return SessionNoteRead(session_id=session_id, notes=note.notes, key_points=note.key_points, updated_at=note.updated_at)
+    return SessionNoteRead(
+        session_id=session_id, notes=note.notes, key_points=note.key_points, updated_at=note.updated_at
+    )
 
 
 def write_session_note(session: Session, event: Event, session_id: int, data: SessionNoteWrite) -> SessionNoteRead:
@@ -147,13 +150,16 @@ def _store_session_note(session: Session, event: Event, session_id: int, values:
 # An uploaded template belongs to whoever uploaded it: organisers see and use their own (and the
 # built-in ones), admins every one. A ``principal`` of None (the worker, the CLI) sees them all.
 
+
 def _sees_all(principal: Principal | None) -> bool:
     return principal is None or principal.role is Role.admin
 
 
 def _templates_of(principal: Principal | None):
     statement = select(ReportTemplate)
-    return statement if principal is None or _sees_all(principal) else statement.where(owned_by(ReportTemplate, principal))
+    return (
+        statement if principal is None or _sees_all(principal) else statement.where(owned_by(ReportTemplate, principal))
+    )
 
 
 def create_template(session: Session, data: TemplateCreate, *, principal: Principal | None = None) -> ReportTemplate:
@@ -164,8 +170,9 @@ def create_template(session: Session, data: TemplateCreate, *, principal: Princi
     try:
         check_syntax(data.source)
     except TemplateProblem as problem:
-        raise TemplateSyntax(f"the template does not parse: {problem}", field="source",
-                             extra={"line": problem.line}) from None
+        raise TemplateSyntax(
+            f"the template does not parse: {problem}", field="source", extra={"line": problem.line}
+        ) from None
     template = ReportTemplate(name=data.name, kind=data.kind, source=data.source, **owner_values(principal))
     session.add(template)
     session.flush()
@@ -214,6 +221,7 @@ def choose_template(
 
 # --- reports ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ReportWork:
     """What rendering one report needs, read from the database: it renders with no session open."""
@@ -235,8 +243,15 @@ class Rendered:
     failure: str | None = None
 
 
-def prepare_report(session: Session, event: Event, data: ReportCreate, *, principal: Principal | None = None,
-                   requested_by: str | None = None, background: bool | None = None) -> Report | ReportWork:
+def prepare_report(
+    session: Session,
+    event: Event,
+    data: ReportCreate,
+    *,
+    principal: Principal | None = None,
+    requested_by: str | None = None,
+    background: bool | None = None,
+) -> Report | ReportWork:
     """A large event's report is queued for ``convene worker`` (the queued Report is returned);
     otherwise the data is read and returned as the ReportWork that ``render_work`` renders once the
     caller has ended its transaction, and ``store_report`` stores. Nothing is written for it before.
@@ -249,15 +264,26 @@ def prepare_report(session: Session, event: Event, data: ReportCreate, *, princi
         ).scalar_one()
         background = registrations > BACKGROUND_ABOVE
     if background:
-        report = Report(event_id=event.id, format=data.format, template=choice.name, options=data.options.model_dump(),
-                        requested_by=requested_by)
+        report = Report(
+            event_id=event.id,
+            format=data.format,
+            template=choice.name,
+            options=data.options.model_dump(),
+            requested_by=requested_by,
+        )
         session.add(report)
         session.flush()
         enqueue(session, JOB_KIND, {"report_id": report.id})
         return report
-    return ReportWork(event_id=event.id, slug=event.slug, format=data.format, choice=choice,
-                      options=data.options.model_dump(), context=build_context(session, event, options=data.options),
-                      requested_by=requested_by)
+    return ReportWork(
+        event_id=event.id,
+        slug=event.slug,
+        format=data.format,
+        choice=choice,
+        options=data.options.model_dump(),
+        context=build_context(session, event, options=data.options),
+        requested_by=requested_by,
+    )
 
 
 def render_work(work: ReportWork) -> Rendered:
@@ -275,14 +301,23 @@ def render_work(work: ReportWork) -> Rendered:
 
 def store_report(session: Session, work: ReportWork, rendered: Rendered) -> Report:
     """The report row with its file (done) or its failure, written once the render is over."""
-    report = Report(event_id=work.event_id, format=work.format, template=work.choice.name, options=work.options,
-                    requested_by=work.requested_by)
+    report = Report(
+        event_id=work.event_id,
+        format=work.format,
+        template=work.choice.name,
+        options=work.options,
+        requested_by=work.requested_by,
+    )
     session.add(report)
     session.flush()
     _store(session, report, work.slug, rendered)
     session.flush()
-    emit(session, report.event_id, EventType.report_generated,
-         {"report_id": report.id, "format": report.format.value, "status": report.status.value})
+    emit(
+        session,
+        report.event_id,
+        EventType.report_generated,
+        {"report_id": report.id, "format": report.format.value, "status": report.status.value},
+    )
     return report
 
 
@@ -318,8 +353,14 @@ def run_report_job(database: Database, payload: dict) -> None:
         try:
             choice = choose_template(session, report.template, report.format)
             options = ReportOptions(**report.options)
-            work = ReportWork(event_id=event.id, slug=event.slug, format=report.format, choice=choice,
-                              options=report.options, context=build_context(session, event, options=options))
+            work = ReportWork(
+                event_id=event.id,
+                slug=event.slug,
+                format=report.format,
+                choice=choice,
+                options=report.options,
+                context=build_context(session, event, options=options),
+            )
         except Exception as error:  # e.g. the template was deleted since: the organiser sees why
             work, rendered = None, Rendered(failure=f"{type(error).__name__}: {error}")
     with database.transaction() as session:  # running: the console's progress shows it
@@ -340,7 +381,11 @@ def get_report(session: Session, report_id: int) -> Report:
 
 
 def list_reports(session: Session, event: Event, window: Window) -> tuple[list[Report], int]:
-    statement = select(Report).where(col(Report.event_id) == event.id).order_by(col(Report.created_at).desc(), col(Report.id).desc())
+    statement = (
+        select(Report)
+        .where(col(Report.event_id) == event.id)
+        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
+    )
     return paginate(session, statement, window)
 
 
@@ -349,6 +394,8 @@ def report_content(session: Session, report: Report) -> bytes:
         raise ReportNotReady(f"report {report.id} is {report.status.value}; download it once it is done")
     stored = session.get(ReportFile, report.id)
     if stored is None:  # an event restored from an archive (convene import) brings no report files
-        raise NotFound(f"the file of report {report.id} is not stored in this database (the event was restored "
-                       f"from an archive); generate the report again")
+        raise NotFound(
+            f"the file of report {report.id} is not stored in this database (the event was restored "
+            f"from an archive); generate the report again"
+        )
     return stored.content

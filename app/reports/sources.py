@@ -47,20 +47,27 @@ def branding_of(session: Session, event_id: int) -> EventBranding | None:
 
 
 def images_of(session: Session, event_id: int) -> list[ReportImage]:
-    return list(session.execute(select(ReportImage).where(col(ReportImage.event_id) == event_id).order_by(col(ReportImage.id))).scalars())
+    return list(
+        session.execute(
+            select(ReportImage).where(col(ReportImage.event_id) == event_id).order_by(col(ReportImage.id))
+        ).scalars()
+    )
 
 
 def parts_of(session: Session, event_id: int) -> list[ReportPart]:
-    return list(session.execute(
-        select(ReportPart).where(col(ReportPart.event_id) == event_id).order_by(col(ReportPart.position))
-    ).scalars())
+    return list(
+        session.execute(
+            select(ReportPart).where(col(ReportPart.event_id) == event_id).order_by(col(ReportPart.position))
+        ).scalars()
+    )
 
 
 def part_of_sessions(session: Session, event_id: int) -> dict[int, int]:
     """agenda item id -> its part's id, for the event's parts."""
     rows = session.execute(
         select(col(ReportPartSession.session_id), col(ReportPartSession.part_id))
-        .join(ReportPart, col(ReportPart.id) == col(ReportPartSession.part_id)).where(col(ReportPart.event_id) == event_id)
+        .join(ReportPart, col(ReportPart.id) == col(ReportPartSession.part_id))
+        .where(col(ReportPart.event_id) == event_id)
     ).all()
     return dict(rows)
 
@@ -78,12 +85,19 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
         return []
     facilitator, rapporteur = aliased(Person), aliased(Person)
     members = (
-        select(func.count(col(BreakoutAssignment.id))).where(col(BreakoutAssignment.group_id) == col(BreakoutGroup.id))
+        select(func.count(col(BreakoutAssignment.id)))
+        .where(col(BreakoutAssignment.group_id) == col(BreakoutGroup.id))
         .scalar_subquery()
     )
     rows = session.execute(
-        select(BreakoutGroup, col(facilitator.first_name), col(facilitator.last_name),
-               col(rapporteur.first_name), col(rapporteur.last_name), members)
+        select(
+            BreakoutGroup,
+            col(facilitator.first_name),
+            col(facilitator.last_name),
+            col(rapporteur.first_name),
+            col(rapporteur.last_name),
+            members,
+        )
         .outerjoin(facilitator, col(facilitator.id) == col(BreakoutGroup.facilitator_person_id))
         .outerjoin(rapporteur, col(rapporteur.id) == col(BreakoutGroup.rapporteur_person_id))
         .where(col(BreakoutGroup.session_id).in_(session_ids))
@@ -91,10 +105,14 @@ def breakout_groups(session: Session, session_ids: list[int]) -> list[GroupRow]:
     ).all()
     return [
         GroupRow(
-            session_id=group.session_id, title=group.title, theme=group.theme, room=group.room,
+            session_id=group.session_id,
+            title=group.title,
+            theme=group.theme,
+            room=group.room,
             facilitator=f"{f_first} {f_last}" if f_first else None,
             rapporteur=f"{r_first} {r_last}" if r_first else None,
-            notes=group.report_notes, members=count,
+            notes=group.report_notes,
+            members=count,
         )
         for group, f_first, f_last, r_first, r_last, count in rows
     ]
@@ -110,7 +128,13 @@ def listed_participants(session: Session, event_id: int, *, attended: bool) -> l
     """The participants who agreed to be named publicly (attendees, or the confirmed when ``attended`` is
     false), sorted by last name."""
     statement = (
-        select(col(Registration.first_name), col(Registration.last_name), col(Organisation.name), col(Project.acronym), col(Registration.country))
+        select(
+            col(Registration.first_name),
+            col(Registration.last_name),
+            col(Organisation.name),
+            col(Project.acronym),
+            col(Registration.country),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
         .outerjoin(Project, col(Project.id) == col(Registration.project_id))
         .where(col(Registration.event_id) == event_id, publishable_clause(Audience.public))

@@ -96,14 +96,23 @@ def compute_statistics(rows: Iterable[RegistrationFacts], sessions: Iterable[Ses
 def registration_facts(session: Session, event_id: int) -> list[RegistrationFacts]:
     """One query: every registration of the event with its organisation's type and whether it attended."""
     rows = session.execute(
-        select(col(Registration.status), col(Registration.country), col(Organisation.type), col(Registration.project_id), has_attended())
+        select(
+            col(Registration.status),
+            col(Registration.country),
+            col(Organisation.type),
+            col(Registration.project_id),
+            has_attended(),
+        )
         .outerjoin(Organisation, col(Organisation.id) == col(Registration.organisation_id))
         .where(col(Registration.event_id) == event_id)
     ).all()
     return [
         RegistrationFacts(
-            status=status.value, country=country, organisation_type=org_type.value if org_type else None,
-            project_id=project_id, attended=bool(was_there),
+            status=status.value,
+            country=country,
+            organisation_type=org_type.value if org_type else None,
+            project_id=project_id,
+            attended=bool(was_there),
         )
         for status, country, org_type, project_id, was_there in rows
     ]

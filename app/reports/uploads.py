@@ -41,11 +41,13 @@ def _raster(content: bytes, field: str, allowed: set[str]) -> CheckedImage:
         with Image.open(io.BytesIO(content)) as image:
             kind, (width, height) = image.format, image.size
             if kind not in allowed:
-                raise InvalidInput(f"the file is {kind or 'not an image'}; upload {' or '.join(sorted(allowed))}",
-                                   field=field)
+                raise InvalidInput(
+                    f"the file is {kind or 'not an image'}; upload {' or '.join(sorted(allowed))}", field=field
+                )
             if width * height > MAX_PIXELS:
-                raise InvalidInput(f"the image has {width}x{height} pixels; at most {MAX_PIXELS:,} are accepted",
-                                   field=field)
+                raise InvalidInput(
+                    f"the image has {width}x{height} pixels; at most {MAX_PIXELS:,} are accepted", field=field
+                )
             image.verify()
         with Image.open(io.BytesIO(content)) as image:
             image.load()  # verify() checks the structure; decoding proves the pixels are there
@@ -88,8 +90,10 @@ def _svg_size(root) -> tuple[int, int]:
     try:
         if len(box) == 4:
             return max(1, round(float(box[2]))), max(1, round(float(box[3])))
-        return (max(1, round(float(re.sub(r"[a-z%]+$", "", root.get("width", ""))))),
-                max(1, round(float(re.sub(r"[a-z%]+$", "", root.get("height", ""))))))
+        return (
+            max(1, round(float(re.sub(r"[a-z%]+$", "", root.get("width", ""))))),
+            max(1, round(float(re.sub(r"[a-z%]+$", "", root.get("height", ""))))),
+        )
     except ValueError:
         return 200, 100
 

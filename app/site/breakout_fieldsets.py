@@ -46,12 +46,18 @@ def fieldsets(choices: list[OpenChoice]) -> list[Fieldset]:
     for choice in choices:
         options = [(str(group.id), group.title) for group in choice.groups]
         ranks = choice.ranks
-        shown.append(Fieldset(
-            name=_name(choice), legend=f"{choice.item.title}: your choice of working group", label=choice.item.title,
-            help=f"Optional. Rank up to {ranks} group{'s' if ranks > 1 else ''}, best first; you can change your "
-                 "choices from your registration page until the organisers close them.",
-            selects=[SelectBox(_box(choice, rank), f"{ordinal(rank)} choice", options) for rank in range(1, ranks + 1)],
-        ))
+        shown.append(
+            Fieldset(
+                name=_name(choice),
+                legend=f"{choice.item.title}: your choice of working group",
+                label=choice.item.title,
+                help=f"Optional. Rank up to {ranks} group{'s' if ranks > 1 else ''}, best first; you can change your "
+                "choices from your registration page until the organisers close them.",
+                selects=[
+                    SelectBox(_box(choice, rank), f"{ordinal(rank)} choice", options) for rank in range(1, ranks + 1)
+                ],
+            )
+        )
     return shown
 
 

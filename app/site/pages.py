@@ -49,20 +49,45 @@ def _days(slots: list[TimeSlot]) -> list[tuple[date, list[TimeSlot]]]:
 def event_page(slug: str, session: SessionDep):
     event = get_public_event(session, slug)
     days = _days(group_by_time(event_agenda(session, event)))
-    return render_page("events/event.html", event=event, days=days, signup=availability(event),
-                       terms=registration_terms(event), groups=groups_on_agenda(session, event), **local_times(event))
+    return render_page(
+        "events/event.html",
+        event=event,
+        days=days,
+        signup=availability(event),
+        terms=registration_terms(event),
+        groups=groups_on_agenda(session, event),
+        **local_times(event),
+    )
 
 
-def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Question], choices: list[OpenChoice],
-               *, values: dict, errors: dict, status: int = 200, form: FormData | None = None) -> HTMLResponse:
+def _form_page(
+    session: Session,
+    csrf: Csrf,
+    event: Event,
+    questions: list[Question],
+    choices: list[OpenChoice],
+    *,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    form: FormData | None = None,
+) -> HTMLResponse:
     """The form; ``form``, when given, is the post whose breakout choices are shown again."""
     fieldsets = breakout_fieldsets.fieldsets(choices)
     if form is not None:
         values = values | breakout_fieldsets.posted_values(form, fieldsets)
     body = render_page(
-        "registration/register.html", event=event, questions=questions, values=values, errors=errors,
-        choices=form_choices(session), labels=FIELD_LABELS | breakout_fieldsets.field_labels(fieldsets),
-        fieldsets=fieldsets, availability=availability(event), csrf_token=csrf.token, terms=registration_terms(event),
+        "registration/register.html",
+        event=event,
+        questions=questions,
+        values=values,
+        errors=errors,
+        choices=form_choices(session),
+        labels=FIELD_LABELS | breakout_fieldsets.field_labels(fieldsets),
+        fieldsets=fieldsets,
+        availability=availability(event),
+        csrf_token=csrf.token,
+        terms=registration_terms(event),
     )
     return csrf.set_cookie(HTMLResponse(body, status_code=status))
 
@@ -70,8 +95,15 @@ def _form_page(session: Session, csrf: Csrf, event: Event, questions: list[Quest
 @router.get("/events/{slug}/register", response_class=HTMLResponse)
 def registration_form(slug: str, session: SessionDep, csrf: CsrfDep):
     event = get_public_event(session, slug)
-    return _form_page(session, csrf, event, event_questions(session, event), open_choices(session, event),
-                      values={"publication": "nobody", "privacy": False}, errors={})
+    return _form_page(
+        session,
+        csrf,
+        event,
+        event_questions(session, event),
+        open_choices(session, event),
+        values={"publication": "nobody", "privacy": False},
+        errors={},
+    )
 
 
 @router.post("/events/{slug}/register", response_class=HTMLResponse)
@@ -82,8 +114,17 @@ def submit_registration(slug: str, limits: PublicRateLimitDep, session: SessionD
     try:
         csrf.verify(form.get(FIELD_NAME))
     except CsrfFailed as error:
-        return _form_page(session, csrf, event, questions, choices, values=form_values(form, questions),
-                          errors={"form": error.detail}, status=error.status, form=form)
+        return _form_page(
+            session,
+            csrf,
+            event,
+            questions,
+            choices,
+            values=form_values(form, questions),
+            errors={"form": error.detail},
+            status=error.status,
+            form=form,
+        )
     if is_bot(form):
         # Pretend it worked: a bot that sees an error tries again, better that it moves on.
         status = next_step(email_pending=event.email_confirmation, approval_pending=event.requires_approval)
@@ -93,14 +134,24 @@ def submit_registration(slug: str, limits: PublicRateLimitDep, session: SessionD
     chosen = breakout_fieldsets.parse(session, choices, form)
     errors = parsed.errors | chosen.errors
     if errors or parsed.data is None:
-        return _form_page(session, csrf, event, questions, choices, values=parsed.values, errors=errors,
-                          status=422, form=form)
+        return _form_page(
+            session, csrf, event, questions, choices, values=parsed.values, errors=errors, status=422, form=form
+        )
     limits.check_email(parsed.data.email)  # raised, not shown on the form: a plain page saying how long to wait
     try:
         registered = register(session, event, parsed.data)
     except AppError as error:
-        return _form_page(session, csrf, event, questions, choices, values=parsed.values,
-                          errors={error.field or "form": error.detail}, status=error.status, form=form)
+        return _form_page(
+            session,
+            csrf,
+            event,
+            questions,
+            choices,
+            values=parsed.values,
+            errors={error.field or "form": error.detail},
+            status=error.status,
+            form=form,
+        )
     breakout_fieldsets.save(session, registered.registration, chosen.chosen)
     return _see_submitted(event, registered.registration.status, registered.waitlist_position)
 
@@ -114,8 +165,17 @@ def _see_submitted(event: Event, status: RegistrationStatus, position: int | Non
 
 @router.get("/events/{slug}/register/submitted", response_class=HTMLResponse)
 def registration_submitted(
-    slug: str, session: SessionDep, status: RegistrationStatus, position: Annotated[int | None, Query(ge=1)] = None,
+    slug: str,
+    session: SessionDep,
+    status: RegistrationStatus,
+    position: Annotated[int | None, Query(ge=1)] = None,
 ):
     event = get_public_event(session, slug)
-    return HTMLResponse(render_page("registration/submitted.html", event=event, status=status.value,
-                                    waitlist_position=position if status is RegistrationStatus.waitlisted else None))
+    return HTMLResponse(
+        render_page(
+            "registration/submitted.html",
+            event=event,
+            status=status.value,
+            waitlist_position=position if status is RegistrationStatus.waitlisted else None,
+        )
+    )

@@ -62,13 +62,15 @@ def checked_address(url: str) -> Address:
         raise Unroutable(f"the host {host!r} cannot be resolved: {error}") from error
     refused = [str(address) for address in addresses if not address.is_global]
     if refused or not addresses:
-        raise Unroutable(f"the host {host!r} resolves to a private or non-routable address "
-                         f"({', '.join(refused)}); not sent")
+        raise Unroutable(
+            f"the host {host!r} resolves to a private or non-routable address ({', '.join(refused)}); not sent"
+        )
     return addresses[0]
 
 
-def post_to(client: httpx.Client, url: str, address: Address | None, *, content: bytes,
-            headers: dict[str, str]) -> httpx.Response:
+def post_to(
+    client: httpx.Client, url: str, address: Address | None, *, content: bytes, headers: dict[str, str]
+) -> httpx.Response:
     """POST to ``url``, connecting to ``address`` when given (no lookup of the URL's host): the Host
     header, and for https the TLS server name and certificate check, still use the URL's own host."""
     target = httpx.URL(url)
@@ -80,13 +82,18 @@ def post_to(client: httpx.Client, url: str, address: Address | None, *, content:
     return client.post(target, content=content, headers=headers, extensions=extensions)
 
 
-def _attempt(client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, *,
-             allow_private: bool) -> tuple[int | None, float, str | None]:
+def _attempt(
+    client: httpx.Client, hook: Webhook, delivery: WebhookDelivery, *, allow_private: bool
+) -> tuple[int | None, float, str | None]:
     """POST the delivery; (HTTP status or None, milliseconds, error or None). Unless ``allow_private``,
     the host is resolved and checked first, and nothing is sent when it fails the check."""
     body = json.dumps({"id": delivery.id, **delivery.payload}, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "Convene-Event": delivery.event_type,
-               "Convene-Delivery": str(delivery.id), "Convene-Signature": signature(hook.secret, int(time.time()), body)}
+    headers = {
+        "Content-Type": "application/json",
+        "Convene-Event": delivery.event_type,
+        "Convene-Delivery": str(delivery.id),
+        "Convene-Signature": signature(hook.secret, int(time.time()), body),
+    }
     started = time.monotonic()
     try:
         address = None if allow_private else checked_address(hook.url)
@@ -137,15 +144,20 @@ def deliver_due_webhooks(database: Database, settings: Settings, *, batch_size: 
         while batch := claim(database, WebhookDelivery, limit=batch_size, lease=lease):
             with Heartbeat(database, WebhookDelivery, [item.id for item in batch], lease) as heartbeat:
                 with database.transaction(write=False) as session:
-                    hooks = {hook.id: hook for hook in session.execute(select(Webhook).where(
-                        col(Webhook.id).in_({item.webhook_id for item in batch}))).scalars()}
+                    hooks = {
+                        hook.id: hook
+                        for hook in session.execute(
+                            select(Webhook).where(col(Webhook.id).in_({item.webhook_id for item in batch}))
+                        ).scalars()
+                    }
                     for hook in hooks.values():
                         session.expunge(hook)
                 for item in batch:
                     hook = hooks[item.webhook_id]
                     if hook.enabled:
-                        status, elapsed, error = _attempt(client, hook, item,
-                                                         allow_private=settings.webhooks_allow_private)
+                        status, elapsed, error = _attempt(
+                            client, hook, item, allow_private=settings.webhooks_allow_private
+                        )
                     else:
                         status, elapsed, error = None, None, "the hook is disabled"
                     heartbeat.release(item.id)

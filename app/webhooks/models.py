@@ -17,8 +17,9 @@ class Webhook(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     # None: every event (only an organiser of all events may create such a hook).
-    event_id: int | None = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True))
+    event_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id", ondelete="CASCADE"), nullable=True, index=True)
+    )
     url: str = Field(sa_column=Column(String(2000), nullable=False))
     events: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     # Shown once when created; kept because each delivery is signed with it.
@@ -37,8 +38,9 @@ class WebhookDelivery(QueueItem, table=True):
     __table_args__ = (Index("ix_webhook_delivery_due", "status", "due_at"),)
 
     id: int = Field(default=None, primary_key=True)
-    webhook_id: int = Field(sa_column=Column(Integer, ForeignKey("webhook.id", ondelete="CASCADE"),
-                                             nullable=False, index=True))
+    webhook_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("webhook.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     event_type: str = Field(sa_column=Column(String(50), nullable=False))
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -12,8 +12,13 @@ from app.webhooks.schemas import WebhookCreate, WebhookCreated, WebhookRead
 router = APIRouter(route_class=TransactionRoute, tags=["webhooks"])
 
 
-@router.post("/webhooks", response_model=WebhookCreated, status_code=201, summary="Register a webhook",
-             responses={404: {"description": "no event with the `event_id` given"}})
+@router.post(
+    "/webhooks",
+    response_model=WebhookCreated,
+    status_code=201,
+    summary="Register a webhook",
+    responses={404: {"description": "no event with the `event_id` given"}},
+)
 def create_webhook(data: WebhookCreate, organiser: OrganiserDep, session: SessionDep, settings: SettingsDep):
     """A hook for one event (its organisers) or, without ``event_id``, for every event (organisers of
     all events). The answer carries the signing secret, which is never shown again."""

@@ -12,10 +12,19 @@ from tests.factories import create_agenda_session, create_event
 
 def test_event_page_groups_the_agenda_by_time_with_parallel_sessions_side_by_side(client, session):
     event = create_event(session, slug="page-test", title="Clusters <day>")
-    create_agenda_session(session, event, title="Opening", starts_at=datetime(2030, 6, 20, 9, 0), ends_at=datetime(2030, 6, 20, 9, 30))
+    create_agenda_session(
+        session, event, title="Opening", starts_at=datetime(2030, 6, 20, 9, 0), ends_at=datetime(2030, 6, 20, 9, 30)
+    )
     for room in ("Room A", "Room B"):
-        create_agenda_session(session, event, title=f"Working group {room}", kind="breakout", room=room,
-                       starts_at=datetime(2030, 6, 20, 14, 0), ends_at=datetime(2030, 6, 20, 15, 0))
+        create_agenda_session(
+            session,
+            event,
+            title=f"Working group {room}",
+            kind="breakout",
+            room=room,
+            starts_at=datetime(2030, 6, 20, 14, 0),
+            ends_at=datetime(2030, 6, 20, 15, 0),
+        )
     session.commit()
 
     page = client.get("/events/page-test")
@@ -29,31 +38,68 @@ def test_event_page_groups_the_agenda_by_time_with_parallel_sessions_side_by_sid
 
 def test_overlapping_sessions_share_a_slot_even_when_they_start_apart(client, session):
     event = create_event(session, slug="overlap")
-    create_agenda_session(session, event, title="Group early", kind="breakout", room="Room A",
-                   starts_at=datetime(2030, 6, 20, 14, 0), ends_at=datetime(2030, 6, 20, 15, 0))
-    create_agenda_session(session, event, title="Group late", kind="breakout", room="Room B",
-                   starts_at=datetime(2030, 6, 20, 14, 15), ends_at=datetime(2030, 6, 20, 15, 15))
-    create_agenda_session(session, event, title="Coffee right after", kind="break",
-                   starts_at=datetime(2030, 6, 20, 15, 15), ends_at=datetime(2030, 6, 20, 15, 30))
+    create_agenda_session(
+        session,
+        event,
+        title="Group early",
+        kind="breakout",
+        room="Room A",
+        starts_at=datetime(2030, 6, 20, 14, 0),
+        ends_at=datetime(2030, 6, 20, 15, 0),
+    )
+    create_agenda_session(
+        session,
+        event,
+        title="Group late",
+        kind="breakout",
+        room="Room B",
+        starts_at=datetime(2030, 6, 20, 14, 15),
+        ends_at=datetime(2030, 6, 20, 15, 15),
+    )
+    create_agenda_session(
+        session,
+        event,
+        title="Coffee right after",
+        kind="break",
+        starts_at=datetime(2030, 6, 20, 15, 15),
+        ends_at=datetime(2030, 6, 20, 15, 30),
+    )
     session.commit()
 
     html = client.get("/events/overlap").text
     assert html.count('class="parallel"') == 1
-    parallel = html[html.index('class="parallel"'):]
-    assert "Group late" in parallel[:parallel.index("Coffee right after")]
+    parallel = html[html.index('class="parallel"') :]
+    assert "Group late" in parallel[: parallel.index("Coffee right after")]
 
 
 def test_an_agenda_over_several_days_has_a_heading_for_each_day(client, session):
-    event = create_event(session, slug="two-days", starts_at="2030-06-20T09:00:00+02:00",
-                         ends_at="2030-06-21T13:00:00+02:00")
-    create_agenda_session(session, event, title="Day one talk", starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0))
-    create_agenda_session(session, event, title="Day two talk", starts_at=datetime(2030, 6, 21, 10, 0), ends_at=datetime(2030, 6, 21, 11, 0))
+    event = create_event(
+        session, slug="two-days", starts_at="2030-06-20T09:00:00+02:00", ends_at="2030-06-21T13:00:00+02:00"
+    )
+    create_agenda_session(
+        session,
+        event,
+        title="Day one talk",
+        starts_at=datetime(2030, 6, 20, 10, 0),
+        ends_at=datetime(2030, 6, 20, 11, 0),
+    )
+    create_agenda_session(
+        session,
+        event,
+        title="Day two talk",
+        starts_at=datetime(2030, 6, 21, 10, 0),
+        ends_at=datetime(2030, 6, 21, 11, 0),
+    )
     session.commit()
 
     html = client.get("/events/two-days").text
     assert "20 June 2030 09:00 to 21 June 2030 13:00 (Europe/Brussels)" in html
     assert html.index('<h3 class="day">20 June 2030</h3>') < html.index("<h4>Day one talk</h4>")
-    assert html.index("<h4>Day one talk</h4>") < html.index('<h3 class="day">21 June 2030</h3>') < html.index("Day two talk")
+    assert (
+        html.index("<h4>Day one talk</h4>")
+        < html.index('<h3 class="day">21 June 2030</h3>')
+        < html.index("Day two talk")
+    )
 
 
 def test_unknown_event_page_is_a_404_html_page(client):
@@ -63,7 +109,13 @@ def test_unknown_event_page_is_a_404_html_page(client):
 
 def test_agenda_ics_has_each_session_at_its_local_time(client, session):
     event = create_event(session, slug="ics-test", timezone="Europe/Brussels")
-    create_agenda_session(session, event, title="Morning talk", starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 10, 45))
+    create_agenda_session(
+        session,
+        event,
+        title="Morning talk",
+        starts_at=datetime(2030, 6, 20, 10, 0),
+        ends_at=datetime(2030, 6, 20, 10, 45),
+    )
     session.commit()
 
     response = client.get("/events/ics-test/agenda.ics")

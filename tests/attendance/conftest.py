@@ -15,7 +15,6 @@ from tests.factories import create_event, ongoing_event_times
 _numbers = count(1)
 
 
-
 @pytest.fixture
 def event_id(db: Database) -> int:
     with db.transaction() as session:

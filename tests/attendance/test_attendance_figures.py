@@ -25,16 +25,25 @@ def event_id(db) -> int:
 
 def seed(session, event: Event, people: int):
     """``people`` confirmed; the first arrives at 08:50, the second at 09:20 (late), the rest never come."""
-    talk = create_agenda_session(session, event, starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0))
+    talk = create_agenda_session(
+        session, event, starts_at=datetime(2030, 6, 20, 10, 0), ends_at=datetime(2030, 6, 20, 11, 0)
+    )
     registrations = [add_participant(session, event) for _ in range(people)]
     add_participant(session, event, status=RegistrationStatus.cancelled)
     early, late = registrations[0], registrations[1]
-    session.add_all([
-        Checkin(event_id=event.id, registration_id=early.id, checked_in_at=START - timedelta(minutes=10)),
-        Checkin(event_id=event.id, registration_id=late.id, checked_in_at=START + timedelta(minutes=20)),
-        Checkin(event_id=event.id, registration_id=early.id, session_id=talk.id, checked_in_at=talk.starts_at + timedelta(minutes=16)),
-        Checkin(event_id=event.id, registration_id=late.id, session_id=talk.id, checked_in_at=talk.starts_at),
-    ])
+    session.add_all(
+        [
+            Checkin(event_id=event.id, registration_id=early.id, checked_in_at=START - timedelta(minutes=10)),
+            Checkin(event_id=event.id, registration_id=late.id, checked_in_at=START + timedelta(minutes=20)),
+            Checkin(
+                event_id=event.id,
+                registration_id=early.id,
+                session_id=talk.id,
+                checked_in_at=talk.starts_at + timedelta(minutes=16),
+            ),
+            Checkin(event_id=event.id, registration_id=late.id, session_id=talk.id, checked_in_at=talk.starts_at),
+        ]
+    )
     session.flush()
     return talk
 
@@ -73,7 +82,10 @@ def test_attendance_endpoint_lists_every_session_for_organisers_only(client, db,
     with db.transaction() as session:
         talk = seed(session, session.get(Event, event_id), people=4)
     body = client.get(f"/api/v1/events/{event_id}/attendance", headers=organiser).json()
-    assert body["attended"] == 2 and body["no_shows"] == 2 and body["late_arrivals"] == 1 and body["grace_minutes"] == 15
-    assert body["sessions"] == [{"id": talk.id, "title": "Talk", "starts_at": "2030-06-20T10:00:00+02:00",
-                                 "attendance": 2, "late_arrivals": 1}]
+    assert (
+        body["attended"] == 2 and body["no_shows"] == 2 and body["late_arrivals"] == 1 and body["grace_minutes"] == 15
+    )
+    assert body["sessions"] == [
+        {"id": talk.id, "title": "Talk", "starts_at": "2030-06-20T10:00:00+02:00", "attendance": 2, "late_arrivals": 1}
+    ]
     assert client.get(f"/api/v1/events/{event_id}/attendance", headers=checkin_staff).status_code == 403

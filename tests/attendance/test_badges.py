@@ -18,7 +18,9 @@ from tests.factories import add_participant, create_project
 def pdf_text(body: bytes) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def pdf_pages(body: bytes) -> int:
@@ -31,10 +33,23 @@ def people(db, event_id):
         event = session.get(Event, event_id)
         project = create_project(session, acronym="CLUSTERS3")
         people = [
-            add_participant(session, event, first_name="Lotta", last_name="Dahlöf", organisation="Tillväxtverket",
-                            country="SE", project_id=project.id),
-            add_participant(session, event, first_name="Bruno", last_name="Fernández", organisation="<b>ACCIÓ</b> & Co",
-                            country="ES"),
+            add_participant(
+                session,
+                event,
+                first_name="Lotta",
+                last_name="Dahlöf",
+                organisation="Tillväxtverket",
+                country="SE",
+                project_id=project.id,
+            ),
+            add_participant(
+                session,
+                event,
+                first_name="Bruno",
+                last_name="Fernández",
+                organisation="<b>ACCIÓ</b> & Co",
+                country="ES",
+            ),
         ] + [add_participant(session, event, first_name=f"P{n}") for n in range(7)]
         add_participant(session, event, first_name="Gone", status=RegistrationStatus.cancelled)
         return people
@@ -80,8 +95,10 @@ def test_the_renderer_loads_data_urls_but_never_files_or_the_network(tmp_path):
     server = HTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        html = (f'<link rel="stylesheet" href="http://127.0.0.1:{server.server_port}/style.css">'
-                f'<img src="http://127.0.0.1:{server.server_port}/logo.png"><p>ok</p>')
+        html = (
+            f'<link rel="stylesheet" href="http://127.0.0.1:{server.server_port}/style.css">'
+            f'<img src="http://127.0.0.1:{server.server_port}/logo.png"><p>ok</p>'
+        )
         assert render_pdf(html).startswith(b"%PDF")
     finally:
         server.shutdown()

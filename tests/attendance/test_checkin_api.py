@@ -35,13 +35,20 @@ def test_first_scan_is_201_and_a_repeat_is_200_with_the_local_time(client, db, e
     assert first.status_code == 201, first.text
     body = first.json()
     assert body["already_checked_in"] is False and body["session_id"] is None
-    assert body["attendee"] == {"registration_id": ann.id, "first_name": "Ann", "last_name": "Dahlöf",
-                                "organisation": "Région <Sud> & Co", "checked_in_at": None}
+    assert body["attendee"] == {
+        "registration_id": ann.id,
+        "first_name": "Ann",
+        "last_name": "Dahlöf",
+        "organisation": "Région <Sud> & Co",
+        "checked_in_at": None,
+    }
     assert "email" not in first.text
 
     with db.transaction() as session:  # pretend the first scan happened at 09:12 in Brussels
         session.execute(update(Checkin).values(checked_in_at=datetime(2030, 6, 20, 7, 12, tzinfo=UTC)))
-    again = client.post(f"/api/v1/events/{event_id}/checkins", json={"code": f"  {ann.checkin_code} "}, headers=checkin_staff)
+    again = client.post(
+        f"/api/v1/events/{event_id}/checkins", json={"code": f"  {ann.checkin_code} "}, headers=checkin_staff
+    )
     assert again.status_code == 200
     assert again.json()["already_checked_in"] is True and again.json()["id"] == body["id"]
     assert again.json()["message"] == "Ann Dahlöf already checked in at 09:12"
@@ -60,7 +67,10 @@ def test_session_check_in_also_checks_in_to_the_event(client, db, event_id, chec
     with db.transaction() as session:
         talk_id = create_agenda_session(session, session.get(Event, event_id)).id
     url = f"/api/v1/events/{event_id}/checkins"
-    assert client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff).status_code == 201
+    assert (
+        client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff).status_code
+        == 201
+    )
     assert checkin_rows(db, session_id=None) == 1 and checkin_rows(db, session_id=talk_id) == 1
     assert client.post(url, json={"code": ann.checkin_code}, headers=checkin_staff).status_code == 200
     repeat = client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)
@@ -68,31 +78,39 @@ def test_session_check_in_also_checks_in_to_the_event(client, db, event_id, chec
     assert checkin_rows(db) == 2
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (RegistrationStatus.cancelled, "was cancelled"),
-    (RegistrationStatus.waitlisted, "waiting list"),
-    (RegistrationStatus.pending_confirmation, "not confirmed their email"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (RegistrationStatus.cancelled, "was cancelled"),
+        (RegistrationStatus.waitlisted, "waiting list"),
+        (RegistrationStatus.pending_confirmation, "not confirmed their email"),
+    ],
+)
 def test_unconfirmed_registrations_are_refused_with_a_clear_message(client, db, event_id, checkin_staff, status, words):
     person = participant(db, event_id, status=status)
-    response = client.post(f"/api/v1/events/{event_id}/checkins", json={"code": person.checkin_code}, headers=checkin_staff)
+    response = client.post(
+        f"/api/v1/events/{event_id}/checkins", json={"code": person.checkin_code}, headers=checkin_staff
+    )
     assert response.status_code == 409
     assert words in response.json()["detail"] and response.json()["errors"][0]["field"] == "code"
     assert checkin_rows(db) == 0
 
 
-@pytest.mark.parametrize(("payload", "status", "field"), [
-    ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA"}, 404, "code"),            # well-formed, unknown
-    ({"code": "'; DROP TABLE checkin; --"}, 422, "code"),           # forged
-    ({"code": "short"}, 422, "code"),
-    ({"code": "x" * 65}, 422, "code"),
-    ({"registration_id": 999999}, 404, "registration_id"),
-    ({"registration_id": -1}, 422, "registration_id"),
-    ({"registration_id": "one"}, 422, "registration_id"),
-    ({}, 422, "code"),
-    ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA", "registration_id": 1}, 422, "code"),
-    ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA", "extra": 1}, 422, "extra"),
-])
+@pytest.mark.parametrize(
+    ("payload", "status", "field"),
+    [
+        ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA"}, 404, "code"),  # well-formed, unknown
+        ({"code": "'; DROP TABLE checkin; --"}, 422, "code"),  # forged
+        ({"code": "short"}, 422, "code"),
+        ({"code": "x" * 65}, 422, "code"),
+        ({"registration_id": 999999}, 404, "registration_id"),
+        ({"registration_id": -1}, 422, "registration_id"),
+        ({"registration_id": "one"}, 422, "registration_id"),
+        ({}, 422, "code"),
+        ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA", "registration_id": 1}, 422, "code"),
+        ({"code": "AAAAAAAAAAAAAAAAAAAAAAAA", "extra": 1}, 422, "extra"),
+    ],
+)
 def test_bad_input_is_a_4xx_naming_the_field(client, db, event_id, checkin_staff, ann, payload, status, field):
     response = client.post(f"/api/v1/events/{event_id}/checkins", json=payload, headers=checkin_staff)
     assert response.status_code == status, response.text
@@ -108,7 +126,9 @@ def test_a_code_or_session_of_another_event_is_refused(client, db, event_id, org
     url = f"/api/v1/events/{event_id}/checkins"
     wrong_event = client.post(url, json={"code": stranger.checkin_code}, headers=organiser)
     assert wrong_event.status_code == 409 and "another event" in wrong_event.json()["detail"]
-    wrong_session = client.post(url, json={"code": ann.checkin_code, "session_id": foreign_session_id}, headers=organiser)
+    wrong_session = client.post(
+        url, json={"code": ann.checkin_code, "session_id": foreign_session_id}, headers=organiser
+    )
     assert wrong_session.status_code == 404 and wrong_session.json()["errors"][0]["field"] == "session_id"
     assert checkin_rows(db) == 0
 
@@ -118,7 +138,9 @@ def test_undo_by_post_removes_session_rows_too_and_is_harmless_twice(client, db,
         talk_id = create_agenda_session(session, session.get(Event, event_id)).id
     url = f"/api/v1/events/{event_id}/checkins"
     client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)
-    session_undo = client.post(f"{url}/undo", json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)
+    session_undo = client.post(
+        f"{url}/undo", json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff
+    )
     assert session_undo.json()["removed"] == 1 and checkin_rows(db, session_id=None) == 1
     client.post(url, json={"code": ann.checkin_code, "session_id": talk_id}, headers=checkin_staff)
     undo = client.post(f"{url}/undo", json={"code": ann.checkin_code}, headers=checkin_staff)
@@ -128,7 +150,9 @@ def test_undo_by_post_removes_session_rows_too_and_is_harmless_twice(client, db,
 
 
 def test_delete_removes_one_check_in_and_404s_for_another_event(client, db, event_id, checkin_staff, organiser, ann):
-    checkin_id = client.post(f"/api/v1/events/{event_id}/checkins", json={"code": ann.checkin_code}, headers=checkin_staff).json()["id"]
+    checkin_id = client.post(
+        f"/api/v1/events/{event_id}/checkins", json={"code": ann.checkin_code}, headers=checkin_staff
+    ).json()["id"]
     with db.transaction() as session:
         other_id = create_event(session).id
     assert client.delete(f"/api/v1/events/{other_id}/checkins/{checkin_id}", headers=organiser).status_code == 404

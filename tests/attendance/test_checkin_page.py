@@ -33,7 +33,9 @@ def people(db, event_id):
         return (
             add_participant(session, event, first_name="Ann", last_name="Dahlöf", organisation="Région <Sud>"),
             add_participant(session, event, first_name="Bruno", last_name="Fernández", organisation="ACCIÓ"),
-            add_participant(session, event, first_name="Carla", last_name="Waits", status=RegistrationStatus.waitlisted),
+            add_participant(
+                session, event, first_name="Carla", last_name="Waits", status=RegistrationStatus.waitlisted
+            ),
         )
 
 
@@ -41,8 +43,11 @@ def people(db, event_id):
 def staff_client(client, checkin_staff):
     """A client signed in to the check-in page with a checkin token."""
     login = client.get(PAGE, headers=HTML)
-    response = client.post(f"{PAGE}/login", data={"token": raw_token(checkin_staff), "csrf_token": csrf_of(login.text)},
-                           follow_redirects=False)
+    response = client.post(
+        f"{PAGE}/login",
+        data={"token": raw_token(checkin_staff), "csrf_token": csrf_of(login.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and f"Path={PAGE}" in cookie

@@ -13,10 +13,13 @@ def test_staff_check_someone_in_on_a_phone(app_in_thread, backend_url, db, event
     if not backend_url.startswith("sqlite"):
         pytest.skip("the browser path does not depend on the database; once is enough")
     with db.transaction() as session:
-        add_participant(session, session.get(Event, event_id), first_name="Bruno", last_name="Fernández", organisation="ACCIÓ")
+        add_participant(
+            session, session.get(Event, event_id), first_name="Bruno", last_name="Fernández", organisation="ACCIÓ"
+        )
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
-                                java_script_enabled=False)
+        page = browser.new_page(
+            viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, java_script_enabled=False
+        )
         page.goto(f"{app_in_thread}/events/door-test/checkin")
         page.get_by_label("Your check-in token").fill(checkin_staff["Authorization"].removeprefix("Bearer "))
         page.get_by_role("button", name="Sign in").click()

@@ -23,8 +23,9 @@ ZONE = ZoneInfo("Europe/Brussels")
 def _event(db, starts_at: datetime, hours: int = 8, **extra) -> tuple[int, str]:
     """An event and the check-in code of one confirmed participant."""
     with db.transaction() as session:
-        event = create_event(session, starts_at=starts_at.isoformat(),
-                             ends_at=(starts_at + timedelta(hours=hours)).isoformat(), **extra)
+        event = create_event(
+            session, starts_at=starts_at.isoformat(), ends_at=(starts_at + timedelta(hours=hours)).isoformat(), **extra
+        )
         return event.id, add_participant(session, event, first_name="Lena", last_name="Dahl").checkin_code
 
 
@@ -34,7 +35,9 @@ def _tomorrow_at_nine() -> datetime:
 
 def _checkins(db, event_id: int) -> int:
     with db.transaction(write=False) as session:
-        return session.execute(select(func.count()).select_from(Checkin).where(Checkin.event_id == event_id)).scalar_one()
+        return session.execute(
+            select(func.count()).select_from(Checkin).where(Checkin.event_id == event_id)
+        ).scalar_one()
 
 
 def test_check_in_two_months_ahead_is_refused_for_everyone(client, db, organiser):
@@ -88,15 +91,21 @@ def test_no_certificate_before_the_event_has_started(client, db, organiser):
     checked = client.post(f"/api/v1/events/{event_id}/checkins", json={"code": code}, headers=staff)
     assert checked.status_code == 201  # the day before: badges handed out at the evening reception
     registration_id = checked.json()["registration_id"]
-    for url in (f"/api/v1/events/{event_id}/certificates.pdf", f"/api/v1/registrations/{registration_id}/certificate.pdf"):
+    for url in (
+        f"/api/v1/events/{event_id}/certificates.pdf",
+        f"/api/v1/registrations/{registration_id}/certificate.pdf",
+    ):
         response = client.get(url, headers=organiser)
         assert response.status_code == 409 and "has not started yet" in response.json()["detail"]
 
 
 def test_a_certificate_names_its_issuer_and_prints_the_description_not_the_subtitle(client, db, organiser):
     event_id, code = _event(
-        db, datetime.fromisoformat(ongoing_event_times()["starts_at"]), city="Leuven",
-        organised_by="Interreg Europe Policy Learning Platform", subtitle="Web page strapline",
+        db,
+        datetime.fromisoformat(ongoing_event_times()["starts_at"]),
+        city="Leuven",
+        organised_by="Interreg Europe Policy Learning Platform",
+        subtitle="Web page strapline",
         description="A day on clusters and SME competitiveness.\n\nWith three working groups.",
     )
     client.post(f"/api/v1/events/{event_id}/checkins", json={"code": code}, headers=organiser)
@@ -111,6 +120,7 @@ def test_a_certificate_names_its_issuer_and_prints_the_description_not_the_subti
 
 def test_organised_by_is_part_of_the_event(client, organiser):
     from tests.factories import event_payload
+
     created = client.post("/api/v1/events", json=event_payload(organised_by="DG GROW"), headers=organiser).json()
     assert created["organised_by"] == "DG GROW"
     changed = client.patch(f"/api/v1/events/{created['id']}", json={"organised_by": "DG REGIO"}, headers=organiser)

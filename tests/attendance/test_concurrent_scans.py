@@ -39,7 +39,9 @@ def test_simultaneous_scans_of_one_code_leave_exactly_one_row(app_in_thread, db,
     url = f"{app_in_thread}/api/v1/events/{event_id}/checkins"
 
     assert sorted(scan_together(url, {"code": code}, checkin_staff)) == [200] * (SCANS - 1) + [201]
-    assert sorted(scan_together(url, {"code": code, "session_id": talk_id}, checkin_staff)) == [200] * (SCANS - 1) + [201]
+    assert sorted(scan_together(url, {"code": code, "session_id": talk_id}, checkin_staff)) == [200] * (SCANS - 1) + [
+        201
+    ]
     with db.transaction(write=False) as session:
         rows = session.execute(select(Checkin.session_id, func.count()).group_by(Checkin.session_id)).all()
     assert sorted(rows, key=lambda row: row[0] or 0) == [(None, 1), (talk_id, 1)]

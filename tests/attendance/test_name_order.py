@@ -12,17 +12,42 @@ from app.reports.sources import listed_participants
 from tests.attendance.test_badges import pdf_text
 from tests.factories import add_participant
 
-NAMES = ["Vendrell", "de Boer", "Zimmermann", "di Marcantonio", "Åström", "Dahlöf", "de Potter", "Ørsted",
-         "van Dijk", "Öztürk", "Aalto", "DAHL"]
-EXPECTED = ["Aalto", "Åström", "DAHL", "Dahlöf", "de Boer", "de Potter", "di Marcantonio", "Ørsted", "Öztürk",
-            "van Dijk", "Vendrell", "Zimmermann"]
+NAMES = [
+    "Vendrell",
+    "de Boer",
+    "Zimmermann",
+    "di Marcantonio",
+    "Åström",
+    "Dahlöf",
+    "de Potter",
+    "Ørsted",
+    "van Dijk",
+    "Öztürk",
+    "Aalto",
+    "DAHL",
+]
+EXPECTED = [
+    "Aalto",
+    "Åström",
+    "DAHL",
+    "Dahlöf",
+    "de Boer",
+    "de Potter",
+    "di Marcantonio",
+    "Ørsted",
+    "Öztürk",
+    "van Dijk",
+    "Vendrell",
+    "Zimmermann",
+]
 
 
 def test_the_sort_key_ignores_case_and_accents():
     assert sorted(NAMES, key=lambda name: person_sort_key(name, "")) == EXPECTED
     assert person_sort_key("Peeters", "Émile") < person_sort_key("Peeters", "Eva")  # first names break ties
     assert sorted(["Muller", "Müller", "muller"], key=lambda name: person_sort_key(name, "")) == sorted(
-        ["Muller", "Müller", "muller"], key=lambda name: person_sort_key(name, ""))  # a fixed order
+        ["Muller", "Müller", "muller"], key=lambda name: person_sort_key(name, "")
+    )  # a fixed order
 
 
 def test_badges_exports_and_the_report_list_people_in_the_same_order(client, organiser, db, event_id):

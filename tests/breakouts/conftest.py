@@ -19,22 +19,30 @@ from tests.factories import add_participant, create_agenda_session
 _numbers = count(1)
 
 
-
 def create_breakout(session: Session, event: Event, *, starts: int = 14, **settings) -> AgendaSession:
-    item = create_agenda_session(session, event, title=f"Working groups at {starts}:00", kind="breakout",
-                          starts_at=datetime(2030, 6, 20, starts, 0), ends_at=datetime(2030, 6, 20, starts + 1, 0))
+    item = create_agenda_session(
+        session,
+        event,
+        title=f"Working groups at {starts}:00",
+        kind="breakout",
+        starts_at=datetime(2030, 6, 20, starts, 0),
+        ends_at=datetime(2030, 6, 20, starts + 1, 0),
+    )
     if settings:
         update_settings(session, item, SettingsUpdate(**settings))
     return item
 
 
 def add_groups(session: Session, item: AgendaSession, *capacities: int, **fields) -> list[BreakoutGroup]:
-    return [create_group(session, item, GroupCreate(title=f"Group {index + 1}", capacity=capacity, **fields))
-            for index, capacity in enumerate(capacities)]
+    return [
+        create_group(session, item, GroupCreate(title=f"Group {index + 1}", capacity=capacity, **fields))
+        for index, capacity in enumerate(capacities)
+    ]
 
 
-def add_choosers(session: Session, event: Event, item: AgendaSession, choices: list[BreakoutGroup], number: int,
-                 **participant) -> list[Registration]:
+def add_choosers(
+    session: Session, event: Event, item: AgendaSession, choices: list[BreakoutGroup], number: int, **participant
+) -> list[Registration]:
     """``number`` participants who all rank ``choices`` in that order."""
     people = [add_participant(session, event, **participant) for _ in range(number)]
     for person in people:
@@ -44,6 +52,9 @@ def add_choosers(session: Session, event: Event, item: AgendaSession, choices: l
 
 def saved_groups(session: Session, item: AgendaSession) -> dict[int, int]:
     """registration id -> group id, as stored."""
-    rows = session.execute(select(BreakoutAssignment.registration_id, BreakoutAssignment.group_id)
-                           .where(BreakoutAssignment.session_id == item.id)).all()
+    rows = session.execute(
+        select(BreakoutAssignment.registration_id, BreakoutAssignment.group_id).where(
+            BreakoutAssignment.session_id == item.id
+        )
+    ).all()
     return dict(rows)

@@ -38,15 +38,24 @@ def test_the_result_json_has_the_documented_shape_and_figures():
     # pinned outside any ranking (cost (P+1)^2 = 9).
     assert result["assignment"] == {"p1": "wg1", "p2": "wg3", "p3": "wg1", "p4": "wg2"}
     assert result["objective"] == 10
-    assert result["metrics"] == {"first_choice_share": 0.5, "top3_share": 0.75, "unranked": 1,
-                                 "group_sizes": {"wg1": 2, "wg2": 1, "wg3": 1}}
+    assert result["metrics"] == {
+        "first_choice_share": 0.5,
+        "top3_share": 0.75,
+        "unranked": 1,
+        "group_sizes": {"wg1": 2, "wg2": 1, "wg3": 1},
+    }
     assert isinstance(result["seconds"], float)
 
 
 def test_the_dataclasses_work_without_the_json():
-    instance = Instance(groups=(Group("a", 1), Group("b", 1)),
-                        participants=(Participant("x", None, None, ("a",)), Participant("y", None, None, ("a", "b"))),
-                        max_preferences=2, pinned={}, max_per_country=None, max_per_organisation=None)
+    instance = Instance(
+        groups=(Group("a", 1), Group("b", 1)),
+        participants=(Participant("x", None, None, ("a",)), Participant("y", None, None, ("a", "b"))),
+        max_preferences=2,
+        pinned={},
+        max_per_country=None,
+        max_per_organisation=None,
+    )
     assert solve(instance).assignment == {"x": "a", "y": "b"}
 
 
@@ -59,19 +68,32 @@ def groups(*capacities: int) -> list[dict]:
     return [{"id": f"wg{i + 1}", "capacity": capacity} for i, capacity in enumerate(capacities)]
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"groups": groups(1, 1, 1)}, "total capacity 3 < 4 participants"),
-    ({"pinned": {"p1": "wg3", "p3": "wg3"}}, "group wg3 is pinned 2 people but holds 1"),
-    ({"pinned": {"p1": "wg1", "p2": "wg1"}},
-     "group wg1 is pinned 2 participants from Flanders but max_per_organisation is 1"),
-    ({"diversity": {"max_per_country": 1}, "groups": groups(5), "pinned": {},
-      "participants": [{"id": f"b{i}", "country": "BE"} for i in range(2)]},
-     "country cap 1 cannot hold: 2 participants from BE but only 1 group"),
-    ({"diversity": {"max_per_country": 1}, "groups": groups(4, 1, 0)},
-     "country cap 1 cannot hold: 2 participants from BE but the groups can take only 1 of them"),
-    ({"pinned": {"p9": "wg1"}}, "pinned participant p9 is unknown"),
-    ({"pinned": {"p1": "wg9"}}, "participant p1 is pinned to unknown group wg9"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"groups": groups(1, 1, 1)}, "total capacity 3 < 4 participants"),
+        ({"pinned": {"p1": "wg3", "p3": "wg3"}}, "group wg3 is pinned 2 people but holds 1"),
+        (
+            {"pinned": {"p1": "wg1", "p2": "wg1"}},
+            "group wg1 is pinned 2 participants from Flanders but max_per_organisation is 1",
+        ),
+        (
+            {
+                "diversity": {"max_per_country": 1},
+                "groups": groups(5),
+                "pinned": {},
+                "participants": [{"id": f"b{i}", "country": "BE"} for i in range(2)],
+            },
+            "country cap 1 cannot hold: 2 participants from BE but only 1 group",
+        ),
+        (
+            {"diversity": {"max_per_country": 1}, "groups": groups(4, 1, 0)},
+            "country cap 1 cannot hold: 2 participants from BE but the groups can take only 1 of them",
+        ),
+        ({"pinned": {"p9": "wg1"}}, "pinned participant p9 is unknown"),
+        ({"pinned": {"p1": "wg9"}}, "participant p1 is pinned to unknown group wg9"),
+    ],
+)
 def test_counting_names_the_cause_before_solving(changes, message):
     with pytest.raises(Infeasible) as refused:
         solve(parse_instance(workshop(**changes)))
@@ -85,14 +107,23 @@ def test_a_cap_that_only_conflicts_with_the_capacities_is_reported_with_the_caps
         solve(parse_instance(data))
 
 
-@pytest.mark.parametrize(("participant", "message", "field"), [
-    ({"id": "p9", "preferences": ["wg9"]}, "participant p9 ranks unknown group wg9", "participants[4].preferences"),
-    ({"id": "p9", "preferences": ["wg1", "wg2", "wg3"]}, "participant p9 ranks more than P=2 groups",
-     "participants[4].preferences"),
-    ({"id": "p9", "preferences": ["wg1", "wg1"]}, "participant p9 ranks group wg1 twice",
-     "participants[4].preferences"),
-    ({"id": "p1"}, "duplicate participant id p1", "participants"),
-])
+@pytest.mark.parametrize(
+    ("participant", "message", "field"),
+    [
+        ({"id": "p9", "preferences": ["wg9"]}, "participant p9 ranks unknown group wg9", "participants[4].preferences"),
+        (
+            {"id": "p9", "preferences": ["wg1", "wg2", "wg3"]},
+            "participant p9 ranks more than P=2 groups",
+            "participants[4].preferences",
+        ),
+        (
+            {"id": "p9", "preferences": ["wg1", "wg1"]},
+            "participant p9 ranks group wg1 twice",
+            "participants[4].preferences",
+        ),
+        ({"id": "p1"}, "duplicate participant id p1", "participants"),
+    ],
+)
 def test_inconsistent_participants_are_infeasible_with_the_field(participant, message, field):
     data = workshop()
     data["participants"].append(participant)
@@ -107,21 +138,28 @@ def test_a_directly_built_instance_is_checked_too():
         solve(instance)
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ([], "instance"),
-    ({"participants": []}, "groups"),
-    ({"groups": [{"id": "a"}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
-    ({"groups": [{"id": "a", "capacity": -1}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
-    ({"groups": [{"id": "a", "capacity": True}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
-    ({"groups": [], "participants": [{"id": "p", "preferences": "a"}], "max_preferences": 1},
-     "participants[0].preferences"),
-    ({"groups": [], "participants": [{"country": "BE"}], "max_preferences": 1}, "participants[0].id"),
-    ({"groups": [], "participants": []}, "max_preferences"),
-    ({"groups": [], "participants": [], "max_preferences": 1, "diversity": {"max_per_country": 0}},
-     "diversity.max_per_country"),
-    ({"groups": [], "participants": [], "max_preferences": 1, "pinned": ["p1"]}, "pinned"),
-    ({"groups": [], "participants": [], "max_preferences": 1, "avoid_repeats": "yes"}, "avoid_repeats"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ([], "instance"),
+        ({"participants": []}, "groups"),
+        ({"groups": [{"id": "a"}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+        ({"groups": [{"id": "a", "capacity": -1}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+        ({"groups": [{"id": "a", "capacity": True}], "participants": [], "max_preferences": 1}, "groups[0].capacity"),
+        (
+            {"groups": [], "participants": [{"id": "p", "preferences": "a"}], "max_preferences": 1},
+            "participants[0].preferences",
+        ),
+        ({"groups": [], "participants": [{"country": "BE"}], "max_preferences": 1}, "participants[0].id"),
+        ({"groups": [], "participants": []}, "max_preferences"),
+        (
+            {"groups": [], "participants": [], "max_preferences": 1, "diversity": {"max_per_country": 0}},
+            "diversity.max_per_country",
+        ),
+        ({"groups": [], "participants": [], "max_preferences": 1, "pinned": ["p1"]}, "pinned"),
+        ({"groups": [], "participants": [], "max_preferences": 1, "avoid_repeats": "yes"}, "avoid_repeats"),
+    ],
+)
 def test_malformed_instances_are_invalid_input_naming_the_field(data, field):
     with pytest.raises(InvalidInput) as refused:
         parse_instance(data)
@@ -164,9 +202,15 @@ def test_when_the_unranked_cannot_be_seated_the_full_model_still_proves_the_opti
     # A is full and B already holds o2. The optimum instead moves p1 out of A.
     instance = Instance(
         groups=(Group("A", 2), Group("B", 2)),
-        participants=(Participant("p1", "FR", "o1", ("A",)), Participant("p2", "DE", "o4", ("A",)),
-                      Participant("p3", "FR", "o2", ()), Participant("p4", "IT", "o2", ("B",))),
-        max_preferences=1, max_per_country=1, max_per_organisation=1,
+        participants=(
+            Participant("p1", "FR", "o1", ("A",)),
+            Participant("p2", "DE", "o4", ("A",)),
+            Participant("p3", "FR", "o2", ()),
+            Participant("p4", "IT", "o2", ("B",)),
+        ),
+        max_preferences=1,
+        max_per_country=1,
+        max_per_organisation=1,
     )
     calls = []
     real = assignment_module.solve_milp

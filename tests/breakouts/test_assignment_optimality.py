@@ -25,8 +25,9 @@ def violations(instance: Instance, assignment: dict[str, str]) -> list[str]:
     broken += [f"{pid} not in pinned {gid}" for pid, gid in instance.pinned.items() if assignment[pid] != gid]
     for attribute, cap in (("country", instance.max_per_country), ("organisation", instance.max_per_organisation)):
         if cap is not None:
-            together = Counter((assignment[p.id], getattr(p, attribute)) for p in instance.participants
-                               if getattr(p, attribute))
+            together = Counter(
+                (assignment[p.id], getattr(p, attribute)) for p in instance.participants if getattr(p, attribute)
+            )
             broken += [f"{cell} over the {attribute} cap" for cell, count in together.items() if count > cap]
     return broken
 
@@ -48,8 +49,11 @@ def brute_force_minimum(instance: Instance) -> int | None:
     for pid, gid in instance.pinned.items():
         ok &= every[:, column[pid]] == group_ids.index(gid)
     pairs = np.zeros(len(every), dtype=np.int64)
-    for attribute, cap in (("country", instance.max_per_country), ("organisation", instance.max_per_organisation),
-                           ("previous_group", None)):
+    for attribute, cap in (
+        ("country", instance.max_per_country),
+        ("organisation", instance.max_per_organisation),
+        ("previous_group", None),
+    ):
         for kind in {getattr(p, attribute) for p in people} - {None}:
             members = every[:, [getattr(p, attribute) == kind for p in people]]
             counts = np.stack([(members == g).sum(axis=1) for g in range(m)], axis=1)
@@ -70,13 +74,19 @@ def small_instance(seed: int) -> Instance:
     groups = tuple(Group(f"g{i}", rng.randint(1, 4)) for i in range(rng.choice([2, 3, 3])))
     P = rng.randint(0, len(groups))
     people = tuple(
-        Participant(f"p{i}", rng.choice(["BE", "FR", "DE", None]), rng.choice(["a", "b", "c", None]),
-                    tuple(rng.sample([g.id for g in groups], rng.randint(0, P))), rng.choice(["x", "y", "z", None]))
+        Participant(
+            f"p{i}",
+            rng.choice(["BE", "FR", "DE", None]),
+            rng.choice(["a", "b", "c", None]),
+            tuple(rng.sample([g.id for g in groups], rng.randint(0, P))),
+            rng.choice(["x", "y", "z", None]),
+        )
         for i in range(rng.randint(3, 7))
     )
     pinned = {p.id: rng.choice(groups).id for p in rng.sample(people, rng.choice([0, 0, 1, 2]))}
-    return Instance(groups, people, P, pinned, rng.choice([None, 1, 2]), rng.choice([None, 1, 2]),
-                    avoid_repeats=rng.random() < 0.3)
+    return Instance(
+        groups, people, P, pinned, rng.choice([None, 1, 2]), rng.choice([None, 1, 2]), avoid_repeats=rng.random() < 0.3
+    )
 
 
 @pytest.mark.parametrize("seed", range(300))
@@ -105,12 +115,19 @@ def large_instance(n: int, m: int, *, seed: int = 7, country_cap=12, organisatio
             group = f"g{rng.choices(range(m), popularity)[0]}"
             if group not in prefs:
                 prefs.append(group)
-        people.append(Participant(f"p{i}", f"C{min(rng.randrange(20), rng.randrange(20))}",
-                                  f"org{organisations[i]}", tuple(prefs[: rng.choice([0, 3, 3, 3])]),
-                                  f"r{rng.randrange(m)}" if rotation else None))
+        people.append(
+            Participant(
+                f"p{i}",
+                f"C{min(rng.randrange(20), rng.randrange(20))}",
+                f"org{organisations[i]}",
+                tuple(prefs[: rng.choice([0, 3, 3, 3])]),
+                f"r{rng.randrange(m)}" if rotation else None,
+            )
+        )
     groups = tuple(Group(f"g{k}", -(-11 * n // (10 * m))) for k in range(m))
-    return Instance(groups, tuple(people), 3, {"p0": "g5", "p1": "g5"}, country_cap, organisation_cap,
-                    avoid_repeats=rotation)
+    return Instance(
+        groups, tuple(people), 3, {"p0": "g5", "p1": "g5"}, country_cap, organisation_cap, avoid_repeats=rotation
+    )
 
 
 @pytest.mark.parametrize(("country_cap", "organisation_cap"), [(12, 2), (12, None), (None, None)])
@@ -131,13 +148,22 @@ def test_caps_only_raise_the_optimal_cost():
 
 @pytest.mark.parametrize(("country_cap", "organisation_cap"), [(None, None), (8, 3)])
 def test_rotation_never_meets_more_round_one_mates(country_cap, organisation_cap):
-    rotating = large_instance(240, 12, seed=3, country_cap=country_cap, organisation_cap=organisation_cap,
-                              rotation=True)
-    ignoring = Instance(rotating.groups, rotating.participants, rotating.max_preferences, rotating.pinned,
-                        rotating.max_per_country, rotating.max_per_organisation, avoid_repeats=False)
+    rotating = large_instance(
+        240, 12, seed=3, country_cap=country_cap, organisation_cap=organisation_cap, rotation=True
+    )
+    ignoring = Instance(
+        rotating.groups,
+        rotating.participants,
+        rotating.max_preferences,
+        rotating.pinned,
+        rotating.max_per_country,
+        rotating.max_per_organisation,
+        avoid_repeats=False,
+    )
     with_rotation, without = solve(rotating), solve(ignoring)
     assert violations(rotating, with_rotation.assignment) == []
     assert with_rotation.metrics["repeat_pairs"] < without.metrics["repeat_pairs"]
     # The trade is priced: preferences give way only where that removes more repeat pairs than it costs.
     assert with_rotation.objective - without.objective <= REPEAT_PAIR_COST * (
-        without.metrics["repeat_pairs"] - with_rotation.metrics["repeat_pairs"])
+        without.metrics["repeat_pairs"] - with_rotation.metrics["repeat_pairs"]
+    )

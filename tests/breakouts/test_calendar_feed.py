@@ -37,13 +37,31 @@ def workshop(db, settings) -> dict:
     with db.transaction() as session:
         event = create_event(session, title="Clusters day", timezone=BRUSSELS)
         speaker = create_person(session, PersonCreate(first_name="Ann", last_name="Lee", email="ann@example.org"))
-        create_agenda_session(session, event, title="Welcome", kind="welcome",
-                       starts_at=datetime(2030, 6, 20, 9, 30), ends_at=datetime(2030, 6, 20, 10, 0))
-        keynote = create_agenda_session(session, event, title="Keynote", starts_at=datetime(2030, 6, 20, 10, 0),
-                                 ends_at=datetime(2030, 6, 20, 11, 0),
-                                 roles=[{"person_id": speaker.id, "role": "speaker"}])
-        create_agenda_session(session, event, title="Coffee", kind="break", room=None,
-                       starts_at=datetime(2030, 6, 20, 11, 0), ends_at=datetime(2030, 6, 20, 11, 30))
+        create_agenda_session(
+            session,
+            event,
+            title="Welcome",
+            kind="welcome",
+            starts_at=datetime(2030, 6, 20, 9, 30),
+            ends_at=datetime(2030, 6, 20, 10, 0),
+        )
+        keynote = create_agenda_session(
+            session,
+            event,
+            title="Keynote",
+            starts_at=datetime(2030, 6, 20, 10, 0),
+            ends_at=datetime(2030, 6, 20, 11, 0),
+            roles=[{"person_id": speaker.id, "role": "speaker"}],
+        )
+        create_agenda_session(
+            session,
+            event,
+            title="Coffee",
+            kind="break",
+            room=None,
+            starts_at=datetime(2030, 6, 20, 11, 0),
+            ends_at=datetime(2030, 6, 20, 11, 30),
+        )
         item = create_breakout(session, event, starts=14)
         first, second = add_groups(session, item, 2, 2)
         first.room, second.room, second.title = "Room 1", "Room 2", "Green energy"
@@ -56,9 +74,17 @@ def workshop(db, settings) -> dict:
         event.updated_at = an_hour_ago
         session.execute(update(BreakoutAssignment).values(assigned_at=an_hour_ago))
         session.execute(update(BreakoutSettings).values(committed_at=an_hour_ago))
-        return {"event": event.id, "keynote": keynote.id, "breakout": item.id, "groups": (first.id, second.id),
-                "ann": ann.id, "bo": bo.id, "ann_url": calendar_feed_url(settings, ann),
-                "bo_url": calendar_feed_url(settings, bo), "ann_page": f"/r/{participant_token(settings, ann)}"}
+        return {
+            "event": event.id,
+            "keynote": keynote.id,
+            "breakout": item.id,
+            "groups": (first.id, second.id),
+            "ann": ann.id,
+            "bo": bo.id,
+            "ann_url": calendar_feed_url(settings, ann),
+            "bo_url": calendar_feed_url(settings, bo),
+            "ann_page": f"/r/{participant_token(settings, ann)}",
+        }
 
 
 def feed(client, url: str) -> Calendar:
@@ -117,8 +143,11 @@ def test_the_vtimezone_alone_places_the_times_right(client, workshop):
 
 def test_an_agenda_change_bumps_the_sequence_and_keeps_the_uid(client, organiser, workshop):
     before = entries(feed(client, workshop["ann_url"]))["Keynote"]
-    answer = client.patch(f"/api/v1/events/{workshop['event']}/sessions/{workshop['keynote']}", headers=organiser,
-                          json={"starts_at": "2030-06-20T10:15:00", "ends_at": "2030-06-20T11:00:00", "room": "Aula"})
+    answer = client.patch(
+        f"/api/v1/events/{workshop['event']}/sessions/{workshop['keynote']}",
+        headers=organiser,
+        json={"starts_at": "2030-06-20T10:15:00", "ends_at": "2030-06-20T11:00:00", "room": "Aula"},
+    )
     assert answer.status_code == 200, answer.text
     after = entries(feed(client, workshop["ann_url"]))["Keynote"]
     assert str(after["UID"]) == str(before["UID"])
@@ -133,7 +162,9 @@ def test_a_new_assignment_bumps_the_breakout_entry(client, db, workshop):
     before = {str(e["UID"]): e for e in feed(client, workshop["ann_url"]).walk("VEVENT")}
     with db.transaction() as session:
         event, item = session.get(Event, workshop["event"]), session.get(AgendaSession, workshop["breakout"])
-        move_participant(session, event, item, MoveRequest(registration_id=workshop["ann"], group_id=workshop["groups"][1]))
+        move_participant(
+            session, event, item, MoveRequest(registration_id=workshop["ann"], group_id=workshop["groups"][1])
+        )
     after = {str(e["UID"]): e for e in feed(client, workshop["ann_url"]).walk("VEVENT")}
     assert after.keys() == before.keys()
     uid = f"session-{workshop['breakout']}-r{workshop['ann']}@testserver"
@@ -148,8 +179,11 @@ def test_a_tampered_address_is_a_404_that_says_nothing(client, workshop):
     path = urlsplit(workshop["ann_url"]).path
     token = path.removeprefix("/calendar/").removesuffix(".ics")
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
-    for wrong in (f"/calendar/{tampered}.ics", f"/calendar/{workshop['ann_page'].removeprefix('/r/')}.ics",
-                  "/calendar/x.ics"):
+    for wrong in (
+        f"/calendar/{tampered}.ics",
+        f"/calendar/{workshop['ann_page'].removeprefix('/r/')}.ics",
+        "/calendar/x.ics",
+    ):
         answer = client.get(wrong)
         assert answer.status_code == 404, wrong
         assert "Clusters day" not in answer.text and "Ann" not in answer.text and "BEGIN:VCALENDAR" not in answer.text
@@ -176,7 +210,9 @@ def test_a_closed_or_erased_registration_feed_is_gone(client, db, workshop):
 
 def test_a_participant_still_waiting_gets_an_empty_calendar_and_no_link(client, db, settings, workshop):
     with db.transaction() as session:
-        waiting = add_participant(session, session.get(Event, workshop["event"]), status=RegistrationStatus.pending_approval)
+        waiting = add_participant(
+            session, session.get(Event, workshop["event"]), status=RegistrationStatus.pending_approval
+        )
         url, page = calendar_feed_url(settings, waiting), f"/r/{participant_token(settings, waiting)}"
     assert feed(client, url).walk("VEVENT") == []
     assert "Subscribe in your calendar" not in client.get(page).text

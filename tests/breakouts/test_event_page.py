@@ -13,7 +13,7 @@ from tests.factories import create_agenda_session, create_event
 def _session_block(html: str, title: str) -> str:
     """The <article> of the session with this title."""
     start = html.rindex("<article", 0, html.index(f">{title}<"))
-    return html[start:html.index("</article>", start)]
+    return html[start : html.index("</article>", start)]
 
 
 def test_the_event_page_shows_each_group_under_its_breakout_session(client, db):
@@ -24,9 +24,17 @@ def test_the_event_page_shows_each_group_under_its_breakout_session(client, db):
         facilitator = Person(first_name="Marc", last_name="Pattinson")
         session.add(facilitator)
         session.flush()
-        create_group(session, item, GroupCreate(title="Data <b>HTML</b> sharing", room="Room <i>A</i>", capacity=10,
-                                                theme="Open <script>data</script>",
-                                                facilitator_person_id=facilitator.id))
+        create_group(
+            session,
+            item,
+            GroupCreate(
+                title="Data <b>HTML</b> sharing",
+                room="Room <i>A</i>",
+                capacity=10,
+                theme="Open <script>data</script>",
+                facilitator_person_id=facilitator.id,
+            ),
+        )
         create_group(session, item, GroupCreate(title="Cloud services", room="Room B", capacity=10))
     page = client.get("/events/leuven")
     assert page.status_code == 200

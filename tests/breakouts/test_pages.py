@@ -25,8 +25,13 @@ def page(db, settings):
         item = create_breakout(session, event)
         groups = add_groups(session, item, 2, 2, 2, theme="What clusters can do")
         person = add_participant(session, event)
-        return {"url": f"/r/{participant_token(settings, person)}/breakouts", "session": item.id,
-                "groups": [g.id for g in groups], "person": person.id, "event": event.id}
+        return {
+            "url": f"/r/{participant_token(settings, person)}/breakouts",
+            "session": item.id,
+            "groups": [g.id for g in groups],
+            "person": person.id,
+            "event": event.id,
+        }
 
 
 def form_token(html: str) -> str:
@@ -35,10 +40,13 @@ def form_token(html: str) -> str:
 
 def ranked(db, registration_id: int) -> list[int]:
     with db.transaction(write=False) as session:
-        return list(session.execute(
-            select(BreakoutPreference.group_id).where(BreakoutPreference.registration_id == registration_id)
-            .order_by(BreakoutPreference.rank)
-        ).scalars())
+        return list(
+            session.execute(
+                select(BreakoutPreference.group_id)
+                .where(BreakoutPreference.registration_id == registration_id)
+                .order_by(BreakoutPreference.rank)
+            ).scalars()
+        )
 
 
 def submit(client, page, choices: list, token: str | None = None):
@@ -79,8 +87,11 @@ def test_the_same_group_twice_is_explained_and_nothing_changes(client, page, db)
 
 def test_a_form_without_its_csrf_token_is_refused(client, page, db):
     client.get(page["url"])
-    response = client.post(page["url"], data={"session_id": str(page["session"]), "choice_1": str(page["groups"][0])},
-                           headers={"accept": "text/html"})
+    response = client.post(
+        page["url"],
+        data={"session_id": str(page["session"]), "choice_1": str(page["groups"][0])},
+        headers={"accept": "text/html"},
+    )
     assert response.status_code == 403
     assert ranked(db, page["person"]) == []
 

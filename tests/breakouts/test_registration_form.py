@@ -18,9 +18,19 @@ from tests.factories import create_event, csrf_token
 
 
 def form_data(token: str, **choices) -> dict:
-    data = {"csrf_token": token, "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
-            "organisation": "Flanders Agency", "organisation_type": "agency", "country": "BE", "project": "",
-            "publication": "participants", "privacy": "yes", "website": ""}
+    data = {
+        "csrf_token": token,
+        "first_name": "Ada",
+        "last_name": "Peeters",
+        "email": "ada@example.org",
+        "organisation": "Flanders Agency",
+        "organisation_type": "agency",
+        "country": "BE",
+        "project": "",
+        "publication": "participants",
+        "privacy": "yes",
+        "website": "",
+    }
     data.update(choices)
     return data
 
@@ -44,8 +54,9 @@ def stored(db) -> tuple[list[Registration], list[tuple[int, int, int]]]:
     with db.transaction(write=False) as session:
         registrations = list(session.execute(select(Registration).order_by(Registration.id)).scalars())
         preferences = session.execute(
-            select(BreakoutPreference.registration_id, BreakoutPreference.group_id, BreakoutPreference.rank)
-            .order_by(BreakoutPreference.rank)
+            select(BreakoutPreference.registration_id, BreakoutPreference.group_id, BreakoutPreference.rank).order_by(
+                BreakoutPreference.rank
+            )
         ).all()
         return registrations, [tuple(row) for row in preferences]
 
@@ -71,8 +82,9 @@ def test_an_event_without_breakouts_shows_no_choice_boxes(client, workshop, db):
 def test_closed_choices_show_no_boxes(client, workshop, db):
     assert "your choice of working group" in client.get("/events/leuven/register").text
     with db.transaction() as session:
-        update_settings(session, session.get(AgendaSession, workshop["session"]),
-                        SettingsUpdate(preferences_open=False))
+        update_settings(
+            session, session.get(AgendaSession, workshop["session"]), SettingsUpdate(preferences_open=False)
+        )
     page = client.get("/events/leuven/register")
     assert page.status_code == 200 and "your choice of working group" not in page.text
 
@@ -81,8 +93,11 @@ def test_valid_choices_are_saved_with_the_registration(client, workshop, db):
     third = workshop["groups"][2]
     token = csrf_token(client.get("/events/leuven/register").text)
     # The 1st box left blank: the gap closes up, as on the participant's page.
-    response = client.post("/events/leuven/register", follow_redirects=False,
-                           data=form_data(token, **{box(workshop, 1): "", box(workshop, 2): str(third)}))
+    response = client.post(
+        "/events/leuven/register",
+        follow_redirects=False,
+        data=form_data(token, **{box(workshop, 1): "", box(workshop, 2): str(third)}),
+    )
     assert response.status_code == 303
     registrations, preferences = stored(db)
     assert len(registrations) == 1
@@ -93,13 +108,20 @@ def test_choices_are_saved_for_someone_on_the_waiting_list(client, workshop, db)
     first, second, _ = workshop["groups"]
     for number, status in enumerate(["confirmed", "waitlisted"]):
         token = csrf_token(client.get("/events/leuven/register").text)
-        response = client.post("/events/leuven/register", follow_redirects=False, data=form_data(
-            token, email=f"ada{number}@example.org", **{box(workshop, 1): str(second), box(workshop, 2): str(first)}))
+        response = client.post(
+            "/events/leuven/register",
+            follow_redirects=False,
+            data=form_data(
+                token, email=f"ada{number}@example.org", **{box(workshop, 1): str(second), box(workshop, 2): str(first)}
+            ),
+        )
         assert response.status_code == 303 and f"status={status}" in response.headers["location"]
     registrations, preferences = stored(db)
     assert registrations[1].status is RegistrationStatus.waitlisted
-    assert [(group, rank) for person, group, rank in preferences if person == registrations[1].id] == \
-        [(second, 1), (first, 2)]
+    assert [(group, rank) for person, group, rank in preferences if person == registrations[1].id] == [
+        (second, 1),
+        (first, 2),
+    ]
 
 
 @pytest.mark.parametrize("choice", ["same", "foreign", "tampered"])
@@ -107,8 +129,11 @@ def test_a_bad_choice_keeps_the_values_and_writes_nothing(client, workshop, db, 
     first = workshop["groups"][0]
     second = {"same": str(first), "foreign": str(workshop["foreign"]), "tampered": "x'); --"}[choice]
     token = csrf_token(client.get("/events/leuven/register").text)
-    response = client.post("/events/leuven/register", follow_redirects=False,
-                           data=form_data(token, **{box(workshop, 1): str(first), box(workshop, 2): second}))
+    response = client.post(
+        "/events/leuven/register",
+        follow_redirects=False,
+        data=form_data(token, **{box(workshop, 1): str(first), box(workshop, 2): second}),
+    )
     assert response.status_code == 422
     html = response.text
     if choice == "same":

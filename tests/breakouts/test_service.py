@@ -52,7 +52,7 @@ def test_commit_places_each_confirmed_participant_once_within_capacity(session):
 def test_preview_writes_nothing(session):
     event = create_event(session)
     item = create_breakout(session, event)
-    group, = add_groups(session, item, 3)
+    (group,) = add_groups(session, item, 3)
     add_choosers(session, event, item, [group], 3)
 
     result = preview_assignment(session, event, item, AssignmentRequest())
@@ -88,7 +88,9 @@ def test_a_locked_move_survives_solving_again(session):
     solve_and_save_assignment(session, event, item, COMMIT)
 
     assert saved_groups(session, item)[person.id] == other.id
-    member = next(m for g in read_assignment(session, event, item).groups for m in g.members if m.registration_id == person.id)
+    member = next(
+        m for g in read_assignment(session, event, item).groups for m in g.members if m.registration_id == person.id
+    )
     assert member.locked and member.source == "manual"
 
 
@@ -142,7 +144,7 @@ def test_the_country_cap_holds_in_what_is_saved(session):
 def test_too_little_capacity_is_infeasible_and_saves_nothing(session):
     event = create_event(session)
     item = create_breakout(session, event)
-    group, = add_groups(session, item, 2)
+    (group,) = add_groups(session, item, 2)
     add_choosers(session, event, item, [group], 2)
     solve_and_save_assignment(session, event, item, COMMIT)
     before = saved_groups(session, item)
@@ -167,7 +169,9 @@ def test_round_two_meets_fewer_round_one_mates_when_asked(session):
         set_preferences(session, second_round, person, [c.id, d.id], by_participant=False)
 
     plain = preview_assignment(session, event, second_round, AssignmentRequest())
-    mixed = preview_assignment(session, event, second_round, AssignmentRequest(avoid_repeats_with_session_id=first_round.id))
+    mixed = preview_assignment(
+        session, event, second_round, AssignmentRequest(avoid_repeats_with_session_id=first_round.id)
+    )
 
     assert mixed.metrics["repeat_pairs"] == 4  # each round-2 group takes two from a and two from b
     assert mixed.objective == plain.objective
@@ -201,17 +205,20 @@ def test_commit_emails_only_people_whose_group_is_new(session):
     assert {e.to_address for e in emails[:3]} == {p.email for p in people}
 
 
-@pytest.mark.parametrize(("choices", "field"), [
-    (lambda g, o: [g[0], g[1], g[2], g[0]], "group_ids"),          # more than P=3
-    (lambda g, o: [g[0], g[0]], "group_ids"),                      # the same group twice
-    (lambda g, o: [g[1], o], "group_ids.1"),                       # a group of another session
-])
+@pytest.mark.parametrize(
+    ("choices", "field"),
+    [
+        (lambda g, o: [g[0], g[1], g[2], g[0]], "group_ids"),  # more than P=3
+        (lambda g, o: [g[0], g[0]], "group_ids"),  # the same group twice
+        (lambda g, o: [g[1], o], "group_ids.1"),  # a group of another session
+    ],
+)
 def test_bad_preferences_are_refused_and_the_old_ones_kept(session, choices, field):
     event = create_event(session)
     item, elsewhere = create_breakout(session, event, starts=11), create_breakout(session, event, starts=14)
     groups = add_groups(session, item, 2, 2, 2)
-    other, = add_groups(session, elsewhere, 2)
-    person, = add_choosers(session, event, item, [groups[2]], 1)
+    (other,) = add_groups(session, elsewhere, 2)
+    (person,) = add_choosers(session, event, item, [groups[2]], 1)
 
     with pytest.raises(InvalidInput) as refused:
         set_preferences(session, item, person, [g.id for g in choices(groups, other)], by_participant=False)
@@ -224,7 +231,7 @@ def test_bad_preferences_are_refused_and_the_old_ones_kept(session, choices, fie
 def test_participants_cannot_change_choices_once_closed_but_organisers_can(session):
     event = create_event(session)
     item = create_breakout(session, event, preferences_open=False)
-    group, = add_groups(session, item, 2)
+    (group,) = add_groups(session, item, 2)
     person = add_participant(session, event)
 
     with pytest.raises(PreferencesClosed):
@@ -235,7 +242,7 @@ def test_participants_cannot_change_choices_once_closed_but_organisers_can(sessi
 def test_capacity_cannot_drop_below_the_people_assigned(session):
     event = create_event(session)
     item = create_breakout(session, event)
-    group, = add_groups(session, item, 3)
+    (group,) = add_groups(session, item, 3)
     add_choosers(session, event, item, [group], 3)
     solve_and_save_assignment(session, event, item, COMMIT)
 

@@ -21,12 +21,17 @@ def _calendar(message) -> Calendar | None:
     return Calendar.from_ical(part.get_payload(decode=True))
 
 
-def test_the_confirmation_and_the_promotion_carry_the_event_at_local_time(client, db, settings, organiser,
-                                                                          smtp_server):
+def test_the_confirmation_and_the_promotion_carry_the_event_at_local_time(client, db, settings, organiser, smtp_server):
     smtp_server.start()
     with db.transaction() as session:
-        event_id = open_event(session, capacity=1, title="R&D days", starts_at="2030-06-20T09:00:00+02:00",
-                              ends_at="2030-06-20T17:00:00+02:00", timezone="Europe/Brussels").id
+        event_id = open_event(
+            session,
+            capacity=1,
+            title="R&D days",
+            starts_at="2030-06-20T09:00:00+02:00",
+            ends_at="2030-06-20T17:00:00+02:00",
+            timezone="Europe/Brussels",
+        ).id
     url = f"/api/v1/events/{event_id}/registrations"
     first = client.post(url, json=registration_payload(email="first@example.org")).json()
     client.post(url, json=registration_payload(email="second@example.org"))  # waiting

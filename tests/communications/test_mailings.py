@@ -33,19 +33,37 @@ def world(db) -> dict:
         event, other = open_event(session, title="R&D days"), open_event(session, title="Elsewhere")
         project = create_project(session)
         absent = add_participant(session, event, first_name="Zoë", country="FR", project_id=project.id)
-        away = add_participant(session, event, first_name="Bo", organisation="Uni", organisation_type=OrganisationType.university)
+        away = add_participant(
+            session, event, first_name="Bo", organisation="Uni", organisation_type=OrganisationType.university
+        )
         came = add_participant(session, event, first_name="Cy")
         waiting = add_participant(session, event, first_name="Di", status=RegistrationStatus.waitlisted)
         add_participant(session, other, first_name="Ed")
         [group] = add_groups(session, create_breakout(session, event), 10)
         [foreign_group] = add_groups(session, create_breakout(session, other), 10)
-        session.add_all([Checkin(event_id=event.id, registration_id=came.id),
-                         BreakoutAssignment(registration_id=came.id, session_id=group.session_id, group_id=group.id,
-                                            source=AssignmentSource.manual)])
+        session.add_all(
+            [
+                Checkin(event_id=event.id, registration_id=came.id),
+                BreakoutAssignment(
+                    registration_id=came.id,
+                    session_id=group.session_id,
+                    group_id=group.id,
+                    source=AssignmentSource.manual,
+                ),
+            ]
+        )
         session.flush()
-        return {"event": event.id, "absent": absent.email, "away": away.email, "came": came.email,
-                "waiting": waiting.email, "group": group.id, "foreign_group": foreign_group.id, "project": project.id,
-                "absent_id": absent.id}
+        return {
+            "event": event.id,
+            "absent": absent.email,
+            "away": away.email,
+            "came": came.email,
+            "waiting": waiting.email,
+            "group": group.id,
+            "foreign_group": foreign_group.id,
+            "project": project.id,
+            "absent_id": absent.id,
+        }
 
 
 def _url(world: dict, rest: str = "") -> str:
@@ -54,8 +72,10 @@ def _url(world: dict, rest: str = "") -> str:
 
 def _counts(db) -> tuple[int, int, int]:
     with db.transaction(write=False) as session:
-        return tuple(session.execute(select(func.count()).select_from(table)).scalar_one()
-                     for table in (Mailing, MailingRecipient, OutboxEmail))
+        return tuple(
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (Mailing, MailingRecipient, OutboxEmail)
+        )
 
 
 def _to(client, organiser, world, to: dict) -> set[str]:
@@ -94,15 +114,19 @@ def test_each_filter_picks_its_people(client, organiser, world):
     assert _to(client, organiser, world, {"projects": [world["project"]]}) == {world["absent"]}
     assert _to(client, organiser, world, {"countries": ["fr"]}) == {world["absent"]}
     assert _to(client, organiser, world, {"organisation_types": ["university"]}) == {world["away"]}
-    assert _to(client, organiser, world, {"registrations": [world["absent_id"]], "status": ["confirmed", "waitlisted"]}) \
-        == {world["absent"]}
+    assert _to(
+        client, organiser, world, {"registrations": [world["absent_id"]], "status": ["confirmed", "waitlisted"]}
+    ) == {world["absent"]}
     assert _to(client, organiser, world, {}) == {world["absent"], world["away"], world["came"]}  # the confirmed
 
 
 def test_a_scheduled_mailing_is_sent_once_when_due(client, db, organiser, world):
     send_at = (utcnow() + timedelta(hours=1)).isoformat()
-    created = client.post(_url(world), json={"subject": "Soon", "body": BODY, "send_at": send_at,
-                                             "to": {"attendance": "checked_in"}}, headers=organiser)
+    created = client.post(
+        _url(world),
+        json={"subject": "Soon", "body": BODY, "send_at": send_at, "to": {"attendance": "checked_in"}},
+        headers=organiser,
+    )
     assert created.status_code == 201 and created.json()["status"] == "scheduled"
     assert send_due_mailings(db) == 0 and _counts(db) == (1, 0, 0)  # not yet due
     with db.transaction() as session:
@@ -114,17 +138,20 @@ def test_a_scheduled_mailing_is_sent_once_when_due(client, db, organiser, world)
     assert detail["status"] == "sent" and [row["email"] for row in detail["sent_to"]] == [world["came"]]
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"to": {"groups": [999_999]}}, "to.groups", "999999"),
-    ({"to": {"groups": ["foreign"]}}, "to.groups", "breakout group"),
-    ({"to": {"projects": [999_999]}}, "to.projects", "project"),
-    ({"to": {"registrations": [999_999]}}, "to.registrations", "registration"),
-    ({"to": {"countries": ["Belgium"]}}, "to.countries", "two-letter"),
-    ({"to": {"status": ["cancelled"]}}, "to", "no participant"),
-    ({"body": "Hello {{ participant.code }}\n"}, "body", "line 1: unknown placeholder"),
-    ({"subject": "Hi {% if %}"}, "subject", "line 1"),
-    ({"send_at": "2020-01-01T09:00:00+00:00"}, "send_at", "future"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"to": {"groups": [999_999]}}, "to.groups", "999999"),
+        ({"to": {"groups": ["foreign"]}}, "to.groups", "breakout group"),
+        ({"to": {"projects": [999_999]}}, "to.projects", "project"),
+        ({"to": {"registrations": [999_999]}}, "to.registrations", "registration"),
+        ({"to": {"countries": ["Belgium"]}}, "to.countries", "two-letter"),
+        ({"to": {"status": ["cancelled"]}}, "to", "no participant"),
+        ({"body": "Hello {{ participant.code }}\n"}, "body", "line 1: unknown placeholder"),
+        ({"subject": "Hi {% if %}"}, "subject", "line 1"),
+        ({"send_at": "2020-01-01T09:00:00+00:00"}, "send_at", "future"),
+    ],
+)
 def test_bad_input_is_refused_naming_the_field_and_writes_nothing(client, db, organiser, world, change, field, words):
     if change.get("to", {}).get("groups") == ["foreign"]:
         change = {"to": {"groups": [world["foreign_group"]]}}

@@ -17,8 +17,10 @@ from app.worker import drain, email_context_links
 from tests.conftest import token_headers
 from tests.registration.conftest import open_event, registration_payload
 
-OWN = {"subject": "Welcome to {{ event.title }}, {{ participant.first_name }}",
-       "body": "Dear {{ participant.first_name }},\n\nSee you **soon**.\n\n[Manage your seat]({{ links.manage }})\n"}
+OWN = {
+    "subject": "Welcome to {{ event.title }}, {{ participant.first_name }}",
+    "body": "Dear {{ participant.first_name }},\n\nSee you **soon**.\n\n[Manage your seat]({{ links.manage }})\n",
+}
 
 
 @pytest.fixture
@@ -42,7 +44,10 @@ def test_the_default_text_lists_its_placeholders_and_a_preview(client, organiser
     assert read["subject"].startswith("{% if participant.status")
     assert {"participant.first_name", "event.title", "links.manage", "links.confirm"} <= set(read["placeholders"])
     assert read["preview"]["subject"] == "You are registered for Regional innovation workshop"
-    assert "Dear Ada," in read["preview"]["text"] and "<strong>Regional innovation workshop</strong>" in read["preview"]["html"]
+    assert (
+        "Dear Ada," in read["preview"]["text"]
+        and "<strong>Regional innovation workshop</strong>" in read["preview"]["html"]
+    )
     listed = client.get(f"/api/v1/events/{event_id}/messages", headers=organiser).json()
     assert {item["message"] for item in listed} >= {"registered", "waitlisted", "breakout_assigned", "reminder"}
     assert "approval_digest" not in {item["message"] for item in listed}  # organisers' notices are not per event
@@ -71,20 +76,32 @@ def test_delete_restores_the_default(client, db, organiser, event_id):
     assert client.get(_url(event_id), headers=organiser).json()["preview"]["subject"].startswith("You are registered")
 
 
-@pytest.mark.parametrize(("field", "source", "words"), [
-    ("body", "Dear {{ participant.first_name }},\n\nYour code: {{ participant.code }}\n", "line 3: unknown placeholder"),
-    ("subject", "Hello {{ participant.frist_name }}", "line 1: unknown placeholder {{ participant.frist_name }}"),
-    ("body", "Hello\n{% if event.title %}\nno end\n", "line 3"),
-    ("body", "{{ participant.first_name\n", "line 1"),
-    ("body", "{% for x in range(100000000) %}{% for y in range(100000000) %}x{% endfor %}{% endfor %}", "line 1: a loop goes over a list"),
-    ("body", "{{ 'x' * 1000000000 }}", "line 1: only"),
-    ("body", "{{ participant.first_name.__class__ }}", "unknown placeholder"),
-    ("body", "{{ event.title|attr('x') }}", "unknown filter"),
-    ("body", "{{ participant }}", "unknown placeholder {{ participant }}"),
-    ("body", "{% for letter in event.title %}{{ letter }}{% endfor %}", "line 1: a loop goes over a list"),
-])
-def test_a_bad_text_is_refused_with_the_field_and_line_and_nothing_is_stored(client, db, organiser, event_id, field,
-                                                                            source, words):
+@pytest.mark.parametrize(
+    ("field", "source", "words"),
+    [
+        (
+            "body",
+            "Dear {{ participant.first_name }},\n\nYour code: {{ participant.code }}\n",
+            "line 3: unknown placeholder",
+        ),
+        ("subject", "Hello {{ participant.frist_name }}", "line 1: unknown placeholder {{ participant.frist_name }}"),
+        ("body", "Hello\n{% if event.title %}\nno end\n", "line 3"),
+        ("body", "{{ participant.first_name\n", "line 1"),
+        (
+            "body",
+            "{% for x in range(100000000) %}{% for y in range(100000000) %}x{% endfor %}{% endfor %}",
+            "line 1: a loop goes over a list",
+        ),
+        ("body", "{{ 'x' * 1000000000 }}", "line 1: only"),
+        ("body", "{{ participant.first_name.__class__ }}", "unknown placeholder"),
+        ("body", "{{ event.title|attr('x') }}", "unknown filter"),
+        ("body", "{{ participant }}", "unknown placeholder {{ participant }}"),
+        ("body", "{% for letter in event.title %}{{ letter }}{% endfor %}", "line 1: a loop goes over a list"),
+    ],
+)
+def test_a_bad_text_is_refused_with_the_field_and_line_and_nothing_is_stored(
+    client, db, organiser, event_id, field, source, words
+):
     response = client.put(_url(event_id), json={**OWN, field: source}, headers=organiser)
     assert response.status_code == 422, response.text
     problem = response.json()
@@ -114,8 +131,11 @@ def test_unknown_and_fixed_messages_are_refused(client, organiser, event_id):
 
 
 def test_a_participants_name_cannot_become_markup_or_a_link(client, db, settings, organiser, event_id):
-    client.put(_url(event_id), json={"subject": "Hi {{ participant.first_name }}",
-                                     "body": "Dear {{ participant.first_name }}, welcome.\n"}, headers=organiser)
+    client.put(
+        _url(event_id),
+        json={"subject": "Hi {{ participant.first_name }}", "body": "Dear {{ participant.first_name }}, welcome.\n"},
+        headers=organiser,
+    )
     name = "[win](http://evil.example) <b>Ann</b> **x**"
     client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(first_name=name))
     with db.transaction(write=False) as session:
@@ -143,8 +163,13 @@ def test_every_message_text_route_for_every_role(client, db, event_id, role):
         other_id = open_event(session).id
     make, allowed = ROLES[role]
     headers = make(db, event_id, other_id)
-    calls = [("GET", f"/api/v1/events/{event_id}/messages", None), ("GET", _url(event_id), None),
-             ("PUT", _url(event_id), OWN), ("POST", f"{_url(event_id)}/preview", OWN), ("DELETE", _url(event_id), None)]
+    calls = [
+        ("GET", f"/api/v1/events/{event_id}/messages", None),
+        ("GET", _url(event_id), None),
+        ("PUT", _url(event_id), OWN),
+        ("POST", f"{_url(event_id)}/preview", OWN),
+        ("DELETE", _url(event_id), None),
+    ]
     for method, url, body in calls:
         response = client.request(method, url, json=body, headers=headers)
         expected = {403: (403, 404)}.get(allowed, (allowed,))

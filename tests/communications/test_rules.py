@@ -43,8 +43,14 @@ def world(db) -> dict:
         [foreign_group] = add_groups(session, create_breakout(session, other), 10)
         session.add(Checkin(event_id=event.id, registration_id=bo.id))
         session.flush()
-        return {"event": event.id, "ann": ann.email, "bo": bo.email, "waiting": waiting.email, "gone": gone.email,
-                "foreign_group": foreign_group.id}
+        return {
+            "event": event.id,
+            "ann": ann.email,
+            "bo": bo.email,
+            "waiting": waiting.email,
+            "gone": gone.email,
+            "foreign_group": foreign_group.id,
+        }
 
 
 def _url(world: dict, rest: str = "") -> str:
@@ -59,15 +65,20 @@ def _add(client, organiser, world, **payload) -> dict:
 
 def _counts(db) -> tuple[int, int, int, int]:
     with db.transaction(write=False) as session:
-        return tuple(session.execute(select(func.count()).select_from(table)).scalar_one()
-                     for table in (MessageRule, Mailing, MailingRecipient, OutboxEmail))
+        return tuple(
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (MessageRule, Mailing, MailingRecipient, OutboxEmail)
+        )
 
 
 def test_the_templates_are_listed_with_their_defaults(client, organiser):
     templates = {item["key"]: item for item in client.get("/api/v1/rule-templates", headers=organiser).json()}
     assert set(templates) == {"reminder", "practical", "thank_you"}
-    assert (templates["reminder"]["offset_days"], templates["reminder"]["anchor"], templates["reminder"]["time"]) \
-        == (-7, "start", "09:00:00")
+    assert (templates["reminder"]["offset_days"], templates["reminder"]["anchor"], templates["reminder"]["time"]) == (
+        -7,
+        "start",
+        "09:00:00",
+    )
     assert templates["thank_you"]["to"]["attendance"] == "checked_in" and templates["thank_you"]["link_label"]
     assert client.get("/api/v1/rule-templates").status_code == 401
 
@@ -80,8 +91,9 @@ def test_a_reminder_from_its_template_is_due_a_week_before_on_the_venues_clock(c
     assert [item["id"] for item in client.get(_url(world), headers=organiser).json()] == [rule["id"]]
 
 
-def test_the_worker_sends_the_reminder_once_to_exactly_the_confirmed(client, db, settings, organiser, world,
-                                                                     smtp_server):
+def test_the_worker_sends_the_reminder_once_to_exactly_the_confirmed(
+    client, db, settings, organiser, world, smtp_server
+):
     smtp_server.start()
     mail = settings.model_copy(update={"smtp_url": smtp_server.url})
     rule = _add(client, organiser, world)
@@ -217,9 +229,17 @@ def test_a_rule_whose_audience_is_empty_at_its_moment_runs_and_sends_nothing(cli
 
 def test_edits_change_the_text_audience_and_moment(client, organiser, world):
     rule = _add(client, organiser, world)
-    edited = client.patch(_url(world, f"/{rule['id']}"), json={
-        "subject": "Soon: {{ event.title }}", "to": {"status": ["confirmed", "waitlisted"]}, "anchor": "end",
-        "offset_days": -1, "time": "18:30"}, headers=organiser)
+    edited = client.patch(
+        _url(world, f"/{rule['id']}"),
+        json={
+            "subject": "Soon: {{ event.title }}",
+            "to": {"status": ["confirmed", "waitlisted"]},
+            "anchor": "end",
+            "offset_days": -1,
+            "time": "18:30",
+        },
+        headers=organiser,
+    )
     assert edited.status_code == 200, edited.text
     assert datetime.fromisoformat(edited.json()["due_at"]) == datetime(2030, 6, 19, 16, 30, tzinfo=UTC)
     assert edited.json()["to"]["status"] == ["confirmed", "waitlisted"] and edited.json()["state"] == "scheduled"
@@ -233,19 +253,22 @@ def test_deleting_a_rule_that_ran_keeps_its_mailing(client, db, organiser, world
     assert _counts(db) == (0, 1, 2, 2)
 
 
-@pytest.mark.parametrize(("payload", "field", "words"), [
-    ({"template": "newsletter"}, "template", "reminder, practical, thank_you"),
-    ({"template": "thank_you"}, "link", "needs a link"),
-    ({"template": "reminder", "link": "https://example.org/x"}, "link", "takes no link"),
-    ({"template": "reminder", "link": "ftp://example.org/x"}, "link", "URL"),
-    ({"template": "reminder", "body": "Hi {{ participant.nickname }}\n"}, "body", "unknown placeholder"),
-    ({"template": "reminder", "subject": "Hi {% if %}"}, "subject", "line 1"),
-    ({"template": "reminder", "to": {"groups": ["foreign"]}}, "to.groups", "breakout group"),
-    ({"template": "reminder", "to": {"status": ["attending"]}}, "to.status.0", ""),
-    ({"template": "reminder", "offset_days": 400}, "offset_days", "365"),
-    ({"template": "reminder", "anchor": "middle"}, "anchor", ""),
-    ({"template": "reminder", "time": "25:00"}, "time", ""),
-])
+@pytest.mark.parametrize(
+    ("payload", "field", "words"),
+    [
+        ({"template": "newsletter"}, "template", "reminder, practical, thank_you"),
+        ({"template": "thank_you"}, "link", "needs a link"),
+        ({"template": "reminder", "link": "https://example.org/x"}, "link", "takes no link"),
+        ({"template": "reminder", "link": "ftp://example.org/x"}, "link", "URL"),
+        ({"template": "reminder", "body": "Hi {{ participant.nickname }}\n"}, "body", "unknown placeholder"),
+        ({"template": "reminder", "subject": "Hi {% if %}"}, "subject", "line 1"),
+        ({"template": "reminder", "to": {"groups": ["foreign"]}}, "to.groups", "breakout group"),
+        ({"template": "reminder", "to": {"status": ["attending"]}}, "to.status.0", ""),
+        ({"template": "reminder", "offset_days": 400}, "offset_days", "365"),
+        ({"template": "reminder", "anchor": "middle"}, "anchor", ""),
+        ({"template": "reminder", "time": "25:00"}, "time", ""),
+    ],
+)
 def test_bad_input_is_refused_naming_the_field_and_writes_nothing(client, db, organiser, world, payload, field, words):
     if payload.get("to", {}).get("groups") == ["foreign"]:
         payload = {**payload, "to": {"groups": [world["foreign_group"]]}}
@@ -255,10 +278,16 @@ def test_bad_input_is_refused_naming_the_field_and_writes_nothing(client, db, or
     assert _counts(db) == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"offset_days": -366}, "offset_days"), ({"body": "{{ links.slides }}"}, "body"), ({"subject": None}, "subject"),
-    ({"to": {"groups": [999_999]}}, "to.groups"), ({"enabled": "sometimes"}, "enabled"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"offset_days": -366}, "offset_days"),
+        ({"body": "{{ links.slides }}"}, "body"),
+        ({"subject": None}, "subject"),
+        ({"to": {"groups": [999_999]}}, "to.groups"),
+        ({"enabled": "sometimes"}, "enabled"),
+    ],
+)
 def test_a_bad_edit_is_refused_naming_the_field_and_changes_nothing(client, organiser, world, change, field):
     rule = _add(client, organiser, world)
     response = client.patch(_url(world, f"/{rule['id']}"), json=change, headers=organiser)
@@ -271,5 +300,9 @@ def test_another_events_rule_is_not_found(client, db, organiser, world):
     with db.transaction() as session:
         other = open_event(session, title="Theirs").id
     assert client.get(f"/api/v1/events/{other}/rules/{rule['id']}", headers=organiser).status_code == 404
-    assert client.patch(f"/api/v1/events/{other}/rules/{rule['id']}", json={"enabled": False},
-                        headers=organiser).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/events/{other}/rules/{rule['id']}", json={"enabled": False}, headers=organiser
+        ).status_code
+        == 404
+    )

@@ -34,13 +34,21 @@ def people(db) -> dict:
     with db.transaction() as session:
         event = open_event(session, title="R&D days")
         ann, bo, cy = (add_participant(session, event, first_name=name) for name in ("Ann", "Bo", "Cy"))
-        return {"event": event.id, "ann": ann.id, "bo": bo.id, "cy": cy.id,
-                "emails": {ann.id: ann.email, bo.id: bo.email, cy.id: cy.email}}
+        return {
+            "event": event.id,
+            "ann": ann.id,
+            "bo": bo.id,
+            "cy": cy.id,
+            "emails": {ann.id: ann.email, bo.id: bo.email, cy.id: cy.email},
+        }
 
 
 def _mail(client, organiser, people, subject: str = "Practical information") -> dict:
-    response = client.post(f"/api/v1/events/{people['event']}/mailings", headers=organiser,
-                           json={"subject": subject, "body": BODY, "to": {}})
+    response = client.post(
+        f"/api/v1/events/{people['event']}/mailings",
+        headers=organiser,
+        json={"subject": subject, "body": BODY, "to": {}},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -63,8 +71,9 @@ def _link(message: EmailMessage) -> str:
     return urlsplit(url).path
 
 
-def test_the_link_in_a_mailing_opts_out_and_the_next_mailing_skips_and_counts(client, db, settings, organiser,
-                                                                               people, smtp_server):
+def test_the_link_in_a_mailing_opts_out_and_the_next_mailing_skips_and_counts(
+    client, db, settings, organiser, people, smtp_server
+):
     smtp_server.start()
     _mail(client, organiser, people)
     received = {message["To"]: message for message in _deliver(db, settings, smtp_server)}
@@ -85,8 +94,9 @@ def test_the_link_in_a_mailing_opts_out_and_the_next_mailing_skips_and_counts(cl
     assert done.status_code == 200 and "You are unsubscribed" in done.text and "Subscribe again" in done.text
     # A mail provider's one-click: the RFC 8058 body and no cookie, no CSRF token.
     client.cookies.clear()
-    one_click = client.post(_link(bo), content=b"List-Unsubscribe=One-Click",
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    one_click = client.post(
+        _link(bo), content=b"List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert one_click.status_code == 200
     assert _unsubscribed(db) == {people["ann"]: True, people["bo"]: True, people["cy"]: False}
 
@@ -98,16 +108,19 @@ def test_the_link_in_a_mailing_opts_out_and_the_next_mailing_skips_and_counts(cl
     assert (second["recipients"], second["skipped"]) == (1, 2)
     assert [message["To"] for message in _deliver(db, settings, smtp_server)] == [people["emails"][people["cy"]]]
     listed = client.get(url, headers=organiser).json()
-    assert [(item["subject"], item["recipients"], item["skipped"]) for item in listed] == \
-        [("Next", 1, 2), ("Practical information", 3, 0)]
+    assert [(item["subject"], item["recipients"], item["skipped"]) for item in listed] == [
+        ("Next", 1, 2),
+        ("Practical information", 3, 0),
+    ]
 
     again = client.post(link, data={"action": "subscribe"})
     assert again.status_code == 200 and "You are subscribed again" in again.text
     assert _unsubscribed(db)[people["ann"]] is False
 
 
-def test_messages_about_the_registration_reach_the_unsubscribed_without_the_link(client, db, settings, organiser,
-                                                                                people, smtp_server):
+def test_messages_about_the_registration_reach_the_unsubscribed_without_the_link(
+    client, db, settings, organiser, people, smtp_server
+):
     smtp_server.start()
     assert client.post(f"/unsubscribe/{unsubscribe_token(settings, people['ann'])}").status_code == 200
     assert client.post(f"/api/v1/registrations/{people['ann']}/cancel", headers=organiser).status_code == 200
@@ -119,8 +132,11 @@ def test_messages_about_the_registration_reach_the_unsubscribed_without_the_link
 
 def test_a_scheduled_mailing_skips_who_unsubscribed_before_it_was_sent(client, db, settings, organiser, people):
     url = f"/api/v1/events/{people['event']}/mailings"
-    created = client.post(url, headers=organiser, json={"subject": "Later", "body": BODY, "to": {},
-                                                        "send_at": (utcnow() + timedelta(hours=1)).isoformat()})
+    created = client.post(
+        url,
+        headers=organiser,
+        json={"subject": "Later", "body": BODY, "to": {}, "send_at": (utcnow() + timedelta(hours=1)).isoformat()},
+    )
     assert created.status_code == 201 and created.json()["skipped"] == 0
     client.post(f"/unsubscribe/{unsubscribe_token(settings, people['cy'])}", data={"action": "unsubscribe"})
     with db.transaction() as session:
@@ -135,8 +151,11 @@ def test_an_audience_that_all_unsubscribed_is_refused_naming_to(client, db, sett
     for person in ("ann", "bo", "cy"):
         client.post(f"/unsubscribe/{unsubscribe_token(settings, people[person])}")
     for rest in ("/preview", ""):
-        response = client.post(f"/api/v1/events/{people['event']}/mailings{rest}", headers=organiser,
-                               json={"subject": "Hi", "body": BODY, "to": {}})
+        response = client.post(
+            f"/api/v1/events/{people['event']}/mailings{rest}",
+            headers=organiser,
+            json={"subject": "Hi", "body": BODY, "to": {}},
+        )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "to"
         assert "3 participant(s) these filters pick unsubscribed" in response.json()["detail"]
     with db.transaction(write=False) as session:
@@ -150,14 +169,19 @@ def test_a_bad_or_tampered_link_is_a_404_page_and_writes_nothing(client, db, set
         "garbage": "not-a-token",
         "tampered signature": f"{payload}.{signature[::-1]}",
         "another registration's id, our signature missing": unsubscribe_token(
-            settings.model_copy(update={"secret_key": "another-secret"}), people["bo"]),
+            settings.model_copy(update={"secret_key": "another-secret"}), people["bo"]
+        ),
         "a participant-page token": participant_token(settings, _ann(db, people)),
         "no such registration": unsubscribe_token(settings, 999_999),
     }
     for name, token in forged.items():
         for method in ("GET", "POST"):
-            response = client.request(method, f"/unsubscribe/{token}", headers={"Accept": "text/html"},
-                                      data={"action": "unsubscribe"} if method == "POST" else None)
+            response = client.request(
+                method,
+                f"/unsubscribe/{token}",
+                headers={"Accept": "text/html"},
+                data={"action": "unsubscribe"} if method == "POST" else None,
+            )
             assert response.status_code == 404, (name, method, response.status_code)
             assert response.headers["content-type"].startswith("text/html") and "not valid" in response.text
     unknown = client.post(f"/unsubscribe/{good}", data={"action": "delete-me"})
@@ -192,8 +216,10 @@ def _headers(url: str) -> tuple[str | None, str | None, bytes]:
 
 
 def test_one_click_is_offered_on_an_https_link_only():
-    assert _headers("https://convene.test/unsubscribe/x")[:2] == ("<https://convene.test/unsubscribe/x>",
-                                                                  "List-Unsubscribe=One-Click")
+    assert _headers("https://convene.test/unsubscribe/x")[:2] == (
+        "<https://convene.test/unsubscribe/x>",
+        "List-Unsubscribe=One-Click",
+    )
     assert _headers("http://127.0.0.1:8000/unsubscribe/x")[:2] == ("<http://127.0.0.1:8000/unsubscribe/x>", None)
     assert _headers("")[:2] == (None, None)
 

@@ -18,11 +18,16 @@ from tests.notifications.conftest import smtp_server  # noqa: F401  (a real SMTP
 PASSWORD = "correct horse battery"
 
 
-
 def make_account(db: Database, email: str, role: Role, event_ids: tuple[int, ...] = ()) -> str:
     with db.transaction() as session:
-        create_account(session, email=email, display_name=email.split("@")[0].title(), password=PASSWORD, role=role,
-                       event_ids=frozenset(event_ids))
+        create_account(
+            session,
+            email=email,
+            display_name=email.split("@")[0].title(),
+            password=PASSWORD,
+            role=role,
+            event_ids=frozenset(event_ids),
+        )
     return email
 
 
@@ -30,8 +35,9 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD):
     """Sign ``client`` in as ``email`` (signing out whoever was signed in); returns the POST's response."""
     client.cookies.clear()
     token = csrf_token(client.get("/manage/login").text)
-    return client.post("/manage/login", data={"email": email, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/manage/login", data={"email": email, "password": password, "csrf_token": token}, follow_redirects=False
+    )
 
 
 def post_form(client: TestClient, page_url: str, action: str, data: dict, **kwargs):

@@ -11,9 +11,18 @@ from tests.console.conftest import post_form, sign_in
 
 
 def _session_form(**overrides) -> dict:
-    values = {"title": "Opening", "kind": "talk", "starts_at": "2030-06-20T09:00", "ends_at": "2030-06-20T09:30",
-              "room": "Plenary", "description": "", "role_0_role": "speaker", "role_0_first_name": "Annie",
-              "role_0_last_name": "Renders", "role_0_organisation": "VLAIO"}
+    values = {
+        "title": "Opening",
+        "kind": "talk",
+        "starts_at": "2030-06-20T09:00",
+        "ends_at": "2030-06-20T09:30",
+        "room": "Plenary",
+        "description": "",
+        "role_0_role": "speaker",
+        "role_0_first_name": "Annie",
+        "role_0_last_name": "Renders",
+        "role_0_organisation": "VLAIO",
+    }
     values.update(overrides)
     return values
 
@@ -40,10 +49,22 @@ def test_parallel_sessions_share_a_slot_and_a_shared_room_is_warned(client, db, 
     event, _ = console_event
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/agenda"
-    post_form(client, page, page, _session_form(title="Group A", kind="breakout", starts_at="2030-06-20T11:00",
-                                                ends_at="2030-06-20T12:00", room="Room 1"))
-    clash = post_form(client, page, page, _session_form(title="Group B", kind="breakout", starts_at="2030-06-20T11:00",
-                                                        ends_at="2030-06-20T12:00", room="Room 1"))
+    post_form(
+        client,
+        page,
+        page,
+        _session_form(
+            title="Group A", kind="breakout", starts_at="2030-06-20T11:00", ends_at="2030-06-20T12:00", room="Room 1"
+        ),
+    )
+    clash = post_form(
+        client,
+        page,
+        page,
+        _session_form(
+            title="Group B", kind="breakout", starts_at="2030-06-20T11:00", ends_at="2030-06-20T12:00", room="Room 1"
+        ),
+    )
     assert clash.status_code == 303
     shown = client.get(page).text
     assert "(2 in parallel)" in shown and "Room 1" in shown and 'class="attention"' in shown
@@ -71,9 +92,14 @@ def test_editing_and_deleting_a_session(client, db, cast, console_event):
         item_id = session.execute(select(AgendaSession.id)).scalar_one()
     form = client.get(f"{page}/{item_id}")
     assert 'value="2030-06-20T09:00"' in form.text and "selected" in form.text
-    edited = post_form(client, f"{page}/{item_id}", f"{page}/{item_id}",
-                       _session_form(title="Welcome", role_0_first_name="", role_0_last_name="", role_0_organisation="",
-                                     role_0_person_id=""))
+    edited = post_form(
+        client,
+        f"{page}/{item_id}",
+        f"{page}/{item_id}",
+        _session_form(
+            title="Welcome", role_0_first_name="", role_0_last_name="", role_0_organisation="", role_0_person_id=""
+        ),
+    )
     assert edited.status_code == 303
     assert "Welcome" in client.get(page).text and "Annie Renders" not in client.get(page).text
     post_form(client, page, f"{page}/{item_id}/delete", {})

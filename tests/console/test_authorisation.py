@@ -9,11 +9,18 @@ import pytest
 from tests.console.conftest import sign_in
 
 
-@pytest.mark.parametrize(("role", "sees_this", "sees_other"), [
-    ("organiser", True, False), ("other_organiser", False, True), ("all_organiser", True, True), ("admin", True, True),
-])
-def test_the_events_list_shows_each_account_the_events_it_may_manage(client, cast, console_event, role, sees_this,
-                                                                     sees_other):
+@pytest.mark.parametrize(
+    ("role", "sees_this", "sees_other"),
+    [
+        ("organiser", True, False),
+        ("other_organiser", False, True),
+        ("all_organiser", True, True),
+        ("admin", True, True),
+    ],
+)
+def test_the_events_list_shows_each_account_the_events_it_may_manage(
+    client, cast, console_event, role, sees_this, sees_other
+):
     event, other = console_event
     sign_in(client, getattr(cast, role))
     page = client.get("/manage")

@@ -42,8 +42,14 @@ def workshop(db, console_event) -> Workshop:
         belgians = add_choosers(session, stored, item, [a, b], 2, country="BE", organisation="Flanders Agency")
         dutch = add_choosers(session, stored, item, [a, b], 2, country="NL", organisation="Brainport")
         undecided = add_participant(session, stored, first_name="Zoë", last_name="Undecided", country="DE")
-        return Workshop(stored, item.id, [a.id, b.id, c.id], [r.id for r in belgians + dutch], undecided.id,
-                        f"/manage/events/{stored.slug}/breakouts/{item.id}")
+        return Workshop(
+            stored,
+            item.id,
+            [a.id, b.id, c.id],
+            [r.id for r in belgians + dutch],
+            undecided.id,
+            f"/manage/events/{stored.slug}/breakouts/{item.id}",
+        )
 
 
 def _post(client, page: str, action: str, data: dict | None = None):
@@ -73,20 +79,33 @@ def test_a_group_is_added_and_bad_input_is_named_next_to_its_field(client, cast,
     bad = _post(client, workshop.base, workshop.base + "/groups", {"title": "", "capacity": "many"})
     assert bad.status_code == 422 and "Please correct the following" in bad.text
     assert "give the number of places" in bad.text
-    done = _post(client, workshop.base, workshop.base + "/groups",
-                 {"title": "Cluster policy", "capacity": "10", "room": "Room D", "theme": "Policy mixes"})
+    done = _post(
+        client,
+        workshop.base,
+        workshop.base + "/groups",
+        {"title": "Cluster policy", "capacity": "10", "room": "Room D", "theme": "Policy mixes"},
+    )
     assert done.status_code == 303 and "Saved the group “Cluster policy”" in _flash(client, done)
     with db.transaction() as session:
-        titles = session.execute(select(BreakoutGroup.title, BreakoutGroup.capacity, BreakoutGroup.room)
-                                 .where(BreakoutGroup.session_id == workshop.session_id)).all()
+        titles = session.execute(
+            select(BreakoutGroup.title, BreakoutGroup.capacity, BreakoutGroup.room).where(
+                BreakoutGroup.session_id == workshop.session_id
+            )
+        ).all()
     assert ("Cluster policy", 10, "Room D") in titles and len(titles) == 4
 
 
 def test_editing_a_group_below_its_members_is_refused_with_the_reason(client, cast, workshop, db):
     with db.transaction() as session:
         for registration_id in workshop.choosers[:2]:
-            session.add(BreakoutAssignment(registration_id=registration_id, session_id=workshop.session_id,
-                                           group_id=workshop.groups[1], source="manual"))
+            session.add(
+                BreakoutAssignment(
+                    registration_id=registration_id,
+                    session_id=workshop.session_id,
+                    group_id=workshop.groups[1],
+                    source="manual",
+                )
+            )
     sign_in(client, cast.organiser)
     url = f"{workshop.base}/groups/{workshop.groups[1]}"
     refused = _post(client, f"{workshop.base}?edit={workshop.groups[1]}", url, {"title": "Skills", "capacity": "1"})
@@ -99,13 +118,21 @@ def test_settings_close_the_choices_and_set_caps(client, cast, workshop, db):
     sign_in(client, cast.organiser)
     bad = _post(client, workshop.base, workshop.base + "/settings", {"max_preferences": "0", "max_per_country": "x"})
     assert bad.status_code == 422 and "give a whole number, or leave it empty" in bad.text
-    done = _post(client, workshop.base, workshop.base + "/settings",
-                 {"max_preferences": "2", "max_per_country": "1", "max_per_organisation": ""})
+    done = _post(
+        client,
+        workshop.base,
+        workshop.base + "/settings",
+        {"max_preferences": "2", "max_per_country": "1", "max_per_organisation": ""},
+    )
     assert "Choices are closed" in _flash(client, done)
     with db.transaction() as session:
         settings = session.get(BreakoutSettings, workshop.session_id)
-        assert (settings.preferences_open, settings.max_preferences, settings.max_per_country,
-                settings.max_per_organisation) == (False, 2, 1, None)
+        assert (
+            settings.preferences_open,
+            settings.max_preferences,
+            settings.max_per_country,
+            settings.max_per_organisation,
+        ) == (False, 2, 1, None)
 
 
 def test_the_reminder_goes_once_a_day_to_those_who_have_not_chosen(client, cast, workshop, db):
@@ -136,13 +163,21 @@ def test_a_proposal_survives_requests_and_moves_respect_capacity_and_caps(client
         places = dict(session.execute(select(BreakoutDraftPlace.registration_id, BreakoutDraftPlace.group_id)).all())
     first, second = workshop.choosers[:2]
     assert places[first] != places[second]
-    refused = _post(client, proposal, proposal + "/move",
-                    {"registration_id": str(first), "group_id": str(places[second]), "lock": "yes"})
+    refused = _post(
+        client,
+        proposal,
+        proposal + "/move",
+        {"registration_id": str(first), "group_id": str(places[second]), "lock": "yes"},
+    )
     message = _flash(client, refused)
     assert message.startswith("Not moved:") and "from Belgium, the most per country (1)" in message
     # Into the empty group C: done, and locked.
-    moved = _post(client, proposal, proposal + "/move",
-                  {"registration_id": str(workshop.undecided), "group_id": str(workshop.groups[2]), "lock": "yes"})
+    moved = _post(
+        client,
+        proposal,
+        proposal + "/move",
+        {"registration_id": str(workshop.undecided), "group_id": str(workshop.groups[2]), "lock": "yes"},
+    )
     assert "Moved Zoë Undecided to “Internationalisation” and locked them there" in _flash(client, moved)
     again = _post(client, proposal, proposal, {})
     assert "around 1 locked place" in _flash(client, again)
@@ -164,7 +199,9 @@ def test_commit_saves_the_proposal_and_emails_each_participant(client, cast, wor
         assert session.get(BreakoutDraft, workshop.session_id) is None
     assert "There is no proposal" in client.get(proposal).text
     pdf = client.get(workshop.base + "/lists.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    assert (
+        pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    )
 
 
 def test_a_proposal_made_before_someone_was_confirmed_is_not_committed(client, cast, workshop, db):
@@ -194,20 +231,29 @@ def test_check_in_staff_land_on_a_page_of_what_they_can_do(client, cast, console
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def _item(session, workshop: Workshop) -> AgendaSession:
     return session.get(AgendaSession, workshop.session_id)
 
 
 def _group_section(html: str, title: str) -> str:
-    return re.search(r'<section class="card" aria-labelledby="group-\d+">\s*<h2 id="group-\d+">' + re.escape(title)
-                     + r"</h2>(.*?)</section>", html, re.S).group(1)
+    return re.search(
+        r'<section class="card" aria-labelledby="group-\d+">\s*<h2 id="group-\d+">'
+        + re.escape(title)
+        + r"</h2>(.*?)</section>",
+        html,
+        re.S,
+    ).group(1)
 
 
 def test_the_demos_breakout_sessions_open_and_solve_in_the_console(client, db):
     with db.transaction() as session:
         load_demo(session)
-        sessions = [(event.slug, item.id) for event in session.execute(select(Event)).scalars()
-                    for item in breakout_sessions(session, event)]
+        sessions = [
+            (event.slug, item.id)
+            for event in session.execute(select(Event)).scalars()
+            for item in breakout_sessions(session, event)
+        ]
     assert sessions
     make_account(db, "demo-lead@example.org", Role.organiser)
     sign_in(client, "demo-lead@example.org")

@@ -39,8 +39,12 @@ def _workshop(db) -> dict:
         choosers = add_choosers(session, event, item, [skills, policy, tourism], 5, country="BE")
         choosers += add_choosers(session, event, item, [policy, skills], 1, country="NL")
         late = add_participant(session, event, first_name="Zoë", last_name="Late", country="DE")
-        return {"event_id": event.id, "session_id": item.id, "emails": {r.email for r in choosers + [late]},
-                "zoe": "Zoë Late"}
+        return {
+            "event_id": event.id,
+            "session_id": item.id,
+            "emails": {r.email for r in choosers + [late]},
+            "zoe": "Zoë Late",
+        }
 
 
 def _status(page: Page) -> str:
@@ -48,16 +52,18 @@ def _status(page: Page) -> str:
 
 
 @pytest.mark.browser
-def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_url, db, settings, smtp_server,
-                                                                        tmp_path):
+def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(
+    backend_url, db, settings, smtp_server, tmp_path
+):
     data = _workshop(db)
     make_account(db, "lead@example.org", Role.organiser, (data["event_id"],))
     smtp_server.start()
     port = free_port()
     site = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
     with served_in_thread(create_app(site, database=db), port) as base, chromium() as browser:
-        organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
-                                        accept_downloads=True)
+        organiser = browser.new_context(
+            viewport={"width": 1200, "height": 900}, java_script_enabled=False, accept_downloads=True
+        )
         organiser.set_default_timeout(60_000)
         page = organiser.new_page()
         sign_in(page, base, "lead@example.org")
@@ -112,4 +118,3 @@ def test_an_organiser_assigns_groups_and_a_rapporteur_writes_key_points(backend_
     assigned = [m for m in smtp_server.handler.messages if m["Subject"].startswith("Your breakout group")]
     assert sorted(m["To"] for m in assigned) == sorted(data["emails"])
     assert SUMMARY_WORDS in report and "Regions share one training roadmap" in report
-

@@ -37,8 +37,15 @@ def _shot(page: Page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _add_session(page: Page, title: str, starts: str, ends: str, *, new_speaker: tuple[str, str] | None = None,
-                 known_speaker: str | None = None) -> None:
+def _add_session(
+    page: Page,
+    title: str,
+    starts: str,
+    ends: str,
+    *,
+    new_speaker: tuple[str, str] | None = None,
+    known_speaker: str | None = None,
+) -> None:
     field(page, "Title").fill(title)
     field(page, "Kind").select_option(label="Talk")
     field(page, "Starts").fill(starts)
@@ -72,8 +79,9 @@ def test_an_organiser_sets_up_a_workshop_and_decides_on_registrations(backend_ur
     port = free_port()
     site = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
     with served_in_thread(create_app(site, database=db), port) as base, chromium() as browser:
-        organiser = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
-                                        accept_downloads=True)
+        organiser = browser.new_context(
+            viewport={"width": 1200, "height": 900}, java_script_enabled=False, accept_downloads=True
+        )
         organiser.set_default_timeout(60_000)
         page = organiser.new_page()
         page.goto(f"{base}/manage")

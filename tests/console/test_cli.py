@@ -22,17 +22,28 @@ def wide_tables(monkeypatch):
 
 def test_user_create_list_disable_enable(sqlite_url):  # noqa: F811
     assert runner.invoke(app, ["migrate"]).exit_code == 0
-    created = runner.invoke(app, ["user", "create", "Ada@Example.org", "--role", "organiser", "--name", "Ada Peeters",
-                                  "--password-stdin"], input="a long enough password\n")
+    created = runner.invoke(
+        app,
+        ["user", "create", "Ada@Example.org", "--role", "organiser", "--name", "Ada Peeters", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert created.exit_code == 0, created.output
     assert "created organiser account ada@example.org" in created.output
-    twice = runner.invoke(app, ["user", "create", "ada@example.org", "--role", "admin", "--password-stdin"],
-                          input="a long enough password\n")
+    twice = runner.invoke(
+        app,
+        ["user", "create", "ada@example.org", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert twice.exit_code == 1 and "already an account" in twice.output
-    short = runner.invoke(app, ["user", "create", "bo@example.org", "--role", "admin", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        app, ["user", "create", "bo@example.org", "--role", "admin", "--password-stdin"], input="short\n"
+    )
     assert short.exit_code == 1 and "at least 10 characters" in short.output
-    unknown_event = runner.invoke(app, ["user", "create", "cy@example.org", "--role", "organiser", "--event", "nope",
-                                        "--password-stdin"], input="a long enough password\n")
+    unknown_event = runner.invoke(
+        app,
+        ["user", "create", "cy@example.org", "--role", "organiser", "--event", "nope", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert unknown_event.exit_code == 1 and "no event with slug 'nope'" in unknown_event.output
 
     listed = runner.invoke(app, ["user", "list"])
@@ -46,8 +57,11 @@ def test_user_create_list_disable_enable(sqlite_url):  # noqa: F811
 
 def test_user_create_asks_for_the_password_twice(sqlite_url):  # noqa: F811
     runner.invoke(app, ["migrate"])
-    result = runner.invoke(app, ["user", "create", "ada@example.org", "--role", "admin"],
-                           input="a long enough password\na long enough password\n")
+    result = runner.invoke(
+        app,
+        ["user", "create", "ada@example.org", "--role", "admin"],
+        input="a long enough password\na long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("Password") == 1 and "Repeat for confirmation" in result.output
 
@@ -74,6 +88,7 @@ def test_demo_prints_the_console_and_a_demo_organiser_who_can_sign_in(sqlite_url
     from app.accounts.service import sign_in
     from app.core.config import get_settings
     from app.core.db import Database
+
     database = Database(get_settings().database_url)
     with database.transaction() as session:
         assert sign_in(session, email, password).display_name == "Demo Organiser"

@@ -18,8 +18,9 @@ def today(db):
     with db.transaction() as session:
         event = create_event(session, title="Workshop today", **ongoing_event_times())
         item = create_agenda_session(session, event, title="Opening plenary")
-        people = [add_participant(session, event, first_name=name, last_name="Janssens")
-                  for name in ("Anna", "Bram", "Cato")]
+        people = [
+            add_participant(session, event, first_name=name, last_name="Janssens") for name in ("Anna", "Bram", "Cato")
+        ]
         ids = (event.id, event.slug, item.id, [person.id for person in people])
     make_account(db, "door@today.org", Role.checkin, (ids[0],))
     make_account(db, "lead@today.org", Role.organiser, (ids[0],))
@@ -33,11 +34,14 @@ def test_door_staff_check_people_in_from_the_console_and_the_organiser_sees_it(c
     assert home.status_code == 200 and "Check-in for Workshop today" in home.text
     door = client.get(f"/manage/events/{slug}/checkin?q=Bram")
     assert door.status_code == 200 and "Bram Janssens" in door.text and "Back to the console" in door.text
-    done = client.post(f"/manage/events/{slug}/checkin", data={"csrf_token": csrf_token(door.text),
-                                                                "registration_id": str(people[1])})
+    done = client.post(
+        f"/manage/events/{slug}/checkin", data={"csrf_token": csrf_token(door.text), "registration_id": str(people[1])}
+    )
     assert done.status_code == 200 and re.search(r'class="notice done"[^>]*>[^<]*Bram Janssens', done.text)
-    client.post(f"/manage/events/{slug}/checkin", data={"csrf_token": csrf_token(door.text),
-                                                         "registration_id": str(people[0]), "session_id": str(item_id)})
+    client.post(
+        f"/manage/events/{slug}/checkin",
+        data={"csrf_token": csrf_token(door.text), "registration_id": str(people[0]), "session_id": str(item_id)},
+    )
     assert client.get(f"/manage/events/{slug}/checkin/counts").json() == {"checked_in": 2, "confirmed": 3}
     assert client.get(f"/manage/events/{slug}/day").status_code == 403  # the figures are the organisers'
 
@@ -59,8 +63,9 @@ def test_badges_and_certificates_download_as_pdf(client, today, db):
     nobody = client.get(f"/manage/events/{slug}/day/certificates.pdf", follow_redirects=False)
     assert nobody.status_code == 303 and "No PDF" in client.get(nobody.headers["location"]).text
     door = client.get(f"/manage/events/{slug}/checkin")
-    client.post(f"/manage/events/{slug}/checkin", data={"csrf_token": csrf_token(door.text),
-                                                         "registration_id": str(people[2])})
+    client.post(
+        f"/manage/events/{slug}/checkin", data={"csrf_token": csrf_token(door.text), "registration_id": str(people[2])}
+    )
     certificates = client.get(f"/manage/events/{slug}/day/certificates.pdf")
     assert certificates.status_code == 200 and certificates.content.startswith(b"%PDF")
 

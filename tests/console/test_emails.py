@@ -26,8 +26,11 @@ def _queue_for(db, event_id: int, first_name: str) -> int:
 
 def _fail(db, email_id: int) -> None:
     with db.transaction() as session:
-        session.execute(update(OutboxEmail).where(OutboxEmail.id == email_id).values(
-            status=QueueStatus.failed, attempts=5, last_error="SMTPRecipientsRefused: 550 no such user"))
+        session.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == email_id)
+            .values(status=QueueStatus.failed, attempts=5, last_error="SMTPRecipientsRefused: 550 no such user")
+        )
 
 
 def test_a_failed_email_is_flagged_shown_with_its_error_and_sent_again(client, db, console_event):
@@ -48,18 +51,25 @@ def test_a_failed_email_is_flagged_shown_with_its_error_and_sent_again(client, d
     everything = client.get(f"/manage/events/{event.slug}/emails").text
     assert "Waiting to be sent" in everything and "Failed" in everything
 
-    again = post_form(client, f"/manage/events/{event.slug}/emails?status=failed",
-                      f"/manage/events/{event.slug}/emails/{failed}/retry", {})
+    again = post_form(
+        client,
+        f"/manage/events/{event.slug}/emails?status=failed",
+        f"/manage/events/{event.slug}/emails/{failed}/retry",
+        {},
+    )
     assert again.status_code == 303 and "will be sent again" in client.get(again.headers["location"]).text
     with db.transaction(write=False) as session:
         email = session.get(OutboxEmail, failed)
         assert (email.status, email.attempts) == (QueueStatus.queued, 0)
     assert "email failed" not in client.get("/manage").text
 
-    twice = post_form(client, f"/manage/events/{event.slug}/emails", f"/manage/events/{event.slug}/emails/{failed}/retry", {})
+    twice = post_form(
+        client, f"/manage/events/{event.slug}/emails", f"/manage/events/{event.slug}/emails/{failed}/retry", {}
+    )
     assert "only a failed email is sent again" in client.get(twice.headers["location"]).text
-    foreign = post_form(client, f"/manage/events/{event.slug}/emails",
-                        f"/manage/events/{event.slug}/emails/{elsewhere}/retry", {})
+    foreign = post_form(
+        client, f"/manage/events/{event.slug}/emails", f"/manage/events/{event.slug}/emails/{elsewhere}/retry", {}
+    )
     assert foreign.status_code == 404
     with db.transaction(write=False) as session:
         assert session.get(OutboxEmail, elsewhere).status is QueueStatus.failed

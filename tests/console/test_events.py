@@ -9,11 +9,23 @@ from app.events.models import Event
 from tests.console.conftest import make_account, post_form, sign_in
 
 GOOD = {
-    "title": "Smart specialisation peer review", "slug": "s3-peer-review-2031", "subtitle": "", "description": "",
-    "topics": "innovation\nregions", "starts_at": "2031-03-04T09:30", "ends_at": "2031-03-04T17:00",
-    "timezone": "Europe/Lisbon", "venue": "Palácio", "city": "Porto", "country": "PT", "capacity": "25",
-    "registration_opens_at": "", "registration_closes_at": "2031-03-01T23:59", "email_confirmation": "yes",
-    "retention_days": "90", "published": "no",
+    "title": "Smart specialisation peer review",
+    "slug": "s3-peer-review-2031",
+    "subtitle": "",
+    "description": "",
+    "topics": "innovation\nregions",
+    "starts_at": "2031-03-04T09:30",
+    "ends_at": "2031-03-04T17:00",
+    "timezone": "Europe/Lisbon",
+    "venue": "Palácio",
+    "city": "Porto",
+    "country": "PT",
+    "capacity": "25",
+    "registration_opens_at": "",
+    "registration_closes_at": "2031-03-01T23:59",
+    "email_confirmation": "yes",
+    "retention_days": "90",
+    "published": "no",
 }
 
 
@@ -31,7 +43,12 @@ def test_creating_an_event_reads_times_at_the_venue_and_keeps_its_settings(clien
     with db.transaction(write=False) as session:
         event = session.execute(select(Event).where(Event.slug == "s3-peer-review-2031")).scalar_one()
         assert event.starts_at.isoformat() == "2031-03-04T09:30:00+00:00"  # Lisbon is on UTC in March
-        assert (event.capacity, event.retention_days, event.email_confirmation, event.requires_approval) == (25, 90, True, False)
+        assert (event.capacity, event.retention_days, event.email_confirmation, event.requires_approval) == (
+            25,
+            90,
+            True,
+            False,
+        )
         assert event.topics == ["innovation", "regions"] and event.country == "PT"
     form = client.get("/manage/events/s3-peer-review-2031/edit")
     assert 'value="2031-03-04T09:30"' in form.text and 'value="25"' in form.text
@@ -40,8 +57,15 @@ def test_creating_an_event_reads_times_at_the_venue_and_keeps_its_settings(clien
 def test_bad_input_is_named_next_to_each_field_and_nothing_is_written(client, db):
     make_account(db, "lead@example.org", Role.organiser)
     sign_in(client, "lead@example.org")
-    bad = {**GOOD, "title": "", "slug": "Not A Slug", "ends_at": "2031-03-04T08:00", "capacity": "many",
-           "timezone": "Mars/Olympus", "retention_days": "-3"}
+    bad = {
+        **GOOD,
+        "title": "",
+        "slug": "Not A Slug",
+        "ends_at": "2031-03-04T08:00",
+        "capacity": "many",
+        "timezone": "Mars/Olympus",
+        "retention_days": "-3",
+    }
     response = post_form(client, "/manage/events/new", "/manage/events/new", bad)
     assert response.status_code == 422
     for field in ("title", "slug", "capacity", "timezone"):
@@ -85,15 +109,27 @@ def test_cloning_an_event_makes_a_draft_on_the_new_first_day(client, db):
     assert 'href="/manage/events/s3-peer-review-2031/clone"' in page.text
     form = client.get("/manage/events/s3-peer-review-2031/clone")
     assert 'value="2031-03-04"' in form.text and 'value="s3-peer-review-2031-next"' in form.text
-    bad = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
-                    {"title": "", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"})
+    bad = post_form(
+        client,
+        "/manage/events/s3-peer-review-2031/clone",
+        "/manage/events/s3-peer-review-2031/clone",
+        {"title": "", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"},
+    )
     assert bad.status_code == 422 and 'id="f-title-error"' in bad.text and _events(db) == 1
-    taken = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
-                      {"title": "Peer review 2032", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"})
+    taken = post_form(
+        client,
+        "/manage/events/s3-peer-review-2031/clone",
+        "/manage/events/s3-peer-review-2031/clone",
+        {"title": "Peer review 2032", "slug": "s3-peer-review-2031", "starts_on": "2032-03-10"},
+    )
     assert taken.status_code == 422 and 'id="f-slug-error"' in taken.text and _events(db) == 1
 
-    done = post_form(client, "/manage/events/s3-peer-review-2031/clone", "/manage/events/s3-peer-review-2031/clone",
-                     {"title": "Peer review 2032", "slug": "s3-peer-review-2032", "starts_on": "2032-03-10"})
+    done = post_form(
+        client,
+        "/manage/events/s3-peer-review-2031/clone",
+        "/manage/events/s3-peer-review-2031/clone",
+        {"title": "Peer review 2032", "slug": "s3-peer-review-2032", "starts_on": "2032-03-10"},
+    )
 
     assert done.status_code == 303 and done.headers["location"] == "/manage/events/s3-peer-review-2032"
     assert "draft copy" in client.get(done.headers["location"]).text

@@ -35,8 +35,9 @@ def test_a_good_file_is_checked_then_imported_all_at_once(client, db, cast, cons
     checked = client.post(page, data={"csrf_token": token}, files={"file": ("people.csv", GOOD, "text/csv")})
     assert "2 would be confirmed" in checked.text and _count(db) == 0
     data = checked.text.split('name="data" value="')[1].split('"')[0]
-    done = client.post(f"{page}/all", data={"csrf_token": csrf_token(checked.text), "data": data},
-                       follow_redirects=False)
+    done = client.post(
+        f"{page}/all", data={"csrf_token": csrf_token(checked.text), "data": data}, follow_redirects=False
+    )
     assert done.status_code == 303 and _count(db) == 2
     assert "Imported 2 registrations." in client.get(done.headers["location"]).text
     empty = client.post(page, data={"csrf_token": token})

@@ -33,14 +33,23 @@ def audience(db, console_event) -> dict:
 
 
 def _form(**changes) -> dict:
-    return {"subject": "We missed you", "body": BODY, "status": ["confirmed"], "attendance": "no_show",
-            "when": "now", "send_at": "", "action": "preview", **changes}
+    return {
+        "subject": "We missed you",
+        "body": BODY,
+        "status": ["confirmed"],
+        "attendance": "no_show",
+        "when": "now",
+        "send_at": "",
+        "action": "preview",
+        **changes,
+    }
 
 
 def _counts(db) -> tuple[int, int]:
     with db.transaction(write=False) as session:
-        return tuple(session.execute(select(func.count()).select_from(table)).scalar_one()
-                     for table in (Mailing, OutboxEmail))
+        return tuple(
+            session.execute(select(func.count()).select_from(table)).scalar_one() for table in (Mailing, OutboxEmail)
+        )
 
 
 def test_an_organiser_previews_then_sends_to_the_no_shows(client, db, cast, audience):
@@ -64,8 +73,9 @@ def test_a_mailing_at_a_set_time_is_read_on_the_venues_clock(client, db, cast, a
     sign_in(client, cast.organiser)
     event, base = audience["event"], audience["base"]
     local = (datetime.now(ZoneInfo(event.timezone)) + timedelta(days=3)).replace(second=0, microsecond=0)
-    sent = post_form(client, f"{base}/new", base,
-                     _form(action="send", when="later", send_at=local.strftime("%Y-%m-%dT%H:%M")))
+    sent = post_form(
+        client, f"{base}/new", base, _form(action="send", when="later", send_at=local.strftime("%Y-%m-%dT%H:%M"))
+    )
     assert sent.status_code == 303
     with db.transaction(write=False) as session:
         mailing = session.execute(select(Mailing)).scalar_one()
@@ -73,18 +83,21 @@ def test_a_mailing_at_a_set_time_is_read_on_the_venues_clock(client, db, cast, a
     assert "scheduled for" in client.get(base).text and _counts(db) == (1, 0)
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"subject": ""}, "subject", "subject is empty"),
-    ({"body": "Hi {{ participant.nickname }}"}, "body", "unknown placeholder"),
-    ({"status": []}, "status", "at least one status"),
-    ({"status": ["sleeping"]}, "status", "choose from the list"),
-    ({"groups": ["x"]}, "groups", "choose from the list"),
-    ({"groups": ["999999"]}, "groups", "no breakout group"),
-    ({"countries": ["Belgium"]}, "countries", "two-letter"),
-    ({"attendance": "checked_in", "status": ["waitlisted"]}, "to", "no participant matches"),
-    ({"when": "later", "send_at": "tomorrow"}, "send_at", "date and time"),
-    ({"when": "later", "send_at": "2020-01-01T09:00", "action": "send"}, "send_at", "future"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"subject": ""}, "subject", "subject is empty"),
+        ({"body": "Hi {{ participant.nickname }}"}, "body", "unknown placeholder"),
+        ({"status": []}, "status", "at least one status"),
+        ({"status": ["sleeping"]}, "status", "choose from the list"),
+        ({"groups": ["x"]}, "groups", "choose from the list"),
+        ({"groups": ["999999"]}, "groups", "no breakout group"),
+        ({"countries": ["Belgium"]}, "countries", "two-letter"),
+        ({"attendance": "checked_in", "status": ["waitlisted"]}, "to", "no participant matches"),
+        ({"when": "later", "send_at": "tomorrow"}, "send_at", "date and time"),
+        ({"when": "later", "send_at": "2020-01-01T09:00", "action": "send"}, "send_at", "future"),
+    ],
+)
 def test_bad_input_is_shown_by_its_field_and_nothing_is_written(client, db, cast, audience, changes, field, words):
     sign_in(client, cast.organiser)
     for action in ("preview", "send"):

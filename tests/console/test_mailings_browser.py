@@ -30,8 +30,11 @@ def _no_shows(db) -> tuple[str, dict[str, str]]:
     from the organisers' messages); its title, and the three who should be written to by email."""
     with db.transaction() as session:
         event = load_demo(session).event
-        people = list(session.execute(select(Registration).where(Registration.event_id == event.id)
-                                      .order_by(Registration.id)).scalars())[:4]
+        people = list(
+            session.execute(
+                select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+            ).scalars()
+        )[:4]
         session.execute(delete(Checkin).where(Checkin.registration_id.in_([person.id for person in people])))
         set_optional_messages(session, people[3], wanted=False)
         return event.title, {person.email: person.first_name for person in people[:3]}
@@ -66,8 +69,10 @@ def test_an_organiser_writes_to_the_no_shows_and_exactly_they_receive_it(db, set
         _shot(page, "mailing-preview")
         page.get_by_role("button", name="Send").click()
 
-        assert f"Sent “{SUBJECT}” to 3 participant(s) (1 skipped: unsubscribed)." in \
-            page.get_by_role("status").first.inner_text()
+        assert (
+            f"Sent “{SUBJECT}” to 3 participant(s) (1 skipped: unsubscribed)."
+            in page.get_by_role("status").first.inner_text()
+        )
         row = page.get_by_role("row", name=SUBJECT)
         assert row.get_by_role("cell").all_inner_texts()[2:] == ["3", "1"]
 

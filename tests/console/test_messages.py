@@ -16,8 +16,12 @@ def test_an_organiser_writes_previews_saves_and_restores_a_text(client, db, cons
     page = client.get(page_url)
     assert "{{ participant.first_name }}" in page.text and "Dear Ada," in page.text  # placeholders, sample preview
 
-    bad = post_form(client, page_url, page_url, {"subject": "Hi", "body": "Line one\n{{ participant.nickname }}\n",
-                                                 "action": "save"})
+    bad = post_form(
+        client,
+        page_url,
+        page_url,
+        {"subject": "Hi", "body": "Line one\n{{ participant.nickname }}\n", "action": "save"},
+    )
     assert bad.status_code == 422 and "line 2: unknown placeholder" in bad.text
 
     text = {"subject": "Welcome, {{ participant.first_name }}", "body": "See you at **{{ event.title }}**.\n"}

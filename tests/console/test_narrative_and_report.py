@@ -30,11 +30,20 @@ def test_saving_one_part_keeps_the_others_and_preview_saves_nothing(client, db, 
     page = f"/manage/events/{event.slug}/narrative"
     saved = post_form(client, page, f"{page}/summary", {"summary": "A **good** day.", "action": "save"})
     assert saved.status_code == 303 and saved.headers["location"] == f"{page}#summary"
-    conclusions = {"conclusions.0.theme": "Funding", "conclusions.0.points": "More calls\nSimpler forms",
-                   "conclusions.1.theme": "", "conclusions.1.points": "", "action": "save"}
+    conclusions = {
+        "conclusions.0.theme": "Funding",
+        "conclusions.0.points": "More calls\nSimpler forms",
+        "conclusions.1.theme": "",
+        "conclusions.1.points": "",
+        "action": "save",
+    }
     assert post_form(client, page, f"{page}/conclusions", conclusions).status_code == 303
-    steps = {"next_steps.0.date": "2030-09-01", "next_steps.0.title": "Follow-up webinar",
-             "next_steps.0.url": "https://example.org/webinar", "action": "save"}
+    steps = {
+        "next_steps.0.date": "2030-09-01",
+        "next_steps.0.title": "Follow-up webinar",
+        "next_steps.0.url": "https://example.org/webinar",
+        "action": "save",
+    }
     assert post_form(client, page, f"{page}/next_steps", steps).status_code == 303
     narrative = _narrative(db, event)
     assert narrative.summary == "A **good** day."
@@ -53,7 +62,7 @@ def test_markdown_previews_are_sanitised(client, db, cast, console_event):
     event, _ = console_event
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/narrative"
-    hostile = '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>'
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     preview = post_form(client, page, f"{page}/introduction", {"introduction": hostile, "action": "preview"})
     region = preview.text.split('aria-label="Preview of the introduction"')[1].split("</div>")[0]
     assert "&lt;script&gt;" in region, region  # shown as text, never run
@@ -65,8 +74,14 @@ def test_a_bad_part_is_refused_with_its_row_and_nothing_is_saved(client, db, cas
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/narrative"
     post_form(client, page, f"{page}/summary", {"summary": "Kept", "action": "save"})
-    steps = {"next_steps.0.date": "2030-09-02", "next_steps.0.end_date": "2030-09-01", "next_steps.0.title": "Back in time",
-             "next_steps.1.date": "", "next_steps.1.title": "No date", "action": "save"}
+    steps = {
+        "next_steps.0.date": "2030-09-02",
+        "next_steps.0.end_date": "2030-09-01",
+        "next_steps.0.title": "Back in time",
+        "next_steps.1.date": "",
+        "next_steps.1.title": "No date",
+        "action": "save",
+    }
     refused = post_form(client, page, f"{page}/next_steps", steps)
     assert refused.status_code == 422
     assert "Row 1: end_date must not be before date" in refused.text
@@ -81,16 +96,30 @@ def test_session_notes_in_the_agendas_order(client, db, cast, console_event):
     event, _ = console_event
     with db.transaction() as session:
         stored = session.get(Event, event.id)
-        late = create_agenda_session(session, stored, title="Wrap-up", starts_at=stored.starts_at + timedelta(hours=6),
-                              ends_at=stored.starts_at + timedelta(hours=7))
-        early = create_agenda_session(session, stored, title="Welcome", starts_at=stored.starts_at,
-                               ends_at=stored.starts_at + timedelta(minutes=30))
+        late = create_agenda_session(
+            session,
+            stored,
+            title="Wrap-up",
+            starts_at=stored.starts_at + timedelta(hours=6),
+            ends_at=stored.starts_at + timedelta(hours=7),
+        )
+        early = create_agenda_session(
+            session,
+            stored,
+            title="Welcome",
+            starts_at=stored.starts_at,
+            ends_at=stored.starts_at + timedelta(minutes=30),
+        )
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/narrative"
     text = client.get(page).text
     assert text.index("Notes on “Welcome”") < text.index("Notes on “Wrap-up”")
-    saved = post_form(client, page, f"{page}/sessions/{late.id}", {"notes": "Closing words", "key_points": "One\nTwo",
-                                                                   "action": "save"})
+    saved = post_form(
+        client,
+        page,
+        f"{page}/sessions/{late.id}",
+        {"notes": "Closing words", "key_points": "One\nTwo", "action": "save"},
+    )
     assert saved.status_code == 303 and saved.headers["location"].endswith(f"#session-{late.id}")
     post_form(client, page, f"{page}/sessions/{early.id}", {"notes": "Opening", "key_points": "", "action": "save"})
     with db.transaction(write=False) as session:
@@ -127,8 +156,9 @@ def test_the_report_screen_shows_the_figures_generates_and_lists_versions(client
     assert refused.status_code == 422 and "no report template named" in refused.text
 
 
-def test_a_large_report_is_generated_in_the_background_with_a_self_refreshing_page(client, db, cast, console_event,
-                                                                                   monkeypatch):
+def test_a_large_report_is_generated_in_the_background_with_a_self_refreshing_page(
+    client, db, cast, console_event, monkeypatch
+):
     monkeypatch.setattr("app.reports.service.BACKGROUND_ABOVE", 0)
     event, _ = console_event
     with db.transaction() as session:
@@ -151,13 +181,20 @@ def test_templates_uploaded_listed_chosen_and_deleted(client, db, cast, console_
     event, _ = console_event
     sign_in(client, cast.organiser)
     page = "/manage/report-templates"
-    broken = post_form(client, page, page, {"name": "broken", "kind": "html",
-                                            "source": "<h1>{{ event.title }}</h1>\n<p>\n{% for p in participants %}\n"})
+    broken = post_form(
+        client,
+        page,
+        page,
+        {"name": "broken", "kind": "html", "source": "<h1>{{ event.title }}</h1>\n<p>\n{% for p in participants %}\n"},
+    )
     assert broken.status_code == 422
     assert "line 3" in broken.text and "<mark>   3  {% for p in participants %}</mark>" in broken.text
-    uploaded = client.post(page, data={"name": "one-pager", "kind": "html", "csrf_token": _token(client, page)},
-                           files={"file": ("one-pager.html", b"<h1>{{ event.title }}</h1>", "text/html")},
-                           follow_redirects=False)
+    uploaded = client.post(
+        page,
+        data={"name": "one-pager", "kind": "html", "csrf_token": _token(client, page)},
+        files={"file": ("one-pager.html", b"<h1>{{ event.title }}</h1>", "text/html")},
+        follow_redirects=False,
+    )
     assert uploaded.status_code == 303
     assert "one-pager" in client.get(page).text
     report_page = f"/manage/events/{event.slug}/report"
@@ -183,17 +220,26 @@ def test_the_statistics_dashboard_draws_every_chart_with_its_table(client, db, c
     event, _ = console_event
     with db.transaction() as session:
         stored = session.get(Event, event.id)
-        question = create_question(session, stored, QuestionCreate(key="diet", label="Diet", kind="single_choice",
-                                                                   options=["None", "Vegetarian"]))
+        question = create_question(
+            session,
+            stored,
+            QuestionCreate(key="diet", label="Diet", kind="single_choice", options=["None", "Vegetarian"]),
+        )
         for answer in ("Vegetarian", "Vegetarian", "None"):
             add_participant(session, stored, country="NL").answers = {question.key: answer}
         add_participant(session, stored, country="DE", status=RegistrationStatus.cancelled)
         create_agenda_session(session, stored, title="Opening plenary")
     sign_in(client, cast.organiser)
     text = client.get(f"/manage/events/{event.slug}/statistics").text
-    for heading in ("Registrations over time", "Registrations by status", "Registrations by country",
-                    "Registrations by type of organisation", "Registrations by project", "Attendance per session",
-                    "Diet"):
+    for heading in (
+        "Registrations over time",
+        "Registrations by status",
+        "Registrations by country",
+        "Registrations by type of organisation",
+        "Registrations by project",
+        "Attendance per session",
+        "Diet",
+    ):
         assert f">{heading}</h2>" in text
     assert text.count("<svg") == 7 and text.count("the figures as a table") == 7
     assert '<th scope="row">Vegetarian</th><td class="number">2</td>' in text

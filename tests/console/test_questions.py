@@ -18,12 +18,18 @@ def test_add_edit_reorder_and_remove_questions(client, db, cast, console_event):
     event, _ = console_event
     sign_in(client, cast.organiser)
     page = f"/manage/events/{event.slug}/questions"
-    added = post_form(client, page, page, {"label": "Dietary needs?", "kind": "single_choice",
-                                           "options": "none\nvegetarian\nvegan", "required": "yes"})
+    added = post_form(
+        client,
+        page,
+        page,
+        {"label": "Dietary needs?", "kind": "single_choice", "options": "none\nvegetarian\nvegan", "required": "yes"},
+    )
     assert added.status_code == 303
     post_form(client, page, page, {"label": "Arriving by train?", "kind": "yes_no"})
-    assert _questions(db) == [("dietary_needs", "Dietary needs?", ["none", "vegetarian", "vegan"], True),
-                              ("arriving_by_train", "Arriving by train?", [], False)]
+    assert _questions(db) == [
+        ("dietary_needs", "Dietary needs?", ["none", "vegetarian", "vegan"], True),
+        ("arriving_by_train", "Arriving by train?", [], False),
+    ]
     with db.transaction(write=False) as session:
         train = session.execute(select(Question.id).where(Question.key == "arriving_by_train")).scalar_one()
     post_form(client, page, f"{page}/{train}/up", {})

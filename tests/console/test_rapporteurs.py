@@ -24,7 +24,7 @@ def groups(db, console_event):
     with db.transaction() as session:
         ours = add_groups(session, create_breakout(session, session.get(Event, event.id)), 8, 8)
         ours[0].title, ours[1].title = "Smart specialisation", "Skills"
-        theirs, = add_groups(session, create_breakout(session, session.get(Event, other.id)), 8)
+        (theirs,) = add_groups(session, create_breakout(session, session.get(Event, other.id)), 8)
         theirs.title = "Coastal tourism"
         return [group.id for group in ours], theirs.id
 
@@ -42,9 +42,11 @@ def test_a_rapporteur_writes_key_points_that_the_organiser_sees_and_edits(client
     page = client.get(link)
     assert page.status_code == 200 and "Key points: Smart specialisation" in page.text and "Skills" not in page.text
     assert page.headers["cache-control"] == "no-store"
-    saved = client.post(link, data={"csrf_token": csrf_token(page.text),
-                                    "report_notes": "- Regions need **shared** roadmaps\n- Data first"},
-                        follow_redirects=False)
+    saved = client.post(
+        link,
+        data={"csrf_token": csrf_token(page.text), "report_notes": "- Regions need **shared** roadmaps\n- Data first"},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     assert "Saved." in client.get(saved.headers["location"]).text
     with db.transaction() as session:

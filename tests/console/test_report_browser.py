@@ -83,8 +83,9 @@ def test_an_organiser_writes_the_summary_and_downloads_the_report_pdf(db, settin
     port = free_port()
     site = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
     with served_in_thread(create_app(site, database=db), port) as base, chromium() as browser:
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, java_script_enabled=False,
-                                      accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1200, "height": 900}, java_script_enabled=False, accept_downloads=True
+        )
         context.set_default_timeout(60_000)
         page = context.new_page()
         sign_in(page, base, "writer@example.org")

@@ -13,9 +13,17 @@ from app.core.security import Role
 from tests.console.conftest import make_account, post_form, sign_in
 from tests.factories import add_participant
 
-EDIT = {"name": "Reminder", "subject": "{{ event.title }} soon", "body": "Dear {{ participant.first_name }},\n",
-        "status": ["confirmed"], "attendance": "", "offset_days": "-3", "anchor": "start", "time": "08:15",
-        "enabled": "yes"}
+EDIT = {
+    "name": "Reminder",
+    "subject": "{{ event.title }} soon",
+    "body": "Dear {{ participant.first_name }},\n",
+    "status": ["confirmed"],
+    "attendance": "",
+    "offset_days": "-3",
+    "anchor": "start",
+    "time": "08:15",
+    "enabled": "yes",
+}
 
 
 def _rule(db) -> MessageRule:
@@ -49,8 +57,11 @@ def test_an_organiser_adds_edits_and_deletes_a_rule(client, db, console_event):
     assert _rule(db).offset_days == -7  # refused edits change nothing
     saved = post_form(client, page_url, page_url, EDIT)
     assert saved.status_code == 303
-    assert (_rule(db).offset_days, _rule(db).send_time.strftime("%H:%M"), _rule(db).subject) == \
-        (-3, "08:15", "{{ event.title }} soon")
+    assert (_rule(db).offset_days, _rule(db).send_time.strftime("%H:%M"), _rule(db).subject) == (
+        -3,
+        "08:15",
+        "{{ event.title }} soon",
+    )
 
     assert run_due_rules(db, now=datetime(2030, 6, 17, 7, tzinfo=UTC)) == 1
     sent = client.get(page_url).text

@@ -30,8 +30,11 @@ def test_signing_in_sets_a_private_session_cookie_and_opens_the_console(client, 
     make_account(db, "ada@example.org", Role.organiser)
     response = sign_in(client, "Ada@Example.org")
     assert response.status_code == 303 and response.headers["location"] == "/manage"
-    cookie = next(value for name, value in response.headers.multi_items()
-                  if name == "set-cookie" and value.startswith("convene_console="))
+    cookie = next(
+        value
+        for name, value in response.headers.multi_items()
+        if name == "set-cookie" and value.startswith("convene_console=")
+    )
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/manage" in cookie
     assert "Secure" not in cookie  # the test base URL is http
     page = client.get("/manage")
@@ -42,6 +45,7 @@ def test_the_session_cookie_is_secure_when_the_site_is_served_over_https(db, bac
     from fastapi.testclient import TestClient
 
     from app.main import create_app
+
     settings = make_test_settings(backend_url).model_copy(update={"base_url": "https://events.example.org"})
     make_account(db, "ada@example.org", Role.organiser)
     with TestClient(create_app(settings, database=db), base_url="https://testserver") as secure_client:
@@ -81,8 +85,9 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(client
 def test_a_form_without_its_csrf_token_is_refused(client, db):
     make_account(db, "ada@example.org", Role.organiser)
     client.get("/manage/login")
-    response = client.post("/manage/login", data={"email": "ada@example.org", "password": PASSWORD},
-                           follow_redirects=False)
+    response = client.post(
+        "/manage/login", data={"email": "ada@example.org", "password": PASSWORD}, follow_redirects=False
+    )
     assert response.status_code == 403
     assert client.get("/manage", follow_redirects=False).status_code == 303
 
@@ -108,8 +113,11 @@ def test_a_disabled_account_cannot_sign_in(client, db):
 def test_forgotten_password_by_a_one_time_emailed_link(client, db, settings):
     make_account(db, "ada@example.org", Role.organiser)
     page = client.get("/manage/forgot-password")
-    response = client.post("/manage/forgot-password", data={"email": "ada@example.org", "csrf_token": csrf_token(page.text)},
-                           follow_redirects=False)
+    response = client.post(
+        "/manage/forgot-password",
+        data={"email": "ada@example.org", "csrf_token": csrf_token(page.text)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert "we have emailed it a link" in client.get("/manage/login").text
     # An unknown address gets the same answer and no email.
@@ -124,15 +132,31 @@ def test_forgotten_password_by_a_one_time_emailed_link(client, db, settings):
     form = client.get(path)
     assert form.status_code == 200 and "Choose a new password" in form.text
     token = path.split("token=")[1]
-    mismatch = client.post("/manage/reset-password", data={"token": token, "new_password": "a new long password",
-                                                            "repeat_password": "something else", "csrf_token": csrf_token(form.text)})
+    mismatch = client.post(
+        "/manage/reset-password",
+        data={
+            "token": token,
+            "new_password": "a new long password",
+            "repeat_password": "something else",
+            "csrf_token": csrf_token(form.text),
+        },
+    )
     assert mismatch.status_code == 422 and "not the same" in mismatch.text
-    short = client.post("/manage/reset-password", data={"token": token, "new_password": "short", "repeat_password": "short",
-                                                         "csrf_token": csrf_token(form.text)})
+    short = client.post(
+        "/manage/reset-password",
+        data={"token": token, "new_password": "short", "repeat_password": "short", "csrf_token": csrf_token(form.text)},
+    )
     assert short.status_code == 422 and "at least 10 characters" in short.text
-    done = client.post("/manage/reset-password", data={"token": token, "new_password": "a new long password",
-                                                        "repeat_password": "a new long password",
-                                                        "csrf_token": csrf_token(form.text)}, follow_redirects=False)
+    done = client.post(
+        "/manage/reset-password",
+        data={
+            "token": token,
+            "new_password": "a new long password",
+            "repeat_password": "a new long password",
+            "csrf_token": csrf_token(form.text),
+        },
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     assert client.get(path).status_code == 410  # used once
     assert sign_in(client, "ada@example.org", PASSWORD).status_code == 401
@@ -144,8 +168,9 @@ def test_the_reset_email_is_delivered_with_its_link(client, db, settings, smtp_s
     page = client.get("/manage/forgot-password")
     client.post("/manage/forgot-password", data={"email": "ada@example.org", "csrf_token": csrf_token(page.text)})
     smtp_server.start()
-    delivered = deliver_due_emails(db, settings.model_copy(update={"smtp_url": smtp_server.url}),
-                                   extend_context=email_context_links)
+    delivered = deliver_due_emails(
+        db, settings.model_copy(update={"smtp_url": smtp_server.url}), extend_context=email_context_links
+    )
     assert delivered == 1
     body = smtp_server.handler.messages[0].get_body(("plain",)).get_content()
     assert "http://testserver/manage/reset-password?token=" in body

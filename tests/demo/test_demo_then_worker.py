@@ -28,7 +28,11 @@ def appendix_b(folder, name: str) -> list[str]:
     result = runner.invoke(app, ["report", "clusters-workshop-2018", "--format", "md", "--out", str(out)])
     assert result.exit_code == 0, result.output
     appendix = out.read_text(encoding="utf-8").split("## Appendix B")[1]
-    return [line for line in appendix.splitlines() if line.startswith("| ") and "First name" not in line and "---" not in line]
+    return [
+        line
+        for line in appendix.splitlines()
+        if line.startswith("| ") and "First name" not in line and "---" not in line
+    ]
 
 
 def test_the_worker_after_the_demo_keeps_every_participant_in_appendix_b(fresh_install):

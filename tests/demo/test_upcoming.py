@@ -17,7 +17,6 @@ from tests.factories import csrf_token
 TODAY = date(2030, 3, 4)
 
 
-
 def working_groups(session, event) -> tuple[list[str], bool]:
     (item,) = breakout_sessions(session, event)
     return [group.title for group in groups_of(session, item)], session_settings(session, item).preferences_open
@@ -46,11 +45,23 @@ def test_someone_registering_on_the_demo_form_can_rank_the_working_groups(client
     with db.transaction() as session:
         load_upcoming_demo(session, today=date.today())
     form = client.get(f"/events/{UPCOMING_SLUG}/register")
-    client.post(f"/events/{UPCOMING_SLUG}/register", data={
-        "csrf_token": csrf_token(form.text), "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
-        "organisation": "", "organisation_type": "", "country": "BE", "project": "", "publication": "nobody",
-        "privacy": "yes", "answers.dietary": "none", "website": "",
-    })
+    client.post(
+        f"/events/{UPCOMING_SLUG}/register",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "first_name": "Ada",
+            "last_name": "Peeters",
+            "email": "ada@example.org",
+            "organisation": "",
+            "organisation_type": "",
+            "country": "BE",
+            "project": "",
+            "publication": "nobody",
+            "privacy": "yes",
+            "answers.dietary": "none",
+            "website": "",
+        },
+    )
     with db.transaction(write=False) as session:
         registration = session.execute(select(Registration)).scalar_one()
     url = f"/r/{participant_token(settings, registration)}"
@@ -61,8 +72,14 @@ def test_someone_registering_on_the_demo_form_can_rank_the_working_groups(client
     options = re.findall(r'<option value="(\d+)">([^<]+)</option>', first_box)
     assert [title for _, title in options] == [title for title, _, _ in WORKING_GROUPS]
     session_id = re.search(r'name="session_id" value="(\d+)"', page.text).group(1)
-    saved = client.post(f"{url}/breakouts", data={
-        "csrf_token": csrf_token(page.text), "session_id": session_id,
-        "choice_1": options[2][0], "choice_2": options[0][0], "choice_3": "",
-    })
+    saved = client.post(
+        f"{url}/breakouts",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "session_id": session_id,
+            "choice_1": options[2][0],
+            "choice_2": options[0][0],
+            "choice_3": "",
+        },
+    )
     assert saved.status_code == 200 and "Your choices are saved." in saved.text

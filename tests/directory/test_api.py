@@ -9,8 +9,13 @@ from app.core.security import Role
 from app.directory.models import Project
 from tests.conftest import token_headers
 
-PROJECT = {"acronym": "CLUSTERS3", "title": "Cluster policies for RIS3", "url": "https://example.org/clusters3",
-           "programme": "Interreg Europe", "topic": "Research and innovation"}
+PROJECT = {
+    "acronym": "CLUSTERS3",
+    "title": "Cluster policies for RIS3",
+    "url": "https://example.org/clusters3",
+    "programme": "Interreg Europe",
+    "topic": "Research and innovation",
+}
 
 
 def project_count(db) -> int:
@@ -21,7 +26,9 @@ def project_count(db) -> int:
 def test_create_filter_update_and_delete_projects(client, organiser):
     created = client.post("/api/v1/projects", json=PROJECT, headers=organiser)
     assert created.status_code == 201 and created.json()["acronym"] == "CLUSTERS3"
-    client.post("/api/v1/projects", json={**PROJECT, "acronym": "INTRA", "topic": "SME competitiveness"}, headers=organiser)
+    client.post(
+        "/api/v1/projects", json={**PROJECT, "acronym": "INTRA", "topic": "SME competitiveness"}, headers=organiser
+    )
 
     listing = client.get("/api/v1/projects?topic=SME%20competitiveness", headers=organiser).json()
     assert listing["total"] == 1 and listing["items"][0]["acronym"] == "INTRA"
@@ -41,9 +48,15 @@ def test_project_acronyms_are_unique_in_any_case(client, organiser, db):
     assert project_count(db) == 1
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"url": "not a url"}, "url"), ({"acronym": ""}, "acronym"), ({"title": "t" * 301}, "title"), ({"acronym": 12}, "acronym"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"url": "not a url"}, "url"),
+        ({"acronym": ""}, "acronym"),
+        ({"title": "t" * 301}, "title"),
+        ({"acronym": 12}, "acronym"),
+    ],
+)
 def test_bad_project_input_is_a_422_naming_the_field(client, organiser, db, overrides, field):
     response = client.post("/api/v1/projects", json={**PROJECT, **overrides}, headers=organiser)
     assert response.status_code == 422 and field in [e["field"] for e in response.json()["errors"]]
@@ -54,15 +67,28 @@ def test_organisations_have_a_type_and_unique_names(client, organiser):
     body = {"name": "Flanders Innovation & Entrepreneurship", "type": "agency", "country": "be"}
     created = client.post("/api/v1/organisations", json=body, headers=organiser)
     assert created.status_code == 201 and created.json()["country"] == "BE"
-    assert client.post("/api/v1/organisations", json={**body, "name": body["name"].upper()}, headers=organiser).status_code == 409
-    assert client.post("/api/v1/organisations", json={**body, "name": "X", "type": "alien"}, headers=organiser).status_code == 422
+    assert (
+        client.post("/api/v1/organisations", json={**body, "name": body["name"].upper()}, headers=organiser).status_code
+        == 409
+    )
+    assert (
+        client.post("/api/v1/organisations", json={**body, "name": "X", "type": "alien"}, headers=organiser).status_code
+        == 422
+    )
     assert client.get("/api/v1/organisations?type=agency", headers=organiser).json()["total"] == 1
 
 
 def test_people_carry_their_organisation_by_name(client, organiser):
-    created = client.post("/api/v1/people", json={"first_name": "Carl Arvid", "last_name": "Dahlöf",
-                                                  "organisation": "Policy Learning Platform", "email": "C.D@Example.org"},
-                          headers=organiser).json()
+    created = client.post(
+        "/api/v1/people",
+        json={
+            "first_name": "Carl Arvid",
+            "last_name": "Dahlöf",
+            "organisation": "Policy Learning Platform",
+            "email": "C.D@Example.org",
+        },
+        headers=organiser,
+    ).json()
     assert created["organisation"] == "Policy Learning Platform" and created["email"] == "c.d@example.org"
     assert client.get("/api/v1/people?q=dahl", headers=organiser).json()["items"][0]["last_name"] == "Dahlöf"
     bad = client.post("/api/v1/people", json={"first_name": "A", "last_name": "B", "email": "nope"}, headers=organiser)

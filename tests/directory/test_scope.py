@@ -40,8 +40,10 @@ def _speaker(session, event, person_id: int, title: str) -> None:
 def world(db) -> World:
     with db.transaction() as session:
         a, b = create_event(session, title="Event A"), create_event(session, title="Event B")
-        speaker_a = create_person(session, PersonCreate(first_name="Alice", last_name="Aalst", email="alice@a.example",
-                                                        organisation="Speakers Guild"))
+        speaker_a = create_person(
+            session,
+            PersonCreate(first_name="Alice", last_name="Aalst", email="alice@a.example", organisation="Speakers Guild"),
+        )
         shared = create_person(session, PersonCreate(first_name="Sam", last_name="Shared", email="sam@both.example"))
         for title in ("Opening", "Panel", "Closing", "Wrap-up"):
             _speaker(session, a, speaker_a.id, title)
@@ -61,8 +63,9 @@ def organiser_b(db, world) -> dict[str, str]:
 
 def _roles_of(db, person_id: int) -> int:
     with db.transaction(write=False) as session:
-        return session.execute(select(func.count()).select_from(SessionRole).where(SessionRole.person_id == person_id)
-                               ).scalar_one()
+        return session.execute(
+            select(func.count()).select_from(SessionRole).where(SessionRole.person_id == person_id)
+        ).scalar_one()
 
 
 def test_an_organiser_of_b_reads_no_email_of_a_person_only_a_uses(client, world, organiser_b):
@@ -96,57 +99,85 @@ def test_an_organiser_of_b_cannot_delete_a_person_a_uses(client, db, world, orga
 def test_an_organiser_of_b_cannot_delete_or_change_a_project_a_uses(client, db, world, organiser_b):
     assert client.delete(f"/api/v1/projects/{world.project_a}", headers=organiser_b).status_code == 404
     assert client.delete(f"/api/v1/projects/{world.project_shared}", headers=organiser_b).status_code == 403
-    assert client.patch(f"/api/v1/projects/{world.project_shared}", json={"title": "Mine"},
-                        headers=organiser_b).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/projects/{world.project_shared}", json={"title": "Mine"}, headers=organiser_b
+        ).status_code
+        == 403
+    )
     shared_organisation = client.get("/api/v1/organisations", headers=organiser_b).json()["items"][0]["id"]
     assert client.delete(f"/api/v1/organisations/{shared_organisation}", headers=organiser_b).status_code == 403
     with db.transaction(write=False) as session:
-        projects = session.execute(select(Registration.project_id).where(Registration.event_id == world.event_a)
-                                   ).scalars().all()
+        projects = (
+            session.execute(select(Registration.project_id).where(Registration.event_id == world.event_a))
+            .scalars()
+            .all()
+        )
     assert sorted(projects) == sorted([world.project_a, world.project_shared])
 
 
 def test_an_organiser_of_b_cannot_reach_a_person_of_a_by_id_through_its_agenda(client, world, organiser_b):
-    body = {"title": "Talk", "kind": "talk", "starts_at": "2030-06-20T11:00:00+02:00",
-            "ends_at": "2030-06-20T12:00:00+02:00", "roles": [{"person_id": world.speaker_a, "role": "speaker"}]}
+    body = {
+        "title": "Talk",
+        "kind": "talk",
+        "starts_at": "2030-06-20T11:00:00+02:00",
+        "ends_at": "2030-06-20T12:00:00+02:00",
+        "roles": [{"person_id": world.speaker_a, "role": "speaker"}],
+    }
     response = client.post(f"/api/v1/events/{world.event_b}/sessions", json=body, headers=organiser_b)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "roles.0.person_id"
     assert client.get(f"/api/v1/people/{world.speaker_a}", headers=organiser_b).status_code == 404
 
 
 def test_an_organiser_of_b_cannot_make_a_person_of_a_facilitate_bs_breakout_group(client, world, organiser_b):
-    body = {"title": "Groups", "kind": "breakout", "starts_at": "2030-06-20T11:00:00+02:00",
-            "ends_at": "2030-06-20T12:00:00+02:00"}
+    body = {
+        "title": "Groups",
+        "kind": "breakout",
+        "starts_at": "2030-06-20T11:00:00+02:00",
+        "ends_at": "2030-06-20T12:00:00+02:00",
+    }
     breakout = client.post(f"/api/v1/events/{world.event_b}/sessions", json=body, headers=organiser_b).json()["id"]
     groups = f"/api/v1/events/{world.event_b}/sessions/{breakout}/groups"
-    refused = client.post(groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.speaker_a},
-                          headers=organiser_b)
+    refused = client.post(
+        groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.speaker_a}, headers=organiser_b
+    )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "facilitator_person_id"
-    group = client.post(groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.shared},
-                        headers=organiser_b)
+    group = client.post(
+        groups, json={"title": "G", "capacity": 5, "facilitator_person_id": world.shared}, headers=organiser_b
+    )
     assert group.status_code == 201
-    changed = client.patch(f"{groups}/{group.json()['id']}", json={"rapporteur_person_id": world.speaker_a},
-                           headers=organiser_b)
+    changed = client.patch(
+        f"{groups}/{group.json()['id']}", json={"rapporteur_person_id": world.speaker_a}, headers=organiser_b
+    )
     assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "rapporteur_person_id"
 
 
 def test_an_organiser_of_b_adds_people_changes_them_and_puts_them_on_bs_agenda(client, world, organiser_b):
-    created = client.post("/api/v1/people", json={"first_name": "Bea", "last_name": "Brugge", "email": "bea@b.example"},
-                          headers=organiser_b)
+    created = client.post(
+        "/api/v1/people",
+        json={"first_name": "Bea", "last_name": "Brugge", "email": "bea@b.example"},
+        headers=organiser_b,
+    )
     assert created.status_code == 201
     person = created.json()["id"]
     assert client.get(f"/api/v1/people/{person}", headers=organiser_b).json()["email"] == "bea@b.example"
     assert client.patch(f"/api/v1/people/{person}", json={"job_title": "Chair"}, headers=organiser_b).status_code == 200
-    body = {"title": "Talk", "kind": "talk", "starts_at": "2030-06-20T11:00:00+02:00",
-            "ends_at": "2030-06-20T12:00:00+02:00", "roles": [{"person_id": person, "role": "speaker"}]}
+    body = {
+        "title": "Talk",
+        "kind": "talk",
+        "starts_at": "2030-06-20T11:00:00+02:00",
+        "ends_at": "2030-06-20T12:00:00+02:00",
+        "roles": [{"person_id": person, "role": "speaker"}],
+    }
     assert client.post(f"/api/v1/events/{world.event_b}/sessions", json=body, headers=organiser_b).status_code == 201
     assert client.delete(f"/api/v1/people/{person}", headers=organiser_b).status_code == 204
 
 
 def test_another_organisers_new_person_stays_theirs(client, db, world, organiser_b):
     organiser_a = token_headers(db, Role.organiser, world.event_a)
-    person = client.post("/api/v1/people", json={"first_name": "Ann", "last_name": "New", "email": "ann@a.example"},
-                         headers=organiser_a).json()["id"]
+    person = client.post(
+        "/api/v1/people", json={"first_name": "Ann", "last_name": "New", "email": "ann@a.example"}, headers=organiser_a
+    ).json()["id"]
     assert client.get(f"/api/v1/people/{person}", headers=organiser_b).status_code == 404
     assert "ann@a.example" not in client.get("/api/v1/people", headers=organiser_b).text
 
@@ -156,8 +187,10 @@ def test_admins_and_organisers_of_all_events_see_and_change_everything(client, d
     headers = token_headers(db, Role.admin if role == "admin" else Role.organiser)
     emails = {p["email"] for p in client.get("/api/v1/people", headers=headers).json()["items"]}
     assert {"alice@a.example", "sam@both.example"} <= emails
-    assert client.patch(f"/api/v1/projects/{world.project_shared}", json={"title": "Renamed"},
-                        headers=headers).status_code == 200
+    assert (
+        client.patch(f"/api/v1/projects/{world.project_shared}", json={"title": "Renamed"}, headers=headers).status_code
+        == 200
+    )
     assert client.delete(f"/api/v1/people/{world.shared}", headers=headers).status_code == 204
 
 

@@ -63,8 +63,13 @@ def test_read_update_list_and_delete_an_event(client, organiser):
         ({"capacity": -1}, "capacity"),
         ({"starts_at": "tomorrow"}, "starts_at"),
         ({"ends_at": "2030-06-20T08:00:00+02:00"}, "ends_at"),
-        ({"registration_opens_at": "2030-06-01T09:00:00+02:00", "registration_closes_at": "2030-05-01T09:00:00+02:00"},
-         "registration_closes_at"),
+        (
+            {
+                "registration_opens_at": "2030-06-01T09:00:00+02:00",
+                "registration_closes_at": "2030-05-01T09:00:00+02:00",
+            },
+            "registration_closes_at",
+        ),
         ({"unexpected": 1}, "unexpected"),
     ],
 )
@@ -79,7 +84,9 @@ def test_bad_event_input_is_a_422_naming_the_field_and_writes_nothing(client, or
 
 
 def test_a_body_that_is_not_json_is_a_422_naming_the_body(client, organiser, db):
-    response = client.post("/api/v1/events", content=b"{slug: nope", headers={**organiser, "content-type": "application/json"})
+    response = client.post(
+        "/api/v1/events", content=b"{slug: nope", headers={**organiser, "content-type": "application/json"}
+    )
     assert response.status_code == 422
     error = response.json()["errors"][0]
     assert error["field"] == "body" and error["message"].startswith("the request body is not valid JSON")
@@ -96,7 +103,9 @@ def test_duplicate_slug_is_a_409_naming_the_slug(client, organiser, db):
 
 def test_patch_that_would_end_before_start_changes_nothing(client, organiser):
     event_id = client.post("/api/v1/events", json=event_payload(), headers=organiser).json()["id"]
-    response = client.patch(f"/api/v1/events/{event_id}", json={"ends_at": "2030-06-19T09:00:00+02:00"}, headers=organiser)
+    response = client.patch(
+        f"/api/v1/events/{event_id}", json={"ends_at": "2030-06-19T09:00:00+02:00"}, headers=organiser
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "ends_at"
     assert client.get(f"/api/v1/events/{event_id}", headers=organiser).json()["ends_at"] == "2030-06-20T17:00:00+02:00"
 

@@ -11,8 +11,12 @@ from app.core.migrate import alembic_config, upgrade
 from tests.factories import event_payload
 from tests.registration.conftest import registration_payload
 
-PUBLIC = ["/events/{slug}", "/events/{slug}/register", "/events/{slug}/agenda.ics",
-          "/events/{slug}/register/submitted?status=confirmed"]
+PUBLIC = [
+    "/events/{slug}",
+    "/events/{slug}/register",
+    "/events/{slug}/agenda.ics",
+    "/events/{slug}/register/submitted?status=confirmed",
+]
 
 
 def test_a_draft_answers_404_everywhere_in_public_until_published(client, organiser):
@@ -27,8 +31,9 @@ def test_a_draft_answers_404_everywhere_in_public_until_published(client, organi
     anonymous = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload())
     assert anonymous.status_code == 404
     # Organisers prepare a draft: they may add people before it is public.
-    by_organiser = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(),
-                               headers=organiser)
+    by_organiser = client.post(
+        f"/api/v1/events/{event_id}/registrations", json=registration_payload(), headers=organiser
+    )
     assert by_organiser.status_code == 201, by_organiser.text
     assert client.get(f"/api/v1/events/{event_id}", headers=organiser).json()["published"] is False
 
@@ -52,10 +57,13 @@ def test_the_migration_publishes_existing_events(tmp_path):
     before = ScriptDirectory.from_config(alembic_config()).get_revision("2026_11_30_event_drafts").down_revision
     upgrade(database.engine, before)
     with database.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO event (slug, title, starts_at, ends_at, timezone, requires_approval, email_confirmation,"
-            " topics, created_at, updated_at) VALUES ('old', 'Old', '2018-06-20 07:00:00', '2018-06-20 15:00:00',"
-            " 'Europe/Brussels', 0, 0, '[]', '2018-01-01 00:00:00', '2018-01-01 00:00:00')"))
+        connection.execute(
+            text(
+                "INSERT INTO event (slug, title, starts_at, ends_at, timezone, requires_approval, email_confirmation,"
+                " topics, created_at, updated_at) VALUES ('old', 'Old', '2018-06-20 07:00:00', '2018-06-20 15:00:00',"
+                " 'Europe/Brussels', 0, 0, '[]', '2018-01-01 00:00:00', '2018-01-01 00:00:00')"
+            )
+        )
     upgrade(database.engine)
     database.dispose()
     engine = create_engine(url)

@@ -20,8 +20,20 @@ def event(client, organiser) -> dict:
     return client.post("/api/v1/events", json=event_payload(slug="leuven-2030"), headers=organiser).json()
 
 
-@pytest.mark.parametrize("suffix", ["", "/sessions", "/registrations", "/statistics", "/narrative", "/retention",
-                                    "/questions", "/attendance", "/reports"])
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "",
+        "/sessions",
+        "/registrations",
+        "/statistics",
+        "/narrative",
+        "/retention",
+        "/questions",
+        "/attendance",
+        "/reports",
+    ],
+)
 def test_every_event_address_takes_the_slug_as_well_as_the_id(client, organiser, event, suffix):
     by_id = client.get(f"/api/v1/events/{event['id']}{suffix}", headers=organiser)
     by_slug = client.get(f"/api/v1/events/leuven-2030{suffix}", headers=organiser)

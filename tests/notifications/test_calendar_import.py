@@ -15,8 +15,13 @@ from tests.registration.conftest import open_event, registration_payload
 def test_the_confirmation_ics_imports_at_the_local_time_by_its_vtimezone(client, db, settings, smtp_server):
     smtp_server.start()
     with db.transaction() as session:
-        event_id = open_event(session, title="Winter meetup", starts_at="2030-01-15T18:30:00-05:00",
-                              ends_at="2030-01-15T21:00:00-05:00", timezone="America/New_York").id
+        event_id = open_event(
+            session,
+            title="Winter meetup",
+            starts_at="2030-01-15T18:30:00-05:00",
+            ends_at="2030-01-15T21:00:00-05:00",
+            timezone="America/New_York",
+        ).id
     answer = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(email="ann@example.org"))
     assert answer.status_code == 201, answer.text
     drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))

@@ -93,16 +93,21 @@ def cancelled(db, client, settings):
 def expired(db, client, settings):
     registration_id = _registered(db, email_confirmation=True)
     with db.transaction() as session:
-        session.execute(update(Registration).where(Registration.id == registration_id)
-                        .values(expires_at=utcnow() - timedelta(minutes=1)))
+        session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
     assert expire_unconfirmed(db) == 1
 
 
 def reminder(db, client, settings):
     starts = utcnow() + timedelta(days=1)
     with db.transaction() as session:
-        add_participant(session, create_event(session, starts_at=starts.isoformat(),
-                                              ends_at=(starts + timedelta(hours=8)).isoformat()))
+        add_participant(
+            session,
+            create_event(session, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=8)).isoformat()),
+        )
     assert queue_reminders(db) == 1
 
 
@@ -120,8 +125,11 @@ def breakout_assigned(db, client, settings):
         item = create_breakout(session, event)
         [group] = add_groups(session, item, 10, room="Room 2")
         person = add_participant(session, event, first_name="Zoë")
-        session.add(BreakoutAssignment(registration_id=person.id, session_id=item.id, group_id=group.id,
-                                       source=AssignmentSource.manual))
+        session.add(
+            BreakoutAssignment(
+                registration_id=person.id, session_id=item.id, group_id=group.id, source=AssignmentSource.manual
+            )
+        )
         session.flush()
         assert notify_assigned(session, event, item) == 1
 
@@ -143,16 +151,25 @@ def approval_digest(db, client, settings):
 
 def retention_notice(db, client, settings):
     with db.transaction() as session:
-        event = open_event(session, starts_at="2019-03-01T09:00:00+01:00", ends_at="2019-03-01T17:00:00+01:00",
-                           contact_email="team@agency.example")
+        event = open_event(
+            session,
+            starts_at="2019-03-01T09:00:00+01:00",
+            ends_at="2019-03-01T17:00:00+01:00",
+            contact_email="team@agency.example",
+        )
         add_registration(session, event, by_organiser=True)
     assert apply_retention(db, settings) == 1
 
 
 def password_reset(db, client, settings):
     with db.transaction() as session:
-        create_account(session, email="ann@agency.example", display_name="Ann", password="a long passphrase 42",
-                       role=Role.organiser)
+        create_account(
+            session,
+            email="ann@agency.example",
+            display_name="Ann",
+            password="a long passphrase 42",
+            role=Role.organiser,
+        )
         request_password_reset(session, "ann@agency.example")
 
 
@@ -160,14 +177,36 @@ def mailing(db, client, settings):
     with db.transaction() as session:
         event = open_event(session)
         add_participant(session, event, first_name="Zoë")
-        create_mailing(session, event, Text("News from {{ event.title }}", "Dear {{ participant.first_name }},\n\nNews.\n"),
-                       Audience(), None)
+        create_mailing(
+            session,
+            event,
+            Text("News from {{ event.title }}", "Dear {{ participant.first_name }},\n\nNews.\n"),
+            Audience(),
+            None,
+        )
 
 
-CALLERS = {caller.__name__: caller for caller in (
-    confirm_email, registered, waitlisted, promoted, approved, rejected, cancelled, expired, reminder, link_resent,
-    breakout_assigned, breakout_choose, approval_digest, retention_notice, password_reset, mailing,
-)}
+CALLERS = {
+    caller.__name__: caller
+    for caller in (
+        confirm_email,
+        registered,
+        waitlisted,
+        promoted,
+        approved,
+        rejected,
+        cancelled,
+        expired,
+        reminder,
+        link_resent,
+        breakout_assigned,
+        breakout_choose,
+        approval_digest,
+        retention_notice,
+        password_reset,
+        mailing,
+    )
+}
 
 
 def test_every_message_has_a_template_and_a_caller_test():
@@ -184,8 +223,11 @@ def test_message_renders_from_the_props_its_callers_send(message, db, client, se
     assert queued, f"the caller of {message.value} queued nothing"
     for email in queued:
         PROPS[message].model_validate(email.context)  # exactly the model's fields: none missing, none extra
-        rendered = render_stored(email.template, email.context,
-                                 {"base_url": settings.base_url, **email_context_links(settings, email.context)})
+        rendered = render_stored(
+            email.template,
+            email.context,
+            {"base_url": settings.base_url, **email_context_links(settings, email.context)},
+        )
         assert rendered.subject and rendered.text.strip() and rendered.html.strip()
         assert "{{" not in rendered.text and "None" not in rendered.text, rendered.text
         if "first_name" in email.context:
@@ -193,15 +235,30 @@ def test_message_renders_from_the_props_its_callers_send(message, db, client, se
 
 
 def test_a_message_is_queued_only_with_its_own_props_model(session):
-    props = RegistrationProps(registration_id=1, first_name="Ada", last_name="P", status="rejected",
-                              event_title="T", event_when="W", event_where="")
+    props = RegistrationProps(
+        registration_id=1,
+        first_name="Ada",
+        last_name="P",
+        status="rejected",
+        event_title="T",
+        event_when="W",
+        event_where="",
+    )
     with pytest.raises(TypeError, match="rejected takes RejectedProps"):
         queue_email(session, Message.rejected, to="ada@example.org", props=props)
-    queue_email(session, Message.rejected, to="ada@example.org",
-                props=RejectedProps(**props.model_dump(), reason=None))
+    queue_email(session, Message.rejected, to="ada@example.org", props=RejectedProps(**props.model_dump(), reason=None))
 
 
 def test_a_stored_context_its_model_refuses_is_a_render_error():
     with pytest.raises(ValueError, match="first_name"):
-        render_stored("registered", {"registration_id": 1, "last_name": "P", "status": "confirmed",
-                                     "event_title": "T", "event_when": "W", "event_where": ""})
+        render_stored(
+            "registered",
+            {
+                "registration_id": 1,
+                "last_name": "P",
+                "status": "confirmed",
+                "event_title": "T",
+                "event_when": "W",
+                "event_where": "",
+            },
+        )

@@ -16,8 +16,15 @@ from app.notifications.outbox import queue_email
 from app.registration.links import email_links
 from app.worker import drain
 
-PROPS = RegistrationProps(registration_id=1, first_name="Ada", last_name="Peeters", status="confirmed",
-                          event_title="R&D days", event_when="20 June 2030", event_where="Leuven")
+PROPS = RegistrationProps(
+    registration_id=1,
+    first_name="Ada",
+    last_name="Peeters",
+    status="confirmed",
+    event_title="R&D days",
+    event_when="20 June 2030",
+    event_where="Leuven",
+)
 
 
 def _queue(db, count: int = 1, to: str = "ada{}@example.org") -> None:
@@ -105,8 +112,12 @@ def test_two_workers_at_once_send_each_email_exactly_once(db, settings, smtp_ser
     smtp_server.start()
     settings = settings.model_copy(update={"smtp_url": smtp_server.url})
     _queue(db, count=40)
-    workers = [threading.Thread(target=deliver_due_emails, args=(db, settings),
-                                kwargs={"extend_context": email_links, "batch_size": 5}) for _ in range(2)]
+    workers = [
+        threading.Thread(
+            target=deliver_due_emails, args=(db, settings), kwargs={"extend_context": email_links, "batch_size": 5}
+        )
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

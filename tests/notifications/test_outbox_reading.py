@@ -37,8 +37,10 @@ def cli_env(db, backend_url, monkeypatch):
 
 def _register(client, organiser, email: str) -> str:
     event = client.post("/api/v1/events", json=event_payload(), headers=organiser).json()
-    response = client.post(f"/api/v1/events/{event['id']}/registrations", json={
-        "first_name": "Ada", "last_name": "Peeters", "email": email, "consents": {"privacy": True}})
+    response = client.post(
+        f"/api/v1/events/{event['id']}/registrations",
+        json={"first_name": "Ada", "last_name": "Peeters", "email": email, "consents": {"privacy": True}},
+    )
     assert response.status_code == 201, response.text
     return event["slug"]
 
@@ -49,8 +51,7 @@ def fresh_report(monkeypatch):
     monkeypatch.setattr(delivery._UnsentReport, "last_count", 0)
 
 
-def test_without_smtp_the_worker_logs_each_new_email_with_its_link_once(client, db, organiser, local_settings,
-                                                                       caplog):
+def test_without_smtp_the_worker_logs_each_new_email_with_its_link_once(client, db, organiser, local_settings, caplog):
     _register(client, organiser, "ada@example.org")
     with caplog.at_level(logging.INFO, logger="convene.delivery"):
         delivery.deliver_due_emails(db, local_settings, extend_context=email_context_links)

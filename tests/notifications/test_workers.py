@@ -24,10 +24,21 @@ LEASE_SECONDS = 1.5
 
 
 def _start_worker(backend_url: str, smtp_url: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "CONVENE_DATABASE_URL": backend_url, "CONVENE_SMTP_URL": smtp_url,
-           "CONVENE_SECRET_KEY": "worker-test-secret", "CONVENE_WORKER_LEASE_SECONDS": str(LEASE_SECONDS)}
-    return subprocess.Popen([str(CONVENE), "worker"], cwd=PROJECT_ROOT, env=env, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    env = {
+        **os.environ,
+        "CONVENE_DATABASE_URL": backend_url,
+        "CONVENE_SMTP_URL": smtp_url,
+        "CONVENE_SECRET_KEY": "worker-test-secret",
+        "CONVENE_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+    return subprocess.Popen(
+        [str(CONVENE), "worker"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _stop(worker: subprocess.Popen) -> None:
@@ -42,8 +53,9 @@ def _stop(worker: subprocess.Popen) -> None:
 
 def _count_done(db) -> int:
     with db.transaction(write=False) as session:
-        return session.execute(select(func.count()).select_from(OutboxEmail)
-                               .where(OutboxEmail.status == QueueStatus.done)).scalar_one()
+        return session.execute(
+            select(func.count()).select_from(OutboxEmail).where(OutboxEmail.status == QueueStatus.done)
+        ).scalar_one()
 
 
 def _wait_for(condition, seconds: float, what: str) -> None:
@@ -75,7 +87,8 @@ def test_two_workers_and_a_slow_server_send_every_email_once(db, backend_url, sm
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_email_in_flight(
-        db, backend_url, smtp_server, workers, tmp_path):
+    db, backend_url, smtp_server, workers, tmp_path
+):
     smtp_server.handler.delay = 0.3
     smtp_server.start()
     _queue(db, count=20)

@@ -18,8 +18,12 @@ _numbers = count(1)
 def registration_payload(**overrides) -> dict:
     number = next(_numbers)
     payload = {
-        "first_name": "Ada", "last_name": f"Peeters {number}", "email": f"person{number}@example.org",
-        "organisation": "Flanders Agency", "organisation_type": "agency", "country": "BE",
+        "first_name": "Ada",
+        "last_name": f"Peeters {number}",
+        "email": f"person{number}@example.org",
+        "organisation": "Flanders Agency",
+        "organisation_type": "agency",
+        "country": "BE",
         "consents": {"privacy": True, "publication": "everyone"},
     }
     payload.update(overrides)

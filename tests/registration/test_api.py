@@ -33,10 +33,14 @@ def test_anonymous_registration_is_confirmed_and_sees_only_its_outcome(client, d
 
 def test_full_event_puts_the_next_on_the_waiting_list_with_a_position(client, db):
     event_id = _event(db, capacity=1)
-    statuses = [client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload()).json()
-                for _ in range(3)]
+    statuses = [
+        client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload()).json() for _ in range(3)
+    ]
     assert [(s["status"], s["waitlist_position"]) for s in statuses] == [
-        ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2)]
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
 
 
 def test_same_email_twice_makes_no_second_registration_and_resends_the_link_once(client, db):
@@ -44,8 +48,9 @@ def test_same_email_twice_makes_no_second_registration_and_resends_the_link_once
     payload = registration_payload()
     assert client.post(f"/api/v1/events/{event_id}/registrations", json=payload).status_code == 201
     for _ in range(3):
-        again = client.post(f"/api/v1/events/{event_id}/registrations",
-                            json={**payload, "email": payload["email"].upper()})
+        again = client.post(
+            f"/api/v1/events/{event_id}/registrations", json={**payload, "email": payload["email"].upper()}
+        )
         assert again.status_code == 409
         assert again.headers["content-type"].startswith("application/problem+json")
         assert "sent your link again" in again.json()["detail"]
@@ -57,8 +62,13 @@ def test_same_email_twice_makes_no_second_registration_and_resends_the_link_once
 
 
 def test_organiser_registration_outside_the_window_is_confirmed_directly(client, db, organiser):
-    event_id = _event(db, email_confirmation=True, requires_approval=True,
-                      registration_opens_at="2025-01-01T00:00:00+01:00", registration_closes_at="2025-02-01T00:00:00+01:00")
+    event_id = _event(
+        db,
+        email_confirmation=True,
+        requires_approval=True,
+        registration_opens_at="2025-01-01T00:00:00+01:00",
+        registration_closes_at="2025-02-01T00:00:00+01:00",
+    )
     closed = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload())
     assert closed.status_code == 409
     assert "closed on 01 February 2025" in closed.json()["detail"]
@@ -125,7 +135,9 @@ def test_questions_are_managed_by_organisers_and_answers_checked(client, db, org
     ok = client.post(f"/api/v1/events/{event_id}/registrations", json=registration_payload(answers={"diet": "vegan"}))
     assert ok.status_code == 201
     question_id = created.json()["id"]
-    changed = client.patch(f"/api/v1/events/{event_id}/questions/{question_id}", json={"required": False}, headers=organiser)
+    changed = client.patch(
+        f"/api/v1/events/{event_id}/questions/{question_id}", json={"required": False}, headers=organiser
+    )
     assert changed.json()["required"] is False
     assert client.delete(f"/api/v1/events/{event_id}/questions/{question_id}", headers=organiser).status_code == 204
 
@@ -134,9 +146,11 @@ def test_organiser_lists_and_searches_registrations(client, db, organiser):
     event_id = _event(db, capacity=2)
     with db.transaction() as session:
         create_project(session, acronym="CLU3")
-    payloads = [registration_payload(first_name="Ada", country="BE", project="CLU3"),
-                registration_payload(first_name="Bram", country="NL"),
-                registration_payload(first_name="Chloe", country="FR", organisation="Paris Cluster")]
+    payloads = [
+        registration_payload(first_name="Ada", country="BE", project="CLU3"),
+        registration_payload(first_name="Bram", country="NL"),
+        registration_payload(first_name="Chloe", country="FR", organisation="Paris Cluster"),
+    ]
     for payload in payloads:
         client.post(f"/api/v1/events/{event_id}/registrations", json=payload)
     url = f"/api/v1/events/{event_id}/registrations"
@@ -161,7 +175,10 @@ def test_only_organisers_override_capacity(client, db, organiser):
     anonymous = client.post(url, json=registration_payload(override_capacity=True))
     assert anonymous.status_code == 403 and anonymous.json()["errors"][0]["field"] == "override_capacity"
     assert client.post(url, json=registration_payload(), headers=organiser).json()["status"] == "waitlisted"
-    assert client.post(url, json=registration_payload(override_capacity=True), headers=organiser).json()["status"] == "confirmed"
+    assert (
+        client.post(url, json=registration_payload(override_capacity=True), headers=organiser).json()["status"]
+        == "confirmed"
+    )
 
 
 def test_a_checkin_token_cannot_register_with_organiser_powers(client, db):
@@ -179,7 +196,9 @@ def test_organiser_approves_rejects_and_promotes_by_hand(client, db, organiser):
     assert [first["status"], second["status"], third["status"]] == ["pending_approval", "waitlisted", "waitlisted"]
     full = client.post(f"/api/v1/registrations/{third['id']}/promote", headers=organiser)
     assert full.status_code == 409
-    forced = client.post(f"/api/v1/registrations/{third['id']}/promote", json={"override_capacity": True}, headers=organiser)
+    forced = client.post(
+        f"/api/v1/registrations/{third['id']}/promote", json={"override_capacity": True}, headers=organiser
+    )
     assert forced.json()["status"] == "confirmed"  # chosen by the organiser: no approval step left
     rejected = client.post(f"/api/v1/registrations/{first['id']}/reject", headers=organiser)
     assert rejected.json()["status"] == "rejected"

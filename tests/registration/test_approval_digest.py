@@ -18,8 +18,13 @@ from tests.registration.conftest import open_event, registration_payload
 
 def digests(db) -> list[OutboxEmail]:
     with db.transaction(write=False) as session:
-        return session.execute(select(OutboxEmail).where(OutboxEmail.template == "approval_digest")
-                               .order_by(OutboxEmail.id)).scalars().all()
+        return (
+            session.execute(
+                select(OutboxEmail).where(OutboxEmail.template == "approval_digest").order_by(OutboxEmail.id)
+            )
+            .scalars()
+            .all()
+        )
 
 
 def test_one_digest_a_day_per_event_while_registrations_wait(client, db, settings, organiser):
@@ -27,8 +32,12 @@ def test_one_digest_a_day_per_event_while_registrations_wait(client, db, setting
         event = open_event(session, requires_approval=True, title="Selective", contact_email="team@agency.example")
         open_event(session, requires_approval=True, contact_email="other@agency.example")  # nobody waits there
     url = f"/api/v1/events/{event.id}/registrations"
-    waiting = [client.post(url, json=registration_payload(first_name="Zoë", last_name=name, organisation="Kemin Oy",
-                                                          country="FI")).json() for name in ("Janssens", "Ahola")]
+    waiting = [
+        client.post(
+            url, json=registration_payload(first_name="Zoë", last_name=name, organisation="Kemin Oy", country="FI")
+        ).json()
+        for name in ("Janssens", "Ahola")
+    ]
     assert {r["status"] for r in waiting} == {"pending_approval"}
     now = utcnow()
 
@@ -51,15 +60,24 @@ def test_the_digest_reaches_the_contact_and_the_events_own_organiser_accounts(cl
     with db.transaction() as session:
         event = open_event(session, requires_approval=True, contact_email="Team@Agency.example")
         other = open_event(session, requires_approval=True)
-        for email, role, events in (("lead@agency.example", Role.organiser, {event.id}),
-                                    ("away@agency.example", Role.organiser, {event.id}),
-                                    ("elsewhere@agency.example", Role.organiser, {other.id}),
-                                    ("door@agency.example", Role.checkin, {event.id}),
-                                    ("boss@agency.example", Role.admin, frozenset())):
-            create_account(session, email=email, display_name=email, password="correct horse battery", role=role,
-                           event_ids=frozenset(events))
-        session.execute(Account.__table__.update().where(Account.email == "away@agency.example")
-                        .values(disabled_at=utcnow()))
+        for email, role, events in (
+            ("lead@agency.example", Role.organiser, {event.id}),
+            ("away@agency.example", Role.organiser, {event.id}),
+            ("elsewhere@agency.example", Role.organiser, {other.id}),
+            ("door@agency.example", Role.checkin, {event.id}),
+            ("boss@agency.example", Role.admin, frozenset()),
+        ):
+            create_account(
+                session,
+                email=email,
+                display_name=email,
+                password="correct horse battery",
+                role=role,
+                event_ids=frozenset(events),
+            )
+        session.execute(
+            Account.__table__.update().where(Account.email == "away@agency.example").values(disabled_at=utcnow())
+        )
     for target in (event, other):
         assert client.post(f"/api/v1/events/{target.id}/registrations", json=registration_payload()).status_code == 201
 
@@ -76,8 +94,14 @@ def test_the_digest_reaches_the_contact_and_the_events_own_organiser_accounts(cl
 def test_without_any_address_the_digest_goes_to_the_organisers_of_every_event(client, db, settings):
     with db.transaction() as session:
         event = open_event(session, requires_approval=True)
-        create_account(session, email="boss@agency.example", display_name="Boss", password="correct horse battery",
-                       role=Role.admin, event_ids=frozenset())
+        create_account(
+            session,
+            email="boss@agency.example",
+            display_name="Boss",
+            password="correct horse battery",
+            role=Role.admin,
+            event_ids=frozenset(),
+        )
     assert client.post(f"/api/v1/events/{event.id}/registrations", json=registration_payload()).status_code == 201
     assert send_approval_digests(db, settings.model_copy(update={"organiser_email": None})) == 1
     assert [digest.to_address for digest in digests(db)] == ["boss@agency.example"]

@@ -39,8 +39,17 @@ def test_register_confirm_by_email_and_cancel_in_a_browser(backend_url, db, mail
     smtp, settings = mail_and_site
     with db.transaction() as session:
         event = open_event(session, slug="browser-day", title="Browser day", capacity=5, email_confirmation=True)
-        create_question(session, event, QuestionCreate(key="diet", label="Dietary requirements", kind="single_choice",
-                                                       required=True, options=["None", "Vegetarian"]))
+        create_question(
+            session,
+            event,
+            QuestionCreate(
+                key="diet",
+                label="Dietary requirements",
+                kind="single_choice",
+                required=True,
+                options=["None", "Vegetarian"],
+            ),
+        )
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 740}, java_script_enabled=False)
         page.goto(f"{settings.base_url}/events/browser-day")

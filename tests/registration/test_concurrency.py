@@ -24,12 +24,14 @@ REQUESTS, SEATS, CONCURRENCY = 500, 100, 50
 
 async def _register_all(base: str, event_id: int, emails: list[str]) -> list[httpx.Response]:
     limit = asyncio.Semaphore(CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, timeout=60,
-                                 limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=CONCURRENCY)) as client:
+
         async def one(email: str) -> httpx.Response:
             async with limit:
-                return await client.post(f"/api/v1/events/{event_id}/registrations",
-                                         json=registration_payload(email=email))
+                return await client.post(
+                    f"/api/v1/events/{event_id}/registrations", json=registration_payload(email=email)
+                )
+
         return await asyncio.gather(*(one(email) for email in emails))
 
 
@@ -44,11 +46,14 @@ def test_500_concurrent_registrations_for_100_seats_never_overbook(db, live_serv
     assert Counter(body["status"] for body in bodies) == {"confirmed": SEATS, "waitlisted": REQUESTS - SEATS}
     with db.transaction(write=False) as session:
         stored = session.execute(select(Registration).where(Registration.event_id == event_id)).scalars().all()
-    assert Counter(r.status for r in stored) == {RegistrationStatus.confirmed: SEATS,
-                                                 RegistrationStatus.waitlisted: REQUESTS - SEATS}
+    assert Counter(r.status for r in stored) == {
+        RegistrationStatus.confirmed: SEATS,
+        RegistrationStatus.waitlisted: REQUESTS - SEATS,
+    }
     # Positions as answered are exactly 1..400, and agree with the order stored.
-    assert sorted(body["waitlist_position"] for body in bodies if body["status"] == "waitlisted") == \
-        list(range(1, REQUESTS - SEATS + 1))
+    assert sorted(body["waitlist_position"] for body in bodies if body["status"] == "waitlisted") == list(
+        range(1, REQUESTS - SEATS + 1)
+    )
     ranks = sorted(r.waitlist_rank for r in stored if r.status is RegistrationStatus.waitlisted)
     assert ranks == list(range(1, REQUESTS - SEATS + 1))
 

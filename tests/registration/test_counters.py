@@ -27,7 +27,9 @@ from tests.registration.conftest import add_registration, open_event, registrati
 
 def assert_counters_are_counts(session, event: Event) -> None:
     statuses = list(session.execute(select(Registration.status).where(Registration.event_id == event.id)).scalars())
-    ranks = session.execute(select(func.max(Registration.waitlist_rank)).where(Registration.event_id == event.id)).scalar()
+    ranks = session.execute(
+        select(func.max(Registration.waitlist_rank)).where(Registration.event_id == event.id)
+    ).scalar()
     held, waiting, last_rank = session.execute(
         select(Event.seats_held, Event.waiting_count, Event.last_waitlist_rank).where(Event.id == event.id)
     ).one()
@@ -40,8 +42,12 @@ def assert_counters_are_counts(session, event: Event) -> None:
 def _in_status(session, status: S) -> tuple[Event, Registration]:
     """A registration brought to ``status`` through the services, on an event with one seat taken
     by someone else and one person waiting behind it (so leaving and promoting move the line)."""
-    event = open_event(session, capacity=2, email_confirmation=status is S.pending_confirmation,
-                       requires_approval=status is S.pending_approval)
+    event = open_event(
+        session,
+        capacity=2,
+        email_confirmation=status is S.pending_confirmation,
+        requires_approval=status is S.pending_approval,
+    )
     add_registration(session, event)
     if status is S.waitlisted:
         add_registration(session, event)
@@ -106,8 +112,16 @@ def test_capacity_changes_overrides_duplicates_erasure_and_imports(session):
     erase_registration(session, people[1], by_organiser=True)  # cancels first: a seat held over capacity
     assert (event.seats_held, event.waiting_count) == (5, 2)
     assert_counters_are_counts(session, event)
-    service.add_confirmed_registration(session, event, first_name="Imported", last_name="Person",
-                                       email="imported@example.org", organisation_id=None, country="BE", project_id=None)
+    service.add_confirmed_registration(
+        session,
+        event,
+        first_name="Imported",
+        last_name="Person",
+        email="imported@example.org",
+        organisation_id=None,
+        country="BE",
+        project_id=None,
+    )
     assert event.seats_held == 6
     assert_counters_are_counts(session, event)
 
@@ -117,7 +131,9 @@ def test_the_expiry_job_frees_seats_and_counts_them(db):
         event = open_event(session, capacity=1, email_confirmation=True)
         lapsing = add_registration(session, event)
         waiting = add_registration(session, event)
-        session.execute(update(Registration).where(Registration.id == lapsing.id).values(expires_at=utcnow() - timedelta(1)))
+        session.execute(
+            update(Registration).where(Registration.id == lapsing.id).values(expires_at=utcnow() - timedelta(1))
+        )
     assert expire_unconfirmed(db) == 1
     with db.transaction() as session:
         assert session.get(Registration, waiting.id).status is S.pending_confirmation
@@ -148,7 +164,9 @@ def test_convene_check_says_what_differs_and_repairs_counters(cli_database):
         session.execute(update(Event).where(Event.id == event.id).values(seats_held=7, last_waitlist_rank=0))
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
-    assert f"event {event.id} (counted-workshop): seats held: counter 7, registrations holding a seat 2" in result.output
+    assert (
+        f"event {event.id} (counted-workshop): seats held: counter 7, registrations holding a seat 2" in result.output
+    )
     assert "last waiting-list rank given out: counter 0, highest rank held 1" in result.output
 
     result = runner.invoke(app, ["check", "--repair"])
@@ -162,7 +180,9 @@ def test_convene_check_finds_a_broken_waiting_list(cli_database):
         event = open_event(session, capacity=1, slug="broken-line")
         add_registration(session, event)
         first, second = add_registration(session, event), add_registration(session, event)
-        session.execute(update(Registration).where(Registration.id == second.id).values(waitlist_rank=first.waitlist_rank))
+        session.execute(
+            update(Registration).where(Registration.id == second.id).values(waitlist_rank=first.waitlist_rank)
+        )
     result = runner.invoke(app, ["check", "--repair"])
     assert result.exit_code == 1
     assert "1 waiting-list rank(s) given to more than one registration" in result.output
@@ -178,15 +198,25 @@ def test_admission_stores_the_row_and_its_email_and_nothing_else(session):
     session.expire_all()
     after = session.execute(select(Event.__table__).where(Event.id == event.id)).one()._asdict()
     assert {key: value for key, value in after.items() if before[key] != value} == {
-        "seats_held": 1, "waiting_count": 1, "last_waitlist_rank": 1}
+        "seats_held": 1,
+        "waiting_count": 1,
+        "last_waitlist_rank": 1,
+    }
     stored = session.get(Registration, seated.id)
     assert (stored.status, stored.country, stored.waitlist_rank, stored.expires_at is not None) == (
-        S.pending_confirmation, "FR", None, True)
+        S.pending_confirmation,
+        "FR",
+        None,
+        True,
+    )
     assert session.get(Registration, waiting.registration.id).waitlist_rank == 1
-    emails = session.execute(select(OutboxEmail.template, OutboxEmail.to_address, OutboxEmail.context)
-                             .order_by(OutboxEmail.id)).all()
-    assert [(template, to, context["registration_id"], context["status"], context["waitlist_position"])
-            for template, to, context in emails] == [
+    emails = session.execute(
+        select(OutboxEmail.template, OutboxEmail.to_address, OutboxEmail.context).order_by(OutboxEmail.id)
+    ).all()
+    assert [
+        (template, to, context["registration_id"], context["status"], context["waitlist_position"])
+        for template, to, context in emails
+    ] == [
         ("confirm_email", seated.email, seated.id, "pending_confirmation", None),
         ("waitlisted", waiting.registration.email, waiting.registration.id, "waitlisted", 1),
     ]

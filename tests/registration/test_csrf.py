@@ -25,8 +25,10 @@ def test_a_token_matches_only_the_cookie_it_was_made_for():
         other_browser.verify(browser.token)
 
 
-@pytest.mark.parametrize("submitted, message", [(None, "without its security token"), ("", "without its security token"),
-                                                ("tampered.token.value", "not valid")])
+@pytest.mark.parametrize(
+    "submitted, message",
+    [(None, "without its security token"), ("", "without its security token"), ("tampered.token.value", "not valid")],
+)
 def test_missing_or_tampered_tokens_are_refused(submitted, message):
     browser = Csrf(SETTINGS, Csrf(SETTINGS, None, secure=False).cookie, secure=False)
     with pytest.raises(CsrfFailed, match=message) as refused:
@@ -56,8 +58,14 @@ def test_without_the_cookie_the_post_is_refused_even_with_a_well_formed_token():
 
 
 def _form(token: str) -> dict:
-    return {"csrf_token": token, "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
-            "privacy": "yes", "publication": "nobody"}
+    return {
+        "csrf_token": token,
+        "first_name": "Ada",
+        "last_name": "Peeters",
+        "email": "ada@example.org",
+        "privacy": "yes",
+        "publication": "nobody",
+    }
 
 
 def test_form_posted_without_a_valid_token_is_refused_kept_and_nothing_written(client, db):

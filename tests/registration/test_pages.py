@@ -21,12 +21,22 @@ from tests.registration.conftest import add_registration, open_event
 HTML = {"Accept": "text/html"}
 
 
-
 def form_data(token: str, **overrides) -> dict:
-    data = {"csrf_token": token, "first_name": "Ada", "last_name": "Peeters", "email": "ada@example.org",
-            "organisation": "Flanders Agency", "organisation_type": "agency", "country": "BE", "project": "",
-            "publication": "participants", "privacy": "yes", "answers.diet": "vegan", "answers.topics": ["Clusters"],
-            "website": ""}
+    data = {
+        "csrf_token": token,
+        "first_name": "Ada",
+        "last_name": "Peeters",
+        "email": "ada@example.org",
+        "organisation": "Flanders Agency",
+        "organisation_type": "agency",
+        "country": "BE",
+        "project": "",
+        "publication": "participants",
+        "privacy": "yes",
+        "answers.diet": "vegan",
+        "answers.topics": ["Clusters"],
+        "website": "",
+    }
     data.update(overrides)
     return data
 
@@ -47,10 +57,16 @@ def event(db):
     # Set-up in its own transaction: a write transaction held open would block the app's (SQLite's lock).
     with db.transaction() as session:
         event = open_event(session, slug="leuven", capacity=2, email_confirmation=True)
-        create_question(session, event, QuestionCreate(key="diet", label="Diet", kind="single_choice", required=True,
-                                                       options=["none", "vegan"]))
-        create_question(session, event, QuestionCreate(key="topics", label="Topics", kind="multiple_choice",
-                                                       options=["Clusters", "SMEs"]))
+        create_question(
+            session,
+            event,
+            QuestionCreate(key="diet", label="Diet", kind="single_choice", required=True, options=["none", "vegan"]),
+        )
+        create_question(
+            session,
+            event,
+            QuestionCreate(key="topics", label="Topics", kind="multiple_choice", options=["Clusters", "SMEs"]),
+        )
         create_project(session, acronym="CLU3")
     return event
 
@@ -95,18 +111,23 @@ def test_the_form_redirects_to_its_thank_you_page_so_a_reload_registers_nothing_
     assert client.get("/events/leuven/register/submitted?status=nonsense").status_code == 422
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("email", "not-an-email", "An email address must have an @-sign"),
-    ("answers.diet", "", "Diet: an answer is required"),
-    ("country", "XX", "not an ISO 3166-1 alpha-2 country code"),
-    ("first_name", "A" * 101, "Use at most 100 characters"),
-    ("privacy", "", "Privacy consent is required"),
-    ("project", "NOPE", "NOPE"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("email", "not-an-email", "An email address must have an @-sign"),
+        ("answers.diet", "", "Diet: an answer is required"),
+        ("country", "XX", "not an ISO 3166-1 alpha-2 country code"),
+        ("first_name", "A" * 101, "Use at most 100 characters"),
+        ("privacy", "", "Privacy consent is required"),
+        ("project", "NOPE", "NOPE"),
+    ],
+)
 def test_bad_input_is_shown_next_to_its_field_with_the_values_kept_and_nothing_written(
-        client, event, db, field, value, message):
-    response = client.post("/events/leuven/register",
-                           data=form_data(open_form(client), **{field: value, "last_name": "Keep<me>"}))
+    client, event, db, field, value, message
+):
+    response = client.post(
+        "/events/leuven/register", data=form_data(open_form(client), **{field: value, "last_name": "Keep<me>"})
+    )
     assert 400 <= response.status_code < 500
     field_id = "f-" + field.replace(".", "-")
     error = re.search(rf'<p class="error" id="{field_id}-error">([^<]*)</p>', response.text)
@@ -118,8 +139,13 @@ def test_bad_input_is_shown_next_to_its_field_with_the_values_kept_and_nothing_w
 
 def test_closed_window_refuses_with_a_message_and_writes_nothing(client, db, event):
     with db.transaction() as session:
-        open_event(session, slug="closed", registration_closes_at="2020-01-01T00:00:00+00:00",
-               starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
+        open_event(
+            session,
+            slug="closed",
+            registration_closes_at="2020-01-01T00:00:00+00:00",
+            starts_at="2020-02-01T09:00:00+00:00",
+            ends_at="2020-02-01T17:00:00+00:00",
+        )
     page = client.get("/events/closed")
     assert "closed on" in page.text and "/events/closed/register" not in page.text
     form = client.get("/events/closed/register")
@@ -169,7 +195,9 @@ def test_following_the_emailed_link_confirms_the_email(client, event, db, settin
 def test_forged_and_expired_links_are_refused_with_a_clear_page(client, db, settings):
     assert client.get("/r/forged-token", headers=HTML).status_code == 404
     with db.transaction() as session:
-        past = open_event(session, slug="past", starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00")
+        past = open_event(
+            session, slug="past", starts_at="2020-02-01T09:00:00+00:00", ends_at="2020-02-01T17:00:00+00:00"
+        )
     old = registered(db, past, by_organiser=True, answers={})
     response = client.get(f"/r/{participant_token(settings, old)}", headers=HTML)
     assert response.status_code == 403 and "expired" in response.text
@@ -205,8 +233,7 @@ def test_cancelling_takes_a_confirmation_step_then_frees_the_seat(client, event,
 
 
 def test_participant_downloads_their_data_then_erases_it(client, event, settings, db):
-    registration = registered(db, event, by_organiser=True, email="mine@example.org",
-                                    answers={"diet": "vegan"})
+    registration = registered(db, event, by_organiser=True, email="mine@example.org", answers={"diet": "vegan"})
     url = f"/r/{participant_token(settings, registration)}"
     data = client.get(f"{url}/data.json")
     assert data.headers["content-disposition"].startswith("attachment")
@@ -243,8 +270,12 @@ def test_the_page_button_confirms_too_and_an_erased_registration_cannot_be_chang
 
 
 def test_the_error_summary_names_each_field_in_plain_words(client, event):
-    response = client.post("/events/leuven/register", data=form_data(
-        open_form(client), first_name="", last_name="", organisation_type="alien", **{"answers.diet": "pizza"}))
+    response = client.post(
+        "/events/leuven/register",
+        data=form_data(
+            open_form(client), first_name="", last_name="", organisation_type="alien", **{"answers.diet": "pizza"}
+        ),
+    )
     summary = response.text.split('id="error-summary"')[1].split("</div>")[0]
     assert "First name: this field is required" in summary and "Last name: this field is required" in summary
     assert "Type of organisation: choose one of the options in the list" in summary
@@ -287,6 +318,7 @@ def test_asking_to_cancel_a_cancelled_registration_says_so_instead_of_asking_aga
 
 # --- Post/Redirect/Get: a successful POST answers 303, and reloading the page it leads to is harmless ---
 
+
 def emails_and_registration(db, registration) -> tuple:
     """What a repeated POST would change: the emails queued, the registration's status and last change."""
     with db.transaction(write=False) as session:
@@ -300,13 +332,17 @@ def pending(client, db) -> Registration:
         return session.execute(select(Registration)).scalar_one()
 
 
-@pytest.mark.parametrize("action, done, message, status", [
-    ("confirm", "confirmed", "Thank you: your email address is confirmed.", "Status: confirmed"),
-    ("details", "saved", "Your changes are saved.", "Status: waiting for you to confirm"),
-    ("cancel", "cancelled", "Your registration is cancelled.", "Status: cancelled"),
-])
+@pytest.mark.parametrize(
+    "action, done, message, status",
+    [
+        ("confirm", "confirmed", "Thank you: your email address is confirmed.", "Status: confirmed"),
+        ("details", "saved", "Your changes are saved.", "Status: waiting for you to confirm"),
+        ("cancel", "cancelled", "Your registration is cancelled.", "Status: cancelled"),
+    ],
+)
 def test_a_successful_post_answers_see_other_and_reloading_the_outcome_page_changes_nothing(
-        client, event, settings, db, action, done, message, status):
+    client, event, settings, db, action, done, message, status
+):
     registration = pending(client, db)
     url = f"/r/{participant_token(settings, registration)}"
     token = csrf_token(client.get(url).text)

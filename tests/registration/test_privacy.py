@@ -47,15 +47,26 @@ def test_the_sql_clause_selects_exactly_the_publishable(session):
 def test_anonymising_replaces_identity_and_keeps_the_figures(session):
     event = open_event(session)
     project = create_project(session, acronym="KEEP")
-    registration = add_registration(session, event, email="who@example.org", country="DE", project="KEEP",
-                                    organisation="Some Cluster", organisation_type="cluster")
+    registration = add_registration(
+        session,
+        event,
+        email="who@example.org",
+        country="DE",
+        project="KEEP",
+        organisation="Some Cluster",
+        organisation_type="cluster",
+    )
     code, organisation_id = registration.checkin_code, registration.organisation_id
     anonymise(session, registration)
     assert (registration.first_name, registration.last_name) == ("Anonymised", "participant")
     assert "who" not in registration.email and registration.answers == {}
     assert registration.publication is Publication.nobody and registration.checkin_code != code
     assert registration.status is RegistrationStatus.confirmed
-    assert (registration.country, registration.project_id, registration.organisation_id) == ("DE", project.id, organisation_id)
+    assert (registration.country, registration.project_id, registration.organisation_id) == (
+        "DE",
+        project.id,
+        organisation_id,
+    )
     emails = session.execute(select(OutboxEmail)).scalars().all()
     assert emails and all(e.to_address != "who@example.org" and e.context == {} for e in emails)
     assert all(e.status is QueueStatus.failed for e in emails)
@@ -78,8 +89,10 @@ def test_organiser_sets_retention_reads_data_and_erases(client, db, organiser):
     assert changed.status_code == 200 and changed.json()["retention_days"] == 30
     assert changed.json()["ends_at"].startswith("2030-07-20")
     assert changed.json()["anonymise_after"].startswith("2030-08-03")  # the notice, then 14 days' grace
-    assert client.put(f"/api/v1/events/{event.id}/retention", json={"retention_days": -1},
-                      headers=organiser).status_code == 422
+    assert (
+        client.put(f"/api/v1/events/{event.id}/retention", json={"retention_days": -1}, headers=organiser).status_code
+        == 422
+    )
     data = client.get(f"/api/v1/registrations/{registration.id}/data", headers=organiser)
     assert data.status_code == 200 and data.json()["registration"]["email"] == "data@example.org"
     assert client.post(f"/api/v1/registrations/{registration.id}/erase").status_code == 401

@@ -22,8 +22,10 @@ NEW_ORGANISATION = "Org Never Used"
 
 def row_counts(db) -> dict[str, int]:
     with db.transaction(write=False) as session:
-        return {table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in metadata.sorted_tables}
+        return {
+            table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in metadata.sorted_tables
+        }
 
 
 def outbox_templates(db) -> list[str]:
@@ -35,8 +37,11 @@ def outbox_templates(db) -> list[str]:
 def event(db):
     with db.transaction() as session:
         event = open_event(session, slug="refusals", capacity=1)
-        create_question(session, event, QuestionCreate(key="diet", label="Diet", kind="single_choice", required=True,
-                                                       options=["none", "vegan"]))
+        create_question(
+            session,
+            event,
+            QuestionCreate(key="diet", label="Diet", kind="single_choice", required=True, options=["none", "vegan"]),
+        )
         add_registration(session, event, email="taken@example.org", answers={"diet": "none"})
     return event
 

@@ -117,9 +117,18 @@ def test_people_added_after_the_notice_get_a_notice_and_a_grace_period_of_their_
 
 
 def test_the_event_shows_its_retention(client, db, settings, organiser):
-    created = client.post("/api/v1/events", headers=organiser, json={
-        "slug": "shown", "title": "Shown", "starts_at": "2030-06-20T09:00:00", "ends_at": "2030-06-20T17:00:00",
-        "timezone": "Europe/Brussels", "contact_email": "team@agency.example"})
+    created = client.post(
+        "/api/v1/events",
+        headers=organiser,
+        json={
+            "slug": "shown",
+            "title": "Shown",
+            "starts_at": "2030-06-20T09:00:00",
+            "ends_at": "2030-06-20T17:00:00",
+            "timezone": "Europe/Brussels",
+            "contact_email": "team@agency.example",
+        },
+    )
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["contact_email"] == "team@agency.example"
@@ -128,12 +137,20 @@ def test_the_event_shows_its_retention(client, db, settings, organiser):
     assert body["retention"]["anonymise_after"].startswith("2031-07-04")
     changed = client.patch(f"/api/v1/events/{body['id']}", json={"retention_days": 30}, headers=organiser).json()
     assert changed["retention"] | {"anonymise_after": None} == {
-        "days": 30, "default": False, "ends_at": "2030-07-20T17:00:00+02:00", "notice_sent_at": None,
-        "anonymise_after": None}
+        "days": 30,
+        "default": False,
+        "ends_at": "2030-07-20T17:00:00+02:00",
+        "notice_sent_at": None,
+        "anonymise_after": None,
+    }
     retention = client.get(f"/api/v1/events/{body['id']}/retention", headers=organiser).json()
     assert (retention["retention_days"], retention["default_days"], retention["grace_days"]) == (30, 365, 14)
-    assert client.patch(f"/api/v1/events/{body['id']}", json={"contact_email": "not an address"},
-                        headers=organiser).json()["errors"][0]["field"] == "contact_email"
+    assert (
+        client.patch(
+            f"/api/v1/events/{body['id']}", json={"contact_email": "not an address"}, headers=organiser
+        ).json()["errors"][0]["field"]
+        == "contact_email"
+    )
 
 
 def test_anonymisation_keeps_every_figure_the_report_prints(db, settings):
@@ -147,5 +164,6 @@ def test_anonymisation_keeps_every_figure_the_report_prints(db, settings):
     assert apply_retention(db, settings, now=now + timedelta(days=14)) == 32
     with db.transaction(write=False) as session:
         assert event_statistics(session, event.id).as_dict() == before
-        assert set(session.execute(select(Registration.first_name)
-                                   .where(Registration.event_id == event.id)).scalars()) == {"Anonymised"}
+        assert set(
+            session.execute(select(Registration.first_name).where(Registration.event_id == event.id)).scalars()
+        ) == {"Anonymised"}

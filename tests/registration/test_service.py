@@ -56,8 +56,9 @@ def test_a_newcomer_learns_its_waiting_list_position_as_stored(session):
     assert [w.status for w in waiting] == [S.confirmed, S.confirmed, S.waitlisted]
     assert newcomer.registration.status is S.waitlisted
     assert newcomer.waitlist_position == 2 == service.waitlist_position(session, newcomer.registration)
-    emails = session.execute(select(OutboxEmail.template, OutboxEmail.context)
-                             .where(OutboxEmail.to_address == newcomer.registration.email)).all()
+    emails = session.execute(
+        select(OutboxEmail.template, OutboxEmail.context).where(OutboxEmail.to_address == newcomer.registration.email)
+    ).all()
     assert [(template, context["waitlist_position"]) for template, context in emails] == [("waitlisted", 2)]
 
 
@@ -66,8 +67,11 @@ def test_unconfirmed_registrations_expire_and_free_their_seat(db):
         event = open_event(session, capacity=1, email_confirmation=True)
         unconfirmed, waiting = add_registration(session, event), add_registration(session, event)
         ids = unconfirmed.id, waiting.id
-        session.execute(update(Registration).where(Registration.id == unconfirmed.id)
-                        .values(expires_at=utcnow() - timedelta(minutes=1)))
+        session.execute(
+            update(Registration)
+            .where(Registration.id == unconfirmed.id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
     assert run_housekeeping(db) == 1
     assert run_housekeeping(db) == 0
     with db.transaction(write=False) as session:
@@ -115,8 +119,16 @@ def test_promotion_by_hand_respects_capacity_unless_overridden(session):
 
 def test_update_checks_answers_and_project(session):
     event = open_event(session)
-    session.add(Question(event_id=event.id, key="diet", label="Diet", kind=QuestionKind.single_choice,
-                         required=True, options=["none", "vegan"]))
+    session.add(
+        Question(
+            event_id=event.id,
+            key="diet",
+            label="Diet",
+            kind=QuestionKind.single_choice,
+            required=True,
+            options=["none", "vegan"],
+        )
+    )
     registration = add_registration(session, event, answers={"diet": "none"})
     with pytest.raises(InvalidInput) as bad:
         service.update_registration(session, registration, RegistrationUpdate(answers={"diet": "meat"}))
@@ -129,16 +141,19 @@ def _question(key, kind, required=False, options=()):
     return Question(key=key, label=key.title(), kind=kind, required=required, options=list(options))
 
 
-@pytest.mark.parametrize(("answers", "field"), [
-    ({}, "answers.diet"),
-    ({"diet": "meat"}, "answers.diet"),
-    ({"diet": "vegan", "topics": ["Nope"]}, "answers.topics"),
-    ({"diet": "vegan", "comment": 3}, "answers.comment"),
-    ({"diet": "vegan", "comment": "x" * 2001}, "answers.comment"),
-    ({"diet": "vegan", "photo": False}, "answers.photo"),
-    ({"diet": "vegan", "photo": True, "lunch": "yes"}, "answers.lunch"),
-    ({"diet": "vegan", "photo": True, "shoe_size": 42}, "answers.shoe_size"),
-])
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({}, "answers.diet"),
+        ({"diet": "meat"}, "answers.diet"),
+        ({"diet": "vegan", "topics": ["Nope"]}, "answers.topics"),
+        ({"diet": "vegan", "comment": 3}, "answers.comment"),
+        ({"diet": "vegan", "comment": "x" * 2001}, "answers.comment"),
+        ({"diet": "vegan", "photo": False}, "answers.photo"),
+        ({"diet": "vegan", "photo": True, "lunch": "yes"}, "answers.lunch"),
+        ({"diet": "vegan", "photo": True, "shoe_size": 42}, "answers.shoe_size"),
+    ],
+)
 def test_bad_answers_name_their_question(answers, field):
     questions = [
         _question("diet", QuestionKind.single_choice, True, ["none", "vegan"]),
@@ -154,7 +169,13 @@ def test_bad_answers_name_their_question(answers, field):
 
 
 def test_good_answers_are_normalised():
-    questions = [_question("topics", QuestionKind.multiple_choice, True, ["Clusters", "SMEs"]),
-                 _question("lunch", QuestionKind.yes_no, True), _question("comment", QuestionKind.text)]
-    assert validate_answers(questions, {"topics": ["SMEs", "Clusters", "SMEs"], "lunch": False, "comment": " hi "}) == \
-        {"topics": ["Clusters", "SMEs"], "lunch": False, "comment": "hi"}
+    questions = [
+        _question("topics", QuestionKind.multiple_choice, True, ["Clusters", "SMEs"]),
+        _question("lunch", QuestionKind.yes_no, True),
+        _question("comment", QuestionKind.text),
+    ]
+    assert validate_answers(questions, {"topics": ["SMEs", "Clusters", "SMEs"], "lunch": False, "comment": " hi "}) == {
+        "topics": ["Clusters", "SMEs"],
+        "lunch": False,
+        "comment": "hi",
+    }

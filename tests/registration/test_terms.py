@@ -9,9 +9,15 @@ import pytest
 @pytest.fixture
 def event_slug(client, organiser) -> str:
     from tests.factories import event_payload
-    payload = event_payload(slug="approval-needed", requires_approval=True, timezone="Europe/Helsinki",
-                            starts_at="2030-06-20T09:00:00", ends_at="2030-06-20T17:00:00",
-                            registration_closes_at="2030-06-13T17:00:00")
+
+    payload = event_payload(
+        slug="approval-needed",
+        requires_approval=True,
+        timezone="Europe/Helsinki",
+        starts_at="2030-06-20T09:00:00",
+        ends_at="2030-06-20T17:00:00",
+        registration_closes_at="2030-06-13T17:00:00",
+    )
     assert client.post("/api/v1/events", json=payload, headers=organiser).status_code == 201
     return payload["slug"]
 
@@ -25,6 +31,7 @@ def test_the_event_page_and_the_form_say_approval_is_required_and_when_registrat
 
 def test_without_an_approval_step_nothing_is_said_about_approval_and_the_event_end_closes(client, organiser):
     from tests.factories import event_payload
+
     payload = event_payload(slug="open-door")
     client.post("/api/v1/events", json=payload, headers=organiser)
     text = " ".join(client.get("/events/open-door").text.split())

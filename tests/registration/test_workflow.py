@@ -43,8 +43,9 @@ def test_every_pair_either_moves_as_the_table_says_or_is_refused(status, action)
         assert status.value.replace("_", " ") in refused.value.detail
     elif expected == NEXT_STEP:
         for email_pending, approval_pending in itertools.product((True, False), repeat=2):
-            assert transition(status, action, email_pending=email_pending, approval_pending=approval_pending) is \
-                next_step(email_pending=email_pending, approval_pending=approval_pending)
+            assert transition(
+                status, action, email_pending=email_pending, approval_pending=approval_pending
+            ) is next_step(email_pending=email_pending, approval_pending=approval_pending)
     else:
         assert transition(status, action, email_pending=True, approval_pending=True) is expected
 

@@ -12,7 +12,6 @@ from app.registration.models import Registration
 _numbers = count(1)
 
 
-
 def check_in(session: Session, registration: Registration, session_id: int | None = None) -> None:
     session.add(Checkin(event_id=registration.event_id, registration_id=registration.id, session_id=session_id))
     session.flush()

@@ -6,7 +6,7 @@ import time
 
 
 def allocate(megabytes: int) -> int:
-    return len(bytearray(megabytes * 2 ** 20))
+    return len(bytearray(megabytes * 2**20))
 
 
 def sleep(seconds: float) -> str:

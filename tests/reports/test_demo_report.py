@@ -23,11 +23,23 @@ from app.reports.models import ReportStatus
 from app.reports.statistics import event_statistics
 from tests.conftest import missing_service
 
-PARTS = ["Session one: presentations on cluster policy updates",
-         "Session two: practitioner panel on clusters and interregional cooperation",
-         "Session three: project partner working groups"]
-SECTIONS = ["Summary", "Introduction", "Participation", "The workshop sessions", "Conclusions", "What’s next?",
-            "Other relevant information", "Contacts", "Appendix A – Agenda", "Appendix B – List of participants"]
+PARTS = [
+    "Session one: presentations on cluster policy updates",
+    "Session two: practitioner panel on clusters and interregional cooperation",
+    "Session three: project partner working groups",
+]
+SECTIONS = [
+    "Summary",
+    "Introduction",
+    "Participation",
+    "The workshop sessions",
+    "Conclusions",
+    "What’s next?",
+    "Other relevant information",
+    "Contacts",
+    "Appendix A – Agenda",
+    "Appendix B – List of participants",
+]
 
 
 def demo_reports(db, client, organiser) -> dict[str, bytes]:
@@ -36,8 +48,10 @@ def demo_reports(db, client, organiser) -> dict[str, bytes]:
         reports = generate_demo_reports(session, event)
         assert all(report.status is ReportStatus.done for report in reports)
         ids = {report.format.value: report.id for report in reports}
-    return {format: client.get(f"/api/v1/reports/{report_id}/download", headers=organiser).content
-            for format, report_id in ids.items()}
+    return {
+        format: client.get(f"/api/v1/reports/{report_id}/download", headers=organiser).content
+        for format, report_id in ids.items()
+    }
 
 
 def in_order(text: str, items: list[str]) -> bool:
@@ -50,8 +64,9 @@ def pdf_pages(content: bytes, tmp_path, *options: str) -> list[str]:
         missing_service("pdftotext (poppler-utils) reads the PDF back")
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout.split("\f")[:-1]
+    return subprocess.run(
+        ["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")[:-1]
 
 
 def inflated(content: bytes) -> bytes:
@@ -70,8 +85,10 @@ def lowest_text(content: bytes, tmp_path) -> list[float]:
     path = tmp_path / "bbox.pdf"
     path.write_bytes(content)
     html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return [max([float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if float(y) < 790] or [0])
-            for page in html.split("<page ")[1:]]
+    return [
+        max([float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if float(y) < 790] or [0])
+        for page in html.split("<page ")[1:]
+    ]
 
 
 def test_demo_figures(db):
@@ -132,8 +149,11 @@ def test_docx_report_of_the_demo(db, client, organiser, tmp_path):
     links = document.element.body.findall(f".//{qn('w:hyperlink')}")
     targets = {rel.target_ref for rel in document.part.rels.values() if rel.reltype.endswith("/hyperlink")}
     assert len(links) > 20 and "https://www.interregeurope.eu/policylearning/" in targets
-    assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
-               for table in document.tables for row in table.rows)
+    assert all(
+        row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        for table in document.tables
+        for row in table.rows
+    )
     assert len(document.inline_shapes) == 4  # the logo, two pies with their legends, the photo
     properties = document.core_properties
     assert properties.author == "Interreg Europe Policy Learning Platform" and properties.title.startswith("Clusters")
@@ -148,8 +168,21 @@ def test_docx_report_of_the_demo(db, client, organiser, tmp_path):
     path = tmp_path / "report.docx"
     path.write_bytes(content)
     profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], capture_output=True, check=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
     pages = pdf_pages((tmp_path / "report.pdf").read_bytes(), tmp_path)
     assert 9 <= len(pages) <= 14
     text = "\f".join(pages)
@@ -160,8 +193,9 @@ def test_docx_report_of_the_demo(db, client, organiser, tmp_path):
 def test_markdown_report_of_the_demo(db, client, organiser):
     markdown = demo_reports(db, client, organiser)["md"].decode()
     parsed = MarkdownIt("gfm-like").parse(markdown)
-    headings = [(token.tag, parsed[index + 1].content) for index, token in enumerate(parsed)
-                if token.type == "heading_open"]
+    headings = [
+        (token.tag, parsed[index + 1].content) for index, token in enumerate(parsed) if token.type == "heading_open"
+    ]
     assert [text for tag, text in headings if tag == "h2"] == SECTIONS
     assert [text for tag, text in headings if tag == "h3" and text in PARTS] == PARTS
     paragraphs = [parsed[index + 1].content for index, token in enumerate(parsed) if token.type == "paragraph_open"]
@@ -180,7 +214,8 @@ def test_options_turn_the_generated_on_line_off_and_the_credit_on(client, organi
         event_id = load_demo(session).event.id
     for format in ("html", "md"):
         for options, generated, credit in (({}, True, False), ({"generated_on": False, "credit": True}, False, True)):
-            body = client.post(f"/api/v1/events/{event_id}/reports", json={"format": format, "options": options},
-                               headers=organiser).json()
+            body = client.post(
+                f"/api/v1/events/{event_id}/reports", json={"format": format, "options": options}, headers=organiser
+            ).json()
             text = client.get(body["download_url"], headers=organiser).text
             assert ("Generated on" in text) is generated and ("generated with Convene" in text) is credit

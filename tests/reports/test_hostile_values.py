@@ -38,8 +38,13 @@ from tests.reports.test_report_material import picture
 
 # under 100 characters: it goes into every column, the shortest included
 TEXT = "<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))**b**|#{{7*7}}\x0b"
-URLS = ["https://x.example/><script>alert(1)</script>", 'https://x.example/"onmouseover="alert(1)',
-        "https://x.example/)](javascript:alert(1))", "javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]
+URLS = [
+    "https://x.example/><script>alert(1)</script>",
+    'https://x.example/"onmouseover="alert(1)',
+    "https://x.example/)](javascript:alert(1))",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+]
 SAFE_TARGET = re.compile(r"^(https?:|mailto:|#|data:image/(png|jpeg|svg\+xml);base64,)", re.I)
 
 
@@ -60,7 +65,9 @@ def assert_harmless_html(html: str) -> None:
     assert "script" not in parsed.tags and "iframe" not in parsed.tags
     assert not [name for name, _ in parsed.attributes if name.startswith("on")]
     targets = [value for name, value in parsed.attributes if name in ("href", "src")]
-    assert targets and all(SAFE_TARGET.match(value) for value in targets), [t for t in targets if not SAFE_TARGET.match(t)]
+    assert targets and all(SAFE_TARGET.match(value) for value in targets), [
+        t for t in targets if not SAFE_TARGET.match(t)
+    ]
 
 
 @pytest.fixture
@@ -75,7 +82,9 @@ def hostile_event(db):
         organisation = Organisation(name=TEXT)
         session.add(organisation)
         session.flush()
-        person = Person(first_name=TEXT, last_name="Speaker", email="speaker@example.org", organisation_id=organisation.id)
+        person = Person(
+            first_name=TEXT, last_name="Speaker", email="speaker@example.org", organisation_id=organisation.id
+        )
         session.add(person)
         session.flush()
         session.add(SessionRole(session_id=item.id, person_id=person.id, role="speaker", note=TEXT))
@@ -83,14 +92,22 @@ def hostile_event(db):
         registration = add_participant(session, event, first_name="Eve", project_id=project.id)
         registration.first_name, registration.last_name = TEXT, TEXT
         steps = [{"date": date(2030, 7, 1).isoformat(), "title": TEXT, "description": TEXT, "url": url} for url in URLS]
-        session.add(EventNarrative(
-            event_id=event.id, summary=TEXT, introduction=TEXT, participation_note=TEXT, key_messages=[TEXT],
-            conclusions=[{"theme": TEXT, "points": [TEXT]}], next_steps=steps,
-            links=[{"title": TEXT, "url": url} for url in URLS],
-            contacts=[{"name": TEXT, "role": TEXT, "email": "x@example.org><script>alert(1)</script>"}],
-        ))
-        session.add(EventBranding(event_id=event.id, organisation_name=TEXT, programme_name=TEXT,
-                                  primary_colour="#123456"))
+        session.add(
+            EventNarrative(
+                event_id=event.id,
+                summary=TEXT,
+                introduction=TEXT,
+                participation_note=TEXT,
+                key_messages=[TEXT],
+                conclusions=[{"theme": TEXT, "points": [TEXT]}],
+                next_steps=steps,
+                links=[{"title": TEXT, "url": url} for url in URLS],
+                contacts=[{"name": TEXT, "role": TEXT, "email": "x@example.org><script>alert(1)</script>"}],
+            )
+        )
+        session.add(
+            EventBranding(event_id=event.id, organisation_name=TEXT, programme_name=TEXT, primary_colour="#123456")
+        )
         part = ReportPart(event_id=event.id, position=0, title=TEXT, introduction=TEXT, key_points=[TEXT])
         session.add(part)
         session.flush()
@@ -103,8 +120,12 @@ def hostile_event(db):
 
 def render(db, event_id: int, format: ReportFormat) -> bytes:
     with db.transaction() as session:
-        work = prepare_report(session, session.get(Event, event_id),
-                              ReportCreate(format=format, template="thematic-workshop"), background=False)
+        work = prepare_report(
+            session,
+            session.get(Event, event_id),
+            ReportCreate(format=format, template="thematic-workshop"),
+            background=False,
+        )
     rendered = render_work(work)
     assert rendered.content, rendered.failure
     return rendered.content

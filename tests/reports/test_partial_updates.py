@@ -46,11 +46,13 @@ def test_patching_session_notes_keeps_the_key_points(client, organiser, event_an
     response = client.patch(url, json={"notes": "Went very well"}, headers=organiser)
     assert response.status_code == 200 and response.json()["key_points"] == ["A", "B"]
     assert response.json()["notes"] == "Went very well"
-    first = client.patch(f"/api/v1/events/{event_id}/sessions/{session_id}/notes", json={"key_points": ["C"]},
-                         headers=organiser).json()
+    first = client.patch(
+        f"/api/v1/events/{event_id}/sessions/{session_id}/notes", json={"key_points": ["C"]}, headers=organiser
+    ).json()
     assert first["notes"] == "Went very well" and first["key_points"] == ["C"]
-    assert client.patch(f"/api/v1/events/{event_id}/sessions/999999/notes", json={},
-                        headers=organiser).status_code == 404
+    assert (
+        client.patch(f"/api/v1/events/{event_id}/sessions/999999/notes", json={}, headers=organiser).status_code == 404
+    )
 
 
 def test_every_put_takes_a_complete_body_or_has_a_patch_beside_it(client):

@@ -27,8 +27,8 @@ def test_a_long_list_is_one_escaped_line_per_consenting_person(session):
     assert '<table class="participants">' in table and '<div class="compact-list">' not in table
 
     compact = _html(session, event, compact_list_above=10)
-    listing = compact[compact.index('<div class="compact-list">'):]
-    listing = listing[:listing.index("</div>")]
+    listing = compact[compact.index('<div class="compact-list">') :]
+    listing = listing[: listing.index("</div>")]
     lines = [line for line in listing.replace("<p>", "\n").replace("</p>", "\n").splitlines() if "·" in line]
     assert len(lines) == 30 and listing.count("<p>") == 2  # 25 lines to a paragraph
     assert lines[0].strip() == "&lt;b&gt;Müller00&lt;/b&gt;, Zoë00 · Leuven Cluster · N/A · Belgium"

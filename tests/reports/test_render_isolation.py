@@ -19,13 +19,15 @@ from tests.reports import isolated_work
 
 # A template whose Jinja step alone keeps a core busy for seconds (about five here; an empty loop would
 # not, Jinja runs it as a bare Python loop), then a PDF of it.
-HEAVY = ("<h1>{{ event.title }}</h1>{% for a in range(2000) %}{% for b in range(1000) %}"
-         "{% if loop.index is odd %}{% endif %}{% endfor %}{% endfor %}"
-         "{% for i in range(300) %}<p>{{ event.title }} {{ i }}</p>{% endfor %}")
+HEAVY = (
+    "<h1>{{ event.title }}</h1>{% for a in range(2000) %}{% for b in range(1000) %}"
+    "{% if loop.index is odd %}{% endif %}{% endfor %}{% endfor %}"
+    "{% for i in range(300) %}<p>{{ event.title }} {{ i }}</p>{% endfor %}"
+)
 
 
 def test_a_child_returns_its_result_and_raises_its_error_here():
-    assert run_isolated(isolated_work.allocate, 10) == 10 * 2 ** 20
+    assert run_isolated(isolated_work.allocate, 10) == 10 * 2**20
     with pytest.raises(LookupError, match="the child's own error"):
         run_isolated(isolated_work.fail)
 
@@ -39,7 +41,7 @@ def test_a_child_past_its_deadline_is_stopped():
 
 def test_a_child_past_its_memory_limit_is_stopped():
     with pytest.raises(RenderStopped, match="more than 600 MB of memory"):
-        run_isolated(isolated_work.allocate, 800, memory=600 * 2 ** 20)
+        run_isolated(isolated_work.allocate, 800, memory=600 * 2**20)
 
 
 def _timed_registration(http: httpx.Client, event_id: int) -> float:
@@ -52,10 +54,10 @@ def _timed_registration(http: httpx.Client, event_id: int) -> float:
 def test_registrations_are_answered_while_a_heavy_report_renders(db, settings, organiser):
     with db.transaction() as session:
         event_id = create_event(session, capacity=None).id
-    with served_in_thread(create_app(settings, database=db)) as base, \
-            httpx.Client(base_url=base, timeout=120) as http:
-        upload = http.post("/api/v1/report-templates", headers=organiser,
-                           json={"name": "heavy", "kind": "html", "source": HEAVY})
+    with served_in_thread(create_app(settings, database=db)) as base, httpx.Client(base_url=base, timeout=120) as http:
+        upload = http.post(
+            "/api/v1/report-templates", headers=organiser, json={"name": "heavy", "kind": "html", "source": HEAVY}
+        )
         assert upload.status_code == 201, upload.text
         # The same machine's pace without a render, for loaded machines: the bound is one second, or
         # three times the slowest of these if even they took longer.
@@ -64,8 +66,9 @@ def test_registrations_are_answered_while_a_heavy_report_renders(db, settings, o
 
         def generate() -> None:
             started = time.monotonic()
-            outcome["response"] = http.post(f"/api/v1/events/{event_id}/reports", headers=organiser,
-                                            json={"format": "pdf", "template": "heavy"})
+            outcome["response"] = http.post(
+                f"/api/v1/events/{event_id}/reports", headers=organiser, json={"format": "pdf", "template": "heavy"}
+            )
             outcome["seconds"] = time.monotonic() - started
 
         render = threading.Thread(target=generate)
@@ -84,14 +87,16 @@ def test_registrations_are_answered_while_a_heavy_report_renders(db, settings, o
     assert max(during) < limit, f"registrations took {[round(s, 2) for s in during]} s during the render"
 
 
-def test_a_report_that_runs_too_long_fails_with_the_reason_and_leaves_the_service_free(client, organiser, db,
-                                                                                       monkeypatch):
+def test_a_report_that_runs_too_long_fails_with_the_reason_and_leaves_the_service_free(
+    client, organiser, db, monkeypatch
+):
     monkeypatch.setattr("app.reports.render.RENDER_SECONDS", 1.0)
     with db.transaction() as session:
         event_id = create_event(session).id
     client.post("/api/v1/report-templates", headers=organiser, json={"name": "heavy", "kind": "html", "source": HEAVY})
-    response = client.post(f"/api/v1/events/{event_id}/reports", headers=organiser,
-                           json={"format": "pdf", "template": "heavy"})
+    response = client.post(
+        f"/api/v1/events/{event_id}/reports", headers=organiser, json={"format": "pdf", "template": "heavy"}
+    )
     assert response.status_code == 201
     assert response.json()["status"] == "failed"
     assert "took longer than 1 s and was stopped" in response.json()["error"]

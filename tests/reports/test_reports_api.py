@@ -36,7 +36,9 @@ def event_id(db) -> int:
         event = create_event(session, title="Workshop on <i>clusters</i>")
         project = create_project(session, acronym="CLUSTERS3")
         create_agenda_session(session, event, title="Policy <updates>")
-        add_participant(session, event, first_name="Carl Arvid", last_name="Dahlöf", country="SE", project_id=project.id)
+        add_participant(
+            session, event, first_name="Carl Arvid", last_name="Dahlöf", country="SE", project_id=project.id
+        )
         add_participant(session, event, first_name="<em>Eve</em>", last_name="Fernández", country="ES")
         add_participant(session, event, first_name="Hidden", last_name="Person", publication=Publication.nobody)
         return event.id
@@ -56,8 +58,9 @@ def test_narrative_is_replaced_by_put_and_read_back(client, organiser, event_id)
     assert client.put(url, json=NARRATIVE, headers=organiser).status_code == 200
     body = client.get(url, headers=organiser).json()
     assert body["key_messages"] == NARRATIVE["key_messages"] and body["next_steps"][0]["end_date"] == "2030-10-11"
-    bad = client.put(url, json={"next_steps": [{"date": "2030-10-08", "end_date": "2030-10-01", "title": "x"}]},
-                     headers=organiser)
+    bad = client.put(
+        url, json={"next_steps": [{"date": "2030-10-08", "end_date": "2030-10-01", "title": "x"}]}, headers=organiser
+    )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("next_steps")
 
 
@@ -110,8 +113,9 @@ def test_pdf_report_has_numbered_pages_a_table_of_contents_and_the_names(client,
     toc = next(page for page in pages if "Table of contents" in page)
     assert len(re.findall(r"\.{5,}\s*\d+", toc)) >= 3  # dot leaders ending in page numbers
     assert "Dahlöf" in pages[-2] and "<em>Eve" in pages[-2]
-    laid_out = subprocess.run(["pdftotext", "-layout", "-f", "3", "-l", "3", str(path), "-"],
-                              capture_output=True, text=True, check=True).stdout
+    laid_out = subprocess.run(
+        ["pdftotext", "-layout", "-f", "3", "-l", "3", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert laid_out.strip().splitlines()[-1].strip() == "3"  # the page number at the foot of page 3
 
 
@@ -144,4 +148,6 @@ def test_reports_of_another_event_are_forbidden_to_a_limited_token(client, organ
     limited = token_headers(db, Role.organiser, event_id=other)
     assert client.get(f"/api/v1/reports/{body['id']}", headers=limited).status_code == 403
     assert client.get("/api/v1/reports/999999", headers=organiser).status_code == 404
-    assert client.post(f"/api/v1/events/{event_id}/reports", json={"format": "xls"}, headers=organiser).status_code == 422
+    assert (
+        client.post(f"/api/v1/events/{event_id}/reports", json={"format": "xls"}, headers=organiser).status_code == 422
+    )

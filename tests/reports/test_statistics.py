@@ -12,12 +12,21 @@ from tests.reports.conftest import check_in
 
 
 def facts(status="confirmed", country="BE", org="agency", project=None, attended=False) -> RegistrationFacts:
-    return RegistrationFacts(status=status, country=country, organisation_type=org, project_id=project, attended=attended)
+    return RegistrationFacts(
+        status=status, country=country, organisation_type=org, project_id=project, attended=attended
+    )
 
 
 def test_without_check_ins_the_participants_are_the_confirmed():
-    stats = compute_statistics([facts(project=1), facts(country="FR", project=1), facts(project=2),
-                                facts(status="waitlisted", country="DE"), facts(status="cancelled")])
+    stats = compute_statistics(
+        [
+            facts(project=1),
+            facts(country="FR", project=1),
+            facts(project=2),
+            facts(status="waitlisted", country="DE"),
+            facts(status="cancelled"),
+        ]
+    )
     assert stats.participants == 3 and stats.participants_basis == "confirmed"
     assert stats.registrations["confirmed"] == 3 and stats.registrations["waitlisted"] == 1
     assert stats.project_representatives == 3 and stats.projects_represented == 2
@@ -41,8 +50,12 @@ def _seed(session, event, people: int) -> None:
     talk = create_agenda_session(session, event)
     for number in range(people):
         registration = add_participant(
-            session, event, country=["BE", "FR", "DE"][number % 3], project_id=project.id if number % 2 else None,
-            organisation=f"Org {number % 4}", organisation_type=list(OrganisationType)[number % 4],
+            session,
+            event,
+            country=["BE", "FR", "DE"][number % 3],
+            project_id=project.id if number % 2 else None,
+            organisation=f"Org {number % 4}",
+            organisation_type=list(OrganisationType)[number % 4],
         )
         if number % 3 == 0:
             check_in(session, registration)
@@ -82,7 +95,9 @@ def test_statistics_endpoint_reports_the_contract_figures(client, db, organiser)
         event = create_event(session)
         project = create_project(session)
         add_participant(session, event, country="BE", project_id=project.id)
-        add_participant(session, event, country="FR", organisation="DG GROW", organisation_type=OrganisationType.eu_institution)
+        add_participant(
+            session, event, country="FR", organisation="DG GROW", organisation_type=OrganisationType.eu_institution
+        )
         add_participant(session, event, country="FR", status=RegistrationStatus.waitlisted)
         event_id = event.id
     body = client.get(f"/api/v1/events/{event_id}/statistics", headers=organiser).json()

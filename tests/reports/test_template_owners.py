@@ -17,8 +17,9 @@ SOURCE = "<h1>{{ event.title }}</h1>"
 
 
 def upload(client, headers, name):
-    response = client.post("/api/v1/report-templates", json={"name": name, "kind": "html", "source": SOURCE},
-                           headers=headers)
+    response = client.post(
+        "/api/v1/report-templates", json={"name": name, "kind": "html", "source": SOURCE}, headers=headers
+    )
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -40,8 +41,9 @@ def test_an_organiser_of_b_cannot_see_or_delete_an_admins_template(client, db, e
     assert _names(client, organiser_b) == []
     assert client.get(f"/api/v1/report-templates/{template}", headers=organiser_b).status_code == 404
     assert client.delete(f"/api/v1/report-templates/{template}", headers=organiser_b).status_code == 404
-    used = client.post(f"/api/v1/events/{events[1]}/reports", json={"format": "html", "template": "house-style"},
-                       headers=organiser_b)
+    used = client.post(
+        f"/api/v1/events/{events[1]}/reports", json={"format": "html", "template": "house-style"}, headers=organiser_b
+    )
     assert used.status_code == 422 and "house-style" not in used.json()["detail"].split("known:")[1]
     assert _names(client, admin) == ["house-style"]
 
@@ -54,8 +56,9 @@ def test_organisers_keep_their_own_templates_and_admins_see_all(client, db, even
     upload(client, everyone, "theirs")
     assert _names(client, organiser_a) == ["mine"] and _names(client, everyone) == ["theirs"]
     assert _names(client, admin) == ["mine", "theirs"]
-    report = client.post(f"/api/v1/events/{events[0]}/reports", json={"format": "html", "template": "mine"},
-                         headers=organiser_a)
+    report = client.post(
+        f"/api/v1/events/{events[0]}/reports", json={"format": "html", "template": "mine"}, headers=organiser_a
+    )
     assert report.status_code == 201 and report.json()["status"] == "done"
     assert client.delete(f"/api/v1/report-templates/{mine}", headers=organiser_a).status_code == 204
 

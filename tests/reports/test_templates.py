@@ -17,12 +17,15 @@ def event_id(db) -> int:
 
 
 def upload(client, organiser, name, source, kind="html"):
-    return client.post("/api/v1/report-templates", json={"name": name, "kind": kind, "source": source}, headers=organiser)
+    return client.post(
+        "/api/v1/report-templates", json={"name": name, "kind": kind, "source": source}, headers=organiser
+    )
 
 
 def report(client, organiser, event_id, template, format="html"):
-    response = client.post(f"/api/v1/events/{event_id}/reports", json={"format": format, "template": template},
-                           headers=organiser)
+    response = client.post(
+        f"/api/v1/events/{event_id}/reports", json={"format": format, "template": template}, headers=organiser
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -35,8 +38,10 @@ def test_a_syntax_error_is_refused_with_its_line(client, organiser):
 
 
 def test_an_uploaded_template_renders_the_documented_context_escaped(client, organiser, event_id):
-    source = ("<h1>{{ event.title }}</h1><p>{{ statistics.participants }} participants</p>"
-              "{% for p in participants %}<li>{{ p.first_name }} {{ p.last_name }}</li>{% endfor %}")
+    source = (
+        "<h1>{{ event.title }}</h1><p>{{ statistics.participants }} participants</p>"
+        "{% for p in participants %}<li>{{ p.first_name }} {{ p.last_name }}</li>{% endfor %}"
+    )
     assert upload(client, organiser, "mine", source).status_code == 201
     body = report(client, organiser, event_id, "mine")
     html = client.get(body["download_url"], headers=organiser).text
@@ -51,8 +56,9 @@ def test_a_template_must_match_the_format(client, organiser, event_id):
     upload(client, organiser, "notes-md", "# {{ event.title|md }}", kind="md")
     assert report(client, organiser, event_id, "notes-md", format="md")["status"] == "done"
     for format in ("html", "docx"):
-        response = client.post(f"/api/v1/events/{event_id}/reports", json={"format": format, "template": "notes-md"},
-                               headers=organiser)
+        response = client.post(
+            f"/api/v1/events/{event_id}/reports", json={"format": format, "template": "notes-md"}, headers=organiser
+        )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "template"
 
 
@@ -62,11 +68,14 @@ def test_a_render_error_fails_the_report_naming_the_line(client, organiser, even
     assert body["status"] == "failed" and "line 2" in body["error"] and "titel" in body["error"]
 
 
-@pytest.mark.parametrize("source", [
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{% include '/etc/passwd' %}",
-    "{{ participants.append(1) }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{% include '/etc/passwd' %}",
+        "{{ participants.append(1) }}",
+    ],
+)
 def test_the_sandbox_refuses_escapes_files_and_changes(client, organiser, event_id, source):
     upload(client, organiser, "evil", source)
     body = report(client, organiser, event_id, "evil")
@@ -75,7 +84,9 @@ def test_the_sandbox_refuses_escapes_files_and_changes(client, organiser, event_
 
 def test_a_template_that_runs_too_long_is_stopped(client, organiser, event_id, monkeypatch):
     monkeypatch.setattr("app.reports.render.RENDER_SECONDS", 1.5)
-    upload(client, organiser, "forever", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
+    upload(
+        client, organiser, "forever", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    )
     body = report(client, organiser, event_id, "forever")
     assert body["status"] == "failed" and "longer than 1.5 s" in body["error"]
 

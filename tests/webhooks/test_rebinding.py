@@ -17,8 +17,15 @@ from tests.registration.conftest import add_registration
 from tests.webhooks.test_webhooks import deliveries, event, hook, make_due  # noqa: F401 (the fixture)
 
 
-def test_a_host_now_resolving_to_loopback_is_refused_before_sending(client, db, settings, organiser, event,  # noqa: F811
-                                                                     receiver, caplog):
+def test_a_host_now_resolving_to_loopback_is_refused_before_sending(
+    client,
+    db,
+    settings,
+    organiser,
+    event,  # noqa: F811
+    receiver,
+    caplog,
+):
     # Registered while private addresses were allowed (or while the name pointed elsewhere) ...
     port = receiver.url.split(":")[2].split("/")[0]
     created = hook(client, organiser, receiver, url=f"http://localhost:{port}/hook", event_id=event.id)
@@ -48,8 +55,13 @@ def test_the_request_goes_to_the_checked_address_with_the_hooks_own_host_name(re
     # ".invalid" never resolves (RFC 6761): reaching the receiver proves no second lookup was made.
     port = receiver.url.split(":")[2].split("/")[0]
     with httpx.Client(timeout=5) as client:
-        answer = post_to(client, f"http://hooks.convene.invalid:{port}/hook", ipaddress.ip_address("127.0.0.1"),
-                         content=b"{}", headers={"Content-Type": "application/json"})
+        answer = post_to(
+            client,
+            f"http://hooks.convene.invalid:{port}/hook",
+            ipaddress.ip_address("127.0.0.1"),
+            content=b"{}",
+            headers={"Content-Type": "application/json"},
+        )
     assert answer.status_code == 200
     [received] = receiver.received
     assert received.headers["host"] == f"hooks.convene.invalid:{port}"

@@ -36,8 +36,9 @@ def event(db) -> Event:
 
 
 def hook(client, headers, receiver, **overrides) -> dict:
-    answer = client.post("/api/v1/webhooks", headers=headers,
-                         json={"url": receiver.url, "events": ["registration.created"], **overrides})
+    answer = client.post(
+        "/api/v1/webhooks", headers=headers, json={"url": receiver.url, "events": ["registration.created"], **overrides}
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
 
@@ -114,8 +115,9 @@ def test_two_workers_deliver_each_change_exactly_once(client, db, settings, orga
     with db.transaction() as session:
         for _ in range(12):
             add_registration(session, session.get(Event, event.id))
-    workers = [threading.Thread(target=deliver_due_webhooks, args=(db, settings), kwargs={"batch_size": 2})
-               for _ in range(2)]
+    workers = [
+        threading.Thread(target=deliver_due_webhooks, args=(db, settings), kwargs={"batch_size": 2}) for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -125,10 +127,10 @@ def test_two_workers_deliver_each_change_exactly_once(client, db, settings, orga
     assert {delivery.status for delivery in deliveries(db)} == {QueueStatus.done}
 
 
-def test_status_changes_and_check_ins_are_sent_to_the_hooks_that_want_them(client, db, settings, organiser, event,
-                                                                            receiver):
-    hook(client, organiser, receiver, event_id=event.id,
-         events=["registration.status_changed", "attendee.checked_in"])
+def test_status_changes_and_check_ins_are_sent_to_the_hooks_that_want_them(
+    client, db, settings, organiser, event, receiver
+):
+    hook(client, organiser, receiver, event_id=event.id, events=["registration.status_changed", "attendee.checked_in"])
     with db.transaction() as session:
         registration = add_registration(session, session.get(Event, event.id))  # not wanted: nothing queued
         ann = add_participant(session, session.get(Event, event.id))
@@ -184,16 +186,19 @@ def test_a_slow_receiver_costs_the_worker_only_its_timeout(client, db, settings,
     assert delivery.response_ms < 1200
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"url": "ftp://example.org/hook", "events": ["registration.created"]}, "url"),
-    ({"url": "example.org/hook", "events": ["registration.created"]}, "url"),
-    ({"url": "http://127.0.0.1:8080/hook", "events": ["registration.created"]}, "url"),
-    ({"url": "http://10.1.2.3/hook", "events": ["registration.created"]}, "url"),
-    ({"url": "http://[::1]/hook", "events": ["registration.created"]}, "url"),
-    ({"url": "http://169.254.169.254/latest", "events": ["registration.created"]}, "url"),
-    ({"url": "https://93.184.215.14/hook", "events": ["registration.sneezed"]}, "events"),
-    ({"url": "https://93.184.215.14/hook", "events": []}, "events"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"url": "ftp://example.org/hook", "events": ["registration.created"]}, "url"),
+        ({"url": "example.org/hook", "events": ["registration.created"]}, "url"),
+        ({"url": "http://127.0.0.1:8080/hook", "events": ["registration.created"]}, "url"),
+        ({"url": "http://10.1.2.3/hook", "events": ["registration.created"]}, "url"),
+        ({"url": "http://[::1]/hook", "events": ["registration.created"]}, "url"),
+        ({"url": "http://169.254.169.254/latest", "events": ["registration.created"]}, "url"),
+        ({"url": "https://93.184.215.14/hook", "events": ["registration.sneezed"]}, "events"),
+        ({"url": "https://93.184.215.14/hook", "events": []}, "events"),
+    ],
+)
 def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(db, settings, payload, field):
     production = settings.model_copy(update={"webhooks_allow_private": False})
     with TestClient(create_app(production, database=db)) as client:
@@ -222,7 +227,10 @@ def test_who_may_create_see_and_delete_hooks(client, db, event, receiver):
 
     assert [item["id"] for item in client.get("/api/v1/webhooks", headers=of_event).json()] == [mine["id"]]
     assert client.get("/api/v1/webhooks", headers=of_other).json() == []
-    assert {item["id"] for item in client.get("/api/v1/webhooks", headers=admin).json()} == {mine["id"], global_hook["id"]}
+    assert {item["id"] for item in client.get("/api/v1/webhooks", headers=admin).json()} == {
+        mine["id"],
+        global_hook["id"],
+    }
     assert client.get("/api/v1/webhooks", headers=door).status_code == 403
     assert client.get("/api/v1/webhooks").status_code == 401
 

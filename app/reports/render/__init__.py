@@ -17,7 +17,11 @@ MEDIA_TYPES = {
 }
 
 # The kind of template each format is made from (DOCX is built in code from the context).
-TEMPLATE_KIND = {ReportFormat.html: TemplateKind.html, ReportFormat.pdf: TemplateKind.html, ReportFormat.md: TemplateKind.md}
+TEMPLATE_KIND = {
+    ReportFormat.html: TemplateKind.html,
+    ReportFormat.pdf: TemplateKind.html,
+    ReportFormat.md: TemplateKind.md,
+}
 
 
 def render_report(format: ReportFormat, choice: TemplateChoice, context: ReportContext) -> bytes:
@@ -41,5 +45,11 @@ preload("weasyprint", "docx", __name__, "app.reports.render.docx")
 def render_isolated(format: ReportFormat, choice: TemplateChoice, context: ReportContext) -> bytes:
     """``render_report`` in a child process: past RENDER_SECONDS or the memory limit it is stopped
     (``RenderStopped``); a template's own error comes back as its ``TemplateProblem``."""
-    return run_isolated(render_report, format, choice, context, seconds=RENDER_SECONDS,
-                        what=f"rendering the {format.value.upper()} report")
+    return run_isolated(
+        render_report,
+        format,
+        choice,
+        context,
+        seconds=RENDER_SECONDS,
+        what=f"rendering the {format.value.upper()} report",
+    )

@@ -45,8 +45,12 @@ from app.reports.render.docx_markdown import add_inline_text, add_markdown
 PAGE_WIDTH, PAGE_HEIGHT, SIDE_MARGIN = Mm(210), Mm(297), Mm(18)
 TEXT_WIDTH = PAGE_WIDTH - 2 * SIDE_MARGIN
 GREY = RGBColor(0x55, 0x55, 0x55)
-ROLE_LABELS = (("chair", "Chair", "Chairs"), ("moderator", "Moderator", "Moderators"),
-               ("speaker", "Speaker", "Speakers"), ("panellist", "Panellist", "Panellists"))
+ROLE_LABELS = (
+    ("chair", "Chair", "Chairs"),
+    ("moderator", "Moderator", "Moderators"),
+    ("speaker", "Speaker", "Speakers"),
+    ("panellist", "Panellist", "Panellists"),
+)
 GROUP_ROLES = (("facilitator", "Facilitator", "Facilitators"), ("rapporteur", "Rapporteur", "Rapporteurs"))
 
 
@@ -121,8 +125,10 @@ class Writer:
         for values in rows:
             for cell, value in zip(table.add_row().cells, values, strict=False):
                 self._cell(cell, value, font_size)
-        columns = [[header[index], *(cell if isinstance(cell, str) else cell[1] for cell in (row[index] for row in rows))]
-                   for index in range(len(header))]
+        columns = [
+            [header[index], *(cell if isinstance(cell, str) else cell[1] for cell in (row[index] for row in rows))]
+            for index in range(len(header))
+        ]
         set_widths(table, fitted_widths(columns, TEXT_WIDTH))
         keep_rows_whole(table)
         return table
@@ -163,14 +169,19 @@ class Writer:
             self.paragraph(event.subtitle, size=13)
         self.paragraph(event.date_label, size=13)
         if event.place_label:
-            self.paragraph(f"{event.place_label}, {event.country_name}" if event.country_name else event.place_label,
-                           size=13)
+            self.paragraph(
+                f"{event.place_label}, {event.country_name}" if event.country_name else event.place_label, size=13
+            )
         if branding.organisation_name:
             self.paragraph()
             self.paragraph(branding.organisation_name, size=11)
         if self.context.options.get("generated_on"):
-            self.paragraph(f"Generated on {self.context.generated_at}. Figures are computed from the registration "
-                           "and check-in records.", colour=GREY, size=9)
+            self.paragraph(
+                f"Generated on {self.context.generated_at}. Figures are computed from the registration "
+                "and check-in records.",
+                colour=GREY,
+                size=9,
+            )
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def contents_placeholder(self):
@@ -210,9 +221,14 @@ class Writer:
             if group.facilitator and group.facilitator == group.rapporteur:
                 people = f"Facilitator and rapporteur: {group.facilitator}"
             else:
-                people = " · ".join(part for part in (
-                    f"Facilitator: {group.facilitator}" if group.facilitator else "",
-                    f"Rapporteur: {group.rapporteur}" if group.rapporteur else "") if part)
+                people = " · ".join(
+                    part
+                    for part in (
+                        f"Facilitator: {group.facilitator}" if group.facilitator else "",
+                        f"Rapporteur: {group.rapporteur}" if group.rapporteur else "",
+                    )
+                    if part
+                )
             if group.members:
                 people += (" · " if people else "") + f"{group.members} participant{'s' if group.members != 1 else ''}"
             if people:
@@ -230,8 +246,11 @@ class Writer:
                 continue
             paragraph = container.add_paragraph()
             add_run(paragraph, f"{singular if len(people) == 1 else plural}: ", bold=True, size=size)
-            add_run(paragraph, "; ".join(p.name + (f" ({p.affiliation})" if p.affiliation else "") for p in people),
-                    size=size)
+            add_run(
+                paragraph,
+                "; ".join(p.name + (f" ({p.affiliation})" if p.affiliation else "") for p in people),
+                size=size,
+            )
 
     def participation(self) -> None:
         stats, context = self.context.statistics, self.context
@@ -247,9 +266,13 @@ class Writer:
         )
         if context.projects:
             self.heading("Projects represented", 2, listed=False)
-            self.table(["Project", "Title", "Web address", "People"],
-                       [[p.acronym, p.title, (p.url, p.url) if p.url else "", str(p.representatives)]
-                        for p in context.projects])
+            self.table(
+                ["Project", "Title", "Web address", "People"],
+                [
+                    [p.acronym, p.title, (p.url, p.url) if p.url else "", str(p.representatives)]
+                    for p in context.projects
+                ],
+            )
         add_markdown(self.document, context.narrative.participation_note)
         self.charts()
 
@@ -325,8 +348,11 @@ class Writer:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading("Appendix A – Agenda", 1)
         event = context.event
-        self.paragraph(f"{event.title}: {event.date_label}, {event.time_label}"
-                       + (f", {event.place_label}" if event.place_label else "") + ".")
+        self.paragraph(
+            f"{event.title}: {event.date_label}, {event.time_label}"
+            + (f", {event.place_label}" if event.place_label else "")
+            + "."
+        )
         table = self.table(["Time", "Agenda item"], [[f"{s.starts}–{s.ends}", s.title] for s in context.sessions])
         set_widths(table, [Mm(26), TEXT_WIDTH - Mm(26)])
         for row, item in zip(table.rows[1:], context.sessions, strict=False):
@@ -337,18 +363,28 @@ class Writer:
                 add_run(cell.paragraphs[0], f" · {item.room}", italic=True, colour=GREY, size=8.5)
             self.roles(item, ROLE_LABELS + (() if item.groups else GROUP_ROLES), container=cell, size=8.5)
             for group in item.groups:
-                add_run(cell.add_paragraph(), group.title + (f" – run by {group.facilitator}" if group.facilitator else ""),
-                        size=8.5)
+                add_run(
+                    cell.add_paragraph(),
+                    group.title + (f" – run by {group.facilitator}" if group.facilitator else ""),
+                    size=8.5,
+                )
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.heading("Appendix B – List of participants", 1)
         if context.unlisted_participants:
             listed = len(context.participants)
-            self.paragraph(f"{listed} participant{'s' if listed != 1 else ''} agreed to be listed; "
-                           f"{context.unlisted_participants} more took part without being named here.", italic=True)
-        self.table(["First name", "Last name", "Organisation", "Project", "Country"], [
-            [p.first_name, p.last_name, p.organisation or "", p.project or "N/A", country_name(p.country)]
-            for p in context.participants
-        ], font_size=8.5)
+            self.paragraph(
+                f"{listed} participant{'s' if listed != 1 else ''} agreed to be listed; "
+                f"{context.unlisted_participants} more took part without being named here.",
+                italic=True,
+            )
+        self.table(
+            ["First name", "Last name", "Organisation", "Project", "Country"],
+            [
+                [p.first_name, p.last_name, p.organisation or "", p.project or "N/A", country_name(p.country)]
+                for p in context.participants
+            ],
+            font_size=8.5,
+        )
 
     def properties(self) -> None:
         core, branding = self.document.core_properties, self.context.branding
@@ -381,9 +417,12 @@ class Writer:
         self.closing()
         self.appendices()
         if context.options.get("credit"):
-            self.paragraph("Report generated with Convene"
-                           + (f" on {context.generated_at}." if context.options.get("generated_on") else "."),
-                           colour=GREY, size=8.5)
+            self.paragraph(
+                "Report generated with Convene"
+                + (f" on {context.generated_at}." if context.options.get("generated_on") else "."),
+                colour=GREY,
+                size=8.5,
+            )
         self.fill_contents(placeholder)
         self.properties()
         buffer = io.BytesIO()

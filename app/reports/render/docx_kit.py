@@ -23,8 +23,17 @@ def clean(text: object) -> str:
     return _NOT_XML.sub("", str(text)) if text is not None else ""
 
 
-def add_run(paragraph, text: str, *, bold: bool = False, italic: bool = False, strike: bool = False,
-            code: bool = False, colour: RGBColor | None = None, size: float | None = None):
+def add_run(
+    paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+    code: bool = False,
+    colour: RGBColor | None = None,
+    size: float | None = None,
+):
     run = paragraph.add_run(clean(text))
     run.bold, run.italic = bold or None, italic or None
     if strike:
@@ -48,8 +57,9 @@ def link_element(paragraph, url: str):
     return element
 
 
-def hyperlink(paragraph, url: str, text: str, *, bold: bool = False, italic: bool = False,
-              size: float | None = None) -> None:
+def hyperlink(
+    paragraph, url: str, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None
+) -> None:
     link_run(link_element(paragraph, url), text, bold=bold, italic=italic, size=size)
 
 
@@ -62,8 +72,16 @@ def internal_link(paragraph, anchor: str, text: str) -> None:
     link_run(element, text, underline=False, colour=None)
 
 
-def link_run(element, text: str, *, bold: bool = False, italic: bool = False, underline: bool = True,
-             colour: RGBColor | None = LINK_COLOUR, size: float | None = None) -> None:
+def link_run(
+    element,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = True,
+    colour: RGBColor | None = LINK_COLOUR,
+    size: float | None = None,
+) -> None:
     run = OxmlElement("w:r")
     properties = OxmlElement("w:rPr")
     if bold:
@@ -186,8 +204,14 @@ def plain_first_column(table) -> None:
         look = OxmlElement("w:tblLook")
         table._tbl.tblPr.append(look)
     look.set(qn("w:val"), "0420")  # the same as a bit mask, which older readers go by
-    for name, value in (("firstRow", "1"), ("firstColumn", "0"), ("lastRow", "0"), ("lastColumn", "0"),
-                        ("noHBand", "0"), ("noVBand", "1")):
+    for name, value in (
+        ("firstRow", "1"),
+        ("firstColumn", "0"),
+        ("lastRow", "0"),
+        ("lastColumn", "0"),
+        ("noHBand", "0"),
+        ("noVBand", "1"),
+    ):
         look.set(qn(f"w:{name}"), value)
 
 

@@ -32,8 +32,14 @@ def add_inline(paragraph, children, *, bold: bool = False) -> None:
             if link is not None:
                 link_run(link, text, bold=state["bold"], italic=state["italic"])
             else:
-                add_run(paragraph, text, bold=state["bold"], italic=state["italic"], strike=state["strike"],
-                        code=kind == "code_inline")
+                add_run(
+                    paragraph,
+                    text,
+                    bold=state["bold"],
+                    italic=state["italic"],
+                    strike=state["strike"],
+                    code=kind == "code_inline",
+                )
         elif kind == "softbreak":
             add_run(paragraph, " ")
         elif kind == "hardbreak":

@@ -38,8 +38,11 @@ def _tidy_markdown(text: str) -> str:
 @lru_cache
 def _builtin_environment(autoescape: bool) -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=autoescape, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     environment.filters.update(FILTERS)
     return environment
