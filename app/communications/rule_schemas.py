@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from app.communications.mailing_schemas import Audience
 from app.communications.rule_templates import Anchor
+from app.core.fields import WallClockTime
 from app.core.patch import Patch, unchanged
 
 MAX_OFFSET = 365
@@ -37,7 +38,7 @@ class RuleCreate(BaseModel):
     to: Audience | None = None
     anchor: Anchor | None = None
     offset_days: int | None = Field(default=None, ge=-MAX_OFFSET, le=MAX_OFFSET)
-    time: dt.time | None = None  # on the event's clock
+    time: WallClockTime | None = None
     enabled: bool = True
 
 
@@ -50,7 +51,7 @@ class RuleUpdate(Patch):
     to: Audience = unchanged()
     anchor: Anchor = unchanged()
     offset_days: int = unchanged(ge=-MAX_OFFSET, le=MAX_OFFSET)
-    time: dt.time = unchanged()
+    time: WallClockTime = unchanged()
     enabled: bool = unchanged()
 
 
@@ -63,7 +64,7 @@ class RuleRead(BaseModel):
     to: Audience
     anchor: Anchor
     offset_days: int
-    time: dt.time
+    time: WallClockTime
     enabled: bool
     state: RuleState  # scheduled (waits for due_at), sent, missed (due before it was set up), disabled
     due_at: dt.datetime
@@ -82,5 +83,5 @@ class RuleTemplateRead(BaseModel):
     to: Audience
     anchor: Anchor
     offset_days: int
-    time: dt.time
+    time: WallClockTime
     link_label: str | None  # it asks for ``link`` (where the body says ``{link}``)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
 
 from app.core.countries import is_country_code
 from app.core.edge import control_character_message
@@ -97,3 +98,24 @@ def parse_id(text: str) -> int | None:
     if 0 < len(text) <= 10 and text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
         return int(text)
     return None
+
+
+def _without_offset(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError("a time on the event's clock, without an offset (for example 09:00)")
+    return value
+
+
+# A time of day at the venue (HH:MM, seconds allowed). JSON Schema's "time" format is RFC 3339's
+# full-time, which requires an offset, so a validator checking answers would refuse "09:00:00".
+WallClockTime = Annotated[
+    dt.time,
+    AfterValidator(_without_offset),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+            "description": "a time on the event's clock, HH:MM",
+        }
+    ),
+]

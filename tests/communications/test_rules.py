@@ -4,6 +4,7 @@ bad input refused naming the field with nothing written."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -267,6 +268,7 @@ def test_deleting_a_rule_that_ran_keeps_its_mailing(client, db, organiser, world
         ({"template": "reminder", "offset_days": 400}, "offset_days", "365"),
         ({"template": "reminder", "anchor": "middle"}, "anchor", ""),
         ({"template": "reminder", "time": "25:00"}, "time", ""),
+        ({"template": "reminder", "time": "09:00:00Z"}, "time", "without an offset"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field_and_writes_nothing(client, db, organiser, world, payload, field, words):
@@ -293,6 +295,13 @@ def test_a_bad_edit_is_refused_naming_the_field_and_changes_nothing(client, orga
     response = client.patch(_url(world, f"/{rule['id']}"), json=change, headers=organiser)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == field, response.text
     assert client.get(_url(world, f"/{rule['id']}"), headers=organiser).json() == rule
+
+
+def test_the_documented_time_is_the_one_answered(client, organiser, world):
+    """The time is a wall-clock time: JSON Schema's "time" format would demand an offset."""
+    rule = _add(client, organiser, world)
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["RuleRead"]["properties"]["time"]
+    assert schema.get("format") != "time" and re.fullmatch(schema["pattern"], rule["time"]), (schema, rule["time"])
 
 
 def test_another_events_rule_is_not_found(client, db, organiser, world):
