@@ -19,7 +19,7 @@ from app.main import create_app
 from app.registration.models import Registration
 from tests.conftest import served_in_thread
 from tests.factories import create_event, csrf_token
-from tests.registration.conftest import registration_payload
+from tests.registration.conftest import form_fields, registration_payload
 
 CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f"]
 PROBLEM = "application/problem+json"
@@ -104,20 +104,7 @@ def test_invalid_utf8_and_lone_surrogates_in_json_are_refused(client, db, event)
 
 
 def _form_page(client) -> dict:
-    token = csrf_token(client.get("/events/leuven/register").text)
-    return {
-        "csrf_token": token,
-        "first_name": "Ada",
-        "last_name": "Peeters",
-        "email": "ada@example.org",
-        "organisation": "Flanders Agency",
-        "organisation_type": "agency",
-        "country": "BE",
-        "project": "",
-        "publication": "participants",
-        "privacy": "yes",
-        "website": "",
-    }
+    return form_fields(csrf_token(client.get("/events/leuven/register").text))
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x01", "\x0b"], ids=["NUL", "U+0001", "U+000B"])

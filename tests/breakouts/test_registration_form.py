@@ -15,24 +15,11 @@ from app.breakouts.service import update_settings
 from app.registration.models import Registration, RegistrationStatus
 from tests.breakouts.conftest import add_groups, create_breakout
 from tests.factories import create_event, csrf_token
+from tests.registration.conftest import form_fields
 
 
 def form_data(token: str, **choices) -> dict:
-    data = {
-        "csrf_token": token,
-        "first_name": "Ada",
-        "last_name": "Peeters",
-        "email": "ada@example.org",
-        "organisation": "Flanders Agency",
-        "organisation_type": "agency",
-        "country": "BE",
-        "project": "",
-        "publication": "participants",
-        "privacy": "yes",
-        "website": "",
-    }
-    data.update(choices)
-    return data
+    return form_fields(token, **choices)
 
 
 @pytest.fixture

@@ -38,3 +38,21 @@ def open_event(session: Session, **overrides) -> Event:
 def add_registration(session: Session, event: Event, *, by_organiser: bool = False, **overrides) -> Registration:
     data = RegistrationCreate(**registration_payload(**overrides))
     return register(session, event, data, by_organiser=by_organiser).registration
+
+
+def form_fields(token: str, **overrides) -> dict:
+    """What a person fills in on the public registration form (honeypot left empty), with ``overrides``."""
+    return {
+        "csrf_token": token,
+        "first_name": "Ada",
+        "last_name": "Peeters",
+        "email": "ada@example.org",
+        "organisation": "Flanders Agency",
+        "organisation_type": "agency",
+        "country": "BE",
+        "project": "",
+        "publication": "participants",
+        "privacy": "yes",
+        "website": "",
+        **overrides,
+    }

@@ -16,29 +16,13 @@ from app.registration.privacy import anonymise
 from app.registration.questions import create_question
 from app.registration.schemas import QuestionCreate
 from tests.factories import create_project, csrf_token
-from tests.registration.conftest import add_registration, open_event
+from tests.registration.conftest import add_registration, form_fields, open_event
 
 HTML = {"Accept": "text/html"}
 
 
 def form_data(token: str, **overrides) -> dict:
-    data = {
-        "csrf_token": token,
-        "first_name": "Ada",
-        "last_name": "Peeters",
-        "email": "ada@example.org",
-        "organisation": "Flanders Agency",
-        "organisation_type": "agency",
-        "country": "BE",
-        "project": "",
-        "publication": "participants",
-        "privacy": "yes",
-        "answers.diet": "vegan",
-        "answers.topics": ["Clusters"],
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    return form_fields(token, **{"answers.diet": "vegan", "answers.topics": ["Clusters"], **overrides})
 
 
 def count(db, model) -> int:
