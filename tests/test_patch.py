@@ -35,6 +35,13 @@ def test_every_update_schema_is_a_patch():
     } <= names
 
 
+@pytest.mark.parametrize("patch", _all_patches(), ids=lambda patch: patch.__name__)
+def test_an_update_requires_no_field(patch):
+    """An update inherits its fields from the resource's base, which a create may require: each
+    required one must be made optional again (`= unchanged()`)."""
+    assert patch.model_validate({}).model_fields_set == set()
+
+
 @pytest.mark.parametrize(("patch", "name"), NOT_NULLABLE, ids=[f"{p.__name__}.{n}" for p, n in NOT_NULLABLE])
 def test_an_explicit_null_is_refused_for_a_field_that_may_not_be_empty(patch, name):
     with pytest.raises(ValidationError) as refused:

@@ -1,4 +1,7 @@
-"""Request and response shapes for agenda sessions and their roles."""
+"""Request and response shapes for agenda sessions and their roles.
+
+SessionBase declares each input field once; SessionRead is separate on purpose, looser than the
+input checks, so that rows stored before a check was tightened still serialise."""
 
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ class RoleAssign(BaseModel):
         return self
 
 
+Roles = Annotated[list[RoleAssign], Field(max_length=100)]
+
 _EXAMPLE: dict[str, Any] = {
     "title": "European cluster policy updates",
     "kind": "talk",
@@ -52,8 +57,10 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
-class SessionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+class SessionBase(BaseModel):
+    """A session's fields as a new session gives them; SessionUpdate makes each one optional."""
+
+    model_config = ConfigDict(extra="forbid")
     title: Title
     kind: SessionKind = SessionKind.other
     starts_at: datetime
@@ -61,20 +68,19 @@ class SessionCreate(BaseModel):
     room: Room | None = None
     description: LongText | None = None
     capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    roles: Annotated[list[RoleAssign], Field(max_length=100)] = []
 
 
-class SessionUpdate(Patch):
+class SessionCreate(SessionBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+    roles: Roles = []
+
+
+class SessionUpdate(Patch, SessionBase):
     title: Title = unchanged()
     kind: SessionKind = unchanged()
     starts_at: datetime = unchanged()
     ends_at: datetime = unchanged()
-    room: Room | None = None
-    description: LongText | None = None
-    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    roles: Annotated[list[RoleAssign], Field(max_length=100)] | None = Field(
-        default=None, description="when given, replaces all the session's roles"
-    )
+    roles: Roles | None = Field(default=None, description="when given, replaces all the session's roles")
 
 
 PersonMatch = Literal["email", "name", "new"]

@@ -1,4 +1,7 @@
-"""Request and response shapes for breakout groups, preferences, settings and assignments."""
+"""Request and response shapes for breakout groups, preferences, settings and assignments.
+
+GroupBase declares each input field once; GroupRead is separate on purpose, looser than the input
+checks, so that rows stored before a check was tightened still serialise."""
 
 from __future__ import annotations
 
@@ -25,8 +28,10 @@ _GROUP_EXAMPLE: dict[str, Any] = {
 }
 
 
-class GroupCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_GROUP_EXAMPLE]})
+class GroupBase(BaseModel):
+    """A group's fields as a new group gives them; GroupUpdate makes each one optional."""
+
+    model_config = ConfigDict(extra="forbid")
     title: Title
     theme: LongText | None = None
     room: Room | None = None
@@ -37,16 +42,16 @@ class GroupCreate(BaseModel):
     position: int | None = Field(default=None, description="order among the session's groups; default: last")
 
 
-class GroupUpdate(Patch):
+class GroupCreate(GroupBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [_GROUP_EXAMPLE]})
+
+
+class GroupUpdate(Patch, GroupBase):
     """Any subset of the fields; the rapporteur and `report_notes` feed the event report."""
 
     title: Title = unchanged()
-    theme: LongText | None = None
-    room: Room | None = None
     capacity: Capacity = unchanged()
     facilitator_person_id: Id | None = None
-    rapporteur_person_id: Id | None = None
-    report_notes: LongText | None = None
     position: int = unchanged()
 
 

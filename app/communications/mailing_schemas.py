@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.directory.models import OrganisationType
 from app.registration.models import RegistrationStatus
+
+# The texts of an email, with placeholders: a mailing's, a rule's, a message's.
+Subject = Annotated[str, Field(min_length=1, max_length=300)]  # one line
+Body = Annotated[str, Field(min_length=1, max_length=20_000)]  # Markdown
 
 
 class Audience(BaseModel):
@@ -40,8 +44,8 @@ class MailingWrite(BaseModel):
         },
     )
 
-    subject: str = Field(min_length=1, max_length=300)
-    body: str = Field(min_length=1, max_length=20_000)
+    subject: Subject
+    body: Body
     to: Audience = Field(default_factory=Audience)
     send_at: datetime | None = None  # with a time zone; in the future; None: now
 

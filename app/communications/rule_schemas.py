@@ -1,18 +1,23 @@
-"""The scheduled rules' API shapes."""
+"""The scheduled rules' API shapes.
+
+RuleCreate and RuleUpdate share each field's type (the aliases) but not its declaration: a field left
+out of a new rule is the template's, left out of an update it keeps the rule's value."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from app.communications.mailing_schemas import Audience
+from app.communications.mailing_schemas import Audience, Body, Subject
 from app.communications.rule_templates import Anchor
 from app.core.fields import WallClockTime
 from app.core.patch import Patch, unchanged
 
 MAX_OFFSET = 365
+RuleName = Annotated[str, Field(min_length=1, max_length=120)]
+OffsetDays = Annotated[int, Field(ge=-MAX_OFFSET, le=MAX_OFFSET)]
 RuleState = Literal["scheduled", "sent", "missed", "disabled"]
 
 
@@ -32,12 +37,12 @@ class RuleCreate(BaseModel):
 
     template: str = Field(max_length=40)
     link: HttpUrl | None = None  # for a template that asks for one (the thank-you's slides)
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    subject: str | None = Field(default=None, min_length=1, max_length=300)
-    body: str | None = Field(default=None, min_length=1, max_length=20_000)
+    name: RuleName | None = None
+    subject: Subject | None = None
+    body: Body | None = None
     to: Audience | None = None
     anchor: Anchor | None = None
-    offset_days: int | None = Field(default=None, ge=-MAX_OFFSET, le=MAX_OFFSET)
+    offset_days: OffsetDays | None = None
     time: WallClockTime | None = None
     enabled: bool = True
 
@@ -45,12 +50,12 @@ class RuleCreate(BaseModel):
 class RuleUpdate(Patch):
     """Any field left out keeps its value. A rule that has run cannot be changed (409)."""
 
-    name: str = unchanged(min_length=1, max_length=120)
-    subject: str = unchanged(min_length=1, max_length=300)
-    body: str = unchanged(min_length=1, max_length=20_000)
+    name: RuleName = unchanged()
+    subject: Subject = unchanged()
+    body: Body = unchanged()
     to: Audience = unchanged()
     anchor: Anchor = unchanged()
-    offset_days: int = unchanged(ge=-MAX_OFFSET, le=MAX_OFFSET)
+    offset_days: OffsetDays = unchanged()
     time: WallClockTime = unchanged()
     enabled: bool = unchanged()
 

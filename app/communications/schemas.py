@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from app.communications.mailing_schemas import Body, Subject
 from app.notifications.messages import Message
 
 
@@ -22,8 +23,8 @@ class TextWrite(BaseModel):
         },
     )
 
-    subject: str = Field(min_length=1, max_length=300)
-    body: str = Field(min_length=1, max_length=20_000)
+    subject: Subject
+    body: Body
 
 
 class Preview(BaseModel):

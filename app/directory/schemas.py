@@ -1,4 +1,8 @@
-"""Request and response shapes for organisations, projects and people."""
+"""Request and response shapes for organisations, projects and people.
+
+Each XBase declares a resource's input fields once, as XCreate takes them; XUpdate makes the
+required ones optional (`unchanged()`). XRead is separate on purpose, looser than the input checks,
+so that rows stored before a check was tightened still serialise."""
 
 from __future__ import annotations
 
@@ -11,24 +15,27 @@ from app.core.patch import Patch, unchanged
 from app.directory.models import OrganisationType
 
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+ProjectTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
 
-class OrganisationCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"name": "Flanders Innovation & Entrepreneurship", "type": "agency", "country": "BE"}]
-        },
-    )
+class OrganisationBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     name: ShortText
     type: OrganisationType = OrganisationType.other
     country: CountryCode | None = None
 
 
-class OrganisationUpdate(Patch):
+class OrganisationCreate(OrganisationBase):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "Flanders Innovation & Entrepreneurship", "type": "agency", "country": "BE"}]
+        },
+    )
+
+
+class OrganisationUpdate(Patch, OrganisationBase):
     name: ShortText = unchanged()
     type: OrganisationType = unchanged()
-    country: CountryCode | None = None
 
 
 class OrganisationRead(BaseModel):
@@ -39,9 +46,17 @@ class OrganisationRead(BaseModel):
     country: str | None
 
 
-class ProjectCreate(BaseModel):
+class ProjectBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    acronym: Acronym
+    title: ProjectTitle
+    url: Url | None = None
+    programme: ShortText | None = None
+    topic: ShortText | None = None
+
+
+class ProjectCreate(ProjectBase):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -54,19 +69,11 @@ class ProjectCreate(BaseModel):
             ]
         },
     )
-    acronym: Acronym
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    url: Url | None = None
-    programme: ShortText | None = None
-    topic: ShortText | None = None
 
 
-class ProjectUpdate(Patch):
+class ProjectUpdate(Patch, ProjectBase):
     acronym: Acronym = unchanged()
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = unchanged()
-    url: Url | None = None
-    programme: ShortText | None = None
-    topic: ShortText | None = None
+    title: ProjectTitle = unchanged()
 
 
 class ProjectRead(BaseModel):
@@ -82,9 +89,18 @@ class ProjectRead(BaseModel):
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class PersonCreate(BaseModel):
+class PersonBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_name: Name
+    last_name: Name
+    email: EmailStr | None = None
+    job_title: ShortText | None = None
+    organisation: ShortText | None = None
+    country: CountryCode | None = None
+
+
+class PersonCreate(PersonBase):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -97,21 +113,11 @@ class PersonCreate(BaseModel):
             ]
         },
     )
-    first_name: Name
-    last_name: Name
-    email: EmailStr | None = None
-    job_title: ShortText | None = None
-    organisation: ShortText | None = None
-    country: CountryCode | None = None
 
 
-class PersonUpdate(Patch):
+class PersonUpdate(Patch, PersonBase):
     first_name: Name = unchanged()
     last_name: Name = unchanged()
-    email: EmailStr | None = None
-    job_title: ShortText | None = None
-    organisation: ShortText | None = None
-    country: CountryCode | None = None
 
 
 class PersonRead(BaseModel):

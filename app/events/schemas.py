@@ -1,4 +1,7 @@
-"""Request and response shapes for events. Times without an offset are read in the event's zone."""
+"""Request and response shapes for events. Times without an offset are read in the event's zone.
+
+EventBase declares each input field once; EventRead is separate on purpose, looser than the input
+checks, so that rows stored before a check was tightened still serialise."""
 
 from __future__ import annotations
 
@@ -15,7 +18,10 @@ from app.core.types import utcnow
 from app.events.models import Event
 from app.events.retention import anonymise_after, retention_days, retention_ends_at, valid_notice_at
 
+EventTitle = Annotated[str, Field(min_length=1, max_length=300)]
+Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
 Topic = Annotated[str, Field(min_length=1, max_length=100)]
+Topics = Annotated[list[Topic], Field(max_length=50)]
 RetentionDays = Annotated[int, Field(ge=0, le=36500)]
 CONTACT_EMAIL = (
     "where Convene's notices about the event go (retention, registrations awaiting approval); "
@@ -51,11 +57,13 @@ _EXAMPLE: dict[str, Any] = {
 }
 
 
-class EventCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
+class EventBase(BaseModel):
+    """An event's fields as a new event gives them; EventUpdate makes each one optional."""
+
+    model_config = ConfigDict(extra="forbid")
 
     slug: EventSlug = Field(description="lower-case words joined by hyphens; used in public addresses")
-    title: Annotated[str, Field(min_length=1, max_length=300)]
+    title: EventTitle
     subtitle: Annotated[str, Field(max_length=300)] | None = None
     description: LongText | None = None
     starts_at: datetime
@@ -64,12 +72,12 @@ class EventCreate(BaseModel):
     venue: ShortText | None = None
     city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     country: CountryCode | None = None
-    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(default=None, description="null = unlimited")
+    capacity: Capacity | None = Field(default=None, description="null = unlimited")
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     requires_approval: bool = False
     email_confirmation: bool = False
-    topics: Annotated[list[Topic], Field(max_length=50)] = []
+    topics: Topics = []
     organised_by: ShortText | None = Field(
         default=None, description="who organises the event, printed on certificates of attendance as their issuer"
     )
@@ -80,27 +88,22 @@ class EventCreate(BaseModel):
     retention_days: RetentionDays | None = Field(default=None, description=RETENTION_DAYS)
 
 
-class EventUpdate(Patch):
+class EventCreate(EventBase):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+
+class EventUpdate(Patch, EventBase):
     slug: EventSlug = unchanged()
-    title: Annotated[str, Field(min_length=1, max_length=300)] = unchanged()
-    subtitle: Annotated[str, Field(max_length=300)] | None = None
-    description: LongText | None = None
+    title: EventTitle = unchanged()
     starts_at: datetime = unchanged()
     ends_at: datetime = unchanged()
     timezone: TimeZoneName = unchanged()
-    venue: ShortText | None = None
-    city: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    country: CountryCode | None = None
-    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
-    registration_opens_at: datetime | None = None
-    registration_closes_at: datetime | None = None
+    capacity: Capacity | None = None
     requires_approval: bool = unchanged()
     email_confirmation: bool = unchanged()
-    topics: Annotated[list[Topic], Field(max_length=50)] = unchanged()
+    topics: Topics = unchanged()
     organised_by: ShortText | None = None
     published: bool = unchanged(description="true publishes a draft; false takes the event offline")
-    contact_email: EmailStr | None = Field(default=None, description=CONTACT_EMAIL)
-    retention_days: RetentionDays | None = Field(default=None, description=RETENTION_DAYS)
 
 
 class RetentionSummary(BaseModel):

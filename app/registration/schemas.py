@@ -15,7 +15,11 @@ from app.registration.models import Publication, QuestionKind, RegistrationStatu
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 QuestionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+HelpText = Annotated[str, StringConstraints(max_length=1000)]
 Option = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Options = Annotated[list[Option], Field(max_length=50)]
+Position = Annotated[int, Field(ge=0)]
 # Answers are checked against the event's questions by the service; this only bounds their size.
 Answers = Annotated[dict[Annotated[str, StringConstraints(max_length=40)], Any], Field(max_length=100)]
 
@@ -156,20 +160,20 @@ class QuestionCreate(BaseModel):
         },
     )
     key: QuestionKey = Field(description="the name of the answer in `answers` (lower case, digits, underscores)")
-    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    help_text: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    label: Label
+    help_text: HelpText | None = None
     kind: QuestionKind
     required: bool = False
-    options: Annotated[list[Option], Field(max_length=50)] = []
-    position: int | None = Field(default=None, ge=0, description="display order; appended at the end when omitted")
+    options: Options = []
+    position: Position | None = Field(default=None, description="display order; appended at the end when omitted")
 
 
 class QuestionUpdate(Patch):
-    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = unchanged()
-    help_text: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    label: Label = unchanged()
+    help_text: HelpText | None = None
     required: bool = unchanged()
-    options: Annotated[list[Option], Field(max_length=50)] = unchanged()
-    position: int = unchanged(ge=0)
+    options: Options = unchanged()
+    position: Position = unchanged()
 
 
 class QuestionRead(BaseModel):

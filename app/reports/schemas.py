@@ -14,12 +14,13 @@ Day = date  # the type, for the classes whose field named "date" hides it
 
 Line = Annotated[str, Field(min_length=1, max_length=2000)]
 Heading = Annotated[str, Field(min_length=1, max_length=300)]
+KeyPoints = Annotated[list[Line], Field(max_length=50)]
 
 
 class ConclusionTheme(BaseModel):
     model_config = ConfigDict(extra="forbid")
     theme: Heading
-    points: Annotated[list[Line], Field(max_length=50)] = []
+    points: KeyPoints = []
 
 
 class NextStep(BaseModel):
@@ -52,20 +53,31 @@ class Contact(BaseModel):
     role: Annotated[str, Field(max_length=300)] | None = None
 
 
-class NarrativeWrite(BaseModel):
-    """The organisers' text, in Markdown (CommonMark with GitHub's tables): bold, italics, lists, links,
-    quotes and tables print as such in every format. Raw HTML is shown as text, never run; links are
-    http, https or mailto only; images are uploaded (report-images), never fetched from a URL."""
+Conclusions = Annotated[list[ConclusionTheme], Field(max_length=20)]
+NextSteps = Annotated[list[NextStep], Field(max_length=20)]
+Links = Annotated[list[Link], Field(max_length=50)]
+Contacts = Annotated[list[Contact], Field(max_length=20)]
+
+
+class NarrativeBase(BaseModel):
+    """The narrative's texts, the same in a PUT and a PATCH."""
 
     model_config = ConfigDict(extra="forbid")
     summary: LongText | None = None
     introduction: LongText | None = None
     participation_note: LongText | None = Field(default=None, description="printed beside the charts")
-    key_messages: Annotated[list[Line], Field(max_length=50)] = []
-    conclusions: Annotated[list[ConclusionTheme], Field(max_length=20)] = []
-    next_steps: Annotated[list[NextStep], Field(max_length=20)] = []
-    links: Annotated[list[Link], Field(max_length=50)] = []
-    contacts: Annotated[list[Contact], Field(max_length=20)] = []
+
+
+class NarrativeWrite(NarrativeBase):
+    """The organisers' text, in Markdown (CommonMark with GitHub's tables): bold, italics, lists, links,
+    quotes and tables print as such in every format. Raw HTML is shown as text, never run; links are
+    http, https or mailto only; images are uploaded (report-images), never fetched from a URL."""
+
+    key_messages: KeyPoints = []
+    conclusions: Conclusions = []
+    next_steps: NextSteps = []
+    links: Links = []
+    contacts: Contacts = []
 
 
 def _refuse_null(value: object) -> object:
@@ -74,18 +86,15 @@ def _refuse_null(value: object) -> object:
     return value
 
 
-class NarrativeUpdate(BaseModel):
+class NarrativeUpdate(NarrativeBase):
     """PATCH: only the parts named change; a text part sent as null is emptied."""
 
-    model_config = ConfigDict(extra="forbid")
-    summary: LongText | None = None
-    introduction: LongText | None = None
     participation_note: LongText | None = None
-    key_messages: Annotated[list[Line], Field(max_length=50)] | None = None
-    conclusions: Annotated[list[ConclusionTheme], Field(max_length=20)] | None = None
-    next_steps: Annotated[list[NextStep], Field(max_length=20)] | None = None
-    links: Annotated[list[Link], Field(max_length=50)] | None = None
-    contacts: Annotated[list[Contact], Field(max_length=20)] | None = None
+    key_messages: KeyPoints | None = None
+    conclusions: Conclusions | None = None
+    next_steps: NextSteps | None = None
+    links: Links | None = None
+    contacts: Contacts | None = None
 
     _lists_not_null = field_validator("key_messages", "conclusions", "next_steps", "links", "contacts", mode="before")(
         _refuse_null
@@ -102,7 +111,7 @@ class SessionNoteWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     notes: LongText | None = None
-    key_points: Annotated[list[Line], Field(max_length=50)] = []
+    key_points: KeyPoints = []
 
 
 class SessionNoteUpdate(BaseModel):
@@ -110,7 +119,7 @@ class SessionNoteUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     notes: LongText | None = None
-    key_points: Annotated[list[Line], Field(max_length=50)] | None = None
+    key_points: KeyPoints | None = None
 
     _list_not_null = field_validator("key_points", mode="before")(_refuse_null)
 
@@ -162,7 +171,7 @@ class PartWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Heading
     introduction: LongText | None = Field(default=None, description="Markdown, printed before the items")
-    key_points: Annotated[list[Line], Field(max_length=50)] = []
+    key_points: KeyPoints = []
     session_ids: Annotated[list[Id], Field(min_length=1, max_length=100)] = Field(
         description="the agenda items of the part, consecutive in the agenda (breaks between them allowed)"
     )
