@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from functools import partial
+from contextvars import ContextVar
+from functools import partial, wraps
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -91,9 +93,18 @@ _REFUSED = "convene.refused"
 class TransactionRoute(APIRoute):
     """A route whose transaction is rolled back when it answers with an error status, whether the
     error was raised or returned as a response (a form shown again with its messages, a 409 page):
-    what ran before the refusal is never committed. Every router of the application uses it."""
+    what ran before the refusal is never committed. Every router of the application uses it.
+
+    A plain (not async) handler that returns a ready ``Response`` ends its transaction in its own
+    worker thread, right after it returns: nothing that could still fail comes after (the body is
+    already serialised), and it spares the request a second thread hop, which under load is a wait
+    for a busy event loop while SQLite's writer lock or a PostgreSQL row lock is held. A handler
+    that returns data keeps the commit after FastAPI has serialised it."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        call = self.dependant.call
+        if call is not None and _plain_function(call):
+            self.dependant.call = _ending_ready_responses(call)
         handle = super().get_route_handler()
 
         async def handle_and_mark_refusals(request: Request) -> Response:
@@ -105,6 +116,30 @@ class TransactionRoute(APIRoute):
         return handle_and_mark_refusals
 
 
+def _plain_function(call: Callable[..., Any]) -> bool:
+    if getattr(call, "_ends_ready_responses", False):  # already wrapped: a route asked twice
+        return False
+    unwrapped = inspect.unwrap(call)
+    return inspect.isfunction(unwrapped) and not (
+        inspect.iscoroutinefunction(unwrapped)
+        or inspect.isgeneratorfunction(unwrapped)
+        or inspect.isasyncgenfunction(unwrapped)
+    )
+
+
+def _ending_ready_responses(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(endpoint)
+    def endpoint_then_end(**values: Any) -> Any:
+        result = endpoint(**values)
+        unit = _current_unit.get()
+        if isinstance(result, Response) and unit is not None and not unit.ended:
+            unit.end_in_thread(commit=result.status_code < 400)
+        return result
+
+    endpoint_then_end._ends_ready_responses = True  # type: ignore[attr-defined]
+    return endpoint_then_end
+
+
 _UNIT = "convene.unit"
 
 
@@ -114,17 +149,27 @@ class _RequestUnit:
     def __init__(self, transaction, turn: _Turn):
         self._transaction, self._turn, self.ended = transaction, turn, False
 
-    async def end(self, *, commit: bool) -> None:
-        if self.ended:
-            return
+    def end_in_thread(self, *, commit: bool) -> None:
+        """End the transaction from the handler's worker thread; the turn is given back in the event
+        loop, by ``end``. Marked ended first: a commit that fails has ended the transaction too."""
         self.ended = True
+        self._transaction.end(commit=commit)
+
+    async def end(self, *, commit: bool) -> None:
         try:
-            # Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
-            # holding the writer's lock meanwhile. Shielded: a cancelled request still ends its transaction.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(partial(self._transaction.end, commit=commit))
+            if not self.ended:
+                self.ended = True
+                # Commit (or not) and close in one thread hop: each hop waits its turn in a busy event loop,
+                # holding the writer's lock meanwhile. Shielded: a cancelled request still ends its transaction.
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(partial(self._transaction.end, commit=commit))
         finally:
             self._turn.release()
+
+
+# The request's unit, for the handler's worker thread (TransactionRoute); each request runs in a task
+# of its own, so in a context of its own.
+_current_unit: ContextVar[_RequestUnit | None] = ContextVar("convene_request_unit", default=None)
 
 
 @asynccontextmanager
@@ -135,6 +180,7 @@ async def _request_transaction(request: Request, *, write: bool) -> AsyncIterato
     async with _Turn(database, write) as turn:
         unit = _RequestUnit(database.begin(write=write), turn)
         request.scope[_UNIT] = unit
+        _current_unit.set(unit)
         try:
             yield unit._transaction.db
         except BaseException:
@@ -207,11 +253,14 @@ OrganiserDep = Annotated[Principal, Depends(get_organiser)]
 AdminDep = Annotated[Principal, Depends(get_admin)]
 
 
-def get_optional_principal(
+async def get_optional_principal(
     session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal | None:
-    """The caller of a public route that does more for an organiser: None when no token is sent."""
-    return authenticate(session, credentials.credentials) if credentials else None
+    """The caller of a public route that does more for an organiser: None when no token is sent.
+    Async, so that the public's requests, which send none, do not wait for a worker thread."""
+    if credentials is None:
+        return None
+    return await anyio.to_thread.run_sync(authenticate, session, credentials.credentials)
 
 
 OptionalPrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]

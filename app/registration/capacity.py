@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, bindparam, case, func, or_, select, update
+from sqlalchemy import Boolean, ColumnElement, bindparam, case, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
@@ -78,14 +78,18 @@ _SEATED = or_(
     _event.c.capacity.is_(None),
     _event.c.capacity - _event.c.seats_held > _event.c.waiting_count,
 )
-_ONE_IF_SEATED = case((_SEATED, 1), else_=0)
+# Constants written into the SQL rather than bound: the statement stays short and its parameters few,
+# which is what lets psycopg cache its conversion (admission.py's statement embeds this one).
+ONE: ColumnElement[int] = literal_column("1")
+ZERO: ColumnElement[int] = literal_column("0")
+_ONE_IF_SEATED = case((_SEATED, ONE), else_=ZERO)
 ARRIVE = (
     update(_event)
     .where(_THIS_EVENT)
     .values(
         seats_held=_event.c.seats_held + _ONE_IF_SEATED,
-        waiting_count=_event.c.waiting_count + 1 - _ONE_IF_SEATED,
-        last_waitlist_rank=_event.c.last_waitlist_rank + 1 - _ONE_IF_SEATED,
+        waiting_count=_event.c.waiting_count + ONE - _ONE_IF_SEATED,
+        last_waitlist_rank=_event.c.last_waitlist_rank + ONE - _ONE_IF_SEATED,
     )
     .returning(*_COUNTERS)
 )

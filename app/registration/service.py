@@ -36,7 +36,7 @@ from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
 from app.registration.workflow import Action, transition
 from app.webhooks.schemas import EventType
-from app.webhooks.service import emit
+from app.webhooks.service import emit, interested_hooks, queue_deliveries
 
 PRIVACY_WORDING_VERSION = "2026-11"
 # Duplicate attempts resend the link at most once per this period (a flood sends one email).
@@ -150,14 +150,23 @@ def register(
 
     seat = Seat.for_(event, registration, now)
     context = registration_fields(event, registration)
-    # Locked from here to the commit: count the newcomer, insert, queue the email (admission.py).
+    hooks = interested_hooks(session, event.id, EventType.registration_created)
+    # Locked from here to the commit: count the newcomer, insert, queue the email, record (admission.py).
     admitted = admission.admit(
-        session, event, registration, seat, context=context, override=by_organiser and data.override_capacity
+        session,
+        event,
+        registration,
+        seat,
+        context=context,
+        override=by_organiser and data.override_capacity,
+        by=by,
     )
     if not admitted.inserted:
         _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
-    record(session, registration.id, registration.status.value, Change.registered, by=by)
-    _tell_webhooks(session, registration, Change.registered)
+    if hooks:
+        queue_deliveries(
+            session, hooks, event.id, EventType.registration_created, _hook_payload(registration, Change.registered)
+        )
     if admitted.seats.promotable():
         _promote_waiting(session, event, admitted.seats)
     return Registered(registration, admitted.waitlist_position)
@@ -212,14 +221,13 @@ def resend_link(session: Session, registration: Registration, *, by: str | None 
 
 
 def _tell_webhooks(session: Session, registration: Registration, change: Change) -> None:
-    """Queue the change for the event's webhooks, in this transaction (app.webhooks)."""
-    kind = EventType.registration_created if change is Change.registered else EventType.registration_status_changed
-    emit(
-        session,
-        registration.event_id,
-        kind,
-        {"registration_id": registration.id, "status": registration.status.value, "change": change.value},
-    )
+    """Queue a change of status for the event's webhooks, in this transaction (app.webhooks)."""
+    kind = EventType.registration_status_changed
+    emit(session, registration.event_id, kind, _hook_payload(registration, change))
+
+
+def _hook_payload(registration: Registration, change: Change) -> dict:
+    return {"registration_id": registration.id, "status": registration.status.value, "change": change.value}
 
 
 def _promote_waiting(session: Session, event: Event, seats: capacity.Seats) -> list[Registration]:

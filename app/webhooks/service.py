@@ -125,14 +125,18 @@ _INTERESTED_HOOKS = select(col(Webhook.id), col(Webhook.events)).where(
 )
 
 
+def interested_hooks(session: Session, event_id: int, kind: EventType) -> list[int]:
+    """The ids of the enabled hooks of ``event_id`` (or of every event) that want ``kind``."""
+    hooks = session.execute(_INTERESTED_HOOKS, {"event_id": event_id}).all()
+    return [hook.id for hook in hooks if kind.value in hook.events]
+
+
+def queue_deliveries(session: Session, hook_ids: list[int], event_id: int, kind: EventType, payload: dict) -> None:
+    """Queue ``payload`` (JSON) for each hook of ``hook_ids`` (from ``interested_hooks``)."""
+    body = {"type": kind.value, "event_id": event_id, "data": payload}
+    session.add_all([WebhookDelivery(webhook_id=hook_id, event_type=kind.value, payload=body) for hook_id in hook_ids])
+
+
 def emit(session: Session, event_id: int, kind: EventType, payload: dict) -> None:
     """Queue ``payload`` (JSON) for every enabled hook of ``event_id`` (or of every event) wanting ``kind``."""
-    hooks = session.execute(_INTERESTED_HOOKS, {"event_id": event_id}).all()
-    body = {"type": kind.value, "event_id": event_id, "data": payload}
-    session.add_all(
-        [
-            WebhookDelivery(webhook_id=hook.id, event_type=kind.value, payload=body)
-            for hook in hooks
-            if kind.value in hook.events
-        ]
-    )
+    queue_deliveries(session, interested_hooks(session, event_id, kind), event_id, kind, payload)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from psycopg import _queries
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm.attributes import set_committed_value
 from typer.testing import CliRunner
 
@@ -15,7 +17,8 @@ from app.core.config import get_settings
 from app.core.types import utcnow
 from app.events.models import Event
 from app.notifications.models import OutboxEmail
-from app.registration import capacity, service
+from app.registration import admission, capacity, service
+from app.registration.history import Change, RegistrationChange
 from app.registration.housekeeping import expire_unconfirmed
 from app.registration.models import SEAT_STATUSES, Registration
 from app.registration.models import RegistrationStatus as S
@@ -221,3 +224,20 @@ def test_admission_stores_the_row_and_its_email_and_nothing_else(session):
         ("waitlisted", waiting.registration.email, waiting.registration.id, "waitlisted", 1),
     ]
     assert emails[0].context["event_title"] == event.title and emails[0].context["first_name"] == "Ada"
+    history = session.execute(
+        select(RegistrationChange.registration_id, RegistrationChange.action, RegistrationChange.status)
+        .where(RegistrationChange.by.is_(None))
+        .order_by(RegistrationChange.id)
+    ).all()
+    assert [tuple(row) for row in history] == [
+        (seated.id, Change.registered, "pending_confirmation"),
+        (waiting.registration.id, Change.registered, "waitlisted"),
+    ]
+
+
+def test_the_one_statement_admission_fits_psycopgs_statement_cache():
+    """psycopg converts a statement's placeholders once and caches it only under 4096 characters and
+    50 parameters; above, every registration pays the conversion again, holding the event's lock."""
+    compiled = admission._one_statement().compile(dialect=postgresql.psycopg.dialect())
+    assert len(str(compiled)) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
