@@ -51,7 +51,6 @@ class GroupUpdate(Patch, GroupBase):
 
     title: Title = unchanged()
     capacity: Capacity = unchanged()
-    facilitator_person_id: Id | None = None  # as before, without the create's description
     position: int = unchanged()
 
 

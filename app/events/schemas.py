@@ -98,11 +98,9 @@ class EventUpdate(Patch, EventBase):
     starts_at: datetime = unchanged()
     ends_at: datetime = unchanged()
     timezone: TimeZoneName = unchanged()
-    capacity: Capacity | None = None  # as before, without the create's description
     requires_approval: bool = unchanged()
     email_confirmation: bool = unchanged()
     topics: Topics = unchanged()
-    organised_by: ShortText | None = None  # as before, without the create's description
     published: bool = unchanged(description="true publishes a draft; false takes the event offline")
 
 

@@ -89,7 +89,6 @@ def _refuse_null(value: object) -> object:
 class NarrativeUpdate(NarrativeBase):
     """PATCH: only the parts named change; a text part sent as null is emptied."""
 
-    participation_note: LongText | None = None  # as before, without the create's description
     key_messages: KeyPoints | None = None
     conclusions: Conclusions | None = None
     next_steps: NextSteps | None = None
