@@ -97,27 +97,28 @@ class Admission:
     waitlist_position: int | None
 
 
-def admit(
-    session: Session,
-    event: Event,
-    registration: Registration,
-    seat: Seat,
-    *,
-    override: bool,
-    context: dict,
-    by: str | None,
-) -> Admission:
-    """Count, insert, queue and record the newcomer (``registration``, built but not added, status
-    waiting); ``context`` is the email's props (RegistrationProps) but for what the seats decide,
-    ``by`` who registered them for the history (None: themselves). The registration joins the
-    session, seated (``seat`` applied) or waiting (ranked last), unless it is a duplicate."""
+@dataclass(frozen=True)
+class Newcomer:
+    """A registration prepared before the lock: the row (built, not added, status waiting), what a
+    seat would change in it, its email's props but for what the seats decide (RegistrationProps),
+    and who registered them, for the history (None: themselves)."""
+
+    registration: Registration
+    seat: Seat
+    context: dict
+    by: str | None
+
+
+def admit(session: Session, event: Event, newcomer: Newcomer, *, override: bool) -> Admission:
+    """Count, insert, queue and record the newcomer. Their registration joins the session, seated
+    (the seat applied) or waiting (ranked last), unless it is a duplicate."""
     if session.get_bind().dialect.name == "postgresql":
-        admission = _in_one_statement(session, event, registration, seat, override, context, by)
+        admission = _in_one_statement(session, event, newcomer, override)
     else:
-        admission = _in_steps(session, event, registration, seat, override, context, by)
+        admission = _in_steps(session, event, newcomer, override)
     if admission.inserted:
-        make_transient_to_detached(registration)  # as if loaded: the request may read or change it
-        session.add(registration)
+        make_transient_to_detached(newcomer.registration)  # as if loaded: the request may read or change it
+        session.add(newcomer.registration)
     return admission
 
 
@@ -136,15 +137,8 @@ _LATER = {"id", "person_id", "reminded_at", "cancelled_at", "anonymised_at", "un
 _COLUMNS = [column for column in table_of(Registration).columns if column.key not in _LATER]
 
 
-def _in_steps(
-    session: Session,
-    event: Event,
-    registration: Registration,
-    seat: Seat,
-    override: bool,
-    context: dict,
-    by: str | None,
-) -> Admission:
+def _in_steps(session: Session, event: Event, newcomer: Newcomer, override: bool) -> Admission:
+    registration, seat = newcomer.registration, newcomer.seat
     seats, seated = capacity.arrive(session, event, override=override)
     position = _decided(registration, seat, seats, seated)
     values = {column.key: getattr(registration, column.key) for column in _COLUMNS}
@@ -152,10 +146,15 @@ def _in_steps(
     if new_id is not None:
         registration.id = new_id
         props = RegistrationProps(
-            **{**context, "registration_id": new_id, "status": registration.status.value, "waitlist_position": position}
+            **{
+                **newcomer.context,
+                "registration_id": new_id,
+                "status": registration.status.value,
+                "waitlist_position": position,
+            }
         )
         queue_email(session, seat.message if seated else Message.waitlisted, to=registration.email, props=props)
-        record(session, new_id, registration.status.value, Change.registered, by=by)
+        record(session, new_id, registration.status.value, Change.registered, by=newcomer.by)
     return Admission(seats, seated, new_id is not None, position)
 
 
@@ -179,15 +178,8 @@ def _on_conflict_do_nothing(insert, dialect: str):
     )
 
 
-def _in_one_statement(
-    session: Session,
-    event: Event,
-    registration: Registration,
-    seat: Seat,
-    override: bool,
-    context: dict,
-    by: str | None,
-) -> Admission:
+def _in_one_statement(session: Session, event: Event, newcomer: Newcomer, override: bool) -> Admission:
+    registration, seat = newcomer.registration, newcomer.seat
     # Prefixed: a parameter named like a column of the event (country, created_at) would be added to
     # the counters' UPDATE as a SET clause.
     values = {f"new_{column.key}": getattr(registration, column.key) for column in _COLUMNS}
@@ -201,8 +193,8 @@ def _in_one_statement(
             "seated_expires_at": seat.expires_at,
             "seated_confirmed_at": seat.confirmed_at,
             "seated_template": seat.message.value,
-            "context": json.dumps(context),
-            "by": by,
+            "context": json.dumps(newcomer.context),
+            "by": newcomer.by,
         },
     ).one()
     seats = capacity.remember(event, row[:4])

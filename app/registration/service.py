@@ -152,15 +152,8 @@ def register(
     context = registration_fields(event, registration)
     hooks = interested_hooks(session, event.id, EventType.registration_created)
     # Locked from here to the commit: count the newcomer, insert, queue the email, record (admission.py).
-    admitted = admission.admit(
-        session,
-        event,
-        registration,
-        seat,
-        context=context,
-        override=by_organiser and data.override_capacity,
-        by=by,
-    )
+    newcomer = admission.Newcomer(registration, seat, context, by)
+    admitted = admission.admit(session, event, newcomer, override=by_organiser and data.override_capacity)
     if not admitted.inserted:
         _refuse_duplicate(session, event, registration, admitted.seated, now, by_organiser=by_organiser)
     if hooks:
