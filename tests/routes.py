@@ -325,6 +325,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/manage/tokens/{token_id}/revoke"): console(ADMIN, ORG_A, hidden=(ALL, ORG_B, DOOR_A)),
     ("GET", "/manage/events/{event_ref}/mailings"): C_EVENT,
     ("GET", "/manage/events/{event_ref}/mailings/new"): C_EVENT,
+    ("GET", "/manage/events/{event_ref}/mailings/{mailing_id}"): C_EVENT,
     ("POST", "/manage/events/{event_ref}/mailings"): C_EVENT,
     ("GET", "/manage/webhooks"): console(*ORGANISERS),
     ("POST", "/manage/webhooks"): console(*ORGANISERS),

@@ -1,7 +1,8 @@
-"""Messages to a chosen audience in the console: the event's mailings, and writing one (subject,
-Markdown text with placeholders, the audience's filters, sent now or at a time on the venue's
-clock), previewed with its counts and a sample recipient's email before it is sent. The rules are
-app.communications.mailings', as for the API; this module only reads the form and shows pages."""
+"""Messages to a chosen audience in the console: the event's mailings, one mailing with who received
+it, and writing one (subject, Markdown text with placeholders, the audience's filters, sent now or
+at a time on the venue's clock), previewed with its counts and a sample recipient's email before it
+is sent. The rules are app.communications.mailings', as for the API; this module only reads the
+form and shows pages."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from starlette.datastructures import FormData
 from app.communications import mailings
 from app.communications.mailing_schemas import Audience, MailingPreview
 from app.console.access import ManagedEvent, OrganiserViewer, Viewer
+from app.console.rules import audience_summary
 from app.console.screen import FormDep, Screen, ScreenDep, text
 from app.core.deps import SessionDep, TransactionRoute
 from app.core.errors import AppError
-from app.core.fields import parse_id
+from app.core.fields import Id, parse_id
 from app.core.timezones import in_zone
 from app.directory.models import OrganisationType
 from app.events.models import Event
@@ -112,6 +114,23 @@ def _compose(
 def new_mailing(screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
     values = {"status": [RegistrationStatus.confirmed.value], "attendance": "", "when": "now"}
     return _compose(screen, session, viewer, event, values=values, errors={})
+
+
+@router.get("/manage/events/{event_ref}/mailings/{mailing_id}", response_class=HTMLResponse)
+def mailing_page(mailing_id: Id, screen: ScreenDep, session: SessionDep, viewer: OrganiserViewer, event: ManagedEvent):
+    """One mailing: its text, audience, time and counts, and who it was sent to (as the API's
+    GET .../mailings/{mailing_id}); another event's mailing is not found."""
+    mailing = mailings.get_mailing(session, event, mailing_id)
+    return screen.render(
+        "console/mailing.html",
+        viewer=viewer,
+        event=event,
+        base=_base(event),
+        mailing=mailing,
+        to=audience_summary(mailing.audience),
+        sent_to=mailings.mailing_recipients(session, mailing),
+        local=lambda moment: in_zone(moment, event.timezone),
+    )
 
 
 def _values(form: FormData) -> dict:

@@ -1,7 +1,8 @@
 """A message to the no-shows of the 2018 demo workshop, in a real browser without JavaScript,
 controls found by their label and role: the organiser opens the event's Mailings, writes the
 message, picks the participants who did not come, previews it (the count, the skipped, a sample
-recipient's email), sends it; a real SMTP server receives exactly those participants' emails."""
+recipient's email), sends it, opens the mailing's page from the list to see who it was sent to; a
+real SMTP server receives exactly those participants' emails."""
 
 from __future__ import annotations
 
@@ -75,6 +76,12 @@ def test_an_organiser_writes_to_the_no_shows_and_exactly_they_receive_it(db, set
         )
         row = page.get_by_role("row", name=SUBJECT)
         assert row.get_by_role("cell").all_inner_texts()[2:] == ["3", "1"]
+        row.get_by_role("link", name=SUBJECT).click()
+
+        assert page.get_by_role("heading", level=1).inner_text().startswith(SUBJECT)
+        sent_to = page.get_by_role("table", name="Sent to")
+        emails = [line.get_by_role("cell").nth(1).inner_text() for line in sent_to.get_by_role("row").all()[1:]]
+        assert sorted(emails) == sorted(written_to)
 
     drain(db, settings.model_copy(update={"smtp_url": smtp_server.url}))
     received = smtp_server.handler.messages
