@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 from sqlalchemy import func, select
 
 from app.core.db import keep_after_rollback
+from app.core.deps import WRITERS_AT_ONCE, _Turn
 from app.directory.models import Organisation, OrganisationType
 
 
@@ -37,3 +39,32 @@ def test_kept_work_is_stored_once_with_a_commit(db):
     assert _names(db) == ["Committed", "Kept"]
     with db.transaction(write=False) as session:
         assert session.execute(select(func.count()).select_from(Organisation)).scalar_one() == 2
+
+
+def test_writes_wait_their_turn_in_the_process_and_reads_do_not(db):
+    """One writer at a time on SQLite, WRITERS_AT_ONCE on PostgreSQL: more would only queue on the
+    database's locks. Reads are not held back by the writers."""
+    places = 1 if db.is_sqlite else WRITERS_AT_ONCE
+    entered: list[str] = []
+
+    async def scenario() -> None:
+        turns = [_Turn(db, write=True) for _ in range(places + 2)]
+        async with anyio.create_task_group() as tasks:
+            for number, turn in enumerate(turns):
+
+                async def take(turn=turn, number=number) -> None:
+                    await turn.__aenter__()
+                    entered.append(f"write {number}")
+
+                tasks.start_soon(take)
+            await anyio.wait_all_tasks_blocked()
+            assert len(entered) == places
+            async with _Turn(db, write=False):
+                entered.append("read")
+            turns[0].release()
+            await anyio.wait_all_tasks_blocked()
+            assert len(entered) == places + 2  # the read, and one writer more
+            for turn in turns:
+                turn.release()
+
+    anyio.run(scenario)
