@@ -10,7 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from app.core import db as db_module
 from app.core.db import Database
 from app.core.migrate import upgrade
 from app.main import create_app
@@ -89,3 +91,28 @@ def test_requests_fail_fast_with_503_while_the_database_is_down_and_recover_with
     unavailable = [(seconds, kind) for status, seconds, kind in answers if status == 503]
     assert all(kind == "application/problem+json" for _, kind in unavailable)
     assert max(seconds for seconds, _ in unavailable) < 5, "a 503 must come fast, not after a long hang"
+
+
+def _backend_pid(database: Database) -> int:
+    with database.transaction(write=False) as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def test_an_idle_connection_is_pinged_and_replaced_a_busy_one_fails_once(own_database, monkeypatch):
+    """Connections idle for a while are pinged before they are lent: a dropped one is replaced
+    unseen. One lent straight back is not (a round trip per request saved): if it dropped meanwhile,
+    its statement fails once, and the pool replaces every connection."""
+    _url, database, set_down = own_database
+    first = _backend_pid(database)
+    set_down(True)
+    set_down(False)
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert _backend_pid(database) != first  # pinged, found dead, replaced: no error
+
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    _backend_pid(database)
+    set_down(True)
+    set_down(False)
+    with pytest.raises(OperationalError):
+        _backend_pid(database)
+    _backend_pid(database)  # the pool was renewed
