@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
+
 import anyio
 import pytest
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.core.db import keep_after_rollback
-from app.core.deps import WRITERS_AT_ONCE, _Turn
+from app.core.db import Transaction, keep_after_rollback
+from app.core.deps import WRITERS_AT_ONCE, SessionDep, TransactionRoute, _Turn
 from app.directory.models import Organisation, OrganisationType
+from app.main import create_app
 
 
 def _names(db) -> list[str]:
@@ -68,3 +74,36 @@ def test_writes_wait_their_turn_in_the_process_and_reads_do_not(db):
                 turn.release()
 
     anyio.run(scenario)
+
+
+def test_a_ready_response_ends_its_transaction_in_the_handlers_call_data_after_serialising(db, settings, monkeypatch):
+    """A plain handler returning a ready response commits right after it returns, in the same worker
+    thread call (no second hop); one returning data commits after FastAPI has serialised it (so a
+    serialisation error rolls back), in a hop of its own."""
+    ended_within_handler: list[bool] = []
+    ending = Transaction.end
+
+    def end(self, *, commit: bool) -> None:
+        ended_within_handler.append(any(frame.function == "endpoint_then_end" for frame in inspect.stack()))
+        ending(self, commit=commit)
+
+    monkeypatch.setattr(Transaction, "end", end)
+    router = APIRouter(route_class=TransactionRoute)
+
+    @router.post("/ready")
+    def ready(session: SessionDep) -> JSONResponse:
+        session.add(Organisation(name="Ready", type=OrganisationType.other))
+        return JSONResponse({"ok": True}, status_code=201)
+
+    @router.post("/data")
+    def data(session: SessionDep) -> dict:
+        session.add(Organisation(name="Data", type=OrganisationType.other))
+        return {"ok": True}
+
+    app = create_app(settings, database=db)
+    app.include_router(router)
+    with TestClient(app) as client:
+        assert client.post("/ready").status_code == 201
+        assert client.post("/data").status_code == 200
+    assert ended_within_handler == [True, False]
+    assert _names(db) == ["Data", "Ready"]

@@ -114,10 +114,14 @@ class TransactionRoute(APIRoute):
     for a busy event loop while SQLite's writer lock or a PostgreSQL row lock is held. A handler
     that returns data keeps the commit after FastAPI has serialised it."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        # The endpoint itself is wrapped, not a dependant: FastAPI builds one per router inclusion
+        # from the endpoint (reading its signature and annotations through the wrapper).
+        if _plain_function(endpoint):
+            endpoint = _ending_ready_responses(endpoint)
+        super().__init__(path, endpoint, **options)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        call = self.dependant.call
-        if call is not None and _plain_function(call):
-            self.dependant.call = _ending_ready_responses(call)
         handle = super().get_route_handler()
 
         async def handle_and_mark_refusals(request: Request) -> Response:
@@ -130,7 +134,7 @@ class TransactionRoute(APIRoute):
 
 
 def _plain_function(call: Callable[..., Any]) -> bool:
-    if getattr(call, "_ends_ready_responses", False):  # already wrapped: a route asked twice
+    if getattr(call, "_ends_ready_responses", False):  # already wrapped: a route made again from a route
         return False
     unwrapped = inspect.unwrap(call)
     return inspect.isfunction(unwrapped) and not (
