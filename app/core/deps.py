@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import partial, wraps
 from typing import Annotated, Any, TypeVar
@@ -189,21 +188,28 @@ class _RequestUnit:
 _current_unit: ContextVar[_RequestUnit | None] = ContextVar("convene_request_unit", default=None)
 
 
-@asynccontextmanager
-async def _request_transaction(request: Request, *, write: bool) -> AsyncIterator[Session]:
-    """The request's unit of work (``Database.begin``): committed before the response is sent,
-    rolled back when the handler raises or answers with an error."""
-    database: Database = request.app.state.database
-    async with _Turn(database, write) as turn:
-        unit = _RequestUnit(database.begin(write=write), turn)
-        request.scope[_UNIT] = unit
-        _current_unit.set(unit)
-        try:
-            yield unit._transaction.db
-        except BaseException:
-            await unit.end(commit=False)
-            raise
-        await unit.end(commit=not request.scope.get(_REFUSED))
+def _unit_of_work(writes: Callable[[Request], bool], doc: str):
+    """A session dependency: the request's unit of work (``Database.begin``), a write transaction
+    when ``writes(request)``; committed before the response is sent, rolled back when the handler
+    raises or answers with an error. One generator, not one wrapping another: each layer of
+    generator is a cost every request pays."""
+
+    async def session_dependency(request: Request) -> AsyncIterator[Session]:
+        database: Database = request.app.state.database
+        write = writes(request)
+        async with _Turn(database, write) as turn:
+            unit = _RequestUnit(database.begin(write=write), turn)
+            request.scope[_UNIT] = unit
+            _current_unit.set(unit)
+            try:
+                yield unit._transaction.db
+            except BaseException:
+                await unit.end(commit=False)
+                raise
+            await unit.end(commit=not request.scope.get(_REFUSED))
+
+    session_dependency.__doc__ = doc
+    return session_dependency
 
 
 async def end_request_transaction(request: Request) -> None:
@@ -227,16 +233,14 @@ def _run_in_transaction(database: Database, work: Callable[[Session], T], write:
         return work(session)
 
 
-async def request_db_session(request: Request) -> AsyncIterator[Session]:
-    """The request's session: read-only for GET and HEAD, a write transaction otherwise."""
-    async with _request_transaction(request, write=request.method not in _READ_METHODS) as db:
-        yield db
-
-
-async def get_writing_session(request: Request) -> AsyncIterator[Session]:
-    """A write transaction whatever the method: for a GET that writes (a link followed from an email)."""
-    async with _request_transaction(request, write=True) as db:
-        yield db
+request_db_session = _unit_of_work(
+    lambda request: request.method not in _READ_METHODS,
+    "The request's session: read-only for GET and HEAD, a write transaction otherwise.",
+)
+get_writing_session = _unit_of_work(
+    lambda request: True,
+    "A write transaction whatever the method: for a GET that writes (a link followed from an email).",
+)
 
 
 # scope="function": the commit happens when the handler returns, so a failed commit is the
