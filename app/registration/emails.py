@@ -6,6 +6,11 @@ are added at delivery by :func:`app.registration.links.email_links`, so no usabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
@@ -20,19 +25,35 @@ from app.notifications.reading import list_outbox
 from app.registration.models import Registration
 
 
-def event_context(event: Event) -> dict:
-    starts, ends = in_zone(event.starts_at, event.timezone), in_zone(event.ends_at, event.timezone)
+def event_context(event: Event) -> Mapping[str, str]:
+    """The event's part of an email's props (read-only: spread it into the props)."""
+    # Keyed by the times as written: equal instants in other offsets are equal keys, but not equal text.
+    return _event_context(
+        event.title, event.starts_at.isoformat(), event.ends_at.isoformat(), event.timezone, event.venue, event.city
+    )
+
+
+# Remembered: every registration's email needs it, and the dates in words cost more than the rest of
+# the props (a new title or date is a new key, so an event changed is never described as it was).
+@lru_cache(maxsize=256)
+def _event_context(
+    title: str, starts_at: str, ends_at: str, timezone: str, venue: str | None, city: str | None
+) -> Mapping[str, str]:
+    starts = in_zone(datetime.fromisoformat(starts_at), timezone)
+    ends = in_zone(datetime.fromisoformat(ends_at), timezone)
     same_day = starts.date() == ends.date()
     when = f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M}" if same_day else f"{starts:%d %B %Y} to {ends:%d %B %Y}"
-    where = ", ".join(part for part in (event.venue, event.city) if part)
-    return {
-        "event_title": event.title,
-        "event_when": f"{when} ({event.timezone})",
-        "event_where": where,
-        "event_starts_at": event.starts_at.isoformat(),
-        "event_ends_at": event.ends_at.isoformat(),
-        "event_timezone": event.timezone,
-    }
+    where = ", ".join(part for part in (venue, city) if part)
+    return MappingProxyType(
+        {
+            "event_title": title,
+            "event_when": f"{when} ({timezone})",
+            "event_where": where,
+            "event_starts_at": starts_at,
+            "event_ends_at": ends_at,
+            "event_timezone": timezone,
+        }
+    )
 
 
 def notify(
