@@ -78,7 +78,7 @@ def serve(
     """Serve the API and the public pages."""
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("app.main:served_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 breakouts_app = typer.Typer(
@@ -433,7 +433,7 @@ def demo(
     for item in reports:  # the event report in every format, by links a browser opens (for 7 days)
         out.print(f"  {f'Report ({item.format.value})':<19}{base}{signed_download_path(settings, item)}")
     if serve_after:
-        uvicorn.run("app.main:create_app", factory=True, host="127.0.0.1", port=port, log_level="info")
+        uvicorn.run("app.main:served_app", factory=True, host="127.0.0.1", port=port, log_level="info")
 
 
 @app.command()

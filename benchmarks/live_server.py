@@ -40,7 +40,7 @@ def start_server(url: str, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "app.main:create_app",
+            "app.main:served_app",
             "--factory",
             "--port",
             str(port),
