@@ -203,7 +203,7 @@ def live_server(db, backend_url, tmp_path):
             sys.executable,
             "-m",
             "uvicorn",
-            "app.main:create_app",
+            "app.main:served_app",
             "--factory",
             "--workers",
             "2",
