@@ -204,9 +204,12 @@ def measure(
     event_id = create_event(base, token, args.capacity)
     profiler = start_profile(args.py_spy, server_pid) if args.py_spy and server_pid else None
     outbox_before, cpu_before, client_before = outbox_rows(database), tree_cpu_seconds(server_pid), time.process_time()
-    # Every --rate-every answers: the time and the server's CPU so far.
-    marks = [(time.perf_counter(), cpu_before)]
-    on_every = (args.rate_every, lambda: marks.append((time.perf_counter(), tree_cpu_seconds(server_pid))))
+    # Every --rate-every answers: the time, the server's CPU and the client's so far.
+    marks = [(time.perf_counter(), cpu_before, client_before)]
+    on_every = (
+        args.rate_every,
+        lambda: marks.append((time.perf_counter(), tree_cpu_seconds(server_pid), time.process_time())),
+    )
     wall, replies = asyncio.run(
         load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None)
     )
@@ -286,22 +289,31 @@ def stop_profile(profiler: subprocess.Popen, path: str, top: int = 20) -> None:
             print(f"    {count / samples:6.1%}  {frame}")
 
 
-def print_rates(marks: list[tuple[float, float]], every: int, with_cpu: bool) -> None:
+def print_rates(marks: list[tuple[float, float, float]], every: int, with_cpu: bool) -> None:
     """Registrations/s and server CPU per registration of each ``every`` answered in turn: a locked
-    section that grows with the event shows here. CPU is the steadier of the two on a shared machine."""
+    section that grows with the event shows here. CPU is the steadier of the two on a shared machine,
+    but moves with the machine's speed too; the client's CPU per request, the same work throughout,
+    shows how much (server over client: a cost that grows with the event, whatever the machine did)."""
     slices = [
-        (every / (t1 - t0), (c1 - c0) / every * 1000) for (t0, c0), (t1, c1) in zip(marks, marks[1:], strict=False)
+        (every / (t1 - t0), (c1 - c0) / every * 1000, (k1 - k0) / every * 1000)
+        for (t0, c0, k0), (t1, c1, k1) in zip(marks, marks[1:], strict=False)
     ]
-    for number, (rate, cpu_ms) in enumerate(slices, start=1):
+    for number, (rate, cpu_ms, client_ms) in enumerate(slices, start=1):
         print(
             f"    {number * every:7d}: {rate:6.0f}/s"
-            + (f"   server CPU {cpu_ms:5.2f} ms per registration" if with_cpu else "")
+            + (f"   server CPU {cpu_ms:5.2f} ms per registration, client {client_ms:4.2f} ms" if with_cpu else "")
         )
     # The first slice includes the start (clients connecting); compare the second with the last.
     if len(slices) > 2:
+        (rate_second, cpu_second, client_second), (rate_last, cpu_last, client_last) = slices[1], slices[-1]
         print(
-            f"  last {every} / second {every}: rate {slices[-1][0] / slices[1][0]:.2f}"
-            + (f", server CPU per registration {slices[-1][1] / slices[1][1]:.2f}" if with_cpu else "")
+            f"  last {every} / second {every}: rate {rate_last / rate_second:.2f}"
+            + (
+                f", server CPU per registration {cpu_last / cpu_second:.2f},"
+                f" server over client CPU {(cpu_last / client_last) / (cpu_second / client_second):.2f}"
+                if with_cpu
+                else ""
+            )
         )
 
 
