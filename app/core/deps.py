@@ -36,8 +36,7 @@ def get_settings_from_app(request: Request) -> Settings:
 
 
 # Per event loop (each server process, each test client): who may open a session now.
-_sqlite_writer: RunVar[anyio.Semaphore] = RunVar("convene_sqlite_writer")
-_postgres_writers: RunVar[anyio.Semaphore] = RunVar("convene_postgres_writers")
+_writers: RunVar[anyio.Semaphore] = RunVar("convene_writers")
 _session_slots: RunVar[anyio.Semaphore] = RunVar("convene_session_slots")
 
 # Write transactions a process runs at once on PostgreSQL (SQLite has a single writer). More would
@@ -66,12 +65,8 @@ class _Turn:
     ending its transaction early."""
 
     def __init__(self, database: Database, write: bool):
-        if not write:
-            self._writer = None
-        elif database.is_sqlite:
-            self._writer = _loop_local(_sqlite_writer, lambda: anyio.Semaphore(1))
-        else:
-            self._writer = _loop_local(_postgres_writers, lambda: anyio.Semaphore(WRITERS_AT_ONCE))
+        writers_at_once = 1 if database.is_sqlite else WRITERS_AT_ONCE
+        self._writer = _loop_local(_writers, lambda: anyio.Semaphore(writers_at_once)) if write else None
         self._slots = _loop_local(_session_slots, lambda: anyio.Semaphore(database.pool_capacity))
         self._held = False
 

@@ -44,15 +44,16 @@ class RateLimits:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def check_address(self, address: str | None) -> None:
-        self._hit(self._per_address, "address", address or "unknown")
+        if self.enabled:
+            self._hit(self._per_address, "address", address or "unknown")
 
     def check_email(self, email: str) -> None:
-        if self.enabled:  # the hash is not free, and a server with limits off does not need it
+        if self.enabled:  # checked before the hash, which is not free
             # Hashed: the limiter's memory should not be one more place holding people's addresses.
             self._hit(self._per_email, "email", hashlib.sha256(email.strip().lower().encode()).hexdigest())
 
     def _hit(self, limit: RateLimitItem, kind: str, key: str) -> None:
-        if not self.enabled or self._limiter.hit(limit, kind, key):
+        if self._limiter.hit(limit, kind, key):
             return
         reset_at = self._limiter.get_window_stats(limit, kind, key).reset_time
         raise TooManyRequests(max(1, math.ceil(reset_at - time.time())))
