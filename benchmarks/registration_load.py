@@ -271,8 +271,8 @@ def stop_profile(profiler: subprocess.Popen, path: str, top: int = 20) -> None:
     profiler.send_signal(signal.SIGINT)
     profiler.wait(60)
     own, total, samples = Counter(), Counter(), 0
-    for line in Path(path).read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
+    # A record is "frame;frame;... count"; a frame of generated code (SQLAlchemy's) may hold newlines.
+    for stack, count in re.findall(r"^(.*?) (\d+)$", Path(path).read_text(), flags=re.MULTILINE | re.DOTALL):
         frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
         frames = [frame for frame in frames if not frame.startswith("process ")]
         if not frames:
