@@ -74,11 +74,16 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes (use PostgreSQL for more than one)")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level: debug, info, warning, error")] = "info",
 ) -> None:
     """Serve the API and the public pages."""
-    import uvicorn
+    from app.core.serving import serve as serve_app
 
-    uvicorn.run("app.main:served_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    try:
+        serve_app("app.main:served_app", host=host, port=port, workers=workers, log_level=log_level)
+    except OSError as error:  # the address is taken, or not this machine's
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {error.strerror}")
+        raise typer.Exit(1) from None
 
 
 breakouts_app = typer.Typer(

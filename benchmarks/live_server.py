@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The command as installed beside this interpreter: the server runs as `convene serve` runs it.
+CONVENE = str(Path(sys.executable).parent / "convene")
 
 
 def free_port() -> int:
@@ -25,7 +27,7 @@ def free_port() -> int:
 
 
 def start_server(url: str, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """``convene``'s app under uvicorn on ``url``'s database; returns (process, base URL) once it answers.
+    """``convene serve`` on ``url``'s database; returns (process, base URL) once it answers.
     Emails stay in the outbox (no SMTP), whatever a local .env says."""
     port = free_port()
     env = {
@@ -36,19 +38,7 @@ def start_server(url: str, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
         "CONVENE_RATE_LIMITS": "off",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:served_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
+        [CONVENE, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
         env=env,
         cwd=PROJECT_ROOT,
     )

@@ -34,6 +34,7 @@ from app.main import create_app
 
 REQUIRE_SERVICES = os.environ.get("CONVENE_REQUIRE_SERVICES") == "1"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CONVENE = str(Path(sys.executable).parent / "convene")  # the command, installed beside this interpreter
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -188,7 +189,7 @@ def admin(db: Database) -> dict[str, str]:
 
 @pytest.fixture
 def live_server(db, backend_url, tmp_path):
-    """A real uvicorn with two worker processes on the test database; yields its base URL."""
+    """``convene serve`` with two worker processes on the test database; yields its base URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -199,21 +200,7 @@ def live_server(db, backend_url, tmp_path):
     }
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:served_app",
-            "--factory",
-            "--workers",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        [CONVENE, "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
