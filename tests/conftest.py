@@ -187,6 +187,20 @@ def admin(db: Database) -> dict[str, str]:
     return token_headers(db, Role.admin)
 
 
+def stop_process_group(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop ``process`` (started with ``start_new_session``) and its children: SIGTERM, then SIGKILL
+    for what is still there after ``timeout`` seconds."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:  # the whole group has already gone
+        return
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @pytest.fixture
 def live_server(db, backend_url, tmp_path):
     """``convene serve`` with two worker processes on the test database; yields its base URL."""
@@ -221,10 +235,5 @@ def live_server(db, backend_url, tmp_path):
             time.sleep(0.2)
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process_group(server)
         log.close()

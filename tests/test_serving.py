@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from app.core.serving import SPREADS_CONNECTIONS
-from tests.conftest import CONVENE, PROJECT_ROOT, free_port
+from tests.conftest import CONVENE, PROJECT_ROOT, free_port, stop_process_group
 
 pytestmark = pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="SO_REUSEPORT spreads connections on Linux only")
 
@@ -111,12 +111,7 @@ def two_workers(tmp_path) -> Iterator[tuple[subprocess.Popen, int]]:
         )
         yield server, port
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process_group(server)
 
 
 async def _hold_connections(base: str, count: int, then) -> None:

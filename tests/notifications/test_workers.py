@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.core.queue import QueueStatus
 from app.notifications.models import OutboxEmail
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, stop_process_group
 from tests.notifications.test_delivery import _queue
 
 CONVENE = Path(sys.executable).with_name("convene")
@@ -41,16 +41,6 @@ def _start_worker(backend_url: str, smtp_url: str, log: Path) -> subprocess.Pope
     )
 
 
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-
-
 def _count_done(db) -> int:
     with db.transaction(write=False) as session:
         return session.execute(
@@ -71,7 +61,7 @@ def workers():
     started: list[subprocess.Popen] = []
     yield started
     for worker in started:
-        _stop(worker)
+        stop_process_group(worker)
 
 
 def test_two_workers_and_a_slow_server_send_every_email_once(db, backend_url, smtp_server, workers, tmp_path):
