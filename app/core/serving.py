@@ -60,8 +60,9 @@ def bind_reusing_port(host: str, port: int) -> socket.socket:
 
 class _PerWorkerSocket(socket.socket):
     """What the supervisor hands each worker: sent to a worker process, it arrives as a new socket
-    bound to the address (``bind_reusing_port``), not as a copy of this one, which is never bound. multiprocessing sends a plain socket as a duplicate of its descriptor; it looks up its
-    reducer by the exact type, so this subclass is sent by its own ``__reduce__``."""
+    bound to the address (``bind_reusing_port``), not as a copy of this one, which is never bound.
+    multiprocessing sends a plain socket as a duplicate of its descriptor; it looks its reducer up
+    by the exact type, so this subclass is sent by its own ``__reduce__``."""
 
     def __init__(self, host: str, port: int) -> None:
         super().__init__(_family(host), socket.SOCK_STREAM)
