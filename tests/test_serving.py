@@ -173,3 +173,15 @@ def test_a_taken_address_is_refused_before_any_worker_starts(tmp_path):
 
 def taken_inode(sock: socket.socket) -> int:
     return os.fstat(sock.fileno()).st_ino
+
+
+def test_a_rolling_restart_on_sighup_answers_every_request_meanwhile(two_workers):
+    server, port = two_workers
+    before = set(_listening_workers(server, port))
+    os.kill(server.pid, signal.SIGHUP)  # uvicorn's supervisor: start a new worker, then stop an old one, in turn
+    answers = []
+    while not ((now := set(_listening_workers(server, port))) and len(now) == 2 and now.isdisjoint(before)):
+        answers.append(_answers(f"http://127.0.0.1:{port}"))
+        assert len(answers) < 600, "the workers were not replaced"
+    assert answers and all(answers)
+    assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
