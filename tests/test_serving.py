@@ -83,22 +83,24 @@ def _answers(base: str) -> bool:
         return False
 
 
-def _serve(port: int, tmp_path: Path, workers: int = 2) -> subprocess.Popen:
+def _serve(port: int, tmp_path: Path) -> subprocess.Popen:
+    """``convene serve`` with two workers; what it prints goes to ``tmp_path / "server.log"`` (a pipe
+    nobody reads would stop a server that logs enough to fill it)."""
     env = {
         **os.environ,
         "CONVENE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "CONVENE_SECRET_KEY": "serving-test-secret",
         "CONVENE_SMTP_URL": "",
     }
-    return subprocess.Popen(
-        [CONVENE, "serve", "--workers", str(workers), "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    with (tmp_path / "server.log").open("w") as log:  # the server keeps its own copy
+        return subprocess.Popen(
+            [CONVENE, "serve", "--workers", "2", "--port", str(port), "--log-level", "warning"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 @pytest.fixture
@@ -163,16 +165,12 @@ def test_a_taken_address_is_refused_before_any_worker_starts(tmp_path):
     port = taken.getsockname()[1]
     try:
         server = _serve(port, tmp_path)
-        output, _ = server.communicate(timeout=60)
-        assert server.returncode == 1
+        assert server.wait(timeout=60) == 1
+        output = (tmp_path / "server.log").read_text()
         assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in output
-        assert _sockets_on(port, LISTEN) == {taken_inode(taken)}
+        assert _sockets_on(port, LISTEN) == {os.fstat(taken.fileno()).st_ino}
     finally:
         taken.close()
-
-
-def taken_inode(sock: socket.socket) -> int:
-    return os.fstat(sock.fileno()).st_ino
 
 
 def test_a_rolling_restart_on_sighup_answers_every_request_meanwhile(two_workers):
