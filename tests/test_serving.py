@@ -171,15 +171,3 @@ def test_a_taken_address_is_refused_before_any_worker_starts(tmp_path):
         assert _sockets_on(port, LISTEN) == {os.fstat(taken.fileno()).st_ino}
     finally:
         taken.close()
-
-
-def test_a_rolling_restart_on_sighup_answers_every_request_meanwhile(two_workers):
-    server, port = two_workers
-    before = set(_listening_workers(server, port))
-    os.kill(server.pid, signal.SIGHUP)  # uvicorn's supervisor: start a new worker, then stop an old one, in turn
-    answers, deadline = [], time.monotonic() + 120  # two workers start in turn: seconds each on a busy machine
-    while not ((now := set(_listening_workers(server, port))) and len(now) == 2 and now.isdisjoint(before)):
-        answers.append(_answers(f"http://127.0.0.1:{port}"))
-        assert time.monotonic() < deadline, "the workers were not replaced"
-    assert answers and all(answers)
-    assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
