@@ -203,7 +203,7 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 15) -> None:
 
 @pytest.fixture
 def live_server(db, backend_url, tmp_path):
-    """``convene serve`` with two worker processes on the test database; yields its base URL."""
+    """A real uvicorn with two worker processes on the test database; yields its base URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -214,7 +214,21 @@ def live_server(db, backend_url, tmp_path):
     }
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [CONVENE, "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:served_app",
+            "--factory",
+            "--workers",
+            "2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
