@@ -19,6 +19,7 @@ from rich.table import Table
 
 from app.core.errors import AppError
 from app.core.roles import Role
+from app.core.serving import KEEP_ALIVE_SECONDS
 from app.reports.formats import ReportFormat
 
 # Plain help and errors (click's, rich_markup_mode=None): typer's boxed ones load rich.markdown and
@@ -75,12 +76,27 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes (use PostgreSQL for more than one)")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn's log level: debug, info, warning, error")] = "info",
+    access_log: Annotated[bool, typer.Option(help="a line per request (a reverse proxy may log them already)")] = True,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            min=1, help="seconds an idle connection is kept open: longer than any proxy's in front keeps its own"
+        ),
+    ] = KEEP_ALIVE_SECONDS,
 ) -> None:
     """Serve the API and the public pages."""
     from app.core.serving import serve as serve_app
 
     try:
-        serve_app("app.main:served_app", host=host, port=port, workers=workers, log_level=log_level)
+        serve_app(
+            "app.main:served_app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=access_log,
+            keep_alive=keep_alive,
+        )
     except OSError as error:  # the address is taken, or not this machine's
         err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {error.strerror}")
         raise typer.Exit(1) from None

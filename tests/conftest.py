@@ -203,7 +203,7 @@ def stop_process_group(process: subprocess.Popen, timeout: float = 15) -> None:
 
 @pytest.fixture
 def live_server(db, backend_url, tmp_path):
-    """A real uvicorn with two worker processes on the test database; yields its base URL."""
+    """``convene serve`` with two worker processes on the test database, as production runs; yields its base URL."""
     port = free_port()
     env = {
         **os.environ,
@@ -215,19 +215,15 @@ def live_server(db, backend_url, tmp_path):
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:served_app",
-            "--factory",
+            CONVENE,
+            "serve",
             "--workers",
             "2",
-            "--host",
-            "127.0.0.1",
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            "info",  # the supervisor's word on its workers (started, died), without a line per request
+            "--no-access-log",
         ],
         cwd=PROJECT_ROOT,
         env=env,
@@ -251,3 +247,5 @@ def live_server(db, backend_url, tmp_path):
     finally:
         stop_process_group(server)
         log.close()
+        # Shown by pytest only when the test fails: what the server said (a worker restarted, a traceback).
+        print((tmp_path / "server.log").read_text())

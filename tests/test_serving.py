@@ -1,10 +1,11 @@
 """`convene serve --workers N`: each worker listens on a socket of its own, so the kernel spreads
-connections across them, and the supervisor still replaces a worker that dies (app.core.serving).
-Real processes, real sockets, read from /proc."""
+connections across them, the supervisor still replaces a worker that dies, and an idle connection
+is left for the client to close (app.core.serving). Real processes, real sockets, read from /proc."""
 
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import signal
 import socket
@@ -171,3 +172,20 @@ def test_a_taken_address_is_refused_before_any_worker_starts(tmp_path):
         assert _sockets_on(port, LISTEN) == {os.fstat(taken.fileno()).st_ino}
     finally:
         taken.close()
+
+
+def test_an_idle_connection_is_kept_for_the_client_to_close(two_workers):
+    """Closed by the server as a request arrived on it, the request would be lost (the client sees a
+    reset): so an idle connection outlives httpx's 5 s, after which httpx closes it itself."""
+    _, port = two_workers
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read() == b'{"status":"ok"}'
+        first = connection.sock.getsockname()
+        time.sleep(6)  # past httpx's keepalive_expiry (and uvicorn's own default) of 5 s
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().status == 200
+        assert connection.sock.getsockname() == first  # the same connection, not a new one
+    finally:
+        connection.close()

@@ -21,21 +21,50 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-
-import uvicorn
-from uvicorn.supervisors import Multiprocess
+from typing import Any
 
 log = logging.getLogger("uvicorn.error")
 
 SPREADS_CONNECTIONS = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 
 
-def serve(app: str, *, host: str, port: int, workers: int, log_level: str = "info") -> None:
+# How long an idle keep-alive connection is kept open. Whoever closes an idle connection first must
+# be the client (a browser, httpx, a proxy in front): a server that closes one just as a request
+# arrives on it loses that request, and the client sees the connection reset (httpx.ReadError, or
+# a proxy's 502). uvicorn's own 5 s equals httpx's, which made a test's burst of registrations lose
+# one in a loaded CI run, and is far below the 60 s that nginx keeps its upstream connections.
+KEEP_ALIVE_SECONDS = 75
+
+
+def serve(
+    app: str,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str = "info",
+    access_log: bool = True,
+    keep_alive: int = KEEP_ALIVE_SECONDS,
+) -> None:
     """Serve the application factory ``app`` ("module:function") on ``host``:``port``."""
+    # Imported here: the CLI reads this module's defaults for every command, and uvicorn takes a
+    # fifth of a second to import.
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    options: dict[str, Any] = dict(
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=access_log,
+        timeout_keep_alive=keep_alive,
+    )
     if workers == 1 or not SPREADS_CONNECTIONS:
-        uvicorn.run(app, factory=True, host=host, port=port, workers=workers, log_level=log_level)
+        uvicorn.run(app, **options)
         return
-    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers, log_level=log_level)
+    config = uvicorn.Config(app, **options)
     listener = _PerWorkerSocket(host, port)
     listener.check_free()
     log.info("Uvicorn running on http://%s:%d, %d workers each with a socket of its own", host, port, workers)
