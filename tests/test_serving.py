@@ -159,6 +159,18 @@ def test_a_worker_that_dies_is_replaced_by_one_with_its_own_socket(two_workers):
     assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
 
 
+def test_a_rolling_restart_on_sighup_replaces_each_worker_and_answers_meanwhile(two_workers):
+    server, port = two_workers
+    before = set(_listening_workers(server, port))
+    os.kill(server.pid, signal.SIGHUP)  # uvicorn's supervisor: start a new worker, then stop an old one, in turn
+    answers, deadline = [], time.monotonic() + 120  # two workers start in turn: seconds each on a busy machine
+    while not ((now := set(_listening_workers(server, port))) and len(now) == 2 and now.isdisjoint(before)):
+        answers.append(_answers(f"http://127.0.0.1:{port}"))
+        assert time.monotonic() < deadline, "the workers were not replaced"
+    assert answers and all(answers)
+    assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
+
+
 def test_a_taken_address_is_refused_before_any_worker_starts(tmp_path):
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))

@@ -35,6 +35,12 @@ SPREADS_CONNECTIONS = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT"
 # one in a loaded CI run, and is far below the 60 s that nginx keeps its upstream connections.
 KEEP_ALIVE_SECONDS = 75
 
+# How long the supervisor waits for a worker: to answer its ping before it is taken for hung and
+# killed, and for a new one to be ready in a rolling restart (SIGHUP) before the restart is given up.
+# uvicorn's 5 s is less than a worker takes to import the application and start on a busy machine,
+# and every rolling restart on the loaded CI machine was given up.
+WORKER_TIMEOUT_SECONDS = 30
+
 
 def serve(
     app: str,
@@ -60,6 +66,7 @@ def serve(
         log_level=log_level,
         access_log=access_log,
         timeout_keep_alive=keep_alive,
+        timeout_worker_healthcheck=WORKER_TIMEOUT_SECONDS,
     )
     if workers == 1 or not SPREADS_CONNECTIONS:
         uvicorn.run(app, **options)
