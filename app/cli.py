@@ -413,12 +413,11 @@ def demo(
     port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
 ) -> None:
     """Migrate the database, load the demo workshop (once), print its addresses, then serve."""
-    import uvicorn
-
     from app.core.config import get_settings
     from app.core.db import Database
     from app.core.migrate import upgrade
     from app.core.security import derived_token, ensure_token
+    from app.core.serving import serve as serve_app
     from app.demo.accounts import DEMO_ORGANISER_EMAIL, demo_password, ensure_demo_organiser
     from app.demo.loader import load_demo
     from app.demo.report import generate_demo_reports
@@ -454,7 +453,7 @@ def demo(
     for item in reports:  # the event report in every format, by links a browser opens (for 7 days)
         out.print(f"  {f'Report ({item.format.value})':<19}{base}{signed_download_path(settings, item)}")
     if serve_after:
-        uvicorn.run("app.main:served_app", factory=True, host="127.0.0.1", port=port, log_level="info")
+        serve_app("app.main:served_app", host="127.0.0.1", port=port, workers=1)
 
 
 @app.command()
