@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, func
 from sqlmodel import Field, SQLModel
 
 from app.core.ownership import owner_account_field, owner_token_field
@@ -55,6 +55,9 @@ ORGANISATION_TYPE_LABELS = {
 
 class Organisation(SQLModel, table=True):
     __tablename__ = "organisation"
+    # Every registration looks its organisation up by name in any case: without an index on the
+    # lowered name, that is a scan of the whole directory, which only grows.
+    __table_args__ = (Index("ix_organisation_lower_name", func.lower(Column("name"))),)
     id: int = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
     type: OrganisationType = Field(
@@ -71,6 +74,7 @@ class Project(SQLModel, table=True):
     """A project (or other affiliation) that participants represent."""
 
     __tablename__ = "project"
+    __table_args__ = (Index("ix_project_lower_acronym", func.lower(Column("acronym"))),)  # as the organisation's name
 
     id: int = Field(default=None, primary_key=True)
     acronym: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
