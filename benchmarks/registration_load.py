@@ -5,6 +5,7 @@
     uv run python benchmarks/registration_load.py --postgres URL --workers 2 --ceiling --repeat 3   # issue 14's figure
     uv run python benchmarks/registration_load.py --requests 20000 --capacity 10000 --rate-every 1000  # a large event
     uv run python benchmarks/registration_load.py --url http://127.0.0.1:8000 --token cvn_...   # a running server
+    uv run python benchmarks/registration_load.py --organisations 5000   # each registrant names one of 5,000 organisations
 
 Creates an event of ``--capacity`` seats through the API (an organiser token), then N clients
 (``--clients``, each its own keep-alive connection) post ``--requests`` registrations, each with
@@ -17,6 +18,9 @@ counters equal the counts (``convene check``) and that every registration queued
 same database server right before each Convene run, and prints the two side by side with their
 ratio; ``--repeat`` alternates them and ends with the medians. ``--rate-every N`` prints the rate of
 each N registrations in the order they were answered (does the rate drop as the event fills?).
+``--organisations N`` puts N organisations in the directory of a database it starts, and has each
+registrant name one of them, in another case than stored, as people type (does the directory's
+size cost every registration?); without it, registrants name none.
 
 Before measuring, one registration per client goes to another event, so that every server process
 has answered a registration: a process's first one builds FastAPI's route tables and loads the
@@ -52,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.core.db import Database  # noqa: E402
 from app.core.migrate import upgrade  # noqa: E402
 from app.core.security import Role, create_token  # noqa: E402
+from app.directory.models import Organisation, OrganisationType  # noqa: E402
 from app.notifications.models import OutboxEmail  # noqa: E402
 from app.registration.capacity import differences  # noqa: E402
 from benchmarks.live_server import PROJECT_ROOT, postgres_database, start_server  # noqa: E402
@@ -61,12 +66,19 @@ CEILING_SCRIPTS = [PROJECT_ROOT.parent / "shared/bench/ceiling.py", PROJECT_ROOT
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def prepare(url: str) -> str:
-    """Migrate the database and return a new organiser token."""
+def organisation_name(number: int) -> str:
+    return f"Regional Development Agency {number:05d}"
+
+
+def prepare(url: str, organisations: int) -> str:
+    """Migrate the database, fill the directory with ``organisations``, and return a new organiser token."""
     database = Database(url)
     upgrade(database.engine)
     with database.transaction() as session:
         token = create_token(session, role=Role.organiser, name="registration benchmark")
+        session.add_all(
+            Organisation(name=organisation_name(n), type=OrganisationType.agency) for n in range(organisations)
+        )
     database.dispose()
     return token
 
@@ -119,7 +131,12 @@ class Reply:
 
 
 async def load(
-    base: str, event_id: int, requests: int, clients: int, on_every: tuple[int, Callable[[], None]] | None = None
+    base: str,
+    event_id: int,
+    requests: int,
+    clients: int,
+    on_every: tuple[int, Callable[[], None]] | None = None,
+    organisations: int = 0,
 ) -> tuple[float, list[Reply]]:
     """``clients`` workers posting ``requests`` registrations in all; (wall seconds, replies in the order answered).
 
@@ -130,19 +147,22 @@ async def load(
     replies: list[Reply] = []
     run = uuid.uuid4().hex[:6]
 
+    def registrant(number: int) -> dict:
+        person = {
+            "first_name": "Load",
+            "last_name": f"Test {number}",
+            "email": f"load{number}.{run}@example.org",
+            "country": "BE",
+            "consents": {"privacy": True, "publication": "nobody"},
+        }
+        if organisations:
+            person["organisation"] = organisation_name(number * 7919 % organisations).upper()
+        return person
+
     async def client(http: aiohttp.ClientSession) -> None:
         for number in numbers:
             started = time.perf_counter()
-            async with http.post(
-                f"/api/v1/events/{event_id}/registrations",
-                json={
-                    "first_name": "Load",
-                    "last_name": f"Test {number}",
-                    "email": f"load{number}.{run}@example.org",
-                    "country": "BE",
-                    "consents": {"privacy": True, "publication": "nobody"},
-                },
-            ) as response:
+            async with http.post(f"/api/v1/events/{event_id}/registrations", json=registrant(number)) as response:
                 body = await response.json(content_type=None)
             done = time.perf_counter()
             replies.append(Reply(response.status, body, (done - started) * 1000, done))
@@ -211,7 +231,7 @@ def measure(
         lambda: marks.append((time.perf_counter(), tree_cpu_seconds(server_pid), time.process_time())),
     )
     wall, replies = asyncio.run(
-        load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None)
+        load(base, event_id, args.requests, args.clients, on_every if args.rate_every else None, args.organisations)
     )
     if profiler is not None:
         stop_profile(profiler, args.py_spy)
@@ -401,7 +421,7 @@ def run(
 
 
 def run_spawned(label: str, url: str, args: argparse.Namespace, ceiling_url: str | None) -> bool:
-    token = prepare(url)
+    token = prepare(url, args.organisations)
     process, base = start_server(url, workers=args.workers)
     try:
         return run(
@@ -442,14 +462,21 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="run on a fresh database on this PostgreSQL server instead of SQLite"
     )
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="a directory of N organisations, one named by each registrant",
+    )
     parser.add_argument("--url", help="a running server to load instead (with --token)")
     parser.add_argument("--token", help="an organiser token of the running server")
     args = parser.parse_args()
     if args.url:
         if not args.token:
             parser.error("--url needs --token (convene token create --role organiser)")
-        if args.ceiling:
-            parser.error("--ceiling needs a server this script starts (it must know the database)")
+        if args.ceiling or args.organisations:
+            parser.error("--ceiling and --organisations need a server this script starts (they use its database)")
         ok = run(args.url, args.url, args.token, args)
     elif args.postgres:
         url, drop = postgres_database(args.postgres)
