@@ -90,15 +90,21 @@ def get_event(session: Session, event_id: int) -> Event:
 
 
 def get_event_by_ref(session: Session, ref: str | int) -> Event:
-    """An event named by its id (digits) or its slug, as every API address and CLI command accepts.
-    A slug always has a letter (see schemas.EventSlug), so the two never collide."""
+    """An event named by its id (digits) or its slug, as every API address and CLI command accepts."""
+    named = parse_event_ref(ref)
+    return get_event(session, named) if isinstance(named, int) else get_event_by_slug(session, named)
+
+
+def parse_event_ref(ref: str | int) -> int | str:
+    """What an event reference names: an id (digits) or a slug. A slug always has a letter (see
+    schemas.EventSlug), so the two never collide; digits naming no possible row are a 404 here."""
     text = str(ref).strip()
     if text.isascii() and text.isdigit():
         number = parse_id(text)
         if number is None:
             raise NotFound(f"no event with id {text}")
-        return get_event(session, number)
-    return get_event_by_slug(session, text)
+        return number
+    return text
 
 
 def get_event_by_slug(session: Session, slug: str) -> Event:

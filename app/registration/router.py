@@ -25,7 +25,6 @@ from app.core.pagination import Page
 from app.core.ratelimit import limit_public_registration
 from app.directory.models import OrganisationType
 from app.events.dependencies import EventRef, ManagedEvent
-from app.events.service import get_event_by_ref
 from app.registration import questions, service
 from app.registration.links import registration_for_token
 from app.registration.models import Registration, RegistrationStatus
@@ -40,6 +39,7 @@ from app.registration.schemas import (
     RegistrationRejection,
     RegistrationUpdate,
 )
+from app.registration.target import event_to_register_for
 
 router = APIRouter(route_class=TransactionRoute, tags=["registrations"])
 page_router = APIRouter(route_class=TransactionRoute, tags=["registrations"], include_in_schema=False)
@@ -74,11 +74,16 @@ def register(
     address and per email address (429 with `Retry-After`)."""
     if principal is None:
         limit_public_registration(request, data.email)
-    event = get_event_by_ref(session, event_id)
+    event, to_read = event_to_register_for(session, event_id)
     if principal is not None:
         principal.require_manages(event.id)
     registered = service.register(
-        session, event, data, by_organiser=principal is not None, by=principal.name if principal else None
+        session,
+        event,
+        data,
+        by_organiser=principal is not None,
+        by=principal.name if principal else None,
+        to_read=to_read,
     )
     body: RegistrationRead | RegistrationReceipt
     if principal is not None:

@@ -34,6 +34,7 @@ from app.registration.history import Change, record
 from app.registration.models import LIVE_STATUSES, SEAT_STATUSES, Publication, Registration, RegistrationStatus
 from app.registration.questions import event_questions, validate_answers
 from app.registration.schemas import RegistrationCreate, RegistrationRead, RegistrationUpdate
+from app.registration.target import READ_ALL, ToRead
 from app.registration.workflow import Action, transition
 from app.webhooks.schemas import EventType
 from app.webhooks.service import emit, interested_hooks, queue_deliveries
@@ -106,10 +107,18 @@ class Registered:
 
 
 def register(
-    session: Session, event: Event, data: RegistrationCreate, *, by_organiser: bool = False, by: str | None = None
+    session: Session,
+    event: Event,
+    data: RegistrationCreate,
+    *,
+    by_organiser: bool = False,
+    by: str | None = None,
+    to_read: ToRead = READ_ALL,
 ) -> Registered:
     """Register someone for ``event``: a seat (through the steps the event asks for) or the waiting list.
     ``by`` names the organiser who entered it, for the history (None: the person, on the form).
+    ``to_read`` says whether the event's questions and webhooks need reading (target.py): a caller
+    that read the event with ``event_to_register_for`` knows.
 
     An organiser's registration is accepted outside the window and skips email confirmation and
     approval; capacity still applies unless ``data.override_capacity``. The waiting-list position
@@ -122,7 +131,7 @@ def register(
             raise NotFound(f"no event with id {event.id}")
         check_window(event)
     # Everything that does not depend on seats is done before taking the lock.
-    answers = validate_answers(event_questions(session, event), data.answers)
+    answers = validate_answers(event_questions(session, event) if to_read.questions else [], data.answers)
     project_id = project_by_acronym(session, data.project).id if data.project else None
     organisation_id = _organisation_id(session, data.organisation, data.organisation_type, data.country)
     now = utcnow()
@@ -150,7 +159,7 @@ def register(
 
     seat = Seat.for_(event, registration, now)
     context = registration_fields(event, registration)
-    hooks = interested_hooks(session, event.id, EventType.registration_created)
+    hooks = interested_hooks(session, event.id, EventType.registration_created) if to_read.hooks else []
     # Locked from here to the commit: count the newcomer, insert, queue the email, record (admission.py).
     newcomer = admission.Newcomer(registration, seat, context, by)
     admitted = admission.admit(session, event, newcomer, override=by_organiser and data.override_capacity)
