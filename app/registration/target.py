@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from app.core.db import table_of
 from app.core.errors import NotFound
 from app.events.models import Event
 from app.events.service import parse_event_ref
@@ -34,7 +35,7 @@ READ_ALL = ToRead()
 
 # Built once, as every statement on the registration path (see events.service._EVENT_BY_ID).
 _WITH_WHAT_TO_READ = select(
-    Event, exists().where(col(Question.event_id) == col(Event.id)), any_enabled_hook(col(Event.id))
+    Event, exists().where(col(Question.event_id) == col(Event.id)), any_enabled_hook(table_of(Event).c.id)
 )
 _BY_ID = _WITH_WHAT_TO_READ.where(col(Event.id) == bindparam("event_id"))
 _BY_SLUG = _WITH_WHAT_TO_READ.where(col(Event.slug) == bindparam("slug"))
