@@ -14,6 +14,7 @@ only arbitrates between processes.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,8 @@ def rowcount(result: Result[Any]) -> int:
 
 
 _IMMEDIATE = "convene_immediate"
+_NO_WAIT = "convene_no_wait"  # with _IMMEDIATE: fail rather than wait for another process's write
+BUSY_TIMEOUT_MS = 30_000
 
 
 POOL_SIZE, POOL_OVERFLOW = 5, 10
@@ -65,7 +68,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
         )
@@ -118,15 +121,24 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        options = connection.get_execution_options()
         # Straight to the driver: SQLAlchemy's statement machinery (events, a result object) cost
         # more than the BEGIN itself, once per transaction.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        driver = connection.connection.driver_connection
+        if not options.get(_NO_WAIT, False):
+            driver.execute("BEGIN IMMEDIATE" if options.get(_IMMEDIATE, False) else "BEGIN")
+            return
+        # Give up at once, rather than wait, if another process holds the write lock.
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Database:
@@ -172,6 +184,22 @@ class Transaction:
             self._lock.acquire()
         self._bind = database._write_bind if write else database.engine
         self.db = Session(self._bind, expire_on_commit=False)
+
+    def began_without_waiting(self) -> bool:
+        """Begin a SQLite write transaction now, if no other process (a worker, a CLI command) holds the
+        database's write lock; this process's writers have taken their turns before a Transaction is
+        made. False, with nothing begun, when one does (the next statement begins and waits), on
+        PostgreSQL and for reads: the caller must then not block its thread on the database."""
+        if self._lock is None:
+            return False
+        if self.db.in_transaction():  # begun already (a dependency read the caller's token): it holds the lock
+            return True
+        try:
+            self.db.connection(execution_options={_NO_WAIT: True})
+        except (OperationalError, sqlite3.OperationalError):  # "database is locked", raised by the BEGIN itself
+            self.db.close()  # the session begins afresh on its next statement
+            return False
+        return True
 
     def end(self, *, commit: bool) -> None:
         """Commit, or roll back and then store what was kept despite a rollback (``keep_after_rollback``)."""

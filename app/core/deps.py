@@ -14,6 +14,7 @@ from fastapi import Depends, Query, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Settings
 from app.core.db import Database
@@ -112,7 +113,10 @@ class TransactionRoute(APIRoute):
         # The endpoint itself is wrapped, not a dependant: FastAPI builds one per router inclusion
         # from the endpoint (reading its signature and annotations through the wrapper).
         if _plain_function(endpoint):
+            brief = getattr(endpoint, _BRIEF, False)
             endpoint = _ending_ready_responses(endpoint)
+            if brief:
+                endpoint = _in_event_loop_when_free(endpoint)
         super().__init__(path, endpoint, **options)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -125,6 +129,32 @@ class TransactionRoute(APIRoute):
             return response
 
         return handle_and_mark_refusals
+
+
+_BRIEF = "_convene_brief"
+
+
+def brief(endpoint: Callable[..., T]) -> Callable[..., T]:
+    """Marks a plain handler as brief: a few statements and nothing that waits on anything else (no
+    files, no network, no rendering). On SQLite, when no other process holds the database's write
+    lock, such a handler runs in the event loop rather than a worker thread: its work is Python
+    holding the GIL either way, and the hop to a thread and back, with the two threads handing the
+    GIL to each other at every statement, cost a sixth of a registration's server CPU (2.1 ms
+    against 1.8 measured). On PostgreSQL, for reads, and while another process writes, it runs in a
+    worker thread as any plain handler."""
+    setattr(endpoint, _BRIEF, True)
+    return endpoint
+
+
+def _in_event_loop_when_free(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(endpoint)
+    async def in_loop_or_thread(**values: Any) -> Any:
+        unit = _current_unit.get()
+        if unit is not None and unit.began_without_waiting():
+            return endpoint(**values)
+        return await run_in_threadpool(endpoint, **values)
+
+    return in_loop_or_thread
 
 
 def _plain_function(call: Callable[..., Any]) -> bool:
@@ -160,9 +190,13 @@ class _RequestUnit:
     def __init__(self, transaction, turn: _Turn):
         self._transaction, self._turn, self.ended = transaction, turn, False
 
+    def began_without_waiting(self) -> bool:
+        return self._transaction.began_without_waiting()
+
     def end_in_thread(self, *, commit: bool) -> None:
-        """End the transaction from the handler's worker thread; the turn is given back in the event
-        loop, by ``end``. Marked ended first: a commit that fails has ended the transaction too."""
+        """End the transaction from the handler's thread (a worker's, or the event loop's for a brief
+        handler); the turn is given back in the event loop, by ``end``. Marked ended first: a commit
+        that fails has ended the transaction too."""
         self.ended = True
         self._transaction.end(commit=commit)
 

@@ -19,6 +19,7 @@ from app.core.deps import (
     TransactionRoute,
     WindowDep,
     WritingSessionDep,
+    brief,
 )
 from app.core.fields import Id
 from app.core.pagination import Page
@@ -64,6 +65,7 @@ ManagedRegistration = Annotated[Registration, Depends(managed_registration)]
         429: {"description": "too many registrations from this address or for this email; see `Retry-After`"},
     },
 )
+@brief
 def register(
     event_id: EventRef, data: RegistrationCreate, session: SessionDep, principal: OptionalPrincipalDep, request: Request
 ):
