@@ -2,8 +2,8 @@
 the event asks custom questions, and whether an enabled webhook may want to hear of it.
 
 Both are asked in the event's own SELECT. Most events have neither, and each is then a statement not
-run: on SQLite two of a registration's eight statements, some 7% of its server CPU. An event that
-has questions or hooks still has them read, by ``register``, as before.
+run: two of a registration's eight, about 0.1 ms of its 1.8 ms of CPU on SQLite (measured in-process).
+An event that has questions or hooks still has them read, by ``register``, as before.
 """
 
 from __future__ import annotations
