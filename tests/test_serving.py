@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from app.core.serving import SPREADS_CONNECTIONS
-from tests.conftest import CONVENE, PROJECT_ROOT, free_port, stop_process_group
+from tests.conftest import CONVENE, PROJECT_ROOT, free_port, missing_service, stop_process_group
 
 pytestmark = pytest.mark.skipif(not SPREADS_CONNECTIONS, reason="SO_REUSEPORT spreads connections on Linux only")
 
@@ -78,10 +78,17 @@ def _wait_for(condition, what: str, timeout: float = 120):
 
 
 def _answers(base: str) -> bool:
+    return _why_not_answered(base) is None
+
+
+def _why_not_answered(base: str) -> str | None:
+    """None when ``/healthz`` answers 200 within 2 s; else what happened, and after how long."""
+    started = time.monotonic()
     try:
-        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-    except httpx.TransportError:
-        return False
+        status = httpx.get(f"{base}/healthz", timeout=2).status_code
+        return None if status == 200 else f"HTTP {status}"
+    except httpx.TransportError as error:
+        return f"{type(error).__name__} after {time.monotonic() - started:.3f} s"
 
 
 def _serve(port: int, tmp_path: Path) -> subprocess.Popen:
@@ -159,15 +166,25 @@ def test_a_worker_that_dies_is_replaced_by_one_with_its_own_socket(two_workers):
     assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
 
 
+def _migrates_queued_connections() -> bool:
+    setting = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+    return setting.exists() and setting.read_text().strip() == "1"
+
+
 def test_a_rolling_restart_on_sighup_replaces_each_worker_and_answers_meanwhile(two_workers):
+    if not _migrates_queued_connections():
+        # Without it the kernel resets the connections still queued at a stopping worker's socket
+        # (README, on `kill -HUP`): rarely one of this test's requests, once in five CI runs so far.
+        missing_service("net.ipv4.tcp_migrate_req=1, which hands a stopping worker's queued connections to another")
     server, port = two_workers
     before = set(_listening_workers(server, port))
     os.kill(server.pid, signal.SIGHUP)  # uvicorn's supervisor: start a new worker, then stop an old one, in turn
     answers, deadline = [], time.monotonic() + 120  # two workers start in turn: seconds each on a busy machine
     while not ((now := set(_listening_workers(server, port))) and len(now) == 2 and now.isdisjoint(before)):
-        answers.append(_answers(f"http://127.0.0.1:{port}"))
+        answers.append(_why_not_answered(f"http://127.0.0.1:{port}"))
         assert time.monotonic() < deadline, "the workers were not replaced"
-    assert answers and all(answers)
+    assert answers
+    assert [why for why in answers if why is not None] == []
     assert all(_answers(f"http://127.0.0.1:{port}") for _ in range(10))
 
 
