@@ -85,7 +85,7 @@ _EVENT_BY_ID = select(Event).where(col(Event.id) == bindparam("event_id"))
 def get_event(session: Session, event_id: int) -> Event:
     event = session.execute(_EVENT_BY_ID, {"event_id": event_id}).scalar_one_or_none()
     if event is None:
-        raise NotFound(f"no event with id {event_id}")
+        raise no_such_event(event_id)
     return event
 
 
@@ -93,6 +93,11 @@ def get_event_by_ref(session: Session, ref: str | int) -> Event:
     """An event named by its id (digits) or its slug, as every API address and CLI command accepts."""
     named = parse_event_ref(ref)
     return get_event(session, named) if isinstance(named, int) else get_event_by_slug(session, named)
+
+
+def no_such_event(named: int | str) -> NotFound:
+    """The 404 for an event id or slug that names none."""
+    return NotFound(f"no event with id {named}" if isinstance(named, int) else f"no event with slug {named!r}")
 
 
 def parse_event_ref(ref: str | int) -> int | str:
@@ -110,7 +115,7 @@ def parse_event_ref(ref: str | int) -> int | str:
 def get_event_by_slug(session: Session, slug: str) -> Event:
     event = session.execute(select(Event).where(col(Event.slug) == slug)).scalar_one_or_none()
     if event is None:
-        raise NotFound(f"no event with slug {slug!r}")
+        raise no_such_event(slug)
     return event
 
 
@@ -118,7 +123,7 @@ def get_public_event(session: Session, slug: str) -> Event:
     """The event behind a public page: a draft (not yet published) is as absent as a missing event."""
     event = find_event_by_slug(session, slug)
     if event is None or not event.published:
-        raise NotFound(f"no event with slug {slug!r}")
+        raise no_such_event(slug)
     return event
 
 

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from app.core.db import table_of
-from app.core.errors import NotFound
 from app.events.models import Event
-from app.events.service import parse_event_ref
+from app.events.service import no_such_event, parse_event_ref
 from app.registration.models import Question
 from app.webhooks.service import any_enabled_hook
 
@@ -47,11 +46,9 @@ def event_to_register_for(session: Session, ref: str | int) -> tuple[Event, ToRe
     named = parse_event_ref(ref)
     if isinstance(named, int):
         row = session.execute(_BY_ID, {"event_id": named}).one_or_none()
-        missing = f"no event with id {named}"
     else:
         row = session.execute(_BY_SLUG, {"slug": named}).one_or_none()
-        missing = f"no event with slug {named!r}"
     if row is None:
-        raise NotFound(missing)
+        raise no_such_event(named)
     event, has_questions, has_hooks = row
     return event, ToRead(questions=bool(has_questions), hooks=bool(has_hooks))
